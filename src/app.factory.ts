@@ -1,0 +1,39 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { ErrorFilter } from './common/http/error.filter';
+import { jsonBody } from './common/http/json-body';
+import { AppConfig } from './config/app-config';
+
+/** Large enough for 10 000 events with dimensions; the event count limit is checked on its own. */
+export const JSON_BODY_LIMIT = '32mb';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** HTTP wiring shared by the service and the e2e tests, so tests run the app as it ships. */
+export function configureHttp(app: NestExpressApplication): void {
+  app.use(...jsonBody(JSON_BODY_LIMIT));
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Usage revenue service')
+      .setDescription('Usage metering, pricing, invoices, alerts and revenue analytics. Amounts are decimal strings.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    bodyParser: false,
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+  });
+  configureHttp(app);
+  return app;
+}

@@ -1,0 +1,55 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Response } from 'express';
+import { DomainError, FieldProblem } from '../errors';
+
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  validation_failed: HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  period_closed: HttpStatus.CONFLICT,
+};
+
+const CODE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: FieldProblem[] };
+}
+
+/** Turns every failure into the contract's `{"error": {code, message, details}}` shape. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.describe(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof DomainError) {
+      const status = STATUS_BY_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
+      const details = exception.details.length > 0 ? { details: exception.details } : {};
+      return [status, { error: { code: exception.code, message: exception.message, ...details } }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+      return [status, { error: { code, message: exception.message } }];
+    }
+    return [500, { error: { code: 'internal_error', message: 'an unexpected error occurred' } }];
+  }
+}

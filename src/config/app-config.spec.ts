@@ -1,0 +1,33 @@
+import { AppConfig, ConfigError } from './app-config';
+
+describe('AppConfig.fromEnvironment', () => {
+  it('uses the documented defaults', () => {
+    const config = AppConfig.fromEnvironment({});
+    expect(config.port).toBe(3000);
+    expect(config.database.kind).toBe('pglite');
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.billingGracePeriodMs).toBe(3_600_000);
+    expect(config.reportingCurrency).toBe('USD');
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    const config = AppConfig.fromEnvironment({ DATABASE_URL: 'postgres://u:p@localhost:5432/db' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@localhost:5432/db' });
+  });
+
+  it('parses the grace period', () => {
+    expect(AppConfig.fromEnvironment({ BILLING_GRACE_PERIOD: '30m' }).billingGracePeriodMs).toBe(1_800_000);
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be a port number/],
+    ['PORT', '70000', /PORT must be between 0 and 65535/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a postgres/],
+    ['BILLING_GRACE_PERIOD', 'soon', /BILLING_GRACE_PERIOD must be a duration/],
+    ['REPORTING_CURRENCY', 'usd', /REPORTING_CURRENCY must be an ISO 4217/],
+    ['ADMIN_API_KEY', 'short', /ADMIN_API_KEY must be at least 16 characters/],
+  ])('rejects a bad %s naming it', (name, value, message) => {
+    expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(ConfigError);
+    expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(message);
+  });
+});
