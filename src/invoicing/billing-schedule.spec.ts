@@ -277,14 +277,17 @@ describe('scheduleForPeriod', () => {
       utc('2026-03-01T00:00:00Z'),
     );
 
-    it('bills the first full service interval in advance and no usage yet', () => {
-      expect(usageSummary(input, stub)).toEqual([]);
-      expect(licenceSummary(input, stub)).toEqual(['2026-01-15..2026-02-15 × 1']);
+    it('bills the short first interval, prorated, and its usage in the first period', () => {
+      // Jan 15 → Feb 1 is 17 of the 31 days of the full interval Jan 1 → Feb 1
+      expect(usageSummary(input, stub)).toEqual(['2026-01-15..2026-02-01']);
+      const [fee] = scheduleForPeriod(input, stub).licenceIntervals;
+      expect(days(fee)).toBe('2026-01-15..2026-02-01');
+      expect(fee.prorationFactor.equals(new Decimal(17).div(31))).toBe(true);
     });
 
-    it('bills that interval’s usage once it has ended', () => {
-      expect(usageSummary(input, february)).toEqual(['2026-01-15..2026-02-15']);
-      expect(licenceSummary(input, february)).toEqual(['2026-02-15..2026-03-15 × 1']);
+    it('then bills calendar months from the anchor day', () => {
+      expect(usageSummary(input, february)).toEqual(['2026-02-01..2026-03-01']);
+      expect(licenceSummary(input, february)).toEqual(['2026-02-01..2026-03-01 × 1']);
     });
   });
 });
@@ -297,18 +300,25 @@ describe('currentServiceInterval', () => {
     anchorDay: 1,
   });
 
-  it('is anchored at the subscription start, not at the billing anchor day', () => {
+  it('follows the billing anchor day after a short first interval', () => {
     expect(days(currentServiceInterval(input, utc('2026-01-15T00:00:00Z'))!)).toBe(
-      '2026-01-15..2026-02-15',
+      '2026-01-15..2026-02-01',
     );
     expect(days(currentServiceInterval(input, utc('2026-02-15T00:00:00Z'))!)).toBe(
+      '2026-02-01..2026-03-01',
+    );
+  });
+
+  it('is anchored at the subscription start without an anchor day', () => {
+    const unanchored = { ...input, anchorDay: null };
+    expect(days(currentServiceInterval(unanchored, utc('2026-02-15T00:00:00Z'))!)).toBe(
       '2026-02-15..2026-03-15',
     );
   });
 
   it('is cut at the subscription end', () => {
     expect(days(currentServiceInterval(input, utc('2026-03-19T00:00:00Z'))!)).toBe(
-      '2026-03-15..2026-03-20',
+      '2026-03-01..2026-03-20',
     );
   });
 

@@ -8,9 +8,12 @@
  *   the billing cadence. With an anchor day, the first period runs from the start
  *   to the first anchor date (00:00 UTC on that day of the month, clamped to short
  *   months), then full cadence periods start on that day.
- * - service intervals (usage aggregation, limit resets, credit grants) are anchored
- *   at the subscription start and follow the plan version's service interval,
- *   which is never longer than the billing cadence.
+ * - service intervals (usage aggregation, limit resets, credit grants) follow the
+ *   plan version's service interval, which is never longer than the billing
+ *   cadence. They are anchored at the subscription start, or, with an anchor day,
+ *   at the first anchor date like the billing periods (a customer billed on the
+ *   1st expects limits to reset on the 1st), after a short first interval
+ *   [start, first anchor date).
  *
  * Usage is billed in arrears: a period bills the service intervals that END in it,
  * interval.end ∈ (period.start, period.end], so each interval is billed once it is
@@ -22,9 +25,10 @@
  * Proration: the fee of an interval shorter than a full one is multiplied by
  *   prorationFactor = duration(interval) / duration(full interval starting at interval.start)
  * an exact Decimal (15 days of a 30-day April → 0.5), where the full interval is the
- * uncut service interval of the series; every uncut interval has factor 1. Since
- * service intervals are anchored at the subscription start, only the last one, cut
- * by the subscription end, is ever prorated.
+ * uncut service interval of the series; every uncut interval has factor 1. So a
+ * subscription starting mid-period (with an anchor day) pays for the short first
+ * interval against the full interval that ends at the first anchor date (Jan 15 →
+ * Feb 1 is 17/31 of a month), and one ending mid-interval for the part it used.
  *
  * Out of scope: because fees are billed in advance, an end date set after the fee
  * of its interval was invoiced calls for a credit note, which is not computed here.
@@ -33,6 +37,7 @@ import { Decimal } from '../common/decimal';
 import {
   Cadence,
   Interval,
+  addCalendar,
   alignToAnchorDay,
   intervalContaining,
   intervalsBetween,
@@ -106,7 +111,14 @@ export function scheduleForPeriod(input: ScheduleInput, period: Interval): Perio
 }
 
 function prorationFactor(input: ScheduleInput, interval: Interval): Decimal {
-  const full = intervalContaining(input.subscriptionStart, input.serviceInterval, interval.start);
+  const timeline = serviceTimeline(input);
+  const full =
+    interval.start < timeline.anchor
+      ? {
+          start: addCalendar(timeline.anchor, timeline.cadence, -1, timeline.dayOfMonth),
+          end: timeline.anchor,
+        }
+      : intervalContaining(timeline.anchor, timeline.cadence, interval.start, timeline.dayOfMonth);
   return new Decimal(durationMs(interval)).div(durationMs(full));
 }
 
@@ -124,9 +136,34 @@ function billingTimeline(input: ScheduleInput): Timeline {
 }
 
 function serviceTimeline(input: ScheduleInput): Timeline {
-  assertValidInput(input);
-  const { subscriptionStart: start } = input;
-  return { start, end: input.subscriptionEnd, anchor: start, cadence: input.serviceInterval };
+  const billing = billingTimeline(input);
+  const cadence = input.serviceInterval;
+  // Month-based intervals keep the anchor day (31 → Feb 28 → Mar 31); fixed ones step in time.
+  const dayOfMonth = isMonthBased(cadence) ? billing.dayOfMonth : undefined;
+  return {
+    start: billing.start,
+    end: billing.end,
+    anchor: firstServiceBoundary(billing, cadence, dayOfMonth),
+    cadence,
+    dayOfMonth,
+  };
+}
+
+/**
+ * The service series runs through the billing anchor date; its first boundary
+ * after the start ends the short first interval (the start itself when the
+ * series has a boundary there).
+ */
+function firstServiceBoundary(billing: Timeline, cadence: Cadence, dayOfMonth?: number): Date {
+  if (billing.anchor <= billing.start) return billing.start;
+  let steps = 1;
+  let origin = addCalendar(billing.anchor, cadence, -steps, dayOfMonth);
+  while (origin > billing.start) {
+    steps *= 2;
+    origin = addCalendar(billing.anchor, cadence, -steps, dayOfMonth);
+  }
+  const containing = intervalContaining(origin, cadence, billing.start, dayOfMonth);
+  return containing.start.getTime() === billing.start.getTime() ? billing.start : containing.end;
 }
 
 function intervalsOf(timeline: Timeline, from: Date, to: Date): Interval[] {
