@@ -1,0 +1,53 @@
+import { toDecimalString } from '../../common/decimal';
+import { PlanRecord } from '../plan.repository';
+import { PlanVersionRecord } from '../plan-version.repository';
+import { rateToJson } from './rate-json';
+
+export function toPlanSummaryResponse(plan: PlanRecord) {
+  return {
+    key: plan.key,
+    name: plan.name,
+    currency: plan.currency,
+    liveVersion: plan.liveVersion,
+    createdAt: plan.createdAt.toISOString(),
+  };
+}
+
+export function toPlanResponse(plan: PlanRecord, versions: PlanVersionRecord[]) {
+  return {
+    ...toPlanSummaryResponse(plan),
+    versions: versions.map((version) => toPlanVersionResponse(plan, version)),
+  };
+}
+
+export function toPlanVersionResponse(plan: PlanRecord, version: PlanVersionRecord) {
+  return {
+    plan: plan.key,
+    version: version.version,
+    live: plan.liveVersion === version.version,
+    serviceInterval: { unit: version.serviceInterval.unit, count: version.serviceInterval.count },
+    rates: version.rates.map((entry) => ({
+      billableItem: entry.billableItem.key,
+      rate: rateToJson(entry.rate),
+    })),
+    licenceFees: version.licenceFees.map((fee) => ({
+      billableItem: fee.billableItem.key,
+      unitAmount: toDecimalString(fee.unitAmount),
+    })),
+    creditGrants: version.creditGrants.map((grant) => ({
+      name: grant.name,
+      amount: toDecimalString(grant.amount),
+      appliesTo: grant.appliesTo.map((item) => item.key),
+      expiresAfterIntervals: grant.expiresAfterIntervals,
+    })),
+    limits: version.limits.map((limit) => ({
+      meter: limit.meter.key,
+      quantity: toDecimalString(limit.quantity),
+    })),
+    createdAt: version.createdAt.toISOString(),
+  };
+}
+
+export type PlanSummaryResponse = ReturnType<typeof toPlanSummaryResponse>;
+export type PlanResponse = ReturnType<typeof toPlanResponse>;
+export type PlanVersionResponse = ReturnType<typeof toPlanVersionResponse>;

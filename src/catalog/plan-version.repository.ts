@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal, toDecimalString } from '../common/decimal';
+import { Cadence, CalendarUnit } from '../common/period';
+import { Queryable } from '../database/transaction';
+import { Rate } from '../rating/rate';
+import { rateFromJson, rateToJson } from './dto/rate-json';
+
+/** A catalog entry a version points at: its id for joins, its key for responses. */
+export interface CatalogRef {
+  id: string;
+  key: string;
+}
+
+export interface PlanVersionContent {
+  serviceInterval: Cadence;
+  rates: Array<{ billableItem: CatalogRef; rate: Rate }>;
+  licenceFees: Array<{ billableItem: CatalogRef; unitAmount: Decimal }>;
+  creditGrants: Array<{
+    name: string;
+    amount: Decimal;
+    appliesTo: CatalogRef[];
+    expiresAfterIntervals: number | null;
+  }>;
+  limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
+}
+
+export interface PlanVersionRecord extends PlanVersionContent {
+  id: string;
+  planId: string;
+  version: number;
+  createdAt: Date;
+}
+
+interface VersionRow {
+  id: string;
+  plan_id: string;
+  version: number;
+  service_interval_unit: CalendarUnit;
+  service_interval_count: number;
+  created_at: Date;
+}
+
+interface ChildRow {
+  plan_version_id: string;
+}
+interface RateRow extends ChildRow {
+  item_id: string;
+  item_key: string;
+  rate: unknown;
+}
+interface LicenceFeeRow extends ChildRow {
+  item_id: string;
+  item_key: string;
+  unit_amount: string;
+}
+interface CreditGrantRow extends ChildRow {
+  name: string;
+  amount: string;
+  applies_to: CatalogRef[];
+  expires_after_intervals: number | null;
+}
+interface LimitRow extends ChildRow {
+  meter_id: string;
+  meter_key: string;
+  quantity: string;
+}
+
+const VERSION_COLUMNS =
+  'id, plan_id, version, service_interval_unit, service_interval_count, created_at';
+
+/** Plan versions and their rate card, licence fees, credit grants and limits. Versions are never updated. */
+@Injectable()
+export class PlanVersionRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Writes a version numbered one past the plan's latest. Callers hold the
+   * plan's row lock (PlanRepository.lockByKey), so concurrent writers queue
+   * instead of colliding on UNIQUE (plan_id, version).
+   */
+  async insertNext(
+    planId: string,
+    content: PlanVersionContent,
+    tx: Queryable,
+  ): Promise<PlanVersionRecord> {
+    const [{ id, version, created_at }]: Array<Pick<VersionRow, 'id' | 'version' | 'created_at'>> =
+      await tx.query(
+        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM plan_versions WHERE plan_id = $1
+       RETURNING id, version, created_at`,
+        [planId, content.serviceInterval.unit, content.serviceInterval.count],
+      );
+    for (const [position, { billableItem, rate }] of content.rates.entries()) {
+      await tx.query(
+        'INSERT INTO plan_version_rates (plan_version_id, billable_item_id, position, rate) VALUES ($1, $2, $3, $4)',
+        [id, billableItem.id, position, rateToJson(rate)],
+      );
+    }
+    for (const [position, { billableItem, unitAmount }] of content.licenceFees.entries()) {
+      await tx.query(
+        `INSERT INTO plan_version_licence_fees (plan_version_id, billable_item_id, position, unit_amount)
+         VALUES ($1, $2, $3, $4)`,
+        [id, billableItem.id, position, toDecimalString(unitAmount)],
+      );
+    }
+    for (const [position, grant] of content.creditGrants.entries()) {
+      await tx.query(
+        `INSERT INTO plan_version_credit_grants
+           (plan_version_id, position, name, amount, applies_to, expires_after_intervals)
+         VALUES ($1, $2, $3, $4, $5::uuid[], $6)`,
+        [
+          id,
+          position,
+          grant.name,
+          toDecimalString(grant.amount),
+          grant.appliesTo.map((item) => item.id),
+          grant.expiresAfterIntervals,
+        ],
+      );
+    }
+    for (const { meter, quantity } of content.limits) {
+      await tx.query(
+        'INSERT INTO plan_version_limits (plan_version_id, meter_id, quantity) VALUES ($1, $2, $3)',
+        [id, meter.id, toDecimalString(quantity)],
+      );
+    }
+    return { id, planId, version, createdAt: created_at, ...content };
+  }
+
+  async listByPlan(planId: string, db: Queryable = this.db): Promise<PlanVersionRecord[]> {
+    const rows: VersionRow[] = await db.query(
+      `SELECT ${VERSION_COLUMNS} FROM plan_versions WHERE plan_id = $1 ORDER BY version`,
+      [planId],
+    );
+    return this.withContent(rows, db);
+  }
+
+  async findOne(
+    planId: string,
+    version: number,
+    db: Queryable = this.db,
+  ): Promise<PlanVersionRecord | null> {
+    const rows: VersionRow[] = await db.query(
+      `SELECT ${VERSION_COLUMNS} FROM plan_versions WHERE plan_id = $1 AND version = $2`,
+      [planId, version],
+    );
+    const [found] = await this.withContent(rows, db);
+    return found ?? null;
+  }
+
+  private async withContent(versions: VersionRow[], db: Queryable): Promise<PlanVersionRecord[]> {
+    const ids = versions.map((row) => row.id);
+    if (ids.length === 0) return [];
+    const [rates, licenceFees, creditGrants, limits] = await Promise.all([
+      db.query<RateRow[]>(
+        `SELECT r.plan_version_id, b.id AS item_id, b.key AS item_key, r.rate
+         FROM plan_version_rates r JOIN billable_items b ON b.id = r.billable_item_id
+         WHERE r.plan_version_id = ANY($1::uuid[]) ORDER BY r.position`,
+        [ids],
+      ),
+      db.query<LicenceFeeRow[]>(
+        `SELECT f.plan_version_id, b.id AS item_id, b.key AS item_key, f.unit_amount
+         FROM plan_version_licence_fees f JOIN billable_items b ON b.id = f.billable_item_id
+         WHERE f.plan_version_id = ANY($1::uuid[]) ORDER BY f.position`,
+        [ids],
+      ),
+      db.query<CreditGrantRow[]>(
+        `SELECT g.plan_version_id, g.name, g.amount, g.expires_after_intervals,
+                COALESCE((SELECT json_agg(json_build_object('id', b.id, 'key', b.key) ORDER BY a.n)
+                          FROM unnest(g.applies_to) WITH ORDINALITY AS a(id, n)
+                          JOIN billable_items b ON b.id = a.id), '[]') AS applies_to
+         FROM plan_version_credit_grants g
+         WHERE g.plan_version_id = ANY($1::uuid[]) ORDER BY g.position`,
+        [ids],
+      ),
+      db.query<LimitRow[]>(
+        `SELECT l.plan_version_id, m.id AS meter_id, m.key AS meter_key, l.quantity
+         FROM plan_version_limits l JOIN meters m ON m.id = l.meter_id
+         WHERE l.plan_version_id = ANY($1::uuid[]) ORDER BY m.key`,
+        [ids],
+      ),
+    ]);
+    return versions.map((row) => {
+      const of = <T extends ChildRow>(children: T[]) =>
+        children.filter((child) => child.plan_version_id === row.id);
+      return {
+        id: row.id,
+        planId: row.plan_id,
+        version: row.version,
+        createdAt: row.created_at,
+        serviceInterval: { unit: row.service_interval_unit, count: row.service_interval_count },
+        rates: of(rates).map((r) => ({
+          billableItem: { id: r.item_id, key: r.item_key },
+          rate: rateFromJson(r.rate),
+        })),
+        licenceFees: of(licenceFees).map((f) => ({
+          billableItem: { id: f.item_id, key: f.item_key },
+          unitAmount: new Decimal(f.unit_amount),
+        })),
+        creditGrants: of(creditGrants).map((g) => ({
+          name: g.name,
+          amount: new Decimal(g.amount),
+          appliesTo: g.applies_to,
+          expiresAfterIntervals: g.expires_after_intervals,
+        })),
+        limits: of(limits).map((l) => ({
+          meter: { id: l.meter_id, key: l.meter_key },
+          quantity: new Decimal(l.quantity),
+        })),
+      };
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConflictError } from '../common/errors';
+import { Decimal, toDecimalString } from '../common/decimal';
+import { conflictOnDuplicate } from '../catalog/unique-violation';
+import { CreateCustomerInput, CrmIdentity, UpdateCustomerInput } from './dto/customer.schema';
+
+export interface CustomerRecord {
+  id: string;
+  externalId: string;
+  name: string;
+  email: string | null;
+  locale: string;
+  currency: string | null;
+  taxRate: Decimal;
+  crm: CrmIdentity;
+  createdAt: Date;
+}
+
+interface CustomerRow {
+  id: string;
+  external_id: string;
+  name: string;
+  email: string | null;
+  locale: string;
+  currency: string | null;
+  tax_rate: string;
+  crm: CrmIdentity;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, external_id, name, email, locale, currency, tax_rate, crm, created_at';
+
+function toRecord(row: CustomerRow): CustomerRecord {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    name: row.name,
+    email: row.email,
+    locale: row.locale,
+    currency: row.currency,
+    taxRate: new Decimal(row.tax_rate),
+    crm: row.crm,
+    createdAt: row.created_at,
+  };
+}
+
+@Injectable()
+export class CustomerRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(customer: CreateCustomerInput): Promise<CustomerRecord> {
+    const insert = this.db.query(
+      `INSERT INTO customers (external_id, name, email, locale, currency, tax_rate, crm)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      [
+        customer.externalId,
+        customer.name,
+        customer.email ?? null,
+        customer.locale,
+        customer.currency ?? null,
+        toDecimalString(customer.taxRate),
+        customer.crm,
+      ],
+    );
+    const rows: CustomerRow[] = await conflictOnDuplicate(
+      insert,
+      () =>
+        new ConflictError(`a customer with externalId '${customer.externalId}' already exists`, [
+          { field: 'externalId', problem: 'is taken' },
+        ]),
+    );
+    return toRecord(rows[0]);
+  }
+
+  async findByExternalId(externalId: string): Promise<CustomerRecord | null> {
+    const rows: CustomerRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM customers WHERE external_id = $1`,
+      [externalId],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Up to `limit` customers after `afterExternalId`, in externalId order. */
+  async listPage(limit: number, afterExternalId: string | undefined): Promise<CustomerRecord[]> {
+    const rows: CustomerRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM customers WHERE $1::text IS NULL OR external_id > $1 ORDER BY external_id LIMIT $2`,
+      [afterExternalId ?? null, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Applies the given changes in one statement; CRM fields merge into the
+   * stored ones (a null removes one), so concurrent edits of different fields both land.
+   */
+  async update(externalId: string, changes: UpdateCustomerInput): Promise<CustomerRecord | null> {
+    const params: unknown[] = [externalId];
+    const assignments: string[] = [];
+    const assign = (column: string, value: unknown, expression = (param: string) => param) => {
+      params.push(value);
+      assignments.push(`${column} = ${expression(`$${params.length}`)}`);
+    };
+    if (changes.name !== undefined) assign('name', changes.name);
+    if (changes.email !== undefined) assign('email', changes.email);
+    if (changes.locale !== undefined) assign('locale', changes.locale);
+    if (changes.taxRate !== undefined) assign('tax_rate', toDecimalString(changes.taxRate));
+    if (changes.crm !== undefined)
+      assign('crm', changes.crm, (param) => `jsonb_strip_nulls(crm || ${param}::jsonb)`);
+    if (assignments.length === 0) return this.findByExternalId(externalId);
+
+    const rows: CustomerRow[] = await this.db.query(
+      // TypeORM answers a bare UPDATE with [rows, count]; a CTE keeps the answer a row list.
+      `WITH updated AS (UPDATE customers SET ${assignments.join(', ')} WHERE external_id = $1 RETURNING ${COLUMNS})
+       SELECT * FROM updated`,
+      params,
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+}

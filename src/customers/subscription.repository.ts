@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal, toDecimalString } from '../common/decimal';
+import { inTransaction } from '../database/transaction';
+import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
+
+export interface SubscriptionRecord {
+  id: string;
+  customerId: string;
+  customerExternalId: string;
+  planKey: string;
+  planVersionId: string;
+  version: number;
+  startDate: Date;
+  endDate: Date | null;
+  billingCadence: BillingCadence;
+  licenceQuantities: Array<{ billableItemKey: string; quantity: Decimal }>;
+  createdAt: Date;
+}
+
+export interface NewSubscription {
+  customerId: string;
+  planVersionId: string;
+  startDate: Date;
+  endDate: Date | null;
+  billingCadence: BillingCadence;
+  licences: Array<{ billableItemId: string; quantity: Decimal }>;
+  idempotencyKey: string | null;
+}
+
+interface SubscriptionRow {
+  id: string;
+  customer_id: string;
+  customer_external_id: string;
+  plan_key: string;
+  plan_version_id: string;
+  version: number;
+  start_date: Date;
+  end_date: Date | null;
+  billing_cadence_unit: BillingCadenceUnit;
+  billing_cadence_count: number;
+  billing_anchor_day: number | null;
+  licences: Array<{ billableItemKey: string; quantity: string }>;
+  created_at: Date;
+}
+
+const SELECT = `
+  SELECT s.id, s.customer_id, c.external_id AS customer_external_id, p.key AS plan_key, s.plan_version_id,
+         v.version, s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count,
+         s.billing_anchor_day, s.created_at,
+         COALESCE((SELECT json_agg(json_build_object('billableItemKey', b.key, 'quantity', l.quantity::text) ORDER BY b.key)
+                   FROM subscription_licences l JOIN billable_items b ON b.id = l.billable_item_id
+                   WHERE l.subscription_id = s.id), '[]') AS licences
+  FROM subscriptions s
+  JOIN customers c ON c.id = s.customer_id
+  JOIN plan_versions v ON v.id = s.plan_version_id
+  JOIN plans p ON p.id = v.plan_id`;
+
+function toRecord(row: SubscriptionRow): SubscriptionRecord {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    customerExternalId: row.customer_external_id,
+    planKey: row.plan_key,
+    planVersionId: row.plan_version_id,
+    version: row.version,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    billingCadence: {
+      unit: row.billing_cadence_unit,
+      count: row.billing_cadence_count,
+      anchorDay: row.billing_anchor_day,
+    },
+    licenceQuantities: row.licences.map((licence) => ({
+      billableItemKey: licence.billableItemKey,
+      quantity: new Decimal(licence.quantity),
+    })),
+    createdAt: row.created_at,
+  };
+}
+
+@Injectable()
+export class SubscriptionRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Writes the subscription and its licences in one transaction. With an
+   * idempotency key already used, writes nothing and returns the subscription
+   * that key created; the unique constraint settles concurrent retries.
+   */
+  async insert(subscription: NewSubscription): Promise<{ id: string; created: boolean }> {
+    return inTransaction(this.db, async (tx) => {
+      const inserted: Array<{ id: string }> = await tx.query(
+        `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, end_date, billing_cadence_unit,
+                                    billing_cadence_count, billing_anchor_day, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+        [
+          subscription.customerId,
+          subscription.planVersionId,
+          subscription.startDate,
+          subscription.endDate,
+          subscription.billingCadence.unit,
+          subscription.billingCadence.count,
+          subscription.billingCadence.anchorDay,
+          subscription.idempotencyKey,
+        ],
+      );
+      if (inserted.length === 0) {
+        const [first]: Array<{ id: string }> = await tx.query(
+          'SELECT id FROM subscriptions WHERE idempotency_key = $1',
+          [subscription.idempotencyKey],
+        );
+        return { id: first.id, created: false };
+      }
+      const [{ id }] = inserted;
+      for (const licence of subscription.licences) {
+        await tx.query(
+          'INSERT INTO subscription_licences (subscription_id, billable_item_id, quantity) VALUES ($1, $2, $3)',
+          [id, licence.billableItemId, toDecimalString(licence.quantity)],
+        );
+      }
+      return { id, created: true };
+    });
+  }
+
+  async findById(id: string): Promise<SubscriptionRecord | null> {
+    const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async findByIdempotencyKey(idempotencyKey: string): Promise<SubscriptionRecord | null> {
+    const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.idempotency_key = $1`, [
+      idempotencyKey,
+    ]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async listByCustomer(customerId: string): Promise<SubscriptionRecord[]> {
+    const rows: SubscriptionRow[] = await this.db.query(
+      `${SELECT} WHERE s.customer_id = $1 ORDER BY s.start_date, s.id`,
+      [customerId],
+    );
+    return rows.map(toRecord);
+  }
+}
