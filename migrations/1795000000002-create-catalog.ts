@@ -116,9 +116,17 @@ export class CreateCatalog1795000000002 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     for (const table of [
-      'subscription_licences', 'subscriptions', 'customers', 'plan_version_limits',
-      'plan_version_credit_grants', 'plan_version_licence_fees', 'plan_version_rates',
-      'plan_versions', 'plans', 'billable_items', 'meters',
+      'subscription_licences',
+      'subscriptions',
+      'customers',
+      'plan_version_limits',
+      'plan_version_credit_grants',
+      'plan_version_licence_fees',
+      'plan_version_rates',
+      'plan_versions',
+      'plans',
+      'billable_items',
+      'meters',
     ]) {
       await db.query(`DROP TABLE ${table}`);
     }

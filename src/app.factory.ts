@@ -21,7 +21,9 @@ export function configureHttp(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Usage revenue service')
-      .setDescription('Usage metering, pricing, invoices, alerts and revenue analytics. Amounts are decimal strings.')
+      .setDescription(
+        'Usage metering, pricing, invoices, alerts and revenue analytics. Amounts are decimal strings.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

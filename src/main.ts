@@ -7,8 +7,13 @@ async function bootstrap(): Promise<void> {
   const config = AppConfig.fromEnvironment();
   const app = await createApp(config);
   await app.listen(config.port);
-  const where = config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL';
-  new Logger('Bootstrap').log(`listening on ${config.publicUrl} (database: ${where}; API docs at /docs)`);
+  const where =
+    config.database.kind === 'pglite'
+      ? `embedded PGlite in ${config.database.dataDir}`
+      : 'PostgreSQL';
+  new Logger('Bootstrap').log(
+    `listening on ${config.publicUrl} (database: ${where}; API docs at /docs)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -24,9 +24,12 @@ export class ApiKeyGuard implements CanActivate {
     if (!principal) throw new UnauthorizedError('the API key is not valid or has been revoked');
 
     const required =
-      this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? defaultScope(request.method);
+      this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
+      defaultScope(request.method);
     if (!scopeAllows(principal.scope, required)) {
-      throw new ForbiddenError(`this API key has scope '${principal.scope}'; this endpoint needs '${required}'`);
+      throw new ForbiddenError(
+        `this API key has scope '${principal.scope}'; this endpoint needs '${required}'`,
+      );
     }
     return true;
   }

@@ -37,7 +37,12 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
 export class ApiKeyRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(name: string, scope: Scope, keyHash: Buffer, keyPrefix: string): Promise<ApiKeyRecord> {
+  async insert(
+    name: string,
+    scope: Scope,
+    keyHash: Buffer,
+    keyPrefix: string,
+  ): Promise<ApiKeyRecord> {
     const rows: ApiKeyRow[] = await this.db.query(
       `INSERT INTO api_keys (name, scope, key_hash, key_prefix) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
       [name, scope, keyHash, keyPrefix],
@@ -54,7 +59,9 @@ export class ApiKeyRepository {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    const rows: ApiKeyRow[] = await this.db.query(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`);
+    const rows: ApiKeyRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`,
+    );
     return rows.map(toRecord);
   }
 

@@ -9,7 +9,11 @@ import { RequiresScope, SCOPES } from './scopes';
 
 const createApiKeySchema = z
   .object({
-    name: z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(200),
+    name: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(200),
     scope: z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }),
   })
   .strict();

@@ -1,3 +1,4 @@
+import { isUuid } from '../common/ids';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -7,7 +8,6 @@ import { ApiKeyRecord, ApiKeyRepository } from './api-key.repository';
 import { Scope } from './scopes';
 
 const KEY_PREFIX = 'urs_';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Principal {
   keyId: string | null;
@@ -34,7 +34,12 @@ export class ApiKeysService {
 
   async create(name: string, scope: Scope): Promise<ApiKeyRecord & { key: string }> {
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-    const record = await this.keys.insert(name, scope, sha256(key), key.slice(0, KEY_PREFIX.length + 6));
+    const record = await this.keys.insert(
+      name,
+      scope,
+      sha256(key),
+      key.slice(0, KEY_PREFIX.length + 6),
+    );
     return { ...record, key };
   }
 
@@ -43,7 +48,7 @@ export class ApiKeysService {
   }
 
   async revoke(id: string): Promise<void> {
-    const found = UUID.test(id) && (await this.keys.revoke(id, this.clock.now()));
+    const found = isUuid(id) && (await this.keys.revoke(id, this.clock.now()));
     if (!found) throw new NotFoundError('API key', id);
   }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { Queryable } from '../database/transaction';
 import { BillableItemKind } from './dto/billable-item.schema';
-import { conflictOnDuplicate } from './unique-violation';
+import { conflictOnDuplicate } from '../database/unique-violation';
 
 export interface BillableItemRecord {
   id: string;

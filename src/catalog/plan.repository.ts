@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { Queryable } from '../database/transaction';
 import { CreatePlanInput } from './dto/plan.schema';
-import { conflictOnDuplicate } from './unique-violation';
+import { conflictOnDuplicate } from '../database/unique-violation';
 
 export interface PlanRecord {
   id: string;

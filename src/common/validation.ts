@@ -71,7 +71,8 @@ function numberToText(value: number): string | null {
 export const keyField = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
-    error: 'must be 1-128 characters: letters, digits, "_", "-", "." or ":", starting with a letter or digit',
+    error:
+      'must be 1-128 characters: letters, digits, "_", "-", "." or ":", starting with a letter or digit',
   });
 
 export const currencyField = z
@@ -85,5 +86,4 @@ export const timestampField = z
   })
   .transform((text) => new Date(text));
 
-const ISO_TIMESTAMP =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -16,7 +16,9 @@ describe('AppConfig.fromEnvironment', () => {
   });
 
   it('parses the grace period', () => {
-    expect(AppConfig.fromEnvironment({ BILLING_GRACE_PERIOD: '30m' }).billingGracePeriodMs).toBe(1_800_000);
+    expect(AppConfig.fromEnvironment({ BILLING_GRACE_PERIOD: '30m' }).billingGracePeriodMs).toBe(
+      1_800_000,
+    );
   });
 
   it.each([

@@ -4,8 +4,7 @@ import { environmentSchema } from './config.schema';
 export class ConfigError extends Error {}
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'pglite'; dataDir: string };
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
 
 /** The service's validated configuration; the only place that knows about process.env. */
 export class AppConfig {
@@ -24,7 +23,9 @@ export class AppConfig {
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const parsed = environmentSchema.safeParse(env);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')} ${issue.message}`,
+      );
       throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
     }
     const e = parsed.data;

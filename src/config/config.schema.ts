@@ -3,7 +3,13 @@ import { CURRENCY_PATTERN } from '../common/money';
 
 /** Durations such as "90s", "30m", "1h", "2d". */
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 export function parseDurationMs(text: string): number | null {
   const match = DURATION.exec(text.trim());
@@ -35,7 +41,10 @@ export const environmentSchema = z.object({
     .min(0, { error: 'must be between 0 and 65535' })
     .max(65535, { error: 'must be between 0 and 65535' })
     .default(3000),
-  DATABASE_URL: url(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string'),
+  DATABASE_URL: url(
+    /^postgres(ql)?:\/\//,
+    'must be a postgres:// or postgresql:// connection string',
+  ),
   DATA_DIR: z.string().min(1).default('./data'),
   ADMIN_API_KEY: optionalText.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters long',

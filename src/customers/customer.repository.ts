@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { Decimal, toDecimalString } from '../common/decimal';
-import { conflictOnDuplicate } from '../catalog/unique-violation';
+import { conflictOnDuplicate } from '../database/unique-violation';
 import { CreateCustomerInput, CrmIdentity, UpdateCustomerInput } from './dto/customer.schema';
 
 export interface CustomerRecord {

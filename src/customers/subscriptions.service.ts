@@ -1,3 +1,4 @@
+import { isUuid } from '../common/ids';
 import { Injectable } from '@nestjs/common';
 import { PlanRepository } from '../catalog/plan.repository';
 import { PlanVersionRecord, PlanVersionRepository } from '../catalog/plan-version.repository';
@@ -13,7 +14,6 @@ import {
   SubscriptionRepository,
 } from './subscription.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A licence fee the request leaves out is billed once, as a platform fee would be. */
 const DEFAULT_LICENCE_QUANTITY = new Decimal(1);
@@ -80,7 +80,7 @@ export class SubscriptionsService {
 
   /** Unknown and malformed ids are both simply not found. */
   async get(id: string): Promise<SubscriptionRecord> {
-    const subscription = UUID.test(id) ? await this.subscriptions.findById(id) : null;
+    const subscription = isUuid(id) ? await this.subscriptions.findById(id) : null;
     if (!subscription) throw new NotFoundError('subscription', id);
     return subscription;
   }

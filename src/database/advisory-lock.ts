@@ -4,7 +4,11 @@ import { DataSource } from 'typeorm';
  * Runs `work` while holding a session-level PostgreSQL advisory lock, so that
  * replicas starting or running the same job at once take turns.
  */
-export async function withAdvisoryLock<T>(dataSource: DataSource, name: string, work: () => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<T>(
+  dataSource: DataSource,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

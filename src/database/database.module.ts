@@ -14,7 +14,8 @@ import { runPendingMigrations } from './migrate';
         const dataSource = createDataSource(config.database);
         await dataSource.initialize();
         const applied = await runPendingMigrations(dataSource, config.database.kind === 'pglite');
-        if (applied.length > 0) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
+        if (applied.length > 0)
+          new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
         return dataSource;
       },
     },

@@ -11,7 +11,10 @@ const DEADLOCK_DETECTED = '40P01';
  * deadlock or serialization failure: both leave nothing written and are safe
  * to retry because every write we make is idempotent.
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await dataSource.transaction(work);

@@ -17,7 +17,10 @@ export class HealthController {
     try {
       await this.db.query('SELECT 1');
       const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      return { status: 'ok', database: { status: 'up', latencyMs: Math.round(latencyMs * 100) / 100 } };
+      return {
+        status: 'ok',
+        database: { status: 'up', latencyMs: Math.round(latencyMs * 100) / 100 },
+      };
     } catch (error) {
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
       return { status: 'error', database: { status: 'down', error: (error as Error).message } };

@@ -31,17 +31,24 @@ describe('API keys and scopes', () => {
     expect(entry).toMatchObject({ name: 'reporting', scope: 'read', revokedAt: null });
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
 
-    const withKey = () => t.http().get('/health/nothing').set('Authorization', `Bearer ${created.body.key}`);
+    const withKey = () =>
+      t.http().get('/health/nothing').set('Authorization', `Bearer ${created.body.key}`);
     expect((await withKey()).status).toBe(404);
 
     expect((await t.admin.delete(`/v1/api-keys/${created.body.id}`)).status).toBe(204);
-    const afterRevoke = await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${created.body.key}`);
+    const afterRevoke = await t
+      .http()
+      .get('/v1/api-keys')
+      .set('Authorization', `Bearer ${created.body.key}`);
     expect(afterRevoke.status).toBe(401);
   });
 
   it('answers 403 when the key lacks the scope', async () => {
     const created = await t.admin.post('/v1/api-keys', { name: 'ingest', scope: 'ingest' });
-    const response = await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${created.body.key}`);
+    const response = await t
+      .http()
+      .get('/v1/api-keys')
+      .set('Authorization', `Bearer ${created.body.key}`);
     expect(response.status).toBe(403);
     expect(response.body.error).toMatchObject({ code: 'forbidden' });
   });
@@ -49,7 +56,9 @@ describe('API keys and scopes', () => {
   it('rejects a bad key request naming the field', async () => {
     const response = await t.admin.post('/v1/api-keys', { name: 'x', scope: 'owner' });
     expect(response.status).toBe(400);
-    expect(response.body.error.details).toEqual([{ field: 'scope', problem: 'must be one of admin, read, ingest' }]);
+    expect(response.body.error.details).toEqual([
+      { field: 'scope', problem: 'must be one of admin, read, ingest' },
+    ]);
   });
 
   it('answers 404 when revoking an unknown key', async () => {
@@ -73,7 +82,11 @@ describe('API keys and scopes', () => {
         if (path === undefined) continue;
         const method = RequestMethod[reflector.get(METHOD_METADATA, handler) as RequestMethod];
         const isPublic = Boolean(reflector.getAllAndOverride(PUBLIC_ROUTE, [handler, metatype]));
-        routes.push({ method, path: `/${base}/${String(path)}`.replace(/\/+/g, '/').replace(/\/$/, ''), isPublic });
+        routes.push({
+          method,
+          path: `/${base}/${String(path)}`.replace(/\/+/g, '/').replace(/\/$/, ''),
+          isPublic,
+        });
       }
     }
     expect(routes.length).toBeGreaterThan(3);

@@ -18,7 +18,9 @@ describe('health and docs', () => {
     const response = await t.http().get('/docs/openapi.json');
     expect(response.status).toBe(200);
     expect(response.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/health', '/v1/api-keys']));
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/health', '/v1/api-keys']),
+    );
     const page = await t.http().get('/docs');
     expect(page.status).toBe(200);
     expect(page.text).toContain('swagger');

@@ -19,7 +19,10 @@ export const ADMIN_KEY = 'test-admin-key-0123456789';
 /** A fresh, empty database on the test PostgreSQL server, so test files never share state. */
 export async function createTestDatabase(): Promise<string> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (see jest.config.js)');
+  if (!serverUrl)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run the tests through jest (see jest.config.js)',
+    );
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
@@ -43,6 +46,7 @@ export interface TestApp {
     get(path: string): request.Test;
     post(path: string, body?: object | string): request.Test;
     put(path: string, body?: object | string): request.Test;
+    patch(path: string, body?: object | string): request.Test;
     delete(path: string): request.Test;
   };
   /** supertest without any key. */
@@ -71,11 +75,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const clock = new ManualClock(options.now ?? '2026-03-15T12:00:00Z');
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config), DiscoveryModule] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.register(config), DiscoveryModule],
+  })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureHttp(app);
   await app.init();
   const server = app.getHttpServer();
@@ -89,6 +98,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       get: (path) => auth(request(server).get(path)),
       post: (path, body) => auth(request(server).post(path)).send(body),
       put: (path, body) => auth(request(server).put(path)).send(body),
+      patch: (path, body) => auth(request(server).patch(path)).send(body),
       delete: (path) => auth(request(server).delete(path)),
     },
     http: () => request(server),

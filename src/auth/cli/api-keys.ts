@@ -20,12 +20,16 @@ async function main(argv: string[]): Promise<void> {
   });
   const [command, id] = positionals;
   const config = AppConfig.fromEnvironment();
-  const context = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
+  const context = await NestFactory.createApplicationContext(AppModule.register(config), {
+    logger: ['error'],
+  });
   try {
     const apiKeys = context.get(ApiKeysService);
     if (command === 'create' && values.name && SCOPES.includes(values.scope as Scope)) {
       const created = await apiKeys.create(values.name, values.scope as Scope);
-      console.log(`created ${created.scope} key '${created.name}' (${created.id}); it will not be shown again:`);
+      console.log(
+        `created ${created.scope} key '${created.name}' (${created.id}); it will not be shown again:`,
+      );
       console.log(created.key);
     } else if (command === 'list') {
       for (const key of await apiKeys.list()) {
