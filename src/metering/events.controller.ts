@@ -1,0 +1,21 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RequiresScope } from '../auth/scopes';
+import { ApiJsonBody } from '../common/http/api-json-body';
+import { documentedIngestEventsSchema, IngestResult } from './dto/ingest-events.dto';
+import { IngestService } from './ingest.service';
+
+@ApiTags('metering')
+@ApiBearerAuth()
+@Controller('v1/events')
+export class EventsController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequiresScope('ingest')
+  @ApiJsonBody(documentedIngestEventsSchema)
+  send(@Body() body: unknown): Promise<IngestResult> {
+    return this.ingest.ingest(body);
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { EventPartitions } from './event-partitions';
+import { EventsController } from './events.controller';
+import { IngestService } from './ingest.service';
+import { UsageEventsRepository } from './usage-events.repository';
+import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
+import { UsageController } from './usage.controller';
+import { UsageService } from './usage.service';
+
+@Module({
+  controllers: [EventsController, UsageController],
+  providers: [
+    EventPartitions,
+    IngestService,
+    UsageEventsRepository,
+    UsageService,
+    UsageSubscriptionsRepository,
+  ],
+})
+export class MeteringModule {}

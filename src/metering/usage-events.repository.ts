@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { Aggregation } from '../catalog/dto/meter.schema';
+import { Queryable } from '../database/transaction';
+import { CustomerReference, MeterReference, References, ValidEvent } from './event-validation';
+
+interface CustomerRow {
+  id: string;
+  external_id: string;
+  usage_closed_before: Date | null;
+}
+
+interface MeterRow {
+  id: string;
+  key: string;
+  aggregation: Aggregation;
+  dimensions: string[];
+}
+
+// The latest event of a group, by timestamp then id (bytewise, whatever the
+// database collation), so a late event never replaces a newer "last" value.
+const LATEST = 'ORDER BY timestamp DESC, event_id COLLATE "C" DESC';
+const NEWER =
+  '(excluded.last_timestamp, excluded.last_event_id COLLATE "C") > (r.last_timestamp, r.last_event_id COLLATE "C")';
+
+/**
+ * Stores a batch in one statement: the ids first, ON CONFLICT DO NOTHING (the
+ * database is the idempotency arbiter: an id committed or in flight elsewhere
+ * is not returned), then exactly the events whose ids were new, and their
+ * pre-aggregated hourly rollups. The rollups and unique values sort the whole
+ * batch before writing, so every id is claimed before any rollup row is locked,
+ * and rows are locked in key order: concurrent batches wait for each other
+ * instead of deadlocking.
+ */
+const INSERT_BATCH = `
+  WITH batch AS (
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::numeric[], $6::text[], $7::jsonb[])
+      AS e (event_id, customer_id, meter_id, timestamp, value, value_text, dimensions)
+  ), new_ids AS (
+    INSERT INTO usage_event_ids (event_id, customer_id, timestamp)
+    SELECT event_id, customer_id, timestamp FROM batch
+    ORDER BY event_id
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id
+  ), fresh AS (
+    SELECT batch.* FROM batch JOIN new_ids USING (event_id)
+  ), events AS (
+    INSERT INTO usage_events (customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, received_at)
+    SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, $8 FROM fresh
+  ), rollups AS (
+    INSERT INTO usage_hourly_rollups AS r
+      (customer_id, meter_id, hour_start, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
+    SELECT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions,
+           count(*), coalesce(sum(value), 0), max(value),
+           (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
+    FROM fresh
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (customer_id, meter_id, hour_start, dimensions) DO UPDATE SET
+      event_count = r.event_count + excluded.event_count,
+      value_sum = r.value_sum + excluded.value_sum,
+      value_max = greatest(r.value_max, excluded.value_max),
+      last_value = CASE WHEN ${NEWER} THEN excluded.last_value ELSE r.last_value END,
+      last_timestamp = CASE WHEN ${NEWER} THEN excluded.last_timestamp ELSE r.last_timestamp END,
+      last_event_id = CASE WHEN ${NEWER} THEN excluded.last_event_id ELSE r.last_event_id END
+  ), unique_values AS (
+    INSERT INTO usage_hourly_unique_values (customer_id, meter_id, hour_start, dimensions, value)
+    SELECT DISTINCT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions, value_text
+    FROM fresh
+    WHERE value_text IS NOT NULL
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT DO NOTHING
+  )
+  SELECT count(*)::int AS stored FROM fresh`;
+
+/** The SQL of ingestion; every method runs inside the caller's transaction. */
+@Injectable()
+export class UsageEventsRepository {
+  /**
+   * The named customers and meters that exist. Customers are read FOR SHARE:
+   * closing a period (an UPDATE of usage_closed_before) waits for the batches
+   * in flight, and every later batch sees the new bound.
+   */
+  async loadReferences(
+    tx: Queryable,
+    customerExternalIds: string[],
+    meterKeys: string[],
+  ): Promise<References> {
+    const customers: CustomerRow[] = await tx.query(
+      `SELECT id, external_id, usage_closed_before FROM customers
+       WHERE external_id = ANY($1::text[]) ORDER BY id FOR SHARE`,
+      [customerExternalIds],
+    );
+    const meters: MeterRow[] = await tx.query(
+      'SELECT id, key, aggregation, dimensions FROM meters WHERE key = ANY($1::text[])',
+      [meterKeys],
+    );
+    return {
+      customers: new Map<string, CustomerReference>(
+        customers.map((row) => [
+          row.external_id,
+          { id: row.id, usageClosedBefore: row.usage_closed_before },
+        ]),
+      ),
+      meters: new Map<string, MeterReference>(meters.map((row) => [row.key, row])),
+    };
+  }
+
+  /** Which of `eventIds` are already stored. */
+  async findStoredIds(tx: Queryable, eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows: Array<{ event_id: string }> = await tx.query(
+      'SELECT event_id FROM usage_event_ids WHERE event_id = ANY($1::text[])',
+      [eventIds],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  /** Stores the events whose ids are new, with their rollups; returns how many were new. */
+  async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<number> {
+    if (events.length === 0) return 0;
+    const [{ stored }]: Array<{ stored: number }> = await tx.query(INSERT_BATCH, [
+      events.map((event) => event.id),
+      events.map((event) => event.customerId),
+      events.map((event) => event.meterId),
+      events.map((event) => event.timestamp.toISOString()),
+      events.map((event) => (event.value === null ? null : event.value.toFixed())),
+      events.map((event) => event.valueText),
+      events.map((event) => JSON.stringify(event.dimensions)),
+      receivedAt.toISOString(),
+    ]);
+    return stored;
+  }
+}
