@@ -66,7 +66,7 @@ describe('API keys and scopes', () => {
     expect(response.status).toBe(404);
   });
 
-  it('requires a key on every route but /health (walks the route table)', async () => {
+  it('requires a key on every route but /health and unsubscribe links (walks the route table)', async () => {
     const discovery = t.app.get(DiscoveryService);
     const scanner = t.app.get(MetadataScanner);
     const reflector = t.app.get(Reflector);
@@ -90,7 +90,18 @@ describe('API keys and scopes', () => {
       }
     }
     expect(routes.length).toBeGreaterThan(3);
-    expect(routes.filter((r) => r.isPublic).map((r) => r.path)).toEqual(['/health']);
+    // Public on purpose: the health check, and the unsubscribe link of customer
+    // e-mails, whose per-customer token is the credential.
+    expect(
+      routes
+        .filter((r) => r.isPublic)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([
+      'GET /health',
+      'GET /v1/email-preferences/unsubscribe',
+      'POST /v1/email-preferences/unsubscribe',
+    ]);
 
     for (const route of routes.filter((r) => !r.isPublic)) {
       const path = route.path.replace(/:[A-Za-z]+/g, 'x');

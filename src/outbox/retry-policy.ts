@@ -1,0 +1,28 @@
+export interface RetryPolicy {
+  /** Attempts before a message is dead. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** 30 s, 1 min, 2 min … capped at 1 h: ten attempts span about three and a half hours. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 10,
+  baseDelayMs: 30_000,
+  maxDelayMs: 3_600_000,
+};
+
+/**
+ * The wait after failed attempt number `attempts` (1-based): exponential and
+ * capped, with "equal jitter" — half of it fixed so a retry never comes at once,
+ * half random so messages that failed together (an SMTP outage) do not all
+ * come back in the same second.
+ */
+export function retryDelayMs(
+  attempts: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
