@@ -16,13 +16,15 @@ export interface PlanVersionContent {
   serviceInterval: Cadence;
   rates: Array<{ billableItem: CatalogRef; rate: Rate }>;
   licenceFees: Array<{ billableItem: CatalogRef; unitAmount: Decimal }>;
-  creditGrants: Array<{
-    name: string;
-    amount: Decimal;
-    appliesTo: CatalogRef[];
-    expiresAfterIntervals: number | null;
-  }>;
+  creditGrants: PlanCreditGrant[];
   limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
+}
+
+export interface PlanCreditGrant {
+  name: string;
+  amount: Decimal;
+  appliesTo: CatalogRef[];
+  expiresAfterIntervals: number | null;
 }
 
 export interface PlanVersionRecord extends PlanVersionContent {
@@ -30,6 +32,8 @@ export interface PlanVersionRecord extends PlanVersionContent {
   planId: string;
   version: number;
   createdAt: Date;
+  /** With their row ids: a credit lot names the grant it was issued from. */
+  creditGrants: Array<PlanCreditGrant & { id: string }>;
 }
 
 interface VersionRow {
@@ -55,6 +59,7 @@ interface LicenceFeeRow extends ChildRow {
   unit_amount: string;
 }
 interface CreditGrantRow extends ChildRow {
+  id: string;
   name: string;
   amount: string;
   applies_to: CatalogRef[];
@@ -104,11 +109,12 @@ export class PlanVersionRepository {
         [id, billableItem.id, position, toDecimalString(unitAmount)],
       );
     }
+    const creditGrants: PlanVersionRecord['creditGrants'] = [];
     for (const [position, grant] of content.creditGrants.entries()) {
-      await tx.query(
+      const [inserted]: Array<{ id: string }> = await tx.query(
         `INSERT INTO plan_version_credit_grants
            (plan_version_id, position, name, amount, applies_to, expires_after_intervals)
-         VALUES ($1, $2, $3, $4, $5::uuid[], $6)`,
+         VALUES ($1, $2, $3, $4, $5::uuid[], $6) RETURNING id`,
         [
           id,
           position,
@@ -118,6 +124,7 @@ export class PlanVersionRepository {
           grant.expiresAfterIntervals,
         ],
       );
+      creditGrants.push({ ...grant, id: inserted.id });
     }
     for (const { meter, quantity } of content.limits) {
       await tx.query(
@@ -125,7 +132,7 @@ export class PlanVersionRepository {
         [id, meter.id, toDecimalString(quantity)],
       );
     }
-    return { id, planId, version, createdAt: created_at, ...content };
+    return { id, planId, version, createdAt: created_at, ...content, creditGrants };
   }
 
   async listByPlan(planId: string, db: Queryable = this.db): Promise<PlanVersionRecord[]> {
@@ -166,7 +173,7 @@ export class PlanVersionRepository {
         [ids],
       ),
       db.query<CreditGrantRow[]>(
-        `SELECT g.plan_version_id, g.name, g.amount, g.expires_after_intervals,
+        `SELECT g.plan_version_id, g.id, g.name, g.amount, g.expires_after_intervals,
                 COALESCE((SELECT json_agg(json_build_object('id', b.id, 'key', b.key) ORDER BY a.n)
                           FROM unnest(g.applies_to) WITH ORDINALITY AS a(id, n)
                           JOIN billable_items b ON b.id = a.id), '[]') AS applies_to
@@ -199,6 +206,7 @@ export class PlanVersionRepository {
           unitAmount: new Decimal(f.unit_amount),
         })),
         creditGrants: of(creditGrants).map((g) => ({
+          id: g.id,
           name: g.name,
           amount: new Decimal(g.amount),
           appliesTo: g.applies_to,

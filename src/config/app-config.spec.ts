@@ -8,6 +8,12 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.billingGracePeriodMs).toBe(3_600_000);
     expect(config.reportingCurrency).toBe('USD');
+    expect(config.schedulerEnabled).toBe(true);
+    expect(config.mail).toEqual({
+      smtpUrl: undefined,
+      from: 'billing@localhost',
+      upgradePath: '/upgrade',
+    });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -28,6 +34,10 @@ describe('AppConfig.fromEnvironment', () => {
     ['BILLING_GRACE_PERIOD', 'soon', /BILLING_GRACE_PERIOD must be a duration/],
     ['REPORTING_CURRENCY', 'usd', /REPORTING_CURRENCY must be an ISO 4217/],
     ['ADMIN_API_KEY', 'short', /ADMIN_API_KEY must be at least 16 characters/],
+    ['SCHEDULER_ENABLED', 'maybe', /SCHEDULER_ENABLED must be true or false/],
+    ['SMTP_URL', 'http://mail', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['MAIL_FROM', 'billing', /MAIL_FROM must be an e-mail address/],
+    ['UPGRADE_PATH', 'upgrade', /UPGRADE_PATH must be a path/],
   ])('rejects a bad %s naming it', (name, value, message) => {
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(message);

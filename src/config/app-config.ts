@@ -6,6 +6,13 @@ export class ConfigError extends Error {}
 export type DatabaseConfig =
   { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
 
+export interface MailConfig {
+  /** Unset: messages are written as .eml files under `<dataDir>/mail/`. */
+  smtpUrl: string | undefined;
+  from: string;
+  upgradePath: string;
+}
+
 /** The service's validated configuration; the only place that knows about process.env. */
 export class AppConfig {
   constructor(
@@ -17,6 +24,8 @@ export class AppConfig {
     readonly billingGracePeriodMs: number,
     readonly reportingCurrency: string,
     readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose',
+    readonly schedulerEnabled: boolean,
+    readonly mail: MailConfig,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -41,6 +50,8 @@ export class AppConfig {
       e.BILLING_GRACE_PERIOD,
       e.REPORTING_CURRENCY,
       e.LOG_LEVEL,
+      e.SCHEDULER_ENABLED,
+      { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, upgradePath: e.UPGRADE_PATH },
     );
   }
 }

@@ -56,6 +56,24 @@ export const environmentSchema = z.object({
     .regex(CURRENCY_PATTERN, { message: 'must be an ISO 4217 currency code such as "USD"' })
     .default('USD'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** Whether this process runs the timed jobs; tests turn it off and call the services. */
+  SCHEDULER_ENABLED: z.stringbool({ error: 'must be true or false' }).default(true),
+  SMTP_URL: url(
+    /^smtps?:\/\//,
+    'must be an smtp:// or smtps:// URL such as "smtp://user:pass@host:587"',
+  ),
+  MAIL_FROM: z
+    .string()
+    .regex(/^([^<>]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, {
+      message:
+        'must be an e-mail address, optionally with a name: "Billing <billing@acme.example>"',
+    })
+    .default('billing@localhost'),
+  /** Path under PUBLIC_URL where a customer raises a limit; e-mails link to it. */
+  UPGRADE_PATH: z
+    .string()
+    .regex(/^\/\S*$/, { message: 'must be a path starting with "/"' })
+    .default('/upgrade'),
 });
 
 export type Environment = z.output<typeof environmentSchema>;

@@ -72,6 +72,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'error',
+    // Timed jobs would act on their own clock mid-test; tests call the services instead.
+    SCHEDULER_ENABLED: 'false',
     ...options.env,
   });
   const clock = new ManualClock(options.now ?? '2026-03-15T12:00:00Z');

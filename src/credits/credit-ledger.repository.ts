@@ -1,0 +1,305 @@
+import { Injectable } from '@nestjs/common';
+import { Decimal, toDecimalString } from '../common/decimal';
+import { Queryable } from '../database/transaction';
+import { CreditConsumption, CreditLot } from '../invoicing/invoice-calculator';
+
+/** A plan grant's lot for one subscription and service interval (see grant-lots.ts). */
+export interface NewGrantLot {
+  customerId: string;
+  subscriptionId: string;
+  planCreditGrantId: string;
+  name: string;
+  currency: string;
+  amount: Decimal;
+  /** Billable item ids. */
+  appliesTo: string[];
+  validFrom: Date;
+  expiresAt: Date | null;
+}
+
+export interface NewTopUpLot {
+  customerId: string;
+  name: string;
+  currency: string;
+  amount: Decimal;
+  /** Billable item ids; null = every item. */
+  appliesTo: string[] | null;
+  validFrom: Date;
+  expiresAt: Date | null;
+  idempotencyKey: string | null;
+}
+
+export type CreditLotKind = 'grant' | 'top_up';
+
+/** A lot as the ledger shows it: what it held, what invoices took from it. */
+export interface LedgerLot {
+  id: string;
+  kind: CreditLotKind;
+  name: string;
+  currency: string;
+  amount: Decimal;
+  consumed: Decimal;
+  /** Billable item keys; null = every item. */
+  appliesTo: string[] | null;
+  validFrom: Date;
+  expiresAt: Date | null;
+  subscriptionId: string | null;
+  createdAt: Date;
+  consumptions: LedgerConsumption[];
+}
+
+export interface LedgerConsumption {
+  invoiceId: string;
+  invoiceNumber: string | null;
+  amount: Decimal;
+  createdAt: Date;
+}
+
+interface AvailableLotRow {
+  id: string;
+  name: string;
+  remaining: string;
+  applies_to: string[] | null;
+  valid_from: Date;
+  expires_at: Date | null;
+}
+
+interface LedgerLotRow {
+  id: string;
+  kind: CreditLotKind;
+  name: string;
+  currency: string;
+  amount: string;
+  consumed: string;
+  applies_to: string[] | null;
+  valid_from: Date;
+  expires_at: Date | null;
+  subscription_id: string | null;
+  created_at: Date;
+  consumptions: Array<{
+    invoiceId: string;
+    invoiceNumber: string | null;
+    amount: string;
+    createdAt: string;
+  }>;
+}
+
+const LEDGER_SELECT = `
+  SELECT l.id, l.kind, l.name, l.currency, l.amount, l.consumed, l.valid_from, l.expires_at,
+         l.subscription_id, l.created_at,
+         CASE WHEN l.applies_to IS NOT NULL THEN
+           COALESCE((SELECT json_agg(b.key ORDER BY a.n)
+                     FROM unnest(l.applies_to) WITH ORDINALITY AS a(id, n)
+                     JOIN billable_items b ON b.id = a.id), '[]')
+         END AS applies_to,
+         COALESCE((SELECT json_agg(json_build_object('invoiceId', c.invoice_id, 'invoiceNumber', i.number,
+                                                     'amount', c.amount::text, 'createdAt', c.created_at)
+                                   ORDER BY c.created_at, c.invoice_id)
+                   FROM credit_consumptions c JOIN invoices i ON i.id = c.invoice_id
+                   WHERE c.lot_id = l.id), '[]') AS consumptions
+  FROM credit_lots l
+  LEFT JOIN plan_version_credit_grants g ON g.id = l.plan_credit_grant_id`;
+
+/**
+ * The credit ledger: lots (plan grants and top-ups) and what invoices consumed
+ * from them. Every method takes the Queryable to run on, so the invoicing code
+ * issues, locks and spends credit inside its own transaction.
+ */
+@Injectable()
+export class CreditLedgerRepository {
+  /**
+   * Writes the lots in one statement; a lot already issued for its subscription,
+   * grant and interval start is left alone, so issuing again is always safe.
+   */
+  async issueGrantLots(db: Queryable, lots: NewGrantLot[]): Promise<void> {
+    if (lots.length === 0) return;
+    await db.query(
+      // Inserting in key order makes concurrent issuers of overlapping lots wait for
+      // each other in the same order instead of deadlocking on the unique index.
+      `INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from, expires_at,
+                                subscription_id, plan_credit_grant_id)
+       SELECT customer_id, 'grant', name, currency, amount, applies_to::uuid[], valid_from, expires_at,
+              subscription_id, plan_credit_grant_id
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::text[],
+                   $8::timestamptz[], $9::timestamptz[])
+         AS l(customer_id, subscription_id, plan_credit_grant_id, name, currency, amount, applies_to,
+              valid_from, expires_at)
+       ORDER BY subscription_id, plan_credit_grant_id, valid_from
+       ON CONFLICT (subscription_id, plan_credit_grant_id, valid_from) DO NOTHING`,
+      [
+        lots.map((lot) => lot.customerId),
+        lots.map((lot) => lot.subscriptionId),
+        lots.map((lot) => lot.planCreditGrantId),
+        lots.map((lot) => lot.name),
+        lots.map((lot) => lot.currency),
+        lots.map((lot) => toDecimalString(lot.amount)),
+        // unnest flattens nested arrays, so each list travels as an array literal of uuids.
+        lots.map((lot) => `{${lot.appliesTo.join(',')}}`),
+        lots.map((lot) => lot.validFrom.toISOString()),
+        lots.map((lot) => lot.expiresAt?.toISOString() ?? null),
+      ],
+    );
+  }
+
+  /**
+   * Writes a top-up. With an idempotency key the customer already used, writes
+   * nothing and answers the lot that key created; the unique constraint settles
+   * concurrent retries.
+   */
+  async insertTopUp(db: Queryable, lot: NewTopUpLot): Promise<{ id: string; created: boolean }> {
+    const inserted: Array<{ id: string }> = await db.query(
+      `INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from, expires_at,
+                                idempotency_key)
+       VALUES ($1, 'top_up', $2, $3, $4, $5::uuid[], $6, $7, $8)
+       ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
+      [
+        lot.customerId,
+        lot.name,
+        lot.currency,
+        toDecimalString(lot.amount),
+        lot.appliesTo,
+        lot.validFrom.toISOString(),
+        lot.expiresAt?.toISOString() ?? null,
+        lot.idempotencyKey,
+      ],
+    );
+    if (inserted.length > 0) return { id: inserted[0].id, created: true };
+    const [first]: Array<{ id: string }> = await db.query(
+      'SELECT id FROM credit_lots WHERE customer_id = $1 AND idempotency_key = $2',
+      [lot.customerId, lot.idempotencyKey],
+    );
+    return { id: first.id, created: false };
+  }
+
+  async findTopUpByIdempotencyKey(
+    db: Queryable,
+    customerId: string,
+    idempotencyKey: string,
+  ): Promise<LedgerLot | null> {
+    const rows: LedgerLotRow[] = await db.query(
+      `${LEDGER_SELECT} WHERE l.customer_id = $1 AND l.idempotency_key = $2`,
+      [customerId, idempotencyKey],
+    );
+    return rows[0] ? toLedgerLot(rows[0]) : null;
+  }
+
+  async findLot(db: Queryable, customerId: string, lotId: string): Promise<LedgerLot | null> {
+    const rows: LedgerLotRow[] = await db.query(
+      `${LEDGER_SELECT} WHERE l.customer_id = $1 AND l.id = $2`,
+      [customerId, lotId],
+    );
+    return rows[0] ? toLedgerLot(rows[0]) : null;
+  }
+
+  /** Every lot of the customer, oldest first (a plan's grants in their order), with its consumptions. */
+  async ledger(db: Queryable, customerId: string): Promise<LedgerLot[]> {
+    const rows: LedgerLotRow[] = await db.query(
+      `${LEDGER_SELECT} WHERE l.customer_id = $1 ORDER BY l.valid_from, l.created_at, g.position, l.id`,
+      [customerId],
+    );
+    return rows.map(toLedgerLot);
+  }
+
+  /**
+   * The customer's lots in `currency` with credit left, soonest-expiring first
+   * (never-expiring last, then oldest first), as the invoice calculator spends
+   * them; with `at`, only those not expired at that instant.
+   *
+   * `forUpdate` locks the lots, in that order, until the caller's transaction
+   * ends: a second finalization for the customer waits, then reads the lots as
+   * the first left them (recordConsumptions updates the lot rows, and PostgreSQL
+   * re-reads a row updated while it waited), so no credit is spent twice.
+   */
+  async availableLots(
+    db: Queryable,
+    customerId: string,
+    currency: string,
+    options: { forUpdate?: boolean; at?: Date } = {},
+  ): Promise<CreditLot[]> {
+    const rows: AvailableLotRow[] = await db.query(
+      `SELECT id, name, amount - consumed AS remaining, applies_to, valid_from, expires_at
+       FROM credit_lots
+       WHERE customer_id = $1 AND currency = $2 AND consumed < amount
+         AND ($3::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $3)
+       ORDER BY expires_at NULLS LAST, valid_from, id
+       ${options.forUpdate ? 'FOR UPDATE' : ''}`,
+      [customerId, currency, options.at?.toISOString() ?? null],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      remaining: new Decimal(row.remaining),
+      appliesTo: row.applies_to === null ? null : new Set(row.applies_to),
+      validFrom: row.valid_from,
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  /**
+   * Records what an invoice took from each lot and adds it to the lot's
+   * `consumed`, in one statement. A lot already charged for this invoice is
+   * skipped, so a retried finalization records nothing twice; a lot that would
+   * go below zero fails the statement (CHECK on credit_lots), as does a lot of
+   * another customer, before anything is written.
+   */
+  async recordConsumptions(
+    db: Queryable,
+    invoiceId: string,
+    customerId: string,
+    consumptions: CreditConsumption[],
+  ): Promise<void> {
+    if (consumptions.length === 0) return;
+    const [{ requested, owned }]: Array<{ requested: number; owned: number }> = await db.query(
+      `WITH requested AS (
+         SELECT lot_id, sum(amount) AS amount FROM unnest($3::uuid[], $4::numeric[]) AS c(lot_id, amount)
+         GROUP BY lot_id
+       ), owned AS (
+         SELECT r.lot_id, r.amount FROM requested r
+         JOIN credit_lots l ON l.id = r.lot_id AND l.customer_id = $2
+       ), recorded AS (
+         INSERT INTO credit_consumptions (lot_id, invoice_id, customer_id, amount)
+         SELECT lot_id, $1, $2, amount FROM owned
+         WHERE (SELECT count(*) FROM owned) = (SELECT count(*) FROM requested)
+         ON CONFLICT (lot_id, invoice_id) DO NOTHING
+         RETURNING lot_id, amount
+       ), spent AS (
+         UPDATE credit_lots l SET consumed = l.consumed + r.amount
+         FROM recorded r WHERE l.id = r.lot_id
+       )
+       SELECT (SELECT count(*) FROM requested)::int AS requested, (SELECT count(*) FROM owned)::int AS owned`,
+      [
+        invoiceId,
+        customerId,
+        consumptions.map((consumption) => consumption.lotId),
+        consumptions.map((consumption) => toDecimalString(consumption.amount)),
+      ],
+    );
+    if (owned !== requested) {
+      throw new Error(
+        `invoice ${invoiceId} names credit lots that are not customer ${customerId}'s`,
+      );
+    }
+  }
+}
+
+function toLedgerLot(row: LedgerLotRow): LedgerLot {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    currency: row.currency,
+    amount: new Decimal(row.amount),
+    consumed: new Decimal(row.consumed),
+    appliesTo: row.applies_to,
+    validFrom: row.valid_from,
+    expiresAt: row.expires_at,
+    subscriptionId: row.subscription_id,
+    createdAt: row.created_at,
+    consumptions: row.consumptions.map((consumption) => ({
+      invoiceId: consumption.invoiceId,
+      invoiceNumber: consumption.invoiceNumber,
+      amount: new Decimal(consumption.amount),
+      createdAt: new Date(consumption.createdAt),
+    })),
+  };
+}

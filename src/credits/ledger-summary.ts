@@ -1,0 +1,55 @@
+/**
+ * What a customer's credit ledger adds up to at an instant. Pure.
+ *
+ * A lot is `used` once consumed in full, else `expired` from its expiresAt on,
+ * else `active`. Per currency, granted = consumed + expired + available, where
+ * expired counts what expired lots still held and available what active ones hold.
+ */
+import { Decimal, ZERO } from '../common/decimal';
+
+export type LotStatus = 'active' | 'expired' | 'used';
+
+export interface LotBalance {
+  currency: string;
+  amount: Decimal;
+  consumed: Decimal;
+  expiresAt: Date | null;
+}
+
+export interface CurrencyTotals {
+  currency: string;
+  granted: Decimal;
+  consumed: Decimal;
+  expired: Decimal;
+  available: Decimal;
+}
+
+export function lotStatus(lot: LotBalance, now: Date): LotStatus {
+  if (lot.consumed.gte(lot.amount)) return 'used';
+  if (lot.expiresAt !== null && lot.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+/** Totals per currency, in currency order. */
+export function ledgerTotals(lots: readonly LotBalance[], now: Date): CurrencyTotals[] {
+  const totals = new Map<string, CurrencyTotals>();
+  for (const lot of lots) {
+    const total = totals.get(lot.currency) ?? {
+      currency: lot.currency,
+      granted: ZERO,
+      consumed: ZERO,
+      expired: ZERO,
+      available: ZERO,
+    };
+    const remaining = lot.amount.minus(lot.consumed);
+    const status = lotStatus(lot, now);
+    totals.set(lot.currency, {
+      ...total,
+      granted: total.granted.plus(lot.amount),
+      consumed: total.consumed.plus(lot.consumed),
+      expired: status === 'expired' ? total.expired.plus(remaining) : total.expired,
+      available: status === 'active' ? total.available.plus(remaining) : total.available,
+    });
+  }
+  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}

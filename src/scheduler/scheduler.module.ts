@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AppConfig } from '../config/app-config';
+import { CreditsModule } from '../credits/credits.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { CreditGrantsJob } from './credit-grants.job';
+import { JobLock } from './job-lock';
+import { OutboxJob } from './outbox.job';
+
+/**
+ * The timed jobs: each calls a service (under its advisory lock when only one
+ * replica may run it) and holds no logic of its own. With SCHEDULER_ENABLED=false
+ * none is registered (tests call the services instead).
+ */
+@Module({})
+export class SchedulerModule {
+  static register(config: AppConfig): DynamicModule {
+    if (!config.schedulerEnabled) return { module: SchedulerModule };
+    return {
+      module: SchedulerModule,
+      imports: [ScheduleModule.forRoot(), CreditsModule, OutboxModule],
+      providers: [JobLock, CreditGrantsJob, OutboxJob],
+    };
+  }
+}
