@@ -7,6 +7,7 @@ import { MetersController } from './meters.controller';
 import { MetersService } from './meters.service';
 import { PlanRepository } from './plan.repository';
 import { PlanVersionRepository } from './plan-version.repository';
+import { PlanVersionLookup } from './plan-version-lookup';
 import { PlanVersionReferences } from './plan-version-references';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
@@ -22,8 +23,9 @@ import { PlansService } from './plans.service';
     PlanRepository,
     PlanVersionRepository,
     PlanVersionReferences,
+    PlanVersionLookup,
     PlansService,
   ],
-  exports: [PlanRepository, PlanVersionRepository],
+  exports: [PlanRepository, PlanVersionRepository, PlanVersionLookup, BillableItemRepository],
 })
 export class CatalogModule {}

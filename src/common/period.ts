@@ -114,6 +114,11 @@ export function isLongerThan(a: Cadence, b: Cadence): boolean {
   return nominalLengthMs(a) > nominalLengthMs(b);
 }
 
+/** As people read it in messages: "1 month", "3 weeks". */
+export function describeCadence(cadence: Cadence): string {
+  return `${cadence.count} ${cadence.unit}${cadence.count === 1 ? '' : 's'}`;
+}
+
 /**
  * The first instant at or after `start` that is 00:00 UTC on `anchorDay` of a
  * month, clamped to the month's length (anchor day 31 in February is the 28th/29th).

@@ -3,15 +3,25 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
+import { PlanChangeRepository } from './plan-change.repository';
+import { PlanChangesController } from './plan-changes.controller';
+import { PlanChangesService } from './plan-changes.service';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
 
-/** Customers with their CRM identities, and their subscriptions pinned to plan versions. */
+/** Customers with their CRM identities, their subscriptions pinned to plan versions, and plan changes. */
 @Module({
   imports: [CatalogModule],
-  controllers: [CustomersController, SubscriptionsController],
-  providers: [CustomerRepository, CustomersService, SubscriptionRepository, SubscriptionsService],
-  exports: [CustomerRepository, SubscriptionRepository],
+  controllers: [CustomersController, SubscriptionsController, PlanChangesController],
+  providers: [
+    CustomerRepository,
+    CustomersService,
+    SubscriptionRepository,
+    SubscriptionsService,
+    PlanChangeRepository,
+    PlanChangesService,
+  ],
+  exports: [CustomerRepository, SubscriptionRepository, PlanChangeRepository],
 })
 export class CustomersModule {}

@@ -1,25 +1,23 @@
 import { isUuid } from '../common/ids';
 import { Injectable } from '@nestjs/common';
-import { PlanRepository } from '../catalog/plan.repository';
-import { PlanVersionRecord, PlanVersionRepository } from '../catalog/plan-version.repository';
+import { licenceQuantitiesOf, licenceQuantityProblems } from '../catalog/licence-quantities';
+import { PlanVersionRecord } from '../catalog/plan-version.repository';
+import { PlanVersionLookup } from '../catalog/plan-version-lookup';
 import { Clock } from '../common/clock';
-import { Decimal } from '../common/decimal';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
-import { Cadence, isLongerThan } from '../common/period';
+import { Cadence, describeCadence, isLongerThan } from '../common/period';
 import { CustomerRepository } from './customer.repository';
 import { CreateSubscriptionInput } from './dto/subscription.schema';
+import { PlanChangeRepository } from './plan-change.repository';
 import {
   NewSubscription,
   SubscriptionRecord,
   SubscriptionRepository,
 } from './subscription.repository';
-
-
-/** A licence fee the request leaves out is billed once, as a platform fee would be. */
-const DEFAULT_LICENCE_QUANTITY = new Decimal(1);
+import { SubscriptionView, subscriptionView } from './subscription-view';
 
 export interface CreatedSubscription {
-  subscription: SubscriptionRecord;
+  subscription: SubscriptionView;
   /** True when an earlier request with the same idempotency key created it. */
   replayed: boolean;
 }
@@ -29,8 +27,8 @@ export class SubscriptionsService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly customers: CustomerRepository,
-    private readonly plans: PlanRepository,
-    private readonly versions: PlanVersionRepository,
+    private readonly lookup: PlanVersionLookup,
+    private readonly planChanges: PlanChangeRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -41,7 +39,7 @@ export class SubscriptionsService {
     const earlier = idempotencyKey
       ? await this.subscriptions.findByIdempotencyKey(idempotencyKey)
       : null;
-    if (earlier) return { subscription: earlier, replayed: true };
+    if (earlier) return { subscription: await this.view(earlier), replayed: true };
 
     const customer = await this.customers.findByExternalId(input.customerExternalId);
     if (!customer) {
@@ -50,27 +48,26 @@ export class SubscriptionsService {
         `no customer with externalId '${input.customerExternalId}'`,
       );
     }
-    const version = await this.resolveVersion(input.plan, input.version);
+    const { version } = await this.lookup.find(input.plan, input.version);
     const startDate = input.startDate ?? this.clock.now();
     const problems = [
       ...cadenceProblems(input, version),
-      ...licenceProblems(input, version),
+      ...licenceQuantityProblems(input.licenceQuantities, input.plan, version),
       ...(input.endDate && input.endDate <= startDate
         ? [{ field: 'endDate', problem: 'must be after startDate' }]
         : []),
     ];
     if (problems.length > 0) throw new ValidationFailedError(problems);
 
-    const quantities = new Map(Object.entries(input.licenceQuantities));
     const subscription: NewSubscription = {
       customerId: customer.id,
       planVersionId: version.id,
       startDate,
       endDate: input.endDate,
       billingCadence: input.billingCadence,
-      licences: version.licenceFees.map((fee) => ({
+      licences: licenceQuantitiesOf(version, input.licenceQuantities).map(({ fee, quantity }) => ({
         billableItemId: fee.billableItem.id,
-        quantity: quantities.get(fee.billableItem.key) ?? DEFAULT_LICENCE_QUANTITY,
+        quantity,
       })),
       idempotencyKey,
     };
@@ -79,36 +76,24 @@ export class SubscriptionsService {
   }
 
   /** Unknown and malformed ids are both simply not found. */
-  async get(id: string): Promise<SubscriptionRecord> {
+  async get(id: string): Promise<SubscriptionView> {
     const subscription = isUuid(id) ? await this.subscriptions.findById(id) : null;
     if (!subscription) throw new NotFoundError('subscription', id);
-    return subscription;
+    return this.view(subscription);
   }
 
-  async listForCustomer(externalId: string): Promise<SubscriptionRecord[]> {
+  async listForCustomer(externalId: string): Promise<SubscriptionView[]> {
     const customer = await this.customers.findByExternalId(externalId);
     if (!customer) throw new NotFoundError('customer', externalId);
-    return this.subscriptions.listByCustomer(customer.id);
+    const subscriptions = await this.subscriptions.listByCustomer(customer.id);
+    const changes = await this.planChanges.findBySubscriptionIds(subscriptions.map((s) => s.id));
+    const now = this.clock.now();
+    return subscriptions.map((s) => subscriptionView(s, changes.get(s.id) ?? [], now));
   }
 
-  /** The version asked for, or the plan's live one. */
-  private async resolveVersion(
-    planKey: string,
-    number: number | undefined,
-  ): Promise<PlanVersionRecord> {
-    const plan = await this.plans.findByKey(planKey);
-    if (!plan) throw ValidationFailedError.field('plan', `no plan with key '${planKey}'`);
-    const wanted = number ?? plan.liveVersion;
-    if (wanted === null) {
-      throw ValidationFailedError.field(
-        'version',
-        `plan '${planKey}' has no live version: name a version`,
-      );
-    }
-    const version = await this.versions.findOne(plan.id, wanted);
-    if (!version)
-      throw ValidationFailedError.field('version', `plan '${planKey}' has no version ${wanted}`);
-    return version;
+  private async view(subscription: SubscriptionRecord): Promise<SubscriptionView> {
+    const changes = await this.planChanges.findBySubscriptionId(subscription.id);
+    return subscriptionView(subscription, changes, this.clock.now());
   }
 }
 
@@ -122,25 +107,7 @@ function cadenceProblems(
   return [
     {
       field: 'billingCadence',
-      problem: `must not be shorter than the service interval of plan '${input.plan}' version ${version.version} (${describe(version.serviceInterval)})`,
+      problem: `must not be shorter than the service interval of plan '${input.plan}' version ${version.version} (${describeCadence(version.serviceInterval)})`,
     },
   ];
-}
-
-function licenceProblems(
-  input: CreateSubscriptionInput,
-  version: PlanVersionRecord,
-): FieldProblem[] {
-  const fees = version.licenceFees.map((fee) => fee.billableItem.key);
-  const offered = fees.length > 0 ? fees.join(', ') : 'none';
-  return Object.keys(input.licenceQuantities)
-    .filter((key) => !fees.includes(key))
-    .map((key) => ({
-      field: `licenceQuantities.${key}`,
-      problem: `is not a licence fee of plan '${input.plan}' version ${version.version} (it has: ${offered})`,
-    }));
-}
-
-function describe(cadence: Cadence): string {
-  return `${cadence.count} ${cadence.unit}${cadence.count === 1 ? '' : 's'}`;
 }

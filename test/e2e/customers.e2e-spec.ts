@@ -218,6 +218,7 @@ describe('Customers and subscriptions', () => {
         billingCadence: { unit: 'month', count: 1, anchorDay: null },
         // A licence fee left out is billed once.
         licenceQuantities: { [priced.licensedItem.key]: '1' },
+        pendingPlanChange: null,
         createdAt: expect.any(String),
       });
       const found = await asReader(t.http().get(`/v1/subscriptions/${response.body.id}`));

@@ -44,3 +44,12 @@ export function percentField() {
     error: 'must be a percentage from 0 to 100',
   });
 }
+
+/** Quantity per licence fee of a plan version, by billable item key; fees left out get 1. */
+export function licenceQuantitiesField() {
+  return z
+    .record(z.string(), decimalField({ allowNumber: true, nonNegative: true }), {
+      error: 'must be an object of quantities by billable item key',
+    })
+    .default({});
+}

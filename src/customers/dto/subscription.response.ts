@@ -1,12 +1,16 @@
 import { toDecimalString } from '../../common/decimal';
-import { SubscriptionRecord } from '../subscription.repository';
+import { SubscriptionView } from '../subscription-view';
 
-export function toSubscriptionResponse(subscription: SubscriptionRecord) {
+export function toSubscriptionResponse({
+  subscription,
+  current,
+  pendingPlanChange,
+}: SubscriptionView) {
   return {
     id: subscription.id,
     customerExternalId: subscription.customerExternalId,
-    plan: subscription.planKey,
-    version: subscription.version,
+    plan: current.planKey,
+    version: current.version,
     startDate: subscription.startDate.toISOString(),
     endDate: subscription.endDate?.toISOString() ?? null,
     billingCadence: { ...subscription.billingCadence },
@@ -16,6 +20,11 @@ export function toSubscriptionResponse(subscription: SubscriptionRecord) {
         toDecimalString(licence.quantity),
       ]),
     ),
+    pendingPlanChange: pendingPlanChange && {
+      plan: pendingPlanChange.planKey,
+      version: pendingPlanChange.version,
+      effectiveAt: pendingPlanChange.effectiveAt.toISOString(),
+    },
     createdAt: subscription.createdAt.toISOString(),
   };
 }

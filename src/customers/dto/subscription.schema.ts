@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { wholeNumberField } from '../../catalog/dto/fields';
+import { licenceQuantitiesField, wholeNumberField } from '../../catalog/dto/fields';
 import { CalendarUnit } from '../../common/period';
-import { decimalField, keyField, timestampField } from '../../common/validation';
+import { keyField, timestampField } from '../../common/validation';
 
 export const BILLING_CADENCE_UNITS = [
   'month',
@@ -38,12 +38,7 @@ export const createSubscriptionSchema = z.strictObject({
     count: 1,
     anchorDay: null,
   })),
-  /** Quantity per licence fee of the version, by billable item key; fees left out get 1. */
-  licenceQuantities: z
-    .record(z.string(), decimalField({ allowNumber: true, nonNegative: true }), {
-      error: 'must be an object of quantities by billable item key',
-    })
-    .default({}),
+  licenceQuantities: licenceQuantitiesField(),
 });
 
 export type CreateSubscriptionInput = z.output<typeof createSubscriptionSchema>;

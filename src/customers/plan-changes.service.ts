@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { PlanRepository } from '../catalog/plan.repository';
+import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup';
+import { Clock } from '../common/clock';
+import { ConflictError, FieldProblem, ValidationFailedError } from '../common/errors';
+import { describeCadence, isLongerThan } from '../common/period';
+import { CreatePlanChangeInput } from './dto/plan-change.schema';
+import { PlanChangeRepository } from './plan-change.repository';
+import { nextPeriodStart } from './plan-changes';
+import { SubscriptionRecord } from './subscription.repository';
+import { PlanRef } from './subscription-view';
+import { SubscriptionsService } from './subscriptions.service';
+
+export interface ScheduledPlanChange {
+  subscriptionId: string;
+  from: PlanRef;
+  to: PlanRef;
+  effectiveAt: Date;
+}
+
+/**
+ * Migrations between plan versions. A change takes effect at the next billing
+ * period boundary, so every period (and its invoice) is priced by one version;
+ * asking again before that boundary replaces the pending change.
+ */
+@Injectable()
+export class PlanChangesService {
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly plans: PlanRepository,
+    private readonly lookup: PlanVersionLookup,
+    private readonly changes: PlanChangeRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async schedule(
+    subscriptionId: string,
+    input: CreatePlanChangeInput,
+  ): Promise<ScheduledPlanChange> {
+    const { subscription, current } = await this.subscriptions.get(subscriptionId);
+    const target = await this.lookup.find(input.plan ?? current.planKey, input.version);
+    const problems = [
+      ...(await this.currencyProblems(current.planKey, target)),
+      ...cadenceProblems(subscription, target),
+      ...(isSameVersion(current, target) ? [alreadyOn(current)] : []),
+    ];
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+
+    const effectiveAt = nextPeriodStart(
+      {
+        subscriptionStart: subscription.startDate,
+        subscriptionEnd: subscription.endDate,
+        billingCadence: subscription.billingCadence,
+        anchorDay: subscription.billingCadence.anchorDay,
+        // Billing periods do not depend on it; the new version's, checked above, fits the cadence.
+        serviceInterval: target.version.serviceInterval,
+      },
+      this.clock.now(),
+    );
+    if (effectiveAt === null) {
+      throw new ConflictError(
+        `subscription ${subscription.id} has no billing period after the current one: it ends ${subscription.endDate?.toISOString()}`,
+      );
+    }
+    await this.changes.save({
+      subscriptionId: subscription.id,
+      planVersionId: target.version.id,
+      effectiveAt,
+    });
+    return {
+      subscriptionId: subscription.id,
+      from: current,
+      to: { planKey: target.plan.key, version: target.version.version },
+      effectiveAt,
+    };
+  }
+
+  /** An invoice has one currency, so a move to another plan keeps it. */
+  private async currencyProblems(
+    currentPlanKey: string,
+    target: PlanVersionFound,
+  ): Promise<FieldProblem[]> {
+    if (target.plan.key === currentPlanKey) return [];
+    const currentPlan = await this.plans.findByKey(currentPlanKey);
+    if (currentPlan?.currency === target.plan.currency) return [];
+    return [
+      {
+        field: 'plan',
+        problem: `bills in ${target.plan.currency}; the subscription's plan '${currentPlanKey}' bills in ${currentPlan?.currency}`,
+      },
+    ];
+  }
+}
+
+/** Usage is billed per completed service interval, so an interval may not outlast the billing period. */
+function cadenceProblems(
+  subscription: SubscriptionRecord,
+  target: PlanVersionFound,
+): FieldProblem[] {
+  const { serviceInterval } = target.version;
+  const cadence = subscription.billingCadence;
+  if (!isLongerThan(serviceInterval, cadence)) return [];
+  return [
+    {
+      field: 'version',
+      problem: `plan '${target.plan.key}' version ${target.version.version} has a service interval (${describeCadence(serviceInterval)}) longer than the subscription's billing cadence (${describeCadence(cadence)})`,
+    },
+  ];
+}
+
+function isSameVersion(current: PlanRef, target: PlanVersionFound): boolean {
+  return current.planKey === target.plan.key && current.version === target.version.version;
+}
+
+function alreadyOn(current: PlanRef): FieldProblem {
+  return {
+    field: 'version',
+    problem: `is the version the subscription is on (plan '${current.planKey}' version ${current.version})`,
+  };
+}

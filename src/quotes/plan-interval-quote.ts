@@ -1,0 +1,62 @@
+/**
+ * One service interval of a plan version, priced exactly as an invoice prices
+ * it (calculateInvoice: each line rounded half-up to the currency's minor unit,
+ * credits taken from the rounded lines, totals summed from rounded figures),
+ * for a prospect: no customer, so no tax and no proration. Pure.
+ *
+ * Licence fees count once (the interval's fee, billed in advance); each credit
+ * grant is one lot valid for the interval (grants reset every interval, so
+ * expiry and carried-over balances play no part in one interval).
+ */
+import { Decimal, ZERO } from '../common/decimal';
+import { Interval } from '../common/period';
+import { PlanVersionContent } from '../catalog/plan-version.repository';
+import { calculateInvoice, InvoiceDraft } from '../invoicing/invoice-calculator';
+import { RatedUsage } from './usage-profile';
+
+export interface PlanIntervalInput {
+  currency: string;
+  /** The interval the lines are dated in; only the credit lots' validity reads it. */
+  interval: Interval;
+  rated: readonly RatedUsage[];
+  licences: ReadonlyArray<{ billableItemKey: string; unitAmount: Decimal; quantity: Decimal }>;
+  creditGrants: PlanVersionContent['creditGrants'];
+  /** Line descriptions: billable item names by key (the key when absent). */
+  itemNames: ReadonlyMap<string, string>;
+}
+
+/**
+ * The draft's lines name their items by key: the quote passes billable item
+ * keys as the calculator's opaque item ids (nothing is stored).
+ */
+export function quotePlanInterval(input: PlanIntervalInput): InvoiceDraft {
+  const name = (key: string) => input.itemNames.get(key) ?? key;
+  const licenceInterval = { ...input.interval, prorationFactor: new Decimal(1) };
+  return calculateInvoice({
+    currency: input.currency,
+    taxRate: ZERO,
+    usageCharges: input.rated.map(({ billableItemKey, rate, usage, quantity }) => ({
+      billableItemId: billableItemKey,
+      description: name(billableItemKey),
+      interval: input.interval,
+      rate,
+      usage,
+      quantity,
+    })),
+    licenceCharges: input.licences.map(({ billableItemKey, unitAmount, quantity }) => ({
+      billableItemId: billableItemKey,
+      description: name(billableItemKey),
+      interval: licenceInterval,
+      unitAmount,
+      quantity,
+    })),
+    creditLots: input.creditGrants.map((grant, index) => ({
+      id: `credit-grant-${index + 1}`,
+      name: grant.name,
+      remaining: grant.amount,
+      appliesTo: new Set(grant.appliesTo.map((item) => item.key)),
+      validFrom: input.interval.start,
+      expiresAt: null,
+    })),
+  });
+}
