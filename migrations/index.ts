@@ -1,6 +1,20 @@
 import { CreateApiKeys1795000000001 } from './1795000000001-create-api-keys';
 import { CreateCatalog1795000000002 } from './1795000000002-create-catalog';
 import { AddSubscriptionIdempotencyKey1795000000010 } from './1795000000010-add-subscription-idempotency-key';
+import { CreateUsageEvents1795000000020 } from './1795000000020-create-usage-events';
+import { CreateInvoicesAndCredits1795000000030 } from './1795000000030-create-invoices-and-credits';
+import { GuardInvoices1795000000031 } from './1795000000031-guard-invoices';
+import { CreateOutboxMessages1795000000060 } from './1795000000060-create-outbox-messages';
+import { AddCustomerEmailPreferences1795000000061 } from './1795000000061-add-customer-email-preferences';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
-export const migrations = [CreateApiKeys1795000000001, CreateCatalog1795000000002, AddSubscriptionIdempotencyKey1795000000010];
+export const migrations = [
+  CreateApiKeys1795000000001,
+  CreateCatalog1795000000002,
+  AddSubscriptionIdempotencyKey1795000000010,
+  CreateUsageEvents1795000000020,
+  CreateInvoicesAndCredits1795000000030,
+  GuardInvoices1795000000031,
+  CreateOutboxMessages1795000000060,
+  AddCustomerEmailPreferences1795000000061,
+];

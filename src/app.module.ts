@@ -4,16 +4,36 @@ import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CreditsModule } from './credits/credits.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { InvoicingModule } from './invoicing/invoicing.module';
+import { MeteringModule } from './metering/metering.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { QuotesModule } from './quotes/quotes.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config), CommonModule, DatabaseModule, AuthModule, HealthModule, CatalogModule, CustomersModule],
+      imports: [
+        ConfigModule.register(config),
+        CommonModule,
+        DatabaseModule,
+        AuthModule,
+        HealthModule,
+        MeteringModule,
+        CatalogModule,
+        CustomersModule,
+        QuotesModule,
+        CreditsModule,
+        InvoicingModule,
+        NotificationsModule,
+        SchedulerModule.register(config),
+      ],
     };
   }
 }

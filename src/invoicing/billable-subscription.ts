@@ -1,0 +1,22 @@
+import { Decimal } from '../common/decimal';
+import { Cadence } from '../common/period';
+import { PlanChange } from '../customers/plan-changes';
+
+/** What billing reads about a subscription and its customer. */
+export interface BillableSubscription {
+  id: string;
+  customerId: string;
+  customerExternalId: string;
+  /** Percent, from the customer. */
+  taxRate: Decimal;
+  start: Date;
+  end: Date | null;
+  billingCadence: Cadence;
+  anchorDay: number | null;
+  /** The version the subscription was created on. */
+  planVersionId: string;
+  /** Later versions, oldest first. */
+  planChanges: PlanChange[];
+  /** Licence quantities by billable item id. */
+  licenceQuantities: ReadonlyMap<string, Decimal>;
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal } from '../common/decimal';
+import { CalendarUnit } from '../common/period';
+import { Queryable } from '../database/transaction';
+import { BillableSubscription } from './billable-subscription';
+
+/** A subscription in a billing run's stream, with where its invoices stop. */
+export interface SubscriptionToBill {
+  subscription: BillableSubscription;
+  /** End of the period of its latest invoice; null before the first one. */
+  invoicedUntil: Date | null;
+}
+
+interface SubscriptionRow {
+  id: string;
+  customer_id: string;
+  customer_external_id: string;
+  tax_rate: string;
+  start_date: Date;
+  end_date: Date | null;
+  billing_cadence_unit: CalendarUnit;
+  billing_cadence_count: number;
+  billing_anchor_day: number | null;
+  plan_version_id: string;
+  plan_changes: Array<{ plan_version_id: string; effective_at: string }>;
+  licences: Array<{ billable_item_id: string; quantity: string }>;
+}
+
+const COLUMNS = `
+  s.id, s.customer_id, c.external_id AS customer_external_id, c.tax_rate::text AS tax_rate,
+         s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
+         s.plan_version_id,
+         COALESCE((SELECT json_agg(json_build_object('plan_version_id', pc.plan_version_id,
+                                                     'effective_at', pc.effective_at) ORDER BY pc.effective_at)
+                   FROM subscription_plan_changes pc WHERE pc.subscription_id = s.id), '[]') AS plan_changes,
+         COALESCE((SELECT json_agg(json_build_object('billable_item_id', l.billable_item_id,
+                                                     'quantity', l.quantity::text))
+                   FROM subscription_licences l WHERE l.subscription_id = s.id), '[]') AS licences`;
+
+const SELECT = `SELECT ${COLUMNS} FROM subscriptions s JOIN customers c ON c.id = s.customer_id`;
+
+function toSubscription(row: SubscriptionRow): BillableSubscription {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    customerExternalId: row.customer_external_id,
+    taxRate: new Decimal(row.tax_rate),
+    start: row.start_date,
+    end: row.end_date,
+    billingCadence: { unit: row.billing_cadence_unit, count: row.billing_cadence_count },
+    anchorDay: row.billing_anchor_day,
+    planVersionId: row.plan_version_id,
+    planChanges: row.plan_changes.map((change) => ({
+      planVersionId: change.plan_version_id,
+      effectiveAt: new Date(change.effective_at),
+    })),
+    licenceQuantities: new Map(
+      row.licences.map((licence) => [licence.billable_item_id, new Decimal(licence.quantity)]),
+    ),
+  };
+}
+
+/** The subscriptions billing reads: streamed in id order for runs, one at a time for previews. */
+@Injectable()
+export class BillingSubscriptionsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Up to `limit` subscriptions after `afterId` (keyset pagination: each batch is
+   * one indexed range read, and memory holds one batch) that started before
+   * `startedBefore`, leaving out ended ones invoiced up to their end.
+   */
+  async batchAfter(
+    afterId: string | null,
+    startedBefore: Date,
+    limit: number,
+  ): Promise<SubscriptionToBill[]> {
+    const rows: Array<SubscriptionRow & { invoiced_until: Date | null }> = await this.db.query(
+      `SELECT ${COLUMNS},
+              (SELECT max(i.period_end) FROM invoices i WHERE i.subscription_id = s.id) AS invoiced_until
+       FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+       WHERE ($1::uuid IS NULL OR s.id > $1) AND s.start_date < $2
+         -- an ended subscription whose last period is invoiced has nothing left to bill
+         AND NOT EXISTS (SELECT 1 FROM invoices i
+                         WHERE i.subscription_id = s.id AND i.period_end >= date_trunc('hour', s.end_date, 'UTC'))
+       ORDER BY s.id LIMIT $3`,
+      [afterId, startedBefore.toISOString(), limit],
+    );
+    return rows.map((row) => ({
+      subscription: toSubscription(row),
+      invoicedUntil: row.invoiced_until,
+    }));
+  }
+
+  async findById(id: string): Promise<BillableSubscription | null> {
+    const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.id = $1`, [id]);
+    return rows[0] ? toSubscription(rows[0]) : null;
+  }
+
+  /** The customer's subscriptions running at `at` (or not started yet), oldest first. */
+  async listCurrent(customerId: string, at: Date): Promise<BillableSubscription[]> {
+    const rows: SubscriptionRow[] = await this.db.query(
+      `${SELECT} WHERE s.customer_id = $1 AND (s.end_date IS NULL OR s.end_date > $2)
+       ORDER BY s.start_date, s.id`,
+      [customerId, at.toISOString()],
+    );
+    return rows.map(toSubscription);
+  }
+
+  /**
+   * Claims the subscription for this transaction. SKIP LOCKED lets replicas
+   * running the same billing run share the work: a subscription another one is
+   * billing is left to it (false) instead of waited for. NO KEY UPDATE, unlike
+   * UPDATE, lets rows that reference the subscription (credit lots, plan changes)
+   * be written meanwhile, and is not skipped because of them.
+   */
+  async claim(tx: Queryable, id: string): Promise<boolean> {
+    const rows: Array<{ id: string }> = await tx.query(
+      'SELECT id FROM subscriptions WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED',
+      [id],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { Decimal } from '../common/decimal';
+import { Interval } from '../common/period';
+import { Queryable } from '../database/transaction';
+import { isWholeHour } from '../metering/hour-alignment';
+
+/** The events of one meter for one customer over whole hours, restricted to a billable item's filter. */
+export interface UsageSelection {
+  customerId: string;
+  meterId: string;
+  interval: Interval;
+  filter: Readonly<Record<string, string>>;
+}
+
+export interface UsageTotals {
+  /** The meter's own aggregation (sum, count, max, last or distinct count). */
+  quantity: Decimal;
+  eventCount: Decimal;
+  /** The sum of the events' values: what a percentage rate takes its share of. */
+  totalValue: Decimal;
+}
+
+interface TotalsRow {
+  n: string;
+  quantity: string | null;
+  event_count: string;
+  total_value: string;
+}
+
+// One statement for every (item, service interval) of an invoice, read from the
+// hourly rollups: its cost follows the number of hours and dimension sets, never
+// the number of events. The meter aggregations mirror src/metering/usage.repository.ts.
+const TOTALS = `
+  WITH selection AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[])
+      WITH ORDINALITY AS s (customer_id, meter_id, from_hour, to_hour, filter, n)
+  )
+  SELECT s.n, coalesce(h.event_count, 0)::text AS event_count, coalesce(h.value_sum, 0)::text AS total_value,
+         CASE m.aggregation
+           WHEN 'sum' THEN h.value_sum
+           WHEN 'count' THEN h.event_count
+           WHEN 'max' THEN h.value_max
+           WHEN 'last' THEN l.last_value
+           WHEN 'unique_count' THEN u.distinct_values
+         END::text AS quantity
+  FROM selection s
+  JOIN meters m ON m.id = s.meter_id
+  CROSS JOIN LATERAL (
+    SELECT sum(r.event_count) AS event_count, sum(r.value_sum) AS value_sum, max(r.value_max) AS value_max
+    FROM usage_hourly_rollups r
+    WHERE r.customer_id = s.customer_id AND r.meter_id = s.meter_id
+      AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
+  ) h
+  -- The latest event (ties by id) and distinct values are read only for the meters that need them.
+  LEFT JOIN LATERAL (
+    SELECT r.last_value
+    FROM usage_hourly_rollups r
+    WHERE m.aggregation = 'last' AND r.customer_id = s.customer_id AND r.meter_id = s.meter_id
+      AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
+    ORDER BY r.last_timestamp DESC, r.last_event_id COLLATE "C" DESC
+    LIMIT 1
+  ) l ON true
+  LEFT JOIN LATERAL (
+    SELECT count(DISTINCT v.value) AS distinct_values
+    FROM usage_hourly_unique_values v
+    WHERE m.aggregation = 'unique_count' AND v.customer_id = s.customer_id AND v.meter_id = s.meter_id
+      AND v.hour_start >= s.from_hour AND v.hour_start < s.to_hour AND v.dimensions @> s.filter
+  ) u ON true
+  ORDER BY s.n`;
+
+/** Usage as invoices price it. */
+@Injectable()
+export class BillingUsageRepository {
+  /** Totals for each selection, in the same order. */
+  async totals(db: Queryable, selections: readonly UsageSelection[]): Promise<UsageTotals[]> {
+    if (selections.length === 0) return [];
+    for (const { interval } of selections) assertWholeHours(interval);
+    const rows: TotalsRow[] = await db.query(TOTALS, [
+      selections.map((s) => s.customerId),
+      selections.map((s) => s.meterId),
+      selections.map((s) => s.interval.start.toISOString()),
+      selections.map((s) => s.interval.end.toISOString()),
+      selections.map((s) => JSON.stringify(s.filter)),
+    ]);
+    return rows.map((row) => ({
+      // A "last" or "max" meter without events has no value: nothing was used.
+      quantity: new Decimal(row.quantity ?? 0),
+      eventCount: new Decimal(row.event_count),
+      totalValue: new Decimal(row.total_value),
+    }));
+  }
+
+  /**
+   * The values of the selected events, oldest first (ties by event id, as the
+   * rollups break them), at most `limit` of them. This reads raw events: the one
+   * place where invoicing cost grows with events, used only by percentage rates
+   * that bound each event's fee (min/max) or make only some events free.
+   */
+  async eventValues(
+    db: Queryable,
+    selection: UsageSelection,
+    limit: Decimal | null,
+  ): Promise<Decimal[]> {
+    const rows: Array<{ value: string }> = await db.query(
+      `SELECT coalesce(value, 0)::text AS value FROM usage_events
+       WHERE customer_id = $1 AND meter_id = $2 AND timestamp >= $3 AND timestamp < $4 AND dimensions @> $5::jsonb
+       ORDER BY timestamp, event_id COLLATE "C"
+       LIMIT $6`,
+      [
+        selection.customerId,
+        selection.meterId,
+        selection.interval.start.toISOString(),
+        selection.interval.end.toISOString(),
+        JSON.stringify(selection.filter),
+        limit === null ? null : limit.toFixed(),
+      ],
+    );
+    return rows.map((row) => new Decimal(row.value));
+  }
+}
+
+function assertWholeHours(interval: Interval): void {
+  if (!isWholeHour(interval.start) || !isWholeHour(interval.end)) {
+    throw new RangeError(
+      `usage is kept per hour: [${interval.start.toISOString()}, ${interval.end.toISOString()}) is not whole hours`,
+    );
+  }
+}

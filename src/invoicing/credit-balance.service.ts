@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { NotFoundError, ValidationFailedError } from '../common/errors';
+import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { CustomerRepository } from '../customers/customer.repository';
+import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
+import { CreditBalance, creditBalance, unissuedLot } from './credit-balance';
+import { CreditSnapshot } from './credit-sources';
+import { BillingContext } from './invoice-builder';
+import { IssuedGrantsRepository } from './issued-grants.repository';
+import { UpcomingInvoiceService } from './upcoming-invoice.service';
+
+/**
+ * A customer's credit right now: the ledger, minus what the upcoming invoices
+ * (the usage so far of every current subscription billed in the currency)
+ * would consume. The previews draw on one snapshot of the lots in turn, as
+ * their finalizations would, so no credit is counted for two invoices.
+ */
+@Injectable()
+export class CreditBalanceService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly customers: CustomerRepository,
+    private readonly subscriptions: BillingSubscriptionsRepository,
+    private readonly upcoming: UpcomingInvoiceService,
+    private readonly ledger: CreditLedgerRepository,
+    private readonly issuedGrants: IssuedGrantsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** In `currency`, by default the currency of the customer's current plan, else the customer's. */
+  async balance(externalId: string, currency?: string): Promise<CreditBalance> {
+    const customer = await this.customers.findByExternalId(externalId);
+    if (!customer) throw new NotFoundError('customer', externalId);
+    const now = this.clock.now();
+    const contexts: BillingContext[] = [];
+    for (const subscription of await this.subscriptions.listCurrent(customer.id, now)) {
+      const context = await this.upcoming.context(subscription, now);
+      if (context) contexts.push(context);
+    }
+    const balanceCurrency = currency ?? contexts[0]?.plan.currency ?? customer.currency;
+    if (!balanceCurrency) {
+      throw ValidationFailedError.field(
+        'currency',
+        `is required: customer '${externalId}' has no subscription and no currency`,
+      );
+    }
+    const billed = contexts.filter((context) => context.plan.currency === balanceCurrency);
+    const since = new Date(Math.min(now.getTime(), ...billed.map((c) => c.period.start.getTime())));
+    const [ledgerLots, availableLots, issuedGrantKeys] = await Promise.all([
+      this.ledger.ledger(this.db, customer.id),
+      this.ledger.availableLots(this.db, customer.id, balanceCurrency),
+      this.issuedGrants.keysSince(customer.id, since),
+    ]);
+    const credits = new CreditSnapshot(availableLots, issuedGrantKeys);
+    const pendingConsumptions: ReturnType<CreditSnapshot['spend']> = [];
+    for (const context of billed) {
+      const draft = await this.upcoming.preview(context, credits);
+      pendingConsumptions.push(...credits.spend(draft.consumptions));
+    }
+    return creditBalance({
+      currency: balanceCurrency,
+      now,
+      lots: [...ledgerLots, ...credits.pendingGrants.map(unissuedLot)],
+      pendingConsumptions,
+    });
+  }
+}

@@ -1,0 +1,374 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal, toDecimalString } from '../common/decimal';
+import { Interval } from '../common/period';
+import { Queryable } from '../database/transaction';
+import { BreakdownLine } from '../rating/breakdown';
+import { InvoiceDraft, InvoiceLineKind } from './invoice-calculator';
+import { InvoiceLineView, InvoiceStatus, InvoiceView } from './invoice-view';
+
+export interface NewInvoice {
+  customerId: string;
+  subscriptionId: string;
+  planVersionId: string;
+  period: Interval;
+  currency: string;
+  taxRate: Decimal;
+  usageBilledUntil: Date | null;
+  createdAt: Date;
+}
+
+export interface InvoiceFilter {
+  customerExternalId?: string;
+  status?: InvoiceStatus;
+  subscriptionId?: string;
+}
+
+/** Position in the listing order (newest period first). */
+export interface InvoiceCursor {
+  periodStart: Date;
+  id: string;
+}
+
+export interface DraftToFinalize {
+  id: string;
+  customerId: string;
+  subscriptionId: string;
+  periodStart: Date;
+}
+
+export interface FinalizedInvoice {
+  id: string;
+  number: string;
+}
+
+interface InvoiceRow {
+  id: string;
+  number: string | null;
+  status: InvoiceStatus;
+  customer_external_id: string;
+  subscription_id: string;
+  plan_key: string;
+  version: number;
+  currency: string;
+  tax_rate: string;
+  period_start: Date;
+  period_end: Date;
+  subtotal: string;
+  credits_applied: string;
+  tax: string;
+  total: string;
+  created_at: Date;
+  finalized_at: Date | null;
+  voided_at: Date | null;
+}
+
+interface LineRow {
+  invoice_id: string;
+  kind: InvoiceLineKind;
+  billable_item_key: string | null;
+  description: string;
+  quantity: string | null;
+  unit_amount: string | null;
+  service_period_start: Date;
+  service_period_end: Date;
+  exact_amount: string;
+  amount: string;
+  breakdown: BreakdownJson[];
+}
+
+interface BreakdownJson {
+  description: string;
+  quantity: string;
+  unitAmount?: string;
+  flatAmount?: string;
+  amount: string;
+}
+
+const SELECT_INVOICES = `
+  SELECT i.id, i.number, i.status, c.external_id AS customer_external_id, i.subscription_id,
+         p.key AS plan_key, v.version, i.currency, i.tax_rate, i.period_start, i.period_end,
+         i.subtotal, i.credits_applied, i.tax, i.total, i.created_at, i.finalized_at, i.voided_at
+  FROM invoices i
+  JOIN customers c ON c.id = i.customer_id
+  JOIN plan_versions v ON v.id = i.plan_version_id
+  JOIN plans p ON p.id = v.plan_id`;
+
+// Lines travel as parallel arrays (one statement for the whole invoice); the
+// invoice's totals are written by the same statement.
+const SAVE_CONTENTS = `
+  WITH lines AS (
+    INSERT INTO invoice_lines (invoice_id, position, customer_id, kind, billable_item_id, credit_lot_id,
+                               description, quantity, unit_amount, service_period_start, service_period_end,
+                               exact_amount, amount, breakdown)
+    SELECT $1, l.n - 1, $2, l.kind, l.billable_item_id, l.credit_lot_id, l.description, l.quantity, l.unit_amount,
+           l.service_period_start, l.service_period_end, l.exact_amount, l.amount, l.breakdown
+    FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::numeric[], $8::numeric[],
+                $9::timestamptz[], $10::timestamptz[], $11::numeric[], $12::numeric[], $13::jsonb[])
+      WITH ORDINALITY AS l (kind, billable_item_id, credit_lot_id, description, quantity, unit_amount,
+                            service_period_start, service_period_end, exact_amount, amount, breakdown, n)
+    RETURNING 1
+  ), totals AS (
+    UPDATE invoices SET subtotal = $14, credits_applied = $15, tax = $16, total = $17
+    WHERE id = $1 AND status = 'draft'
+    RETURNING id
+  )
+  SELECT (SELECT count(*) FROM lines)::int AS lines, (SELECT count(*) FROM totals)::int AS invoices`;
+
+// Numbers come from one counter row, taken inside the finalizing transaction: a
+// rolled-back finalization gives its number back, so finalized numbers have no
+// gaps (and finalizations queue on that row for the instant before they commit).
+// The counter moves only when the invoice is a draft. Finalizing also closes the
+// billed usage: metering refuses events before customers.usage_closed_before.
+const FINALIZE = `
+  WITH draft AS (
+    SELECT id, customer_id, usage_billed_until FROM invoices WHERE id = $1 AND status = 'draft' FOR UPDATE
+  ), counter AS (
+    UPDATE invoice_numbering SET last_number = last_number + 1
+    WHERE EXISTS (SELECT 1 FROM draft)
+    RETURNING last_number
+  ), finalized AS (
+    UPDATE invoices i
+    SET status = 'finalized', finalized_at = $2,
+        number = 'INV-' || lpad(counter.last_number::text, greatest(6, length(counter.last_number::text)), '0')
+    FROM counter WHERE i.id = $1
+    RETURNING i.id, i.number
+  ), closed AS (
+    UPDATE customers c SET usage_closed_before = greatest(c.usage_closed_before, draft.usage_billed_until)
+    FROM draft WHERE c.id = draft.customer_id AND draft.usage_billed_until IS NOT NULL
+    RETURNING c.id
+  )
+  SELECT finalized.id, finalized.number, (SELECT count(*) FROM closed) AS closed FROM finalized`;
+
+/** Invoices and their lines. Writes run in the caller's transaction. */
+@Injectable()
+export class InvoiceRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Locks the customer until the transaction ends. Ingestion reads the customer
+   * FOR SHARE, so once this returns no event batch is in flight for the
+   * customer, and none can start until the invoice is finalized and its usage
+   * closed. NO KEY UPDATE (what the closing UPDATE takes anyway) conflicts with
+   * FOR SHARE as FOR UPDATE does, but lets rows that merely reference the
+   * customer (a top-up, a subscription) be written meanwhile.
+   */
+  async lockCustomer(tx: Queryable, customerId: string): Promise<void> {
+    await tx.query('SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
+  }
+
+  /**
+   * A draft for the subscription's period, or null when the period already has an
+   * invoice: one per subscription and period, whoever (a replica, an earlier run) made it.
+   */
+  async insertDraft(tx: Queryable, invoice: NewInvoice): Promise<string | null> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `INSERT INTO invoices (customer_id, subscription_id, plan_version_id, period_start, period_end, status,
+                             currency, tax_rate, subtotal, credits_applied, tax, total, usage_billed_until, created_at)
+       VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, 0, 0, 0, 0, $8, $9)
+       ON CONFLICT (subscription_id, period_start) DO NOTHING
+       RETURNING id`,
+      [
+        invoice.customerId,
+        invoice.subscriptionId,
+        invoice.planVersionId,
+        invoice.period.start.toISOString(),
+        invoice.period.end.toISOString(),
+        invoice.currency,
+        toDecimalString(invoice.taxRate),
+        invoice.usageBilledUntil?.toISOString() ?? null,
+        invoice.createdAt.toISOString(),
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Writes a draft's lines and totals. */
+  async saveContents(
+    tx: Queryable,
+    invoiceId: string,
+    customerId: string,
+    draft: InvoiceDraft,
+  ): Promise<void> {
+    const { lines } = draft;
+    const decimalOrNull = (value: Decimal | null) =>
+      value === null ? null : toDecimalString(value);
+    const [saved]: Array<{ lines: number; invoices: number }> = await tx.query(SAVE_CONTENTS, [
+      invoiceId,
+      customerId,
+      lines.map((line) => line.kind),
+      lines.map((line) => line.billableItemId),
+      lines.map((line) => line.creditLotId),
+      lines.map((line) => line.description),
+      lines.map((line) => decimalOrNull(line.quantity)),
+      lines.map((line) => decimalOrNull(line.unitAmount)),
+      lines.map((line) => line.servicePeriod.start.toISOString()),
+      lines.map((line) => line.servicePeriod.end.toISOString()),
+      lines.map((line) => toDecimalString(line.exactAmount)),
+      lines.map((line) => toDecimalString(line.amount)),
+      lines.map((line) => JSON.stringify(breakdownToJson(line.breakdown))),
+      toDecimalString(draft.subtotal),
+      toDecimalString(draft.creditsApplied),
+      toDecimalString(draft.tax),
+      toDecimalString(draft.total),
+    ]);
+    if (saved.invoices !== 1) throw new Error(`invoice ${invoiceId} is not a draft`);
+  }
+
+  /**
+   * Numbers and finalizes a draft, and closes the usage it bills; null when the
+   * invoice is not a draft (then no number is taken).
+   */
+  async finalize(tx: Queryable, invoiceId: string, at: Date): Promise<FinalizedInvoice | null> {
+    const rows: FinalizedInvoice[] = await tx.query(FINALIZE, [invoiceId, at.toISOString()]);
+    return rows[0] ?? null;
+  }
+
+  /** Drafts of periods ended by `endedBy`, in id order after `afterId`. */
+  async draftsEndedBy(
+    endedBy: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<DraftToFinalize[]> {
+    const rows: Array<{
+      id: string;
+      customer_id: string;
+      subscription_id: string;
+      period_start: Date;
+    }> = await this.db.query(
+      `SELECT id, customer_id, subscription_id, period_start FROM invoices
+         WHERE status = 'draft' AND period_end <= $1 AND ($2::uuid IS NULL OR id > $2)
+         ORDER BY id LIMIT $3`,
+      [endedBy.toISOString(), afterId, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      customerId: row.customer_id,
+      subscriptionId: row.subscription_id,
+      periodStart: row.period_start,
+    }));
+  }
+
+  async findById(id: string, db: Queryable = this.db): Promise<InvoiceView | null> {
+    const rows: InvoiceRow[] = await db.query(`${SELECT_INVOICES} WHERE i.id = $1`, [id]);
+    const [invoice] = await this.withLines(rows, db);
+    return invoice ?? null;
+  }
+
+  /** Locks the invoice row until the transaction ends, and answers its status. */
+  async lockStatus(tx: Queryable, id: string): Promise<InvoiceStatus | null> {
+    const rows: Array<{ status: InvoiceStatus }> = await tx.query(
+      'SELECT status FROM invoices WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  async markVoid(tx: Queryable, id: string, at: Date): Promise<void> {
+    await tx.query(
+      // TypeORM answers a bare UPDATE with [rows, count]; a CTE keeps the answer a row list.
+      `WITH voided AS (UPDATE invoices SET status = 'void', voided_at = $2 WHERE id = $1 RETURNING id)
+       SELECT id FROM voided`,
+      [id, at.toISOString()],
+    );
+  }
+
+  /** Up to `limit` invoices matching the filter, newest period first, after `cursor`. */
+  async list(
+    filter: InvoiceFilter,
+    cursor: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<InvoiceView[]> {
+    const rows: InvoiceRow[] = await this.db.query(
+      `${SELECT_INVOICES}
+       WHERE ($1::text IS NULL OR c.external_id = $1)
+         AND ($2::text IS NULL OR i.status = $2)
+         AND ($3::uuid IS NULL OR i.subscription_id = $3)
+         AND ($4::timestamptz IS NULL OR (i.period_start, i.id) < ($4, $5::uuid))
+       ORDER BY i.period_start DESC, i.id DESC
+       LIMIT $6`,
+      [
+        filter.customerExternalId ?? null,
+        filter.status ?? null,
+        filter.subscriptionId ?? null,
+        cursor?.periodStart.toISOString() ?? null,
+        cursor?.id ?? null,
+        limit,
+      ],
+    );
+    return this.withLines(rows, this.db);
+  }
+
+  private async withLines(rows: InvoiceRow[], db: Queryable): Promise<InvoiceView[]> {
+    if (rows.length === 0) return [];
+    const lines: LineRow[] = await db.query(
+      `SELECT l.invoice_id, l.kind, b.key AS billable_item_key, l.description, l.quantity, l.unit_amount,
+              l.service_period_start, l.service_period_end, l.exact_amount, l.amount, l.breakdown
+       FROM invoice_lines l LEFT JOIN billable_items b ON b.id = l.billable_item_id
+       WHERE l.invoice_id = ANY($1::uuid[])
+       ORDER BY l.invoice_id, l.position`,
+      [rows.map((row) => row.id)],
+    );
+    const linesByInvoice = new Map<string, InvoiceLineView[]>();
+    for (const line of lines) {
+      const list = linesByInvoice.get(line.invoice_id) ?? [];
+      list.push(toLineView(line));
+      linesByInvoice.set(line.invoice_id, list);
+    }
+    return rows.map((row) => toInvoiceView(row, linesByInvoice.get(row.id) ?? []));
+  }
+}
+
+function toInvoiceView(row: InvoiceRow, lines: InvoiceLineView[]): InvoiceView {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    customerExternalId: row.customer_external_id,
+    subscriptionId: row.subscription_id,
+    planKey: row.plan_key,
+    version: row.version,
+    currency: row.currency,
+    taxRate: new Decimal(row.tax_rate),
+    period: { start: row.period_start, end: row.period_end },
+    lines,
+    subtotal: new Decimal(row.subtotal),
+    creditsApplied: new Decimal(row.credits_applied),
+    tax: new Decimal(row.tax),
+    total: new Decimal(row.total),
+    createdAt: row.created_at,
+    finalizedAt: row.finalized_at,
+    voidedAt: row.voided_at,
+  };
+}
+
+function toLineView(row: LineRow): InvoiceLineView {
+  const decimalOrNull = (value: string | null) => (value === null ? null : new Decimal(value));
+  return {
+    kind: row.kind,
+    billableItemKey: row.billable_item_key,
+    description: row.description,
+    quantity: decimalOrNull(row.quantity),
+    unitAmount: decimalOrNull(row.unit_amount),
+    servicePeriod: { start: row.service_period_start, end: row.service_period_end },
+    exactAmount: new Decimal(row.exact_amount),
+    amount: new Decimal(row.amount),
+    breakdown: row.breakdown.map((line) => ({
+      description: line.description,
+      quantity: new Decimal(line.quantity),
+      ...(line.unitAmount === undefined ? {} : { unitAmount: new Decimal(line.unitAmount) }),
+      ...(line.flatAmount === undefined ? {} : { flatAmount: new Decimal(line.flatAmount) }),
+      amount: new Decimal(line.amount),
+    })),
+  };
+}
+
+function breakdownToJson(lines: readonly BreakdownLine[]): BreakdownJson[] {
+  return lines.map((line) => ({
+    description: line.description,
+    quantity: toDecimalString(line.quantity),
+    ...(line.unitAmount === undefined ? {} : { unitAmount: toDecimalString(line.unitAmount) }),
+    ...(line.flatAmount === undefined ? {} : { flatAmount: toDecimalString(line.flatAmount) }),
+    amount: toDecimalString(line.amount),
+  }));
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CreditsModule } from '../credits/credits.module';
+import { CustomersModule } from '../customers/customers.module';
+import { BillingPlans } from './billing-plans';
+import { BillingRunService } from './billing-run.service';
+import { BillingRunsController } from './billing-runs.controller';
+import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
+import { BillingUsageRepository } from './billing-usage.repository';
+import { CreditBalanceService } from './credit-balance.service';
+import { InvoiceBuilder } from './invoice-builder';
+import { InvoiceRepository } from './invoice.repository';
+import { InvoicesController } from './invoices.controller';
+import { InvoicesService } from './invoices.service';
+import { IssuedGrantsRepository } from './issued-grants.repository';
+import { PreviewsController } from './previews.controller';
+import { UpcomingInvoiceService } from './upcoming-invoice.service';
+
+/** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
+@Module({
+  imports: [CatalogModule, CustomersModule, CreditsModule],
+  controllers: [BillingRunsController, InvoicesController, PreviewsController],
+  providers: [
+    BillingPlans,
+    BillingRunService,
+    BillingSubscriptionsRepository,
+    BillingUsageRepository,
+    CreditBalanceService,
+    InvoiceBuilder,
+    InvoiceRepository,
+    InvoicesService,
+    IssuedGrantsRepository,
+    UpcomingInvoiceService,
+  ],
+  exports: [BillingRunService, UpcomingInvoiceService],
+})
+export class InvoicingModule {}
