@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { currentServiceInterval } from '../invoicing/billing-schedule';
-import { alignToHours } from '../metering/hour-alignment';
+import { currentServiceInterval } from '../common/billing-schedule';
+import { alignToHours } from '../common/hour-alignment';
 import { CreditLedgerRepository, NewGrantLot } from './credit-ledger.repository';
 import { grantLotsForIntervals } from './grant-lots';
 import { GrantSubscriptionsRepository, SubscriptionGrants } from './grant-subscriptions.repository';

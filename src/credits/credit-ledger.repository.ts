@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Queryable } from '../database/transaction';
-import { CreditConsumption, CreditLot } from '../invoicing/invoice-calculator';
+import { CreditConsumption, CreditLot } from './credit-lot';
 
 /** A plan grant's lot for one subscription and service interval (see grant-lots.ts). */
 export interface NewGrantLot {

@@ -1,6 +1,6 @@
 import { Decimal } from '../common/decimal';
 import { Cadence, Interval } from '../common/period';
-import { ScheduleInput, serviceIntervalsBetween } from '../invoicing/billing-schedule';
+import { ScheduleInput, serviceIntervalsBetween } from '../common/billing-schedule';
 import { GrantToIssue, grantLotsForIntervals } from './grant-lots';
 
 const utc = (iso: string): Date => new Date(iso);

@@ -9,7 +9,7 @@
  */
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
-import { currentServiceInterval, ScheduleInput } from '../invoicing/billing-schedule';
+import { currentServiceInterval, ScheduleInput } from '../common/billing-schedule';
 import type { NewGrantLot } from './credit-ledger.repository';
 
 export interface GrantToIssue {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
 import { CalendarUnit } from '../common/period';
 import { Queryable } from '../database/transaction';
-import { ScheduleInput } from '../invoicing/billing-schedule';
+import { ScheduleInput } from '../common/billing-schedule';
 import { GrantToIssue } from './grant-lots';
 
 /** A running subscription whose plan version grants credit, with what grant-lots.ts needs. */

@@ -1,4 +1,4 @@
-import { ScheduleInput } from '../invoicing/billing-schedule';
+import { ScheduleInput } from '../common/billing-schedule';
 import {
   changeInEffect,
   nextPeriodStart,

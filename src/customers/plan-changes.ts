@@ -7,7 +7,7 @@
  * (`subscription_plan_changes.effective_at`), so asking with a billing period's
  * start gives the one version that prices the whole period.
  */
-import { periodContaining, ScheduleInput } from '../invoicing/billing-schedule';
+import { periodContaining, ScheduleInput } from '../common/billing-schedule';
 
 export interface PlanChange {
   planVersionId: string;

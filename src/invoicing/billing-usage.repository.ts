@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
-import { isWholeHour } from '../metering/hour-alignment';
+import { isWholeHour } from '../common/hour-alignment';
 
 /** The events of one meter for one customer over whole hours, restricted to a billable item's filter. */
 export interface UsageSelection {

@@ -2,7 +2,7 @@ import { Decimal } from '../common/decimal';
 import { NewGrantLot } from '../credits/credit-ledger.repository';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext } from './invoice-builder';
-import { CreditLot } from './invoice-calculator';
+import { CreditLot } from '../credits/credit-lot';
 import { grantLotKey } from './issued-grants.repository';
 
 const d = (value: string) => new Decimal(value);

@@ -2,7 +2,7 @@ import { Decimal } from '../common/decimal';
 import { CreditLedgerRepository, NewGrantLot } from '../credits/credit-ledger.repository';
 import { Queryable } from '../database/transaction';
 import { BillingContext, CreditSource } from './invoice-builder';
-import { CreditConsumption, CreditLot } from './invoice-calculator';
+import { CreditConsumption, CreditLot } from '../credits/credit-lot';
 import { grantLotKey } from './issued-grants.repository';
 
 /**

@@ -8,9 +8,10 @@ import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingPlan } from './billing-plan';
 import { BillingPlans } from './billing-plans';
-import { LicenceInterval, ScheduleInput, scheduleForPeriod } from './billing-schedule';
+import { LicenceInterval, ScheduleInput, scheduleForPeriod } from '../common/billing-schedule';
 import { BillingUsageRepository, UsageSelection } from './billing-usage.repository';
-import { calculateInvoice, CreditLot, InvoiceDraft, LicenceCharge } from './invoice-calculator';
+import { CreditLot } from '../credits/credit-lot';
+import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';
 import { scheduleOf } from './subscription-schedule';
 import { eventValuesNeeded, MeasuredUsage, usageCharge } from './usage-charges';
 

@@ -1,7 +1,8 @@
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Rate } from '../rating/rate';
-import { calculateInvoice, CreditLot, InvoiceInput, LicenceCharge, UsageCharge } from './invoice-calculator';
+import { CreditLot } from '../credits/credit-lot';
+import { calculateInvoice, InvoiceInput, LicenceCharge, UsageCharge } from './invoice-calculator';
 
 const d = (value: string | number) => new Decimal(value);
 const march: Interval = { start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-04-01T00:00:00Z') };

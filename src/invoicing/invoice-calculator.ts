@@ -16,9 +16,10 @@
 import { Decimal, sumDecimals, ZERO } from '../common/decimal';
 import { roundToMinorUnit } from '../common/money';
 import { Interval } from '../common/period';
+import { CreditConsumption, CreditLot } from '../credits/credit-lot';
 import { BreakdownLine } from '../rating/breakdown';
 import { priceRate, Rate, Usage } from '../rating/rate';
-import { LicenceInterval } from './billing-schedule';
+import { LicenceInterval } from '../common/billing-schedule';
 
 export interface UsageCharge {
   billableItemId: string;
@@ -38,16 +39,6 @@ export interface LicenceCharge {
   quantity: Decimal;
 }
 
-export interface CreditLot {
-  id: string;
-  name: string;
-  remaining: Decimal;
-  /** Billable item ids the credit pays for; null = every item. */
-  appliesTo: ReadonlySet<string> | null;
-  validFrom: Date;
-  expiresAt: Date | null;
-}
-
 export type InvoiceLineKind = 'usage' | 'licence_fee' | 'credit';
 
 export interface InvoiceLineDraft {
@@ -62,11 +53,6 @@ export interface InvoiceLineDraft {
   exactAmount: Decimal;
   amount: Decimal;
   breakdown: BreakdownLine[];
-}
-
-export interface CreditConsumption {
-  lotId: string;
-  amount: Decimal;
 }
 
 export interface InvoiceDraft {

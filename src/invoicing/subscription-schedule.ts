@@ -7,9 +7,9 @@
  * by the aligned period start.
  */
 import { Cadence, Interval } from '../common/period';
-import { alignToHours } from '../metering/hour-alignment';
+import { alignToHours } from '../common/hour-alignment';
 import { BillableSubscription } from './billable-subscription';
-import { billingPeriods, periodContaining, ScheduleInput } from './billing-schedule';
+import { billingPeriods, periodContaining, ScheduleInput } from '../common/billing-schedule';
 
 /** The subscription's schedule under a plan version's service interval; null if it lasts under an hour. */
 export function scheduleOf(

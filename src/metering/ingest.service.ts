@@ -14,6 +14,7 @@ import {
 import { resolveEvent, ValidEvent } from './event-validation';
 import { EventPartitions } from './event-partitions';
 import { UsageEventsRepository } from './usage-events.repository';
+import { UsageMoved } from './usage-moved';
 
 /**
  * Ingestion of a batch of usage events: each event is accepted, a duplicate,
@@ -27,6 +28,7 @@ export class IngestService {
     private readonly events: UsageEventsRepository,
     private readonly partitions: EventPartitions,
     private readonly clock: Clock,
+    private readonly usageMoved: UsageMoved,
   ) {}
 
   async ingest(body: unknown): Promise<IngestResult> {
@@ -44,7 +46,7 @@ export class IngestService {
     } = triageBatch(rawEvents, receivedAt);
     await this.partitions.ensureCovering(candidates.map(({ event }) => event.timestamp));
 
-    return inTransaction(this.db, async (tx) => {
+    const { result, moved } = await inTransaction(this.db, async (tx) => {
       const references = await this.events.loadReferences(
         tx,
         distinct(candidates.map(({ event }) => event.customerExternalId)),
@@ -68,12 +70,20 @@ export class IngestService {
       );
       const accepted = await this.events.insertNew(tx, valid, receivedAt);
       return {
-        accepted,
-        duplicates:
-          duplicatesInBatch + (rejected.length - stillRejected.length) + (valid.length - accepted),
-        rejected: stillRejected.sort((a, b) => a.index - b.index),
+        result: {
+          accepted,
+          duplicates:
+            duplicatesInBatch +
+            (rejected.length - stillRejected.length) +
+            (valid.length - accepted),
+          rejected: stillRejected.sort((a, b) => a.index - b.index),
+        },
+        moved: accepted > 0 ? distinct(valid.map((event) => event.customerId)) : [],
       };
     });
+    // After the commit, so listeners read the new rollups; they return at once.
+    this.usageMoved.publish(moved);
+    return result;
   }
 }
 

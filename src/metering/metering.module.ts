@@ -5,6 +5,7 @@ import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
 import { UsageController } from './usage.controller';
+import { UsageMoved } from './usage-moved';
 import { UsageService } from './usage.service';
 
 @Module({
@@ -15,6 +16,8 @@ import { UsageService } from './usage.service';
     UsageEventsRepository,
     UsageService,
     UsageSubscriptionsRepository,
+    UsageMoved,
   ],
+  exports: [UsageMoved],
 })
 export class MeteringModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
 import { CalendarUnit } from '../common/period';
-import { ScheduleInput } from '../invoicing/billing-schedule';
+import { ScheduleInput } from '../common/billing-schedule';
 
 export interface MeterLimit {
   meterId: string;

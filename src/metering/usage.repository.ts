@@ -1,7 +1,7 @@
 import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
-import { isWholeHour } from './hour-alignment';
+import { isWholeHour } from '../common/hour-alignment';
 
 export interface UsageQuery {
   customerId: string;

@@ -33,7 +33,7 @@
  * Out of scope: because fees are billed in advance, an end date set after the fee
  * of its interval was invoiced calls for a credit note, which is not computed here.
  */
-import { Decimal } from '../common/decimal';
+import { Decimal } from './decimal';
 import {
   Cadence,
   Interval,
@@ -43,7 +43,7 @@ import {
   intervalsBetween,
   isLongerThan,
   isMonthBased,
-} from '../common/period';
+} from './period';
 
 export interface ScheduleInput {
   subscriptionStart: Date;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Decimal } from '../common/decimal';
-import { Cadence, CalendarUnit, Interval, isLongerThan } from '../common/period';
+import { Decimal } from './decimal';
+import { Cadence, CalendarUnit, Interval, isLongerThan } from './period';
 import {
   ScheduleInput,
   billingPeriods,

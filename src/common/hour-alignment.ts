@@ -1,4 +1,4 @@
-import { ScheduleInput } from '../invoicing/billing-schedule';
+import { ScheduleInput } from './billing-schedule';
 
 export const HOUR_MS = 3_600_000;
 

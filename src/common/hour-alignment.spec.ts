@@ -1,4 +1,4 @@
-import { ScheduleInput } from '../invoicing/billing-schedule';
+import { ScheduleInput } from './billing-schedule';
 import { alignToHours, isWholeHour, startOfHour } from './hour-alignment';
 
 const schedule = (start: string, end: string | null): ScheduleInput => ({
