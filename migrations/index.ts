@@ -6,6 +6,8 @@ import { CreateInvoicesAndCredits1795000000030 } from './1795000000030-create-in
 import { GuardInvoices1795000000031 } from './1795000000031-guard-invoices';
 import { CreateOutboxMessages1795000000060 } from './1795000000060-create-outbox-messages';
 import { AddCustomerEmailPreferences1795000000061 } from './1795000000061-add-customer-email-preferences';
+import { CreateAlerts1795000000070 } from './1795000000070-create-alerts';
+import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-alert-rule';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -17,4 +19,6 @@ export const migrations = [
   GuardInvoices1795000000031,
   CreateOutboxMessages1795000000060,
   AddCustomerEmailPreferences1795000000061,
+  CreateAlerts1795000000070,
+  SeedDefaultAlertRule1795000000071,
 ];

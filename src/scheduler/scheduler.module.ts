@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AlertsModule } from '../alerts/alerts.module';
 import { AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { AlertsJob } from './alerts.job';
 import { CreditGrantsJob } from './credit-grants.job';
 import { JobLock } from './job-lock';
 import { OutboxJob } from './outbox.job';
@@ -18,8 +20,8 @@ export class SchedulerModule {
     if (!config.schedulerEnabled) return { module: SchedulerModule };
     return {
       module: SchedulerModule,
-      imports: [ScheduleModule.forRoot(), CreditsModule, OutboxModule],
-      providers: [JobLock, CreditGrantsJob, OutboxJob],
+      imports: [ScheduleModule.forRoot(), AlertsModule, CreditsModule, OutboxModule],
+      providers: [JobLock, AlertsJob, CreditGrantsJob, OutboxJob],
     };
   }
 }

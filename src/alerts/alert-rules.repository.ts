@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal } from '../common/decimal';
+import { AlertChannel, AlertRule, AlertRuleType, AlertScope, MeterRef } from './alert-rule';
+
+/** A rule to store: references already resolved to ids. */
+export interface NewAlertRule {
+  type: AlertRuleType;
+  levels: Decimal[] | null;
+  meterId: string | null;
+  planId: string | null;
+  customerId: string | null;
+  channels: AlertChannel[];
+  factor: Decimal | null;
+  minIncrease: Decimal | null;
+  amount: Decimal | null;
+  percent: Decimal | null;
+  multiplier: Decimal | null;
+  enabled: boolean;
+}
+
+interface RuleRow {
+  id: string;
+  type: AlertRuleType;
+  levels: string[] | null;
+  meter_id: string | null;
+  meter_key: string | null;
+  plan_id: string | null;
+  plan_key: string | null;
+  customer_id: string | null;
+  customer_external_id: string | null;
+  channels: AlertChannel[];
+  factor: string | null;
+  min_increase: string | null;
+  amount: string | null;
+  percent: string | null;
+  multiplier: string | null;
+  enabled: boolean;
+  created_at: Date;
+}
+
+const SELECT_RULES = `
+  SELECT r.id, r.type, r.levels::text[] AS levels, r.meter_id, m.key AS meter_key,
+         r.scope_plan_id AS plan_id, p.key AS plan_key,
+         r.scope_customer_id AS customer_id, c.external_id AS customer_external_id,
+         r.channels, r.factor::text, r.min_increase::text, r.amount::text, r.percent::text,
+         r.multiplier::text, r.enabled, r.created_at
+  FROM alert_rules r
+  LEFT JOIN meters m ON m.id = r.meter_id
+  LEFT JOIN plans p ON p.id = r.scope_plan_id
+  LEFT JOIN customers c ON c.id = r.scope_customer_id
+  WHERE r.deleted_at IS NULL`;
+
+const decimalOrNull = (text: string | null) => (text === null ? null : new Decimal(text));
+
+function scopeOf(row: RuleRow): AlertScope {
+  if (row.plan_id !== null && row.plan_key !== null)
+    return { kind: 'plan', planId: row.plan_id, planKey: row.plan_key };
+  if (row.customer_id !== null && row.customer_external_id !== null)
+    return {
+      kind: 'customer',
+      customerId: row.customer_id,
+      customerExternalId: row.customer_external_id,
+    };
+  return { kind: 'all' };
+}
+
+/** Columns the row guarantees for its type (the create path sets them). */
+function required(text: string | null, column: string, id: string): Decimal {
+  if (text === null) throw new Error(`alert rule ${id} has no ${column}`);
+  return new Decimal(text);
+}
+
+function toRule(row: RuleRow): AlertRule {
+  const basis = {
+    id: row.id,
+    scope: scopeOf(row),
+    channels: row.channels,
+    enabled: row.enabled,
+    createdAt: row.created_at,
+  };
+  const meter: MeterRef | null =
+    row.meter_id !== null && row.meter_key !== null
+      ? { id: row.meter_id, key: row.meter_key }
+      : null;
+  switch (row.type) {
+    case 'usage_threshold':
+      return {
+        ...basis,
+        type: row.type,
+        meter,
+        levels: (row.levels ?? []).map((l) => new Decimal(l)),
+      };
+    case 'spend_threshold':
+      return { ...basis, type: row.type, amount: required(row.amount, 'amount', row.id) };
+    case 'bill_shock':
+      return {
+        ...basis,
+        type: row.type,
+        factor: required(row.factor, 'factor', row.id),
+        minIncrease: decimalOrNull(row.min_increase) ?? new Decimal(0),
+      };
+    case 'credit_balance_low':
+      return { ...basis, type: row.type, percent: required(row.percent, 'percent', row.id) };
+    case 'usage_spike':
+      return {
+        ...basis,
+        type: row.type,
+        meter,
+        multiplier: required(row.multiplier, 'multiplier', row.id),
+      };
+  }
+}
+
+/** Alert rules; deleted ones stay in the table (their alerts keep pointing at them) but are never read. */
+@Injectable()
+export class AlertRulesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(rule: NewAlertRule): Promise<AlertRule> {
+    const [{ id }]: Array<{ id: string }> = await this.db.query(
+      `INSERT INTO alert_rules (type, levels, meter_id, scope_plan_id, scope_customer_id, channels,
+                                factor, min_increase, amount, percent, multiplier, enabled)
+       VALUES ($1, $2::numeric[], $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12)
+       RETURNING id`,
+      [
+        rule.type,
+        rule.levels?.map((level) => level.toFixed()) ?? null,
+        rule.meterId,
+        rule.planId,
+        rule.customerId,
+        rule.channels,
+        rule.factor?.toFixed() ?? null,
+        rule.minIncrease?.toFixed() ?? null,
+        rule.amount?.toFixed() ?? null,
+        rule.percent?.toFixed() ?? null,
+        rule.multiplier?.toFixed() ?? null,
+        rule.enabled,
+      ],
+    );
+    const created = await this.findById(id);
+    if (!created) throw new Error(`alert rule ${id} vanished after insert`);
+    return created;
+  }
+
+  /** The ids of the keys a rule names; null for each key that names nothing. */
+  async resolveKeys(keys: {
+    meter?: string;
+    plan?: string;
+    customerExternalId?: string;
+  }): Promise<{ meterId: string | null; planId: string | null; customerId: string | null }> {
+    const [row]: Array<{
+      meter_id: string | null;
+      plan_id: string | null;
+      customer_id: string | null;
+    }> = await this.db.query(
+      `SELECT (SELECT id FROM meters WHERE key = $1) AS meter_id,
+                (SELECT id FROM plans WHERE key = $2) AS plan_id,
+                (SELECT id FROM customers WHERE external_id = $3) AS customer_id`,
+      [keys.meter ?? null, keys.plan ?? null, keys.customerExternalId ?? null],
+    );
+    return { meterId: row.meter_id, planId: row.plan_id, customerId: row.customer_id };
+  }
+
+  async findById(id: string): Promise<AlertRule | null> {
+    const rows: RuleRow[] = await this.db.query(`${SELECT_RULES} AND r.id = $1`, [id]);
+    return rows.length > 0 ? toRule(rows[0]) : null;
+  }
+
+  /** Every rule in creation order; only the enabled ones of the given types when asked. */
+  async list(
+    filter: { enabledOnly?: boolean; types?: readonly AlertRuleType[] } = {},
+  ): Promise<AlertRule[]> {
+    const rows: RuleRow[] = await this.db.query(
+      `${SELECT_RULES} AND ($1::boolean IS NOT TRUE OR r.enabled) AND ($2::text[] IS NULL OR r.type = ANY ($2))
+       ORDER BY r.created_at, r.id`,
+      [filter.enabledOnly ?? false, filter.types ?? null],
+    );
+    return rows.map(toRule);
+  }
+
+  /** True when a live rule was changed. */
+  async setEnabled(id: string, enabled: boolean): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE alert_rules SET enabled = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id
+       ) SELECT id FROM changed`,
+      [id, enabled],
+    );
+    return rows.length > 0;
+  }
+
+  /** True when a live rule was deleted. */
+  async softDelete(id: string, at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH deleted AS (
+         UPDATE alert_rules SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id
+       ) SELECT id FROM deleted`,
+      [id, at.toISOString()],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
+import { isUuid } from '../common/ids';
+import { AlertRule } from './alert-rule';
+import { AlertRulesRepository, NewAlertRule } from './alert-rules.repository';
+import { CreateAlertRuleInput } from './dto/alert-rule.schema';
+
+/** Defining, listing, switching and removing alert rules. */
+@Injectable()
+export class AlertRulesService {
+  constructor(
+    private readonly rules: AlertRulesRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateAlertRuleInput): Promise<AlertRule> {
+    const meterKey = 'meter' in input ? input.meter : undefined;
+    const planKey = 'plan' in input.scope ? input.scope.plan : undefined;
+    const customerKey =
+      'customerExternalId' in input.scope ? input.scope.customerExternalId : undefined;
+    const ids = await this.rules.resolveKeys({
+      meter: meterKey,
+      plan: planKey,
+      customerExternalId: customerKey,
+    });
+    const problems: FieldProblem[] = [];
+    if (meterKey !== undefined && ids.meterId === null)
+      problems.push({ field: 'meter', problem: `no meter with key '${meterKey}'` });
+    if (planKey !== undefined && ids.planId === null)
+      problems.push({ field: 'scope.plan', problem: `no plan with key '${planKey}'` });
+    if (customerKey !== undefined && ids.customerId === null)
+      problems.push({
+        field: 'scope.customerExternalId',
+        problem: `no customer with external id '${customerKey}'`,
+      });
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+    return this.rules.insert(toNewRule(input, ids));
+  }
+
+  list(): Promise<AlertRule[]> {
+    return this.rules.list();
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<AlertRule> {
+    if (!isUuid(id) || !(await this.rules.setEnabled(id, enabled)))
+      throw new NotFoundError('alert rule', id);
+    const rule = await this.rules.findById(id);
+    if (!rule) throw new NotFoundError('alert rule', id);
+    return rule;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.rules.softDelete(id, this.clock.now())))
+      throw new NotFoundError('alert rule', id);
+  }
+}
+
+function toNewRule(
+  input: CreateAlertRuleInput,
+  ids: { meterId: string | null; planId: string | null; customerId: string | null },
+): NewAlertRule {
+  const empty = {
+    levels: null,
+    factor: null,
+    minIncrease: null,
+    amount: null,
+    percent: null,
+    multiplier: null,
+  };
+  const common = {
+    ...empty,
+    type: input.type,
+    meterId: ids.meterId,
+    planId: ids.planId,
+    customerId: ids.customerId,
+    channels: input.channels,
+    enabled: input.enabled,
+  };
+  switch (input.type) {
+    case 'usage_threshold':
+      return { ...common, levels: input.levels };
+    case 'spend_threshold':
+      return { ...common, amount: input.amount };
+    case 'bill_shock':
+      return { ...common, factor: input.factor, minIncrease: input.minIncrease };
+    case 'credit_balance_low':
+      return { ...common, percent: input.percent };
+    case 'usage_spike':
+      return { ...common, multiplier: input.multiplier };
+  }
+}

@@ -1,0 +1,37 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ForecastingModule } from '../forecasting/forecasting.module';
+import { MeteringModule } from '../metering/metering.module';
+import { UsageMoved } from '../metering/usage-moved';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { AlertFactsService } from './alert-facts.service';
+import { AlertRulesRepository } from './alert-rules.repository';
+import { AlertRulesService } from './alert-rules.service';
+import { AlertsController } from './alerts.controller';
+import { AlertsEvaluator } from './alerts-evaluator';
+import { AlertsRepository } from './alerts.repository';
+import { AlertsService } from './alerts.service';
+
+/** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
+@Module({
+  imports: [ForecastingModule, MeteringModule, NotificationsModule],
+  controllers: [AlertsController],
+  providers: [
+    AlertFactsService,
+    AlertRulesRepository,
+    AlertRulesService,
+    AlertsEvaluator,
+    AlertsRepository,
+    AlertsService,
+  ],
+  exports: [AlertsEvaluator],
+})
+export class AlertsModule implements OnModuleInit {
+  constructor(
+    private readonly usageMoved: UsageMoved,
+    private readonly evaluator: AlertsEvaluator,
+  ) {}
+
+  onModuleInit(): void {
+    this.usageMoved.subscribe((customerIds) => this.evaluator.enqueue(customerIds));
+  }
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal } from '../common/decimal';
+import { Queryable } from '../database/transaction';
+import { AlertChannel, AlertRuleType } from './alert-rule';
+import { AlertsQuery } from './dto/alert-rule.schema';
+
+/** Plain JSON of decimal strings and ISO instants: what an alert's details hold. */
+export type AlertDetails = {
+  [key: string]: string | number | boolean | null | AlertDetails | AlertDetails[];
+};
+
+export interface NewAlert {
+  ruleId: string;
+  ruleType: AlertRuleType;
+  customerId: string;
+  subscriptionId: string;
+  meterId: string | null;
+  level: string;
+  intervalStart: Date;
+  intervalEnd: Date;
+  quantity: Decimal | null;
+  limit: Decimal | null;
+  amount: Decimal | null;
+  thresholdAmount: Decimal | null;
+  currency: string | null;
+  details: AlertDetails;
+  channels: AlertChannel[];
+  firedAt: Date;
+}
+
+export interface AlertRecord {
+  id: string;
+  ruleType: AlertRuleType;
+  customerExternalId: string;
+  subscriptionId: string;
+  meterKey: string | null;
+  level: string;
+  quantity: string | null;
+  limit: string | null;
+  amount: string | null;
+  thresholdAmount: string | null;
+  currency: string | null;
+  intervalStart: Date;
+  intervalEnd: Date;
+  firedAt: Date;
+  channels: AlertChannel[];
+  details: AlertDetails;
+}
+
+interface AlertRow {
+  id: string;
+  rule_type: AlertRuleType;
+  external_id: string;
+  subscription_id: string;
+  meter_key: string | null;
+  level: string;
+  quantity: string | null;
+  limit: string | null;
+  amount: string | null;
+  threshold_amount: string | null;
+  currency: string | null;
+  interval_start: Date;
+  interval_end: Date;
+  fired_at: Date;
+  channels: AlertChannel[];
+  details: AlertDetails;
+}
+
+/** The key an alert is stored once under, as text, for comparing candidates with stored alerts. */
+export function alertKey(ruleId: string, level: string, meterId: string | null): string {
+  return `${ruleId}|${level}|${meterId ?? ''}`;
+}
+
+const toText = (value: Decimal | null) => (value === null ? null : value.toFixed());
+
+@Injectable()
+export class AlertsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Keys (alertKey) of the alerts already fired for a subscription's interval. */
+  async firedKeys(subscriptionId: string, intervalStart: Date): Promise<Set<string>> {
+    const rows: Array<{ rule_id: string; level: string; meter_id: string | null }> =
+      await this.db.query(
+        'SELECT rule_id, level, meter_id FROM alerts WHERE subscription_id = $1 AND interval_start = $2',
+        [subscriptionId, intervalStart.toISOString()],
+      );
+    return new Set(rows.map((row) => alertKey(row.rule_id, row.level, row.meter_id)));
+  }
+
+  /** Stores the alert unless its key is taken; answers its id only when this call stored it. */
+  async insertOnce(tx: Queryable, alert: NewAlert): Promise<string | null> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `INSERT INTO alerts (rule_id, rule_type, customer_id, subscription_id, meter_id, level,
+                           interval_start, interval_end, quantity, "limit", amount, threshold_amount,
+                           currency, details, channels, fired_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::text[], $16)
+       ON CONFLICT ON CONSTRAINT alerts_once_per_level DO NOTHING
+       RETURNING id`,
+      [
+        alert.ruleId,
+        alert.ruleType,
+        alert.customerId,
+        alert.subscriptionId,
+        alert.meterId,
+        alert.level,
+        alert.intervalStart.toISOString(),
+        alert.intervalEnd.toISOString(),
+        toText(alert.quantity),
+        toText(alert.limit),
+        toText(alert.amount),
+        toText(alert.thresholdAmount),
+        alert.currency,
+        JSON.stringify(alert.details),
+        alert.channels,
+        alert.firedAt.toISOString(),
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Newest first. */
+  async list(query: AlertsQuery): Promise<AlertRecord[]> {
+    const rows: AlertRow[] = await this.db.query(
+      `SELECT a.id, a.rule_type, c.external_id, a.subscription_id, m.key AS meter_key, a.level,
+              a.quantity::text, a."limit"::text AS limit, a.amount::text, a.threshold_amount::text, a.currency,
+              a.interval_start, a.interval_end, a.fired_at, a.channels, a.details
+       FROM alerts a
+       JOIN customers c ON c.id = a.customer_id
+       LEFT JOIN meters m ON m.id = a.meter_id
+       WHERE ($1::text IS NULL OR c.external_id = $1)
+         AND ($2::text IS NULL OR a.rule_type = $2)
+         AND ($3::timestamptz IS NULL OR a.fired_at >= $3)
+       ORDER BY a.fired_at DESC, a.id
+       LIMIT 1000`,
+      [query.customerExternalId ?? null, query.rule ?? null, query.since?.toISOString() ?? null],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      ruleType: row.rule_type,
+      customerExternalId: row.external_id,
+      subscriptionId: row.subscription_id,
+      meterKey: row.meter_key,
+      level: row.level,
+      quantity: row.quantity,
+      limit: row.limit,
+      amount: row.amount,
+      thresholdAmount: row.threshold_amount,
+      currency: row.currency,
+      intervalStart: row.interval_start,
+      intervalEnd: row.interval_end,
+      firedAt: row.fired_at,
+      channels: row.channels,
+      details: row.details,
+    }));
+  }
+
+  /** Finalized invoice totals of a subscription before tax, newest first: what the usual bill is made of. */
+  async recentInvoiceTotals(subscriptionId: string, count: number): Promise<Decimal[]> {
+    const rows: Array<{ amount: string }> = await this.db.query(
+      `SELECT (subtotal + credits_applied)::text AS amount FROM invoices
+       WHERE subscription_id = $1 AND status = 'finalized'
+       ORDER BY period_start DESC LIMIT $2`,
+      [subscriptionId, count],
+    );
+    return rows.map((row) => new Decimal(row.amount));
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { DailyUsageRepository } from './daily-usage.repository';
+import { ForecastSubjectsRepository } from './forecast-subjects.repository';
+import { ForecastsController } from './forecasts.controller';
+import { ForecastsService } from './forecasts.service';
+import { PlanPricer } from './plan-pricer';
+
+/** The HTTP and database wiring of the pure forecasting code beside it. */
+@Module({
+  imports: [CatalogModule],
+  controllers: [ForecastsController],
+  providers: [DailyUsageRepository, ForecastSubjectsRepository, ForecastsService, PlanPricer],
+  exports: [DailyUsageRepository, ForecastSubjectsRepository, ForecastsService],
+})
+export class ForecastingModule {}
