@@ -1,0 +1,378 @@
+/**
+ * Billing run cost against event volume: one billing run over the same number
+ * of subscriptions with 1 M and 10 M events in the billed month, each size on
+ * its own fresh PostgreSQL in its own child process (so peak memory is that
+ * run's own), plus the upcoming-invoice latency through HTTP.
+ *
+ *   npm run bench:billing    (BENCH_EVENTS=1000000,10000000  BENCH_SUBSCRIPTIONS=10000
+ *                             BENCH_UPCOMING_CALLS=200 to resize)
+ *
+ * Writes bench/results/billing.json.
+ */
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { AppModule } from '../src/app.module';
+import { configureHttp } from '../src/app.factory';
+import { Clock, ManualClock } from '../src/common/clock';
+import { AppConfig } from '../src/config/app-config';
+import { BillingRunService } from '../src/invoicing/billing-run.service';
+import { loadEventsAndRollups, LoadTimings, monthsBefore } from './billing-data';
+
+const EVENT_SIZES = (process.env.BENCH_EVENTS ?? '1000000,10000000').split(',').map(Number);
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
+const UPCOMING_CALLS = Number(process.env.BENCH_UPCOMING_CALLS ?? 200);
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const HOUR_MS = 3_600_000;
+
+interface PostgresServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** What one child process measured for one event count. */
+export interface RunResult {
+  events: number;
+  subscriptions: number;
+  invoices: number;
+  failures: number;
+  seconds: number;
+  invoicesPerSecond: number;
+  /** RSS high-water of the child process (setup, billing run and HTTP calls): process.resourceUsage().maxRSS. */
+  maxRssMb: number;
+  /** Highest RSS and heap sampled every 25 ms during the billing run alone. */
+  runPeakRssMb: number;
+  runPeakHeapUsedMb: number;
+  rssBeforeRunMb: number;
+  rollupRows: number;
+  uniqueValueRows: number;
+  setupSeconds: LoadTimings & { catalogAndSubscriptions: number };
+  upcomingInvoice: { calls: number; medianMs: number; p95Ms: number; maxMs: number };
+}
+
+/** The package is ESM-only and this file compiles to CommonJS, whose `import()` would become `require()`. */
+const importEsm = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<unknown>;
+
+async function startPostgres(): Promise<PostgresServer> {
+  const module = (await importEsm(
+    pathToFileURL(resolve(__dirname, '../../test/support/postgres-server.mjs')).href,
+  )) as { startPostgres(): Promise<PostgresServer> };
+  return module.startPostgres();
+}
+
+/**
+ * The real AppModule with a clock the bench sets: the upcoming invoice is timed
+ * at the end of the billed month (its fullest state), and the run just after it.
+ */
+async function startApp(url: string, clock: ManualClock): Promise<INestApplication> {
+  const config = AppConfig.fromEnvironment({
+    DATABASE_URL: url,
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'warn',
+    // timed jobs (credit grants, alerts, outbox) would compete for the CPU being measured
+    SCHEDULER_ENABLED: 'false',
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  configureHttp(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+async function api(baseUrl: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json: unknown = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/**
+ * The catalog through the API, so it is validated as a customer's would be:
+ * three meters with dimensions, a plan pricing tokens of one model graduated,
+ * of another per unit, API calls per unit, a seat licence, and a monthly credit
+ * grant on API calls.
+ */
+async function createCatalog(baseUrl: string): Promise<void> {
+  const meters = [
+    { key: 'llm_tokens', aggregation: 'sum', dimensions: ['model', 'region'] },
+    { key: 'api_calls', aggregation: 'count', dimensions: ['endpoint'] },
+    { key: 'active_users', aggregation: 'unique_count', dimensions: ['region'] },
+  ];
+  for (const meter of meters) await api(baseUrl, '/v1/meters', { ...meter, name: meter.key });
+  const items = [
+    { key: 'tokens_gpt4o', kind: 'metered', meter: 'llm_tokens', filter: { model: 'gpt-4o' } },
+    { key: 'tokens_mini', kind: 'metered', meter: 'llm_tokens', filter: { model: 'gpt-4o-mini' } },
+    { key: 'calls', kind: 'metered', meter: 'api_calls', filter: {} },
+    { key: 'seats', kind: 'licensed' },
+  ];
+  for (const item of items) await api(baseUrl, '/v1/billable-items', { ...item, name: item.key });
+  await api(baseUrl, '/v1/plans', { key: 'scale', name: 'Scale', currency: 'USD' });
+  await api(baseUrl, '/v1/plans/scale/versions', {
+    live: true,
+    serviceInterval: { unit: 'month', count: 1 },
+    rates: [
+      {
+        billableItem: 'tokens_gpt4o',
+        rate: {
+          model: 'graduated',
+          tiers: [
+            { upTo: '50000', unitAmount: '0.00003', flatAmount: '1.00' },
+            { upTo: null, unitAmount: '0.000015' },
+          ],
+        },
+      },
+      { billableItem: 'tokens_mini', rate: { model: 'per_unit', unitAmount: '0.0000025' } },
+      { billableItem: 'calls', rate: { model: 'per_unit', unitAmount: '0.002' } },
+    ],
+    licenceFees: [{ billableItem: 'seats', unitAmount: '49.00' }],
+    creditGrants: [{ name: 'Included calls', amount: '0.50', appliesTo: ['calls'] }],
+    limits: [],
+  });
+}
+
+/**
+ * Customers and subscriptions in SQL (10 000 API calls would dominate setup),
+ * with the columns the API would write: monthly from the start of the billed
+ * month, billed on that day, 1-5 seats, every fifth customer taxed at 20 %.
+ */
+async function createSubscriptions(db: Client, monthStart: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO customers (external_id, name, email, tax_rate)
+     SELECT 'customer-' || n, 'Customer ' || n, 'billing@customer-' || n || '.example',
+            CASE WHEN n % 5 = 0 THEN 0.2 ELSE 0 END
+     FROM generate_series(1, $1) AS n`,
+    [SUBSCRIPTIONS],
+  );
+  await db.query(
+    `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, billing_cadence_unit,
+                                billing_cadence_count, billing_anchor_day)
+     SELECT c.id, (SELECT id FROM plan_versions), $1, 'month', 1, NULL FROM customers c`,
+    [monthStart.toISOString()],
+  );
+  await db.query(
+    `INSERT INTO subscription_licences (subscription_id, billable_item_id, quantity)
+     SELECT s.id, (SELECT id FROM billable_items WHERE key = 'seats'), 1 + abs(hashtext(s.id::text)) % 5
+     FROM subscriptions s`,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function round(value: number, decimals: number): number {
+  return Math.round(value * 10 ** decimals) / 10 ** decimals;
+}
+
+interface PreviewLines {
+  lines: Array<{ kind: string; amount: string }>;
+}
+
+/** Timing previews without usage would measure nothing: each needs usage, licence and credit lines. */
+function assertPricedFromUsage(body: unknown): void {
+  const kinds = new Set(
+    (body as PreviewLines).lines
+      .filter((line) => Number(line.amount) !== 0)
+      .map((line) => line.kind),
+  );
+  for (const kind of ['usage', 'licence_fee', 'credit']) {
+    if (!kinds.has(kind))
+      throw new Error(`upcoming invoice without ${kind} lines: ${JSON.stringify(body)}`);
+  }
+}
+
+/** Sequential GETs of random subscriptions' upcoming invoices on loopback, after a short warm-up. */
+async function timeUpcomingInvoices(
+  baseUrl: string,
+  subscriptionIds: string[],
+): Promise<RunResult['upcomingInvoice']> {
+  const pick = () => subscriptionIds[Math.floor(Math.random() * subscriptionIds.length)];
+  const call = (id: string) => api(baseUrl, `/v1/subscriptions/${id}/upcoming-invoice`);
+  for (let i = 0; i < 10; i++) assertPricedFromUsage(await call(pick()));
+  const times: number[] = [];
+  for (let i = 0; i < UPCOMING_CALLS; i++) {
+    const started = process.hrtime.bigint();
+    await call(pick());
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    calls: UPCOMING_CALLS,
+    medianMs: round(percentile(times, 50), 1),
+    p95Ms: round(percentile(times, 95), 1),
+    maxMs: round(times[times.length - 1], 1),
+  };
+}
+
+const MB = 1024 * 1024;
+
+/** Samples RSS and heap while `work` runs: the run's own peak, apart from setup's. */
+async function withMemoryPeaks<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; peakRss: number; peakHeap: number }> {
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    peakRss = Math.max(peakRss, rss);
+    peakHeap = Math.max(peakHeap, heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, 25);
+  try {
+    const value = await work();
+    sample();
+    return { value, peakRss, peakHeap };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function count(db: Client, table: string): Promise<number> {
+  return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+}
+
+/** One size, in this (child) process: set up, time the upcoming invoice, run billing. */
+async function runSize(events: number): Promise<RunResult> {
+  const billedMonth = monthsBefore(new Date(), 1);
+  const postgres = await startPostgres();
+  // Just before the billed month ends: its upcoming invoice holds all of its usage.
+  const clock = new ManualClock(new Date(billedMonth.end.getTime() - HOUR_MS / 2));
+  const app = await startApp(postgres.url, clock);
+  const server = app.getHttpServer() as Server;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const db = new Client({ connectionString: postgres.url });
+  await db.connect();
+  try {
+    let started = Date.now();
+    await createCatalog(baseUrl);
+    await createSubscriptions(db, billedMonth.start);
+    const catalogAndSubscriptions = (Date.now() - started) / 1000;
+    const load = await loadEventsAndRollups(db, events, billedMonth, (line) =>
+      console.log(`[${events}] ${line}`),
+    );
+    const ids = (await db.query<{ id: string }>('SELECT id FROM subscriptions')).rows.map(
+      (row) => row.id,
+    );
+    const upcomingInvoice = await timeUpcomingInvoices(baseUrl, ids);
+    console.log(`[${events}] upcoming invoice ${JSON.stringify(upcomingInvoice)}`);
+
+    // The run happens an hour after the month ends (the default grace period is shorter).
+    clock.set(new Date(billedMonth.end.getTime() + HOUR_MS));
+    const billing = app.get(BillingRunService);
+    global.gc?.();
+    const rssBeforeRun = process.memoryUsage().rss;
+    started = Date.now();
+    const { value: run, peakRss, peakHeap } = await withMemoryPeaks(() => billing.run());
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`[${events}] billing run ${seconds} s: ${JSON.stringify(run).slice(0, 300)}`);
+    return {
+      events,
+      subscriptions: SUBSCRIPTIONS,
+      invoices: run.invoicesCreated,
+      failures: run.failures.length,
+      seconds: round(seconds, 2),
+      invoicesPerSecond: round(run.invoicesCreated / seconds, 1),
+      maxRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
+      runPeakRssMb: round(peakRss / MB, 1),
+      runPeakHeapUsedMb: round(peakHeap / MB, 1),
+      rssBeforeRunMb: round(rssBeforeRun / MB, 1),
+      rollupRows: await count(db, 'usage_hourly_rollups'),
+      uniqueValueRows: await count(db, 'usage_hourly_unique_values'),
+      setupSeconds: { catalogAndSubscriptions: round(catalogAndSubscriptions, 1), ...load },
+      upcomingInvoice,
+    };
+  } finally {
+    await db.end();
+    await app.close();
+    await postgres.stop();
+  }
+}
+
+/** Runs one size in a fresh child process, so its RSS high-water is its own. */
+function runChild(events: number): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(__filename, ['--child', String(events)], { execArgv: ['--expose-gc'] });
+    let result: RunResult | null = null;
+    child.on('message', (message) => (result = message as RunResult));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      result ? resolvePromise(result) : reject(new Error(`run of ${events} events exited ${code}`)),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((value) => round(value, 2));
+  const runs: RunResult[] = [];
+  for (const events of EVENT_SIZES) runs.push(await runChild(events));
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  const result = {
+    benchmark: 'billing',
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadavg().map((value) => round(value, 2)),
+    },
+    runs,
+    // time of the largest run over the smallest: the target is ≤ 1.5 for 10 M over 1 M
+    ratio: round(last.seconds / first.seconds, 2),
+    upcomingInvoice: { events: last.events, ...last.upcomingInvoice },
+    notes: NOTES,
+    measuredAt: new Date().toISOString(),
+  };
+  const out = resolve(__dirname, '../../bench/results/billing.json');
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result, null, 2));
+}
+
+const NOTES = [
+  'Each size runs in its own child process on its own fresh embedded PostgreSQL (fsync=off, synchronous_commit=off), so no run can reuse another one’s invoices and maxRssMb is that process’s own high-water.',
+  'Billing run: BillingRunService.run() called in-process on the real AppModule (the code behind POST /v1/billing-runs, without the HTTP hop), one hour after the billed month ends; seconds is its wall time.',
+  'Catalog (3 meters with dimensions, graduated + per-unit rates, a seat licence fee, a monthly credit grant) through the API; customers, monthly subscriptions and licences by SQL.',
+  'Events by SQL: one INSERT … SELECT generate_series into the billed month’s partition (70% llm_tokens sum by model/region, 20% api_calls count by endpoint, 10% active_users unique_count by region; uniformly random customer and second), then usage_event_ids, usage_hourly_rollups (GROUP BY with ingestion’s aggregates) and usage_hourly_unique_values from them; the two event indexes are dropped during the load and rebuilt after it (same definitions), then ANALYZE.',
+  'Upcoming invoice: sequential GET /v1/subscriptions/{id}/upcoming-invoice over HTTP on 127.0.0.1 for random subscriptions, with the clock 30 minutes before the billed month ends (the whole month’s usage in the open period), after 10 warm-up calls.',
+  '2 cores shared with other engineers’ test runs: wall times are noisy; see loadAverage.',
+];
+
+if (process.argv[2] === '--child') {
+  runSize(Number(process.argv[3]))
+    .then((result) => {
+      // exit only once the result has reached the parent
+      process.send?.(result, () => process.exit(0));
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
