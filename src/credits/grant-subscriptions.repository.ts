@@ -1,6 +1,10 @@
+import {
+  SCHEDULE_COLUMNS,
+  ScheduleRow,
+  scheduleFromRow,
+} from '../customers/subscription-schedule-row';
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
-import { CalendarUnit } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { ScheduleInput } from '../common/billing-schedule';
 import { GrantToIssue } from './grant-lots';
@@ -15,17 +19,10 @@ export interface SubscriptionGrants {
   grants: GrantToIssue[];
 }
 
-interface SubscriptionGrantsRow {
+interface SubscriptionGrantsRow extends ScheduleRow {
   id: string;
   customer_id: string;
   currency: string;
-  start_date: Date;
-  end_date: Date | null;
-  billing_cadence_unit: CalendarUnit;
-  billing_cadence_count: number;
-  billing_anchor_day: number | null;
-  service_interval_unit: CalendarUnit;
-  service_interval_count: number;
   grants: Array<{
     id: string;
     name: string;
@@ -51,19 +48,13 @@ export class GrantSubscriptionsRepository {
     limit: number,
   ): Promise<SubscriptionGrants[]> {
     const rows: SubscriptionGrantsRow[] = await db.query(
-      `SELECT s.id, s.customer_id, p.currency, s.start_date, s.end_date, s.billing_cadence_unit,
-              s.billing_cadence_count, s.billing_anchor_day, v.service_interval_unit, v.service_interval_count,
+      `SELECT s.id, s.customer_id, p.currency, ${SCHEDULE_COLUMNS},
               json_agg(json_build_object('id', g.id, 'name', g.name, 'amount', g.amount::text,
                                          'applies_to', g.applies_to,
                                          'expires_after_intervals', g.expires_after_intervals)
                        ORDER BY g.position) AS grants
        FROM subscriptions s
-       CROSS JOIN LATERAL (
-         SELECT COALESCE((SELECT c.plan_version_id FROM subscription_plan_changes c
-                          WHERE c.subscription_id = s.id AND c.effective_at <= $1
-                          ORDER BY c.effective_at DESC LIMIT 1), s.plan_version_id) AS plan_version_id
-       ) in_force
-       JOIN plan_versions v ON v.id = in_force.plan_version_id
+       JOIN plan_versions v ON v.id = plan_version_at(s.id, $1)
        JOIN plans p ON p.id = v.plan_id
        JOIN plan_version_credit_grants g ON g.plan_version_id = v.id
        WHERE s.start_date <= $1 AND (s.end_date IS NULL OR s.end_date > $1)
@@ -77,13 +68,7 @@ export class GrantSubscriptionsRepository {
       subscriptionId: row.id,
       customerId: row.customer_id,
       currency: row.currency,
-      schedule: {
-        subscriptionStart: row.start_date,
-        subscriptionEnd: row.end_date,
-        billingCadence: { unit: row.billing_cadence_unit, count: row.billing_cadence_count },
-        anchorDay: row.billing_anchor_day,
-        serviceInterval: { unit: row.service_interval_unit, count: row.service_interval_count },
-      },
+      schedule: scheduleFromRow(row),
       grants: row.grants.map((grant) => ({
         id: grant.id,
         name: grant.name,

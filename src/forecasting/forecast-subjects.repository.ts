@@ -1,8 +1,12 @@
+import {
+  SCHEDULE_COLUMNS,
+  ScheduleRow,
+  scheduleFromRow,
+} from '../customers/subscription-schedule-row';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
-import { CalendarUnit } from '../common/period';
 import { ScheduleInput } from '../common/billing-schedule';
 
 export interface SubjectMeterLimit {
@@ -29,7 +33,7 @@ export interface ForecastSubject {
   licenceQuantities: Record<string, Decimal>;
 }
 
-interface SubjectRow {
+interface SubjectRow extends ScheduleRow {
   id: string;
   customer_id: string;
   external_id: string;
@@ -37,13 +41,6 @@ interface SubjectRow {
   plan_key: string;
   version: number;
   currency: string;
-  start_date: Date;
-  end_date: Date | null;
-  billing_cadence_unit: CalendarUnit;
-  billing_cadence_count: number;
-  billing_anchor_day: number | null;
-  service_interval_unit: CalendarUnit;
-  service_interval_count: number;
   limits: Array<{
     meter_id: string;
     meter_key: string;
@@ -55,10 +52,10 @@ interface SubjectRow {
   licences: Array<{ key: string; quantity: string }>;
 }
 
+/** `$1` is the instant whose plan version applies. */
 const SELECT_SUBJECTS = `
   SELECT s.id, s.customer_id, c.external_id, p.id AS plan_id, p.key AS plan_key, v.version, p.currency,
-         s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
-         v.service_interval_unit, v.service_interval_count,
+         ${SCHEDULE_COLUMNS},
          coalesce((SELECT json_agg(json_build_object('meter_id', m.id, 'meter_key', m.key, 'name', m.name,
                                                      'unit', m.unit, 'aggregation', m.aggregation,
                                                      'quantity', l.quantity::text) ORDER BY m.key)
@@ -69,7 +66,7 @@ const SELECT_SUBJECTS = `
                    WHERE sl.subscription_id = s.id), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
-  JOIN plan_versions v ON v.id = s.plan_version_id
+  JOIN plan_versions v ON v.id = plan_version_at(s.id, $1)
   JOIN plans p ON p.id = v.plan_id`;
 
 function toSubject(row: SubjectRow): ForecastSubject {
@@ -81,13 +78,7 @@ function toSubject(row: SubjectRow): ForecastSubject {
     planKey: row.plan_key,
     version: row.version,
     currency: row.currency,
-    schedule: {
-      subscriptionStart: row.start_date,
-      subscriptionEnd: row.end_date,
-      billingCadence: { unit: row.billing_cadence_unit, count: row.billing_cadence_count },
-      anchorDay: row.billing_anchor_day,
-      serviceInterval: { unit: row.service_interval_unit, count: row.service_interval_count },
-    },
+    schedule: scheduleFromRow(row),
     limits: row.limits.map((limit) => ({
       meterId: limit.meter_id,
       meterKey: limit.meter_key,
@@ -107,8 +98,9 @@ function toSubject(row: SubjectRow): ForecastSubject {
 export class ForecastSubjectsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async findById(subscriptionId: string): Promise<ForecastSubject | null> {
-    const rows: SubjectRow[] = await this.db.query(`${SELECT_SUBJECTS} WHERE s.id = $1`, [
+  async findById(subscriptionId: string, at: Date): Promise<ForecastSubject | null> {
+    const rows: SubjectRow[] = await this.db.query(`${SELECT_SUBJECTS} WHERE s.id = $2`, [
+      at.toISOString(),
       subscriptionId,
     ]);
     return rows.length > 0 ? toSubject(rows[0]) : null;
@@ -118,10 +110,10 @@ export class ForecastSubjectsRepository {
   async active(customerIds: readonly string[] | null, at: Date): Promise<ForecastSubject[]> {
     const rows: SubjectRow[] = await this.db.query(
       `${SELECT_SUBJECTS}
-       WHERE ($1::uuid[] IS NULL OR s.customer_id = ANY ($1))
-         AND s.start_date <= $2 AND (s.end_date IS NULL OR s.end_date > $2)
+       WHERE ($2::uuid[] IS NULL OR s.customer_id = ANY ($2))
+         AND s.start_date <= $1 AND (s.end_date IS NULL OR s.end_date > $1)
        ORDER BY s.customer_id, s.start_date, s.id`,
-      [customerIds, at.toISOString()],
+      [at.toISOString(), customerIds],
     );
     return rows.map(toSubject);
   }

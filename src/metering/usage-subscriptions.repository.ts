@@ -1,7 +1,11 @@
+import {
+  SCHEDULE_COLUMNS,
+  ScheduleRow,
+  scheduleFromRow,
+} from '../customers/subscription-schedule-row';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
-import { CalendarUnit } from '../common/period';
 import { ScheduleInput } from '../common/billing-schedule';
 
 export interface MeterLimit {
@@ -16,15 +20,8 @@ export interface SubscriptionForUsage {
   limits: MeterLimit[];
 }
 
-interface SubscriptionRow {
+interface SubscriptionRow extends ScheduleRow {
   id: string;
-  start_date: Date;
-  end_date: Date | null;
-  billing_cadence_unit: CalendarUnit;
-  billing_cadence_count: number;
-  billing_anchor_day: number | null;
-  service_interval_unit: CalendarUnit;
-  service_interval_count: number;
   limits: Array<{ meter_id: string; meter_key: string; quantity: string }>;
 }
 
@@ -44,27 +41,20 @@ export class UsageSubscriptionsRepository {
   /** Subscriptions running at `at` (start ≤ at < end), oldest first, with their plan version's limits. */
   async activeSubscriptions(customerId: string, at: Date): Promise<SubscriptionForUsage[]> {
     const rows: SubscriptionRow[] = await this.db.query(
-      `SELECT s.id, s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
-              v.service_interval_unit, v.service_interval_count,
+      `SELECT s.id, ${SCHEDULE_COLUMNS},
               coalesce((SELECT json_agg(json_build_object('meter_id', m.id, 'meter_key', m.key, 'quantity', l.quantity::text)
                                         ORDER BY m.key)
                         FROM plan_version_limits l JOIN meters m ON m.id = l.meter_id
                         WHERE l.plan_version_id = v.id), '[]') AS limits
        FROM subscriptions s
-       JOIN plan_versions v ON v.id = s.plan_version_id
+       JOIN plan_versions v ON v.id = plan_version_at(s.id, $2)
        WHERE s.customer_id = $1 AND s.start_date <= $2 AND (s.end_date IS NULL OR s.end_date > $2)
        ORDER BY s.start_date, s.id`,
       [customerId, at.toISOString()],
     );
     return rows.map((row) => ({
       id: row.id,
-      schedule: {
-        subscriptionStart: row.start_date,
-        subscriptionEnd: row.end_date,
-        billingCadence: { unit: row.billing_cadence_unit, count: row.billing_cadence_count },
-        anchorDay: row.billing_anchor_day,
-        serviceInterval: { unit: row.service_interval_unit, count: row.service_interval_count },
-      },
+      schedule: scheduleFromRow(row),
       limits: row.limits.map((limit) => ({
         meterId: limit.meter_id,
         meterKey: limit.meter_key,

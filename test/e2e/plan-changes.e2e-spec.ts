@@ -70,6 +70,29 @@ describe('POST /v1/subscriptions/{id}/plan-changes', () => {
     expect(await subscription(id)).toMatchObject({ version: 2, pendingPlanChange: null });
   });
 
+  it('reads usage limits from the version in force once the change takes effect', async () => {
+    const refs = {
+      meteredItem: pro.meteredItem.key,
+      licensedItem: pro.licensedItem.key,
+      meter: pro.meter.key,
+    };
+    const bigger = await publishPlanVersion(
+      t,
+      pro.plan.key,
+      planVersionBody(refs, { live: false, limits: [{ meter: pro.meter.key, quantity: '5000' }] }),
+    );
+    const created = await subscribe();
+    await change(created.id, { version: bigger.version });
+    const limitOf = async () => {
+      const usage = await t.admin.get(`/v1/customers/${created.customerExternalId}/usage`);
+      return usage.body.subscriptions[0].meters[0].limit;
+    };
+
+    expect(await limitOf()).toBe('1000');
+    t.clock.set('2026-04-02T00:00:00Z');
+    expect(await limitOf()).toBe('5000');
+  });
+
   it("follows the subscription's own periods: start date, anchor day, cadence", async () => {
     const cases: Array<[object, string]> = [
       // monthly from Jan 20: Feb 20 – Mar 20
