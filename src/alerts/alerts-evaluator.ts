@@ -2,16 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Decimal, sumDecimals, toDecimalString } from '../common/decimal';
+import { CrmOutbox } from '../crm/crm-outbox';
+import { FiredAlert } from '../crm/crm-signals';
 import { inTransaction } from '../database/transaction';
 import {
   ForecastSubject,
   ForecastSubjectsRepository,
 } from '../forecasting/forecast-subjects.repository';
-import {
-  ForecastsService,
-  MeterForecast,
-  SubscriptionForecast,
-} from '../forecasting/forecasts.service';
+import { ForecastsService, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { DailyUsageRepository, denseDays } from '../forecasting/daily-usage.repository';
 import { addDays, startOfUtcDay } from '../forecasting/utc-days';
 import { EmailMessage } from '../notifications/email-message';
@@ -32,19 +30,18 @@ import {
 } from './alert-facts.service';
 import { AlertRulesRepository } from './alert-rules.repository';
 import { alertKey, AlertsRepository, NewAlert } from './alerts.repository';
+import { CreditBalanceFirings } from './credit-balance-firings';
+import { baseAlert, emailFigures, Firing, hasLimit } from './firing';
+import { IngestGate } from './ingest-gate';
+import { Recommendation } from './recommendation';
 import { isBillShock, USUAL_BILL_INVOICES, usualBill } from './rules/bill-shock';
 import { spendReached } from './rules/spend-threshold';
 import { isUsageSpike, SPIKE_TRAILING_DAYS } from './rules/usage-spike';
 import { levelsReached } from './rules/usage-threshold';
 
-/** A candidate alert and the e-mail to send if it is new. */
-interface Firing {
-  alert: NewAlert;
-  email: ((alertId: string) => EmailMessage) | null;
-}
-
-const ON_INGEST = ['usage_threshold', 'spend_threshold'] as const;
-const SCHEDULED = ['bill_shock', 'usage_spike'] as const;
+const ON_INGEST = ['usage_threshold', 'spend_threshold', 'credit_balance_low'] as const;
+// Credit is checked on schedule too: a balance also runs low as credit lots expire, with no usage moving.
+const SCHEDULED = ['bill_shock', 'usage_spike', 'credit_balance_low'] as const;
 
 /**
  * Evaluates alert rules: threshold and spend rules for the customers whose
@@ -69,6 +66,9 @@ export class AlertsEvaluator {
     private readonly daily: DailyUsageRepository,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly gate: IngestGate,
+    private readonly credit: CreditBalanceFirings,
+    private readonly crm: CrmOutbox,
   ) {}
 
   /** Called after an ingest commits: returns at once, evaluation follows off the request path. */
@@ -104,6 +104,7 @@ export class AlertsEvaluator {
     if (rules.length === 0) return 0;
     let fired = 0;
     for (const subject of await this.subjects.active(customerIds, now)) {
+      if (!(await this.gate.mayFire(subject, rules, now))) continue;
       fired += await this.evaluateSubject(subject, rules, now);
     }
     return fired;
@@ -139,7 +140,8 @@ export class AlertsEvaluator {
       ({ alert }) => !fired.has(alertKey(alert.ruleId, alert.level, alert.meterId)),
     );
     if (fresh.length === 0) return 0;
-    const recommendation = recommendationDetails(await this.facts.recommend(forecast));
+    const recommended = await this.facts.recommend(forecast);
+    const recommendation = recommendationDetails(recommended);
     return inTransaction(this.db, async (tx) => {
       let stored = 0;
       for (const { alert, email } of fresh) {
@@ -150,9 +152,8 @@ export class AlertsEvaluator {
         if (email && alert.channels.includes('email')) {
           await this.notifications.enqueueEmail(tx, email(id));
         }
+        await this.crm.enqueueAlert(tx, crmAlert(id, alert, recommended));
       }
-      // CRM channels: the alert row keeps its channels; the CRM sync (a later issue) reads
-      // alerts rather than outbox rows, as the outbox's 'crm' channel has no handler yet.
       return stored;
     });
   }
@@ -172,8 +173,7 @@ export class AlertsEvaluator {
       case 'usage_spike':
         return this.spikeFirings(rule, forecast, now);
       case 'credit_balance_low':
-        // Not evaluated yet: needs the real-time credit balance from invoicing.
-        return [];
+        return this.credit.firings(rule, forecast, now);
     }
   }
 
@@ -265,49 +265,6 @@ export class AlertsEvaluator {
   }
 }
 
-type AlertFields = Pick<
-  NewAlert,
-  'meterId' | 'level' | 'quantity' | 'limit' | 'amount' | 'thresholdAmount' | 'details'
->;
-
-function baseAlert(
-  rule: AlertRule,
-  forecast: SubscriptionForecast,
-  now: Date,
-  fields: AlertFields,
-): NewAlert {
-  return {
-    ruleId: rule.id,
-    ruleType: rule.type,
-    customerId: forecast.subject.customerId,
-    subscriptionId: forecast.subject.subscriptionId,
-    intervalStart: forecast.interval.start,
-    intervalEnd: forecast.interval.end,
-    currency: forecast.currency,
-    channels: rule.channels,
-    firedAt: now,
-    ...fields,
-  };
-}
-
-type LimitedMeter = MeterForecast & { limit: Decimal };
-
-const hasLimit = (meter: MeterForecast): meter is LimitedMeter => meter.limit !== null;
-
-/** What every usage e-mail shows about a meter (see email-message.ts). */
-function emailFigures(meter: LimitedMeter, forecast: SubscriptionForecast) {
-  const full = meter.crossings.find((crossing) => crossing.percent.eq(100))?.crossing;
-  return {
-    meter: { name: meter.meterName, unit: meter.unit },
-    usage: meter.quantity,
-    limit: meter.limit,
-    currency: forecast.currency,
-    projectedBill: forecast.projectedBill.expected,
-    limitReachedAt: full?.status === 'projected' ? full.at : null,
-    intervalEnd: forecast.interval.end,
-  };
-}
-
 function usageThresholdFirings(
   rule: UsageThresholdRule,
   forecast: SubscriptionForecast,
@@ -376,4 +333,25 @@ function spendFirings(
       email: null,
     },
   ];
+}
+
+/** The alert as the CRM sync takes it: its figures and what sales should propose. */
+function crmAlert(id: string, alert: NewAlert, recommended: Recommendation | null): FiredAlert {
+  const upgrade = recommended?.action === 'upgrade' ? recommended : null;
+  return {
+    id,
+    customerId: alert.customerId,
+    rule: alert.ruleType,
+    level: alert.level,
+    channels: alert.channels,
+    meter: typeof alert.details.meter === 'string' ? alert.details.meter : null,
+    quantity: alert.quantity,
+    limit: alert.limit,
+    currency: alert.currency,
+    projectedBill: alert.amount,
+    recommendedPlan: upgrade?.recommended?.planKey ?? null,
+    incrementalAnnualRevenue: recommended?.incrementalAnnualRevenue ?? new Decimal(0),
+    firedAt: alert.firedAt,
+    intervalEnd: alert.intervalEnd,
+  };
 }

@@ -1,5 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { CrmModule } from '../crm/crm.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
+import { InvoicingModule } from '../invoicing/invoicing.module';
 import { MeteringModule } from '../metering/metering.module';
 import { UsageMoved } from '../metering/usage-moved';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -10,10 +12,12 @@ import { AlertsController } from './alerts.controller';
 import { AlertsEvaluator } from './alerts-evaluator';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { CreditBalanceFirings } from './credit-balance-firings';
+import { IngestGate } from './ingest-gate';
 
 /** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
 @Module({
-  imports: [ForecastingModule, MeteringModule, NotificationsModule],
+  imports: [CrmModule, ForecastingModule, InvoicingModule, MeteringModule, NotificationsModule],
   controllers: [AlertsController],
   providers: [
     AlertFactsService,
@@ -22,6 +26,8 @@ import { AlertsService } from './alerts.service';
     AlertsEvaluator,
     AlertsRepository,
     AlertsService,
+    CreditBalanceFirings,
+    IngestGate,
   ],
   exports: [AlertsEvaluator],
 })

@@ -1,4 +1,4 @@
-import { backtest, BacktestReport } from './backtest';
+import { backtest, BacktestReport, pooledAccuracy } from './backtest';
 import {
   burstyHistory,
   constantHistory,
@@ -69,6 +69,21 @@ describe('backtest arithmetic', () => {
     const report = backtest({ history: idle, intervals: [february], cutDays: [7, 29, 40] });
     expect(report.forecasts).toBe(1);
     expect(report.methodWape).toBeNull();
+  });
+
+  it('pools reports by their totals, not by averaging their WAPEs', () => {
+    // 700 off on 3 600, and 10 off on 20 (50 %): pooled 710 ÷ 3 620, not (19.44 + 50) ÷ 2.
+    const large = backtest({ history, intervals: [february], cutDays: [7] });
+    const small = {
+      ...large,
+      actualTotal: d(20),
+      methodErrorTotal: d(10),
+      runRateErrorTotal: d(10),
+    };
+    const pooled = pooledAccuracy([large, small]);
+    expect(pooled.forecasts).toBe(2);
+    expect(pooled.methodWape?.toFixed(2)).toBe('19.61');
+    expect(pooledAccuracy([]).methodWape).toBeNull();
   });
 
   it('refuses intervals off midnight or outside the history', () => {

@@ -26,6 +26,10 @@ export interface BacktestInput {
 export interface Accuracy {
   /** How many (interval, cut) forecasts were scored. */
   forecasts: number;
+  /** Σ actual and Σ |actual − forecast| over them: what WAPE divides, kept so reports can be pooled. */
+  actualTotal: Decimal;
+  methodErrorTotal: Decimal;
+  runRateErrorTotal: Decimal;
   /** WAPE in percent, e.g. 12.5 for 12.5 %; null when the intervals had no usage at all. */
   methodWape: Decimal | null;
   runRateWape: Decimal | null;
@@ -77,18 +81,40 @@ function forecastsAtCut(history: DailyHistory, interval: Interval, cutDay: numbe
 }
 
 function accuracy(scored: readonly Scored[]): Accuracy {
-  return {
+  const errorTotal = (pick: (point: Scored) => Decimal) =>
+    sumDecimals(scored.map((point) => point.actual.minus(pick(point)).abs()));
+  return withWapes({
     forecasts: scored.length,
-    methodWape: wape(scored.map(({ actual, method }) => ({ actual, forecast: method }))),
-    runRateWape: wape(scored.map(({ actual, runRate }) => ({ actual, forecast: runRate }))),
-  };
+    actualTotal: sumDecimals(scored.map(({ actual }) => actual)),
+    methodErrorTotal: errorTotal(({ method }) => method),
+    runRateErrorTotal: errorTotal(({ runRate }) => runRate),
+  });
 }
 
-function wape(pairs: readonly { actual: Decimal; forecast: Decimal }[]): Decimal | null {
-  const actualTotal = sumDecimals(pairs.map(({ actual }) => actual));
-  if (actualTotal.isZero()) return null;
-  const errorTotal = sumDecimals(pairs.map(({ actual, forecast }) => actual.minus(forecast).abs()));
-  return errorTotal.div(actualTotal).times(100);
+/**
+ * Several backtests (subscriptions, meters) as one: their error and actual
+ * totals added, then divided, so each forecast weighs by its units as within
+ * one backtest; an average of their WAPEs would let a tiny customer count as
+ * much as a large one.
+ */
+export function pooledAccuracy(reports: readonly Accuracy[]): Accuracy {
+  const total = (pick: (report: Accuracy) => Decimal) => sumDecimals(reports.map(pick));
+  return withWapes({
+    forecasts: reports.reduce((sum, report) => sum + report.forecasts, 0),
+    actualTotal: total((report) => report.actualTotal),
+    methodErrorTotal: total((report) => report.methodErrorTotal),
+    runRateErrorTotal: total((report) => report.runRateErrorTotal),
+  });
+}
+
+function withWapes(totals: Omit<Accuracy, 'methodWape' | 'runRateWape'>): Accuracy {
+  const wape = (errorTotal: Decimal) =>
+    totals.actualTotal.isZero() ? null : errorTotal.div(totals.actualTotal).times(100);
+  return {
+    ...totals,
+    methodWape: wape(totals.methodErrorTotal),
+    runRateWape: wape(totals.runRateErrorTotal),
+  };
 }
 
 function dayIndex(history: DailyHistory, day: Date): number {

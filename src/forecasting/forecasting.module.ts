@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { DailyUsageRepository } from './daily-usage.repository';
+import { ForecastAccuracyService } from './forecast-accuracy.service';
 import { ForecastSubjectsRepository } from './forecast-subjects.repository';
 import { ForecastsController } from './forecasts.controller';
 import { ForecastsService } from './forecasts.service';
@@ -10,7 +11,13 @@ import { PlanPricer } from './plan-pricer';
 @Module({
   imports: [CatalogModule],
   controllers: [ForecastsController],
-  providers: [DailyUsageRepository, ForecastSubjectsRepository, ForecastsService, PlanPricer],
+  providers: [
+    DailyUsageRepository,
+    ForecastAccuracyService,
+    ForecastSubjectsRepository,
+    ForecastsService,
+    PlanPricer,
+  ],
   exports: [DailyUsageRepository, ForecastSubjectsRepository, ForecastsService],
 })
 export class ForecastingModule {}

@@ -6,8 +6,6 @@ import { Decimal } from '../common/decimal';
 import { NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { Interval } from '../common/period';
-import { currentServiceInterval } from '../common/billing-schedule';
-import { alignToHours } from '../common/hour-alignment';
 import { aggregateUsage, MeterUsage } from '../metering/usage.repository';
 import { DailyUsageRepository, denseDays } from './daily-usage.repository';
 import { forecastUsage, MeterKind, QuantityBand, UsageForecast } from './forecast';
@@ -16,6 +14,7 @@ import {
   ForecastSubjectsRepository,
   SubjectMeterLimit,
 } from './forecast-subjects.repository';
+import { openServiceInterval } from './open-interval';
 import { PlanPricer, PricedVersion } from './plan-pricer';
 import { ProjectedBill } from './projected-bill';
 import { runRateProjection } from './run-rate';
@@ -75,7 +74,9 @@ export class ForecastsService {
   ) {}
 
   async forecastSubscription(subscriptionId: string): Promise<SubscriptionForecast> {
-    const subject = isUuid(subscriptionId) ? await this.subjects.findById(subscriptionId) : null;
+    const subject = isUuid(subscriptionId)
+      ? await this.subjects.findById(subscriptionId, this.clock.now())
+      : null;
     if (!subject) throw new NotFoundError('subscription', subscriptionId);
     const forecast = await this.forecast(subject, this.clock.now());
     if (!forecast) throw new NotFoundError('open service interval of subscription', subscriptionId);
@@ -84,9 +85,9 @@ export class ForecastsService {
 
   /** The forecast at `now`; null when the subscription has no open service interval then. */
   async forecast(subject: ForecastSubject, now: Date): Promise<SubscriptionForecast | null> {
-    const schedule = alignToHours(subject.schedule);
-    const interval = schedule && currentServiceInterval(schedule, now);
-    if (!schedule || !interval) return null;
+    const open = openServiceInterval(subject.schedule, now);
+    if (!open) return null;
+    const { schedule, interval } = open;
     const usage = await aggregateUsage(this.db, {
       customerId: subject.customerId,
       from: interval.start,

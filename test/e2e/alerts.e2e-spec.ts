@@ -2,7 +2,18 @@ import { DataSource } from 'typeorm';
 import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator';
 import { OutboxWorker } from '../../src/outbox/outbox.worker';
 import { SmtpEmulator } from '../emulators/smtp';
-import { createSubscribedCustomer, SubscribedCustomer } from '../support/factories';
+import {
+  createBillableItem,
+  createCustomer,
+  createMeter,
+  createPlan,
+  createSubscribedCustomer,
+  createSubscription,
+  meteredItemBody,
+  planVersionBody,
+  publishPlanVersion,
+  SubscribedCustomer,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface AlertBody {
@@ -241,6 +252,136 @@ describe('alerts', () => {
         expect.stringMatching(/projected|bill/i),
       );
       expect((await t.admin.delete(`/v1/alert-rules/${rule.body.id}`)).status).toBe(204);
+    });
+  });
+
+  /** A rule for one customer only, so it leaves the other tests' customers alone. */
+  async function ruleFor(customer: string, body: object): Promise<string> {
+    const rule = await t.admin.post('/v1/alert-rules', {
+      ...body,
+      scope: { customerExternalId: customer },
+    });
+    expect(rule.status).toBe(201);
+    return rule.body.id as string;
+  }
+
+  /** `perDay` units at 10:00 each day from March `from` to `to` (inclusive). */
+  function daily(customer: string, meter: string, from: number, to: number, perDay: string) {
+    return Array.from({ length: to - from + 1 }, (_, index) => ({
+      customer,
+      meter,
+      at: new Date(Date.UTC(2026, 2, from + index, 10)).toISOString(),
+      value: perDay,
+    }));
+  }
+
+  describe('opt-out of usage warnings', () => {
+    it('sends the 100 % mail but not the 80 % one, and stores both alerts', async () => {
+      const s = await createSubscribedCustomer(t);
+      const customer = s.customer.externalId;
+      const meter = s.priced.meter.key;
+      const preferences = await t.admin.put(`/v1/customers/${customer}/email-preferences`, {
+        usageWarnings: false,
+      });
+      expect(preferences.status).toBe(200);
+      await send([{ customer, meter, at: '2026-03-15T10:00:00Z', value: '850' }]);
+      await send([{ customer, meter, at: '2026-03-15T11:00:00Z', value: '200' }]);
+      expect((await alertsOf(customer, 'usage_threshold')).map((alert) => alert.level)).toEqual([
+        '80',
+        '100',
+      ]);
+      await worker.drain();
+      expect(smtp.to(s.customer.email!).map((mail) => mail.subject)).toEqual([
+        `You have reached your ${s.priced.meter.name} limit`,
+      ]);
+    });
+  });
+
+  describe('spend threshold', () => {
+    it('fires once the bill so far reaches the amount, with no e-mail of its own', async () => {
+      const s = await createSubscribedCustomer(t);
+      const customer = s.customer.externalId;
+      await ruleFor(customer, { type: 'spend_threshold', amount: '100.00' });
+      // 49.00 licence + 4 000 × 0.01: 89.00, then 6 000 units: 109.00.
+      await send([
+        { customer, meter: s.priced.meter.key, at: '2026-03-15T09:00:00Z', value: '4000' },
+      ]);
+      expect(await alertsOf(customer, 'spend_threshold')).toEqual([]);
+      await send([
+        { customer, meter: s.priced.meter.key, at: '2026-03-15T10:00:00Z', value: '2000' },
+      ]);
+      await send([{ customer, meter: s.priced.meter.key, at: '2026-03-15T11:00:00Z', value: '1' }]);
+      const spends = await alertsOf(customer, 'spend_threshold');
+      expect(spends).toHaveLength(1);
+      expect(spends[0]).toMatchObject({ level: '100', meter: null });
+      expect(spends[0].details).toMatchObject({ billSoFar: '109', currency: 'USD' });
+      await worker.drain();
+      // Only the usage threshold mails (80 % and 100 % of the 1 000 limit): none for the spend.
+      expect(smtp.to(s.customer.email!)).toHaveLength(2);
+    });
+  });
+
+  describe('usage spike', () => {
+    it('fires on schedule for a day at 3 × the trailing mean, once, without an e-mail', async () => {
+      const s = await createSubscribedCustomer(t);
+      const customer = s.customer.externalId;
+      const meter = s.priced.meter.key;
+      await ruleFor(customer, {
+        type: 'usage_spike',
+        multiplier: '3',
+        meter,
+        channels: ['crm_task'],
+      });
+      await send([
+        ...daily(customer, meter, 7, 13, '50'),
+        ...daily(customer, meter, 14, 14, '400'),
+      ]);
+      await evaluator.evaluateScheduled(t.clock.now());
+      await evaluator.evaluateScheduled(t.clock.now());
+      const spikes = await alertsOf(customer, 'usage_spike');
+      expect(spikes).toHaveLength(1);
+      expect(spikes[0]).toMatchObject({ meter, level: 'spike:2026-03-14', quantity: '400' });
+      await worker.drain();
+      expect(smtp.to(s.customer.email!)).toEqual([]);
+    });
+  });
+
+  describe('credit balance low', () => {
+    it('fires once when the forecast eats the interval’s grant, with one e-mail', async () => {
+      const meter = await createMeter(t);
+      const item = await createBillableItem(t, meteredItemBody(meter.key));
+      const plan = await createPlan(t);
+      await publishPlanVersion(
+        t,
+        plan.key,
+        planVersionBody(
+          { meteredItem: item.key, meter: meter.key },
+          {
+            creditGrants: [{ name: 'Monthly credit', amount: '100.00', appliesTo: [item.key] }],
+            limits: [{ meter: meter.key, quantity: '100000' }],
+          },
+        ),
+      );
+      const customer = await createCustomer(t);
+      await createSubscription(t, { customerExternalId: customer.externalId, plan: plan.key });
+      await ruleFor(customer.externalId, { type: 'credit_balance_low', percent: '20' });
+      // 400 a day over March 1–14: 56.00 of the 100.00 used, 44.00 left (above 20 %), but about
+      // 12 400 units (124.00) projected by March 31: the credit runs out before the month ends.
+      await send(daily(customer.externalId, meter.key, 1, 14, '400'));
+      await evaluator.evaluateScheduled(t.clock.now());
+      await evaluator.evaluateCustomers([await customerId(customer.externalId)], t.clock.now());
+      const alerts = await alertsOf(customer.externalId, 'credit_balance_low');
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ level: 'runs_out', meter: null });
+      expect(alerts[0].details).toMatchObject({ creditBalance: '44', grantedThisInterval: '100' });
+      expect(Date.parse(String(alerts[0].details.creditRunsOutAt))).toBeLessThan(
+        Date.parse('2026-04-01T00:00:00Z'),
+      );
+      await worker.drain();
+      const mails = smtp.to(customer.email!);
+      expect(mails.map((mail) => mail.subject)).toEqual([
+        expect.stringMatching(/credit balance is low/),
+      ]);
     });
   });
 

@@ -1,5 +1,6 @@
 import { Decimal } from '../../common/decimal';
 import { isBillShock, usualBill } from './bill-shock';
+import { creditLevelsReached } from './credit-balance-low';
 import { spendReached } from './spend-threshold';
 import { isUsageSpike } from './usage-spike';
 import { levelsReached } from './usage-threshold';
@@ -53,5 +54,39 @@ describe('usage spike', () => {
         d(3),
       ),
     ).toBe(false);
+  });
+});
+
+describe('credit balance low', () => {
+  const rule = { grantedThisInterval: d(100), percent: d(20) };
+
+  it('is low under the percent of the interval’s grant, not at it', () => {
+    expect(creditLevelsReached({ ...rule, balance: d(20), projectedFurtherCharges: d(0) })).toEqual(
+      [],
+    );
+    expect(
+      creditLevelsReached({ ...rule, balance: d('19.99'), projectedFurtherCharges: d(0) }),
+    ).toEqual(['low']);
+  });
+
+  it('runs out when the projected further charges exceed the balance', () => {
+    expect(
+      creditLevelsReached({ ...rule, balance: d(40), projectedFurtherCharges: d(40) }),
+    ).toEqual([]);
+    expect(
+      creditLevelsReached({ ...rule, balance: d(40), projectedFurtherCharges: d('40.01') }),
+    ).toEqual(['runs_out']);
+    expect(creditLevelsReached({ ...rule, balance: d(5), projectedFurtherCharges: d(50) })).toEqual(
+      ['low', 'runs_out'],
+    );
+  });
+
+  it('warns no one without credit: no grant and nothing left', () => {
+    const none = { grantedThisInterval: d(0), percent: d(20), balance: d(0) };
+    expect(creditLevelsReached({ ...none, projectedFurtherCharges: d(500) })).toEqual([]);
+    // A top-up without a plan grant can still run out.
+    expect(
+      creditLevelsReached({ ...none, balance: d(30), projectedFurtherCharges: d(50) }),
+    ).toEqual(['runs_out']);
   });
 });

@@ -1,0 +1,54 @@
+import { Decimal } from '../common/decimal';
+import { MeterForecast, SubscriptionForecast } from '../forecasting/forecasts.service';
+import { EmailMessage } from '../notifications/email-message';
+import { AlertRule } from './alert-rule';
+import { NewAlert } from './alerts.repository';
+
+/** A candidate alert and the e-mail to send if it is new. */
+export interface Firing {
+  alert: NewAlert;
+  email: ((alertId: string) => EmailMessage) | null;
+}
+
+type AlertFields = Pick<
+  NewAlert,
+  'meterId' | 'level' | 'quantity' | 'limit' | 'amount' | 'thresholdAmount' | 'details'
+>;
+
+export function baseAlert(
+  rule: AlertRule,
+  forecast: SubscriptionForecast,
+  now: Date,
+  fields: AlertFields,
+): NewAlert {
+  return {
+    ruleId: rule.id,
+    ruleType: rule.type,
+    customerId: forecast.subject.customerId,
+    subscriptionId: forecast.subject.subscriptionId,
+    intervalStart: forecast.interval.start,
+    intervalEnd: forecast.interval.end,
+    currency: forecast.currency,
+    channels: rule.channels,
+    firedAt: now,
+    ...fields,
+  };
+}
+
+export type LimitedMeter = MeterForecast & { limit: Decimal };
+
+export const hasLimit = (meter: MeterForecast): meter is LimitedMeter => meter.limit !== null;
+
+/** What every usage e-mail shows about a meter (see email-message.ts). */
+export function emailFigures(meter: LimitedMeter, forecast: SubscriptionForecast) {
+  const full = meter.crossings.find((crossing) => crossing.percent.eq(100))?.crossing;
+  return {
+    meter: { name: meter.meterName, unit: meter.unit },
+    usage: meter.quantity,
+    limit: meter.limit,
+    currency: forecast.currency,
+    projectedBill: forecast.projectedBill.expected,
+    limitReachedAt: full?.status === 'projected' ? full.at : null,
+    intervalEnd: forecast.interval.end,
+  };
+}
