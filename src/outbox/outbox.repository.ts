@@ -13,7 +13,7 @@ import {
 export type Settlement =
   | { status: 'sent'; at: Date }
   | { status: 'skipped'; reason: string }
-  | { status: 'pending'; error: string; retryAt: Date }
+  | { status: 'pending'; error: string; retryAt: Date; refundAttempt?: boolean }
   | { status: 'dead'; error: string };
 
 export interface OutboxFilter {
@@ -106,7 +106,8 @@ export class OutboxRepository {
       `WITH settled AS (
          UPDATE outbox_messages
          SET status = $3, last_error = $4,
-             next_attempt_at = COALESCE($5, next_attempt_at), sent_at = $6
+             next_attempt_at = COALESCE($5, next_attempt_at), sent_at = $6,
+             attempts = attempts - $7::int
          WHERE id = $1 AND attempts = $2 AND status = 'pending'
          RETURNING id
        )
@@ -118,6 +119,7 @@ export class OutboxRepository {
         whyNotSent(settlement),
         settlement.status === 'pending' ? settlement.retryAt : null,
         settlement.status === 'sent' ? settlement.at : null,
+        settlement.status === 'pending' && settlement.refundAttempt ? 1 : 0,
       ],
     );
     return rows.length > 0;

@@ -33,6 +33,11 @@ export class OutboxService {
     return { messages, nextCursor: hasMore ? messages[messages.length - 1].id : null };
   }
 
+  /** One message, or null (also for an id that cannot be one). */
+  find(id: string): Promise<OutboxMessage | null> {
+    return isUuid(id) ? this.messages.findById(id) : Promise.resolve(null);
+  }
+
   /** Sends a dead message again, with a fresh set of attempts. */
   async replay(id: string): Promise<OutboxMessage> {
     if (!isUuid(id)) throw new NotFoundError('outbox message', id);

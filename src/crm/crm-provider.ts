@@ -1,0 +1,134 @@
+/**
+ * The port through which the rest of the service talks to a CRM. Adapters
+ * (hubspot/, salesforce/) implement it; no provider type leaves src/crm/.
+ * Every write is an idempotent upsert keyed by our own external key, so a
+ * retry after a lost response creates nothing new.
+ */
+
+export type CrmProviderName = 'hubspot' | 'salesforce';
+
+/** Who a customer is, for matching a company (HubSpot) or an account (Salesforce). */
+export interface CustomerIdentity {
+  customerId: string;
+  externalId: string;
+  name: string;
+  /** HubSpot matches by domain when no CRM id is stored. */
+  domain: string | null;
+  /** The company/account id stored on the customer, when known. */
+  crmAccountId: string | null;
+}
+
+export interface CrmAccount {
+  id: string;
+  /** HubSpot `hubspot_owner_id`, Salesforce `OwnerId`. */
+  ownerId: string | null;
+  created: boolean;
+}
+
+/** Usage figures written onto the company/account; decimal strings, null clears the field. */
+export interface AccountUsageProperties {
+  accountId: string;
+  properties: Partial<Record<UsagePropertyName, string | null>>;
+}
+
+export const USAGE_PROPERTY_NAMES = [
+  'currentUsage',
+  'usageLimit',
+  'percentOfLimit',
+  'projectedBill',
+  'lastInvoiceTotal',
+  'mrr',
+  'creditBalance',
+  'lastAlert',
+  'lastAlertAt',
+] as const;
+export type UsagePropertyName = (typeof USAGE_PROPERTY_NAMES)[number];
+
+/** An upsell signal: a task for the account owner, keyed by our alert id. */
+export interface UpsellTask {
+  externalKey: string;
+  accountId: string;
+  ownerId: string | null;
+  subject: string;
+  body: string;
+  dueAt: Date;
+}
+
+/** An expansion deal/opportunity, one open per customer and reason, updated as the forecast moves. */
+export interface ExpansionOpportunity {
+  /** `${customerId}:${reason}` */
+  externalKey: string;
+  accountId: string;
+  ownerId: string | null;
+  name: string;
+  /** Incremental annual revenue, a decimal string. */
+  amount: string;
+  currency: string;
+  closeDate: Date;
+  description: string;
+}
+
+export interface CrmInvoice {
+  /** Our invoice number, the upsert key (INV-000123). */
+  number: string;
+  accountId: string;
+  status: string;
+  currency: string;
+  total: string;
+  periodStart: Date;
+  periodEnd: Date;
+  url: string;
+}
+
+export interface SetupReport {
+  created: string[];
+  existing: string[];
+}
+
+/** The outcome of a batch call for each record that failed on its own (the rest succeeded). */
+export interface RecordFailure {
+  key: string;
+  message: string;
+  /** false when retrying cannot help (e.g. validation): the record is dead-lettered. */
+  retriable: boolean;
+}
+
+export interface CrmProvider {
+  readonly name: CrmProviderName;
+  /** Finds (and, when configured, creates) the company/account of each customer, in batches. */
+  resolveAccounts(customers: readonly CustomerIdentity[]): Promise<Map<string, CrmAccount | null>>;
+  /** Batch update (HubSpot ≤ 100, Salesforce ≤ 200 records a call). */
+  updateAccountProperties(updates: readonly AccountUsageProperties[]): Promise<RecordFailure[]>;
+  upsertTasks(tasks: readonly UpsellTask[]): Promise<RecordFailure[]>;
+  upsertOpportunities(opportunities: readonly ExpansionOpportunity[]): Promise<RecordFailure[]>;
+  upsertInvoices(invoices: readonly CrmInvoice[]): Promise<RecordFailure[]>;
+  /** Creates the custom properties, objects and fields the sync needs; idempotent. */
+  setup(): Promise<SetupReport>;
+}
+
+/** The provider asked us to slow down (HTTP 429); retry after the given delay. */
+export class CrmRateLimitedError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    message = 'rate limited by the CRM',
+  ) {
+    super(message);
+    this.name = 'CrmRateLimitedError';
+  }
+}
+
+/** A failure worth retrying with backoff: 5xx, a timeout, a dropped connection. */
+export class CrmTransientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CrmTransientError';
+  }
+}
+
+/** A failure retrying cannot fix: bad credentials, a validation error on the whole call. */
+export class CrmPermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CrmPermanentError';
+  }
+}

@@ -1,0 +1,78 @@
+import { Decimal } from '../common/decimal';
+import { AlertSignal } from './crm-payload';
+import { CrmAccount, ExpansionOpportunity, UpsellTask } from './crm-provider';
+import { alertLabel, percentOfLimit } from './crm-signals';
+
+/** Who the records are about, as the sync loaded them at delivery. */
+export interface RecordSubject {
+  customerId: string;
+  externalId: string;
+  name: string;
+  account: CrmAccount;
+}
+
+const DAY_MS = 86_400_000;
+/** Sales should call before the customer hits the limit: the task is due a day after the alert. */
+const TASK_DUE_AFTER_MS = DAY_MS;
+
+export function usageLink(publicUrl: string, externalId: string): string {
+  return `${publicUrl}/v1/customers/${encodeURIComponent(externalId)}/usage`;
+}
+
+/** The lines every task and deal carries: the numbers that explain the signal, and the link back. */
+export function signalLines(signal: AlertSignal, link: string): string[] {
+  const money = (amount: string | null) =>
+    amount === null ? 'n/a' : `${signal.currency ?? ''} ${new Decimal(amount).toFixed(2)}`.trim();
+  const percent = percentOfLimit(signal);
+  const lines = [`Alert: ${alertLabel(signal)} at ${signal.firedAt}`];
+  if (signal.quantity !== null)
+    lines.push(
+      `Usage: ${signal.quantity}${signal.limit === null ? '' : ` of a limit of ${signal.limit}`}${percent === null ? '' : ` (${percent} %)`}`,
+    );
+  lines.push(`Projected bill this period: ${money(signal.projectedBill)}`);
+  lines.push(
+    signal.recommendedPlan === null
+      ? 'Recommended plan: none fits better than the current one'
+      : `Recommended plan: ${signal.recommendedPlan}`,
+  );
+  lines.push(`Incremental annual revenue: ${money(signal.incrementalAnnualRevenue)}`);
+  lines.push(`Usage details: ${link}`);
+  return lines;
+}
+
+export function upsellTask(
+  signal: AlertSignal,
+  subject: RecordSubject,
+  publicUrl: string,
+): UpsellTask {
+  const percent = percentOfLimit(signal);
+  const reached =
+    percent === null ? alertLabel(signal) : `${percent} % of its ${signal.meter} limit`;
+  return {
+    externalKey: `alert:${signal.alertId}`,
+    accountId: subject.account.id,
+    ownerId: subject.account.ownerId,
+    subject: `Upsell: ${subject.name} is at ${reached}`,
+    body: signalLines(signal, usageLink(publicUrl, subject.externalId)).join('\n'),
+    dueAt: new Date(new Date(signal.firedAt).getTime() + TASK_DUE_AFTER_MS),
+  };
+}
+
+export function expansionOpportunity(
+  signal: AlertSignal,
+  reason: string,
+  subject: RecordSubject,
+  publicUrl: string,
+): ExpansionOpportunity {
+  return {
+    externalKey: `${subject.customerId}:${reason}`,
+    accountId: subject.account.id,
+    ownerId: subject.account.ownerId,
+    name: `Expansion: ${subject.name} → ${signal.recommendedPlan ?? 'a larger plan'}`,
+    amount: signal.incrementalAnnualRevenue,
+    currency: signal.currency ?? 'USD',
+    // The upgrade should land before the interval that would overrun the limit ends.
+    closeDate: new Date(signal.intervalEnd),
+    description: signalLines(signal, usageLink(publicUrl, subject.externalId)).join('\n'),
+  };
+}

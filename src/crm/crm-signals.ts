@@ -1,0 +1,120 @@
+import { Decimal } from '../common/decimal';
+import { JsonValue } from '../outbox/outbox-message';
+import { AlertSignal, CrmPayload } from './crm-payload';
+import { AccountUsageProperties } from './crm-provider';
+
+/** A fired alert as the CRM sync sees it; alerts/ fills it in, so crm/ depends on nothing there. */
+export interface FiredAlert {
+  id: string;
+  customerId: string;
+  rule: string;
+  level: string;
+  channels: readonly string[];
+  meter: string | null;
+  quantity: Decimal | null;
+  limit: Decimal | null;
+  currency: string | null;
+  projectedBill: Decimal | null;
+  recommendedPlan: string | null;
+  incrementalAnnualRevenue: Decimal;
+  firedAt: Date;
+  intervalEnd: Date;
+}
+
+export interface FinalizedInvoiceFacts {
+  id: string;
+  customerId: string;
+}
+
+export interface CrmMessage {
+  dedupeKey: string;
+  payload: CrmPayload & JsonValue;
+}
+
+/** Which CRM messages an alert makes: usage properties always, a task and a deal as its channels and numbers say. */
+export function alertMessages(alert: FiredAlert): CrmMessage[] {
+  const signal = toSignal(alert);
+  const customerId = alert.customerId;
+  const messages: CrmMessage[] = [
+    {
+      dedupeKey: `alert:${alert.id}:properties`,
+      payload: { kind: 'account_properties', customerId, properties: signalProperties(signal) },
+    },
+  ];
+  if (alert.channels.includes('crm_task')) {
+    messages.push({
+      dedupeKey: `alert:${alert.id}:task`,
+      payload: { kind: 'upsell_task', customerId, signal },
+    });
+  }
+  const upside = alert.rule === 'usage_threshold' && alert.incrementalAnnualRevenue.gt(0);
+  if (alert.channels.includes('crm_opportunity') || upside) {
+    messages.push({
+      dedupeKey: `alert:${alert.id}:opportunity`,
+      payload: {
+        kind: 'expansion_opportunity',
+        customerId,
+        reason: opportunityReason(alert.rule),
+        signal,
+      },
+    });
+  }
+  return messages;
+}
+
+/** A finalized invoice; its figures are read at delivery (it cannot change any more). */
+export function invoiceMessage(invoice: FinalizedInvoiceFacts): CrmMessage {
+  return {
+    dedupeKey: `invoice:${invoice.id}`,
+    payload: { kind: 'invoice', customerId: invoice.customerId, invoiceId: invoice.id },
+  };
+}
+
+/** Thresholds of any level are one upsell conversation; other rules each open their own. */
+function opportunityReason(rule: string): string {
+  return rule === 'usage_threshold' ? 'usage_limit' : rule;
+}
+
+function toSignal(alert: FiredAlert): AlertSignal {
+  const text = (value: Decimal | null) => (value === null ? null : value.toFixed());
+  return {
+    alertId: alert.id,
+    rule: alert.rule,
+    level: alert.level,
+    meter: alert.meter,
+    quantity: text(alert.quantity),
+    limit: text(alert.limit),
+    currency: alert.currency,
+    projectedBill: text(alert.projectedBill),
+    recommendedPlan: alert.recommendedPlan,
+    incrementalAnnualRevenue: alert.incrementalAnnualRevenue.toFixed(),
+    firedAt: alert.firedAt.toISOString(),
+    intervalEnd: alert.intervalEnd.toISOString(),
+  };
+}
+
+/** Percent of the limit, two decimals; null without a limit. */
+export function percentOfLimit(signal: AlertSignal): string | null {
+  if (signal.quantity === null || signal.limit === null || new Decimal(signal.limit).isZero())
+    return null;
+  return new Decimal(signal.quantity).times(100).div(signal.limit).toDecimalPlaces(2).toFixed();
+}
+
+/** A short label of the alert for the account: "usage_threshold 80 % (tokens)". */
+export function alertLabel(signal: AlertSignal): string {
+  const level = signal.rule === 'usage_threshold' ? `${signal.level} %` : signal.level;
+  return `${signal.rule} ${level}${signal.meter ? ` (${signal.meter})` : ''}`;
+}
+
+/** The account fields an alert updates; a figure the alert lacks (a spend alert has no usage) is left as it is. */
+export function signalProperties(signal: AlertSignal): AccountUsageProperties['properties'] {
+  const figures = {
+    currentUsage: signal.quantity,
+    usageLimit: signal.limit,
+    percentOfLimit: percentOfLimit(signal),
+    projectedBill: signal.projectedBill,
+    lastAlert: alertLabel(signal),
+    lastAlertAt: signal.firedAt,
+  };
+  return Object.fromEntries(Object.entries(figures).filter(([, value]) => value !== null));
+}

@@ -1,0 +1,64 @@
+import {
+  AccountUsageProperties,
+  CrmInvoice,
+  ExpansionOpportunity,
+  UpsellTask,
+} from '../crm-provider';
+import { EXTERNAL_KEY, INVOICE_NUMBER, USAGE_PROPERTIES } from './hubspot-schema';
+
+/** HubSpot property values are strings; an empty string clears a property. */
+export type HubSpotProperties = Record<string, string>;
+
+export function companyProperties(update: AccountUsageProperties): HubSpotProperties {
+  return Object.fromEntries(
+    Object.entries(update.properties).map(([name, value]) => [
+      USAGE_PROPERTIES[name as keyof typeof USAGE_PROPERTIES].name,
+      value ?? '',
+    ]),
+  );
+}
+
+const owner = (ownerId: string | null): HubSpotProperties =>
+  ownerId ? { hubspot_owner_id: ownerId } : {};
+
+export function taskProperties(task: UpsellTask): HubSpotProperties {
+  return {
+    [EXTERNAL_KEY]: task.externalKey,
+    hs_task_subject: task.subject,
+    hs_task_body: task.body,
+    hs_timestamp: task.dueAt.toISOString(),
+    hs_task_status: 'NOT_STARTED',
+    hs_task_priority: 'HIGH',
+    hs_task_type: 'TODO',
+    ...owner(task.ownerId),
+  };
+}
+
+/**
+ * The figures of a deal, written on every update. Pipeline and stage are not
+ * among them: they are set once, when the deal is created, so an update never
+ * moves back a deal sales have advanced.
+ */
+export function dealProperties(deal: ExpansionOpportunity): HubSpotProperties {
+  return {
+    [EXTERNAL_KEY]: deal.externalKey,
+    dealname: deal.name,
+    amount: deal.amount,
+    deal_currency_code: deal.currency,
+    closedate: deal.closeDate.toISOString(),
+    description: deal.description,
+    ...owner(deal.ownerId),
+  };
+}
+
+export function invoiceProperties(invoice: CrmInvoice): HubSpotProperties {
+  return {
+    [INVOICE_NUMBER]: invoice.number,
+    hs_currency: invoice.currency,
+    usage_invoice_total: invoice.total,
+    usage_invoice_status: invoice.status,
+    usage_period_start: invoice.periodStart.toISOString(),
+    usage_period_end: invoice.periodEnd.toISOString(),
+    usage_invoice_url: invoice.url,
+  };
+}

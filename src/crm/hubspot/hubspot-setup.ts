@@ -1,0 +1,52 @@
+import { SetupReport } from '../crm-provider';
+import { HubSpotApi } from './hubspot-api';
+import { CUSTOM_PROPERTIES, HubSpotObjectType, PROPERTY_GROUP } from './hubspot-schema';
+
+/**
+ * Creates what the sync writes into, idempotently: the `usage_billing`
+ * property group and the custom properties of each object type. Invoices use
+ * HubSpot's own invoice object (writable through the CRM objects API), so no
+ * custom object schema is needed.
+ */
+export async function setUpHubSpot(api: HubSpotApi): Promise<SetupReport> {
+  const report: SetupReport = { created: [], existing: [] };
+  for (const [objectType, definitions] of Object.entries(CUSTOM_PROPERTIES) as Array<
+    [HubSpotObjectType, (typeof CUSTOM_PROPERTIES)[HubSpotObjectType]]
+  >) {
+    const groups = await api.call('property groups', (client) =>
+      client.crm.properties.groupsApi.getAll(objectType),
+    );
+    const groupLabel = `${objectType} group ${PROPERTY_GROUP.name}`;
+    if (groups.results.some((group) => group.name === PROPERTY_GROUP.name)) {
+      report.existing.push(groupLabel);
+    } else {
+      await api.call('property group create', (client) =>
+        client.crm.properties.groupsApi.create(objectType, {
+          name: PROPERTY_GROUP.name,
+          label: PROPERTY_GROUP.label,
+        }),
+      );
+      report.created.push(groupLabel);
+    }
+    const existing = await api.call('properties', (client) =>
+      client.crm.properties.coreApi.getAll(objectType),
+    );
+    const names = new Set(existing.results.map((property) => property.name));
+    const missing = definitions.filter((definition) => !names.has(definition.name));
+    for (const definition of definitions)
+      if (names.has(definition.name)) report.existing.push(`${objectType}.${definition.name}`);
+    if (missing.length === 0) continue;
+    await api.call('properties create', (client) =>
+      client.crm.properties.batchApi.create(objectType, {
+        inputs: missing.map((definition) => ({
+          ...definition,
+          type: definition.type as never,
+          fieldType: definition.fieldType as never,
+          groupName: PROPERTY_GROUP.name,
+        })),
+      }),
+    );
+    report.created.push(...missing.map((definition) => `${objectType}.${definition.name}`));
+  }
+  return report;
+}

@@ -1,0 +1,117 @@
+/**
+ * Pure mappers from the port's types to Salesforce records. Fields set to
+ * null are cleared in Salesforce; fields left out are left alone.
+ */
+import {
+  AccountUsageProperties,
+  CrmInvoice,
+  CustomerIdentity,
+  ExpansionOpportunity,
+  UpsellTask,
+  UsagePropertyName,
+} from '../crm-provider';
+import {
+  ACCOUNT_EXTERNAL_ID_FIELD,
+  EXTERNAL_KEY_FIELD,
+  INVOICE_NUMBER_FIELD,
+  USAGE_FIELDS,
+} from './salesforce-schema';
+import { toSalesforceDate, toSalesforceNumber } from './salesforce-values';
+
+export type FieldValue = string | number | boolean | null;
+export type SalesforceRecord = Record<string, FieldValue>;
+/** A record written by Id (sObject Collections update). */
+export type SalesforceUpdate = SalesforceRecord & { Id: string };
+
+export const OPPORTUNITY_TYPE = 'Existing Customer - Upgrade';
+
+function usageFieldValue(property: UsagePropertyName, value: string | null): FieldValue {
+  if (value === null) return null;
+  switch (USAGE_FIELDS[property].kind) {
+    case 'text':
+      return value;
+    case 'datetime':
+      return new Date(value).toISOString();
+    case 'number':
+    case 'percent':
+    case 'currency':
+      return toSalesforceNumber(value);
+  }
+}
+
+/** An Account update by Id for the sObject Collections update call. */
+export function accountUpdateRecord(update: AccountUsageProperties): SalesforceUpdate {
+  const record: SalesforceUpdate = { Id: update.accountId };
+  for (const [property, value] of Object.entries(update.properties) as [
+    UsagePropertyName,
+    string | null,
+  ][]) {
+    record[USAGE_FIELDS[property].name] = usageFieldValue(property, value);
+  }
+  return record;
+}
+
+/** A new Account, upserted by our customer id so a retry cannot create a second one. */
+export function newAccountRecord(customer: CustomerIdentity): SalesforceRecord {
+  const record: SalesforceRecord = {
+    [ACCOUNT_EXTERNAL_ID_FIELD]: customer.externalId,
+    Name: customer.name,
+  };
+  if (customer.domain) record.Website = customer.domain;
+  return record;
+}
+
+/** Without an owner Salesforce assigns the integration user, so we only send a known one. */
+function withOwner(record: SalesforceRecord, ownerId: string | null): SalesforceRecord {
+  return ownerId ? { ...record, OwnerId: ownerId } : record;
+}
+
+export function taskRecord(task: UpsellTask): SalesforceRecord {
+  return withOwner(
+    {
+      [EXTERNAL_KEY_FIELD]: task.externalKey,
+      WhatId: task.accountId,
+      Subject: task.subject.slice(0, 255),
+      Description: task.body,
+      ActivityDate: toSalesforceDate(task.dueAt),
+    },
+    task.ownerId,
+  );
+}
+
+/**
+ * StageName is only set when the opportunity is new: once it exists the stage
+ * belongs to sales, and the forecast only moves the amount and close date.
+ */
+export function opportunityRecord(
+  opportunity: ExpansionOpportunity,
+  stageForNew: string | null,
+): SalesforceRecord {
+  const record = withOwner(
+    {
+      [EXTERNAL_KEY_FIELD]: opportunity.externalKey,
+      AccountId: opportunity.accountId,
+      Name: opportunity.name.slice(0, 120),
+      Type: OPPORTUNITY_TYPE,
+      CloseDate: toSalesforceDate(opportunity.closeDate),
+      Amount: toSalesforceNumber(opportunity.amount),
+      Description: opportunity.description,
+    },
+    opportunity.ownerId,
+  );
+  return stageForNew === null ? record : { ...record, StageName: stageForNew };
+}
+
+export function invoiceRecord(invoice: CrmInvoice): SalesforceRecord {
+  return {
+    [INVOICE_NUMBER_FIELD]: invoice.number,
+    Name: invoice.number,
+    Account__c: invoice.accountId,
+    Total__c: toSalesforceNumber(invoice.total),
+    Currency__c: invoice.currency,
+    Status__c: invoice.status,
+    Period_Start__c: invoice.periodStart.toISOString(),
+    Period_End__c: invoice.periodEnd.toISOString(),
+    Url__c: invoice.url,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The Salesforce names the sync writes to, and the metadata that creates the
+ * custom ones. One place, so the record mappers and `setup()` cannot drift.
+ */
+import { UsagePropertyName } from '../crm-provider';
+
+export const ACCOUNT_EXTERNAL_ID_FIELD = 'Usage_External_Id__c';
+/** External id of the tasks and opportunities we own. */
+export const EXTERNAL_KEY_FIELD = 'Usage_External_Key__c';
+export const INVOICE_OBJECT = 'Usage_Invoice__c';
+export const INVOICE_NUMBER_FIELD = 'Invoice_Number__c';
+
+type FieldKind = 'number' | 'percent' | 'currency' | 'text' | 'datetime';
+
+interface UsageField {
+  name: string;
+  label: string;
+  kind: FieldKind;
+}
+
+export const USAGE_FIELDS: Record<UsagePropertyName, UsageField> = {
+  currentUsage: { name: 'Usage_Current__c', label: 'Usage (current interval)', kind: 'number' },
+  usageLimit: { name: 'Usage_Limit__c', label: 'Usage limit', kind: 'number' },
+  percentOfLimit: { name: 'Usage_Percent_Of_Limit__c', label: 'Usage % of limit', kind: 'percent' },
+  projectedBill: { name: 'Projected_Bill__c', label: 'Projected bill', kind: 'currency' },
+  lastInvoiceTotal: {
+    name: 'Last_Invoice_Total__c',
+    label: 'Last invoice total',
+    kind: 'currency',
+  },
+  mrr: { name: 'MRR__c', label: 'MRR', kind: 'currency' },
+  creditBalance: { name: 'Credit_Balance__c', label: 'Credit balance', kind: 'currency' },
+  lastAlert: { name: 'Last_Alert__c', label: 'Last alert', kind: 'text' },
+  lastAlertAt: { name: 'Last_Alert_At__c', label: 'Last alert at', kind: 'datetime' },
+};
+
+/** A Metadata API `CustomField`, as jsforce serialises it into the SOAP envelope. */
+export interface CustomFieldMetadata {
+  fullName: string;
+  label: string;
+  type: string;
+  length?: number;
+  precision?: number;
+  scale?: number;
+  externalId?: boolean;
+  unique?: boolean;
+  referenceTo?: string;
+  relationshipName?: string;
+  relationshipLabel?: string;
+  deleteConstraint?: string;
+}
+
+export interface CustomObjectMetadata {
+  fullName: string;
+  label: string;
+  pluralLabel: string;
+  nameField: { label: string; type: 'Text' };
+  deploymentStatus: 'Deployed';
+  sharingModel: 'ReadWrite';
+}
+
+const NUMBER = { precision: 18, scale: 2 };
+
+function usageFieldMetadata({ name, label, kind }: UsageField): CustomFieldMetadata {
+  const fullName = `Account.${name}`;
+  switch (kind) {
+    case 'number':
+      return { fullName, label, type: 'Number', ...NUMBER };
+    case 'percent':
+      return { fullName, label, type: 'Percent', ...NUMBER };
+    case 'currency':
+      return { fullName, label, type: 'Currency', ...NUMBER };
+    case 'text':
+      return { fullName, label, type: 'Text', length: 255 };
+    case 'datetime':
+      return { fullName, label, type: 'DateTime' };
+  }
+}
+
+/** Unique, case-insensitive external id: the upsert key that makes retries safe. */
+function externalIdField(fullName: string, label: string): CustomFieldMetadata {
+  return { fullName, label, type: 'Text', length: 255, externalId: true, unique: true };
+}
+
+export const INVOICE_OBJECT_METADATA: CustomObjectMetadata = {
+  fullName: INVOICE_OBJECT,
+  label: 'Usage Invoice',
+  pluralLabel: 'Usage Invoices',
+  nameField: { label: 'Usage Invoice Name', type: 'Text' },
+  deploymentStatus: 'Deployed',
+  sharingModel: 'ReadWrite',
+};
+
+/** Every custom field the sync writes, in creation order (the object before its fields). */
+export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
+  externalIdField(`Account.${ACCOUNT_EXTERNAL_ID_FIELD}`, 'Usage customer id'),
+  ...Object.values(USAGE_FIELDS).map(usageFieldMetadata),
+  externalIdField(`Task.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
+  externalIdField(`Opportunity.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
+  externalIdField(`${INVOICE_OBJECT}.${INVOICE_NUMBER_FIELD}`, 'Invoice number'),
+  {
+    fullName: `${INVOICE_OBJECT}.Account__c`,
+    label: 'Account',
+    type: 'Lookup',
+    referenceTo: 'Account',
+    relationshipName: 'Usage_Invoices',
+    relationshipLabel: 'Usage Invoices',
+    deleteConstraint: 'SetNull',
+  },
+  { fullName: `${INVOICE_OBJECT}.Total__c`, label: 'Total', type: 'Currency', ...NUMBER },
+  { fullName: `${INVOICE_OBJECT}.Currency__c`, label: 'Currency', type: 'Text', length: 3 },
+  { fullName: `${INVOICE_OBJECT}.Status__c`, label: 'Status', type: 'Text', length: 40 },
+  { fullName: `${INVOICE_OBJECT}.Period_Start__c`, label: 'Period start', type: 'DateTime' },
+  { fullName: `${INVOICE_OBJECT}.Period_End__c`, label: 'Period end', type: 'DateTime' },
+  { fullName: `${INVOICE_OBJECT}.Url__c`, label: 'Invoice URL', type: 'Url' },
+];

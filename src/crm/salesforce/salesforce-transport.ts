@@ -1,0 +1,62 @@
+/**
+ * The HTTP transport under every jsforce call we make. It gives each request
+ * a timeout, turns off jsforce's own retries (the CRM outbox retries with its
+ * own budget and backoff; retrying underneath it would multiply the calls and
+ * hide 429s), and types the failures only HTTP can see: the status and the
+ * Retry-After header, which jsforce drops when it builds its errors.
+ */
+import { Transport } from 'jsforce/lib/transport';
+import { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce/lib/types';
+import { StreamPromise } from 'jsforce/lib/util/promise';
+import { CrmRateLimitedError, CrmTransientError } from '../crm-provider';
+import { DEFAULT_RETRY_AFTER_MS } from './salesforce-options';
+
+export class SalesforceTransport extends Transport {
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
+  override httpRequest(
+    req: HttpRequest,
+    options: HttpRequestOptions = {},
+  ): StreamPromise<HttpResponse> {
+    const inner = super.httpRequest(req, {
+      ...options,
+      timeout: this.timeoutMs,
+      retry: { maxRetries: 0 },
+    });
+    return StreamPromise.create(() => ({
+      stream: inner.stream(),
+      promise: inner.then(checkStatus, (error: unknown) => {
+        throw new CrmTransientError(
+          `Salesforce unreachable: ${req.method} ${req.url}: ${String(error)}`,
+        );
+      }),
+    }));
+  }
+}
+
+function checkStatus(response: HttpResponse): HttpResponse {
+  const status = response.statusCode;
+  if (status === 429) {
+    throw new CrmRateLimitedError(
+      retryAfterMs(response.headers['retry-after']),
+      'Salesforce: HTTP 429',
+    );
+  }
+  // A SOAP fault arrives as a 500 and names its cause; jsforce parses it and
+  // it is classified by fault code (an expired session is not transient).
+  if (status >= 500 && !response.body.includes('<faultcode>')) {
+    throw new CrmTransientError(`Salesforce: HTTP ${status}: ${response.body.slice(0, 200)}`);
+  }
+  return response;
+}
+
+/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number {
+  if (!header) return DEFAULT_RETRY_AFTER_MS;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, at - now);
+}

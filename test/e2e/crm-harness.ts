@@ -1,0 +1,156 @@
+/**
+ * One face for the HubSpot and Salesforce emulators, so the CRM sync suite
+ * runs unchanged against both: the app's environment, test accounts, and
+ * what landed in the CRM, in the port's terms.
+ */
+import { Decimal } from '../../src/common/decimal';
+import { CrmProviderName } from '../../src/crm/crm-provider';
+import { USAGE_FIELDS } from '../../src/crm/salesforce/salesforce-schema';
+import { HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot';
+import { SalesforceEmulator, startSalesforceEmulator } from '../emulators/salesforce';
+
+export interface CrmTask {
+  key: string;
+  ownerId: string | null;
+  accountId: string | null;
+  subject: string;
+  body: string;
+}
+
+export interface CrmDeal {
+  key: string;
+  amount: Decimal;
+  accountId: string | null;
+}
+
+export interface CrmHarness {
+  provider: CrmProviderName;
+  env: Record<string, string>;
+  ownerId: string;
+  /** A company/account the customer will match (HubSpot by domain, Salesforce by external id). */
+  addAccount(customer: { externalId: string; domain: string }): string;
+  tasks(): CrmTask[];
+  deals(): CrmDeal[];
+  invoices(): Array<{ number: string; accountId: string | null }>;
+  percentOfLimit(accountId: string): string | null;
+  /** From now on about half the API calls fail (429, 5xx, timeouts, lost responses); false stops it. */
+  chaos(on: boolean): void;
+  /** Called before each drain while chaos is on (Salesforce's emulator takes faults one batch at a time). */
+  beforeDrain(round: number): void;
+  /** How many calls the emulator was told to fail. */
+  faultsInjected(): number;
+  close(): Promise<void>;
+}
+
+/** Short, so a call the emulator never answers costs the test little. */
+const REQUEST_TIMEOUT = '300ms';
+
+export async function startCrmHarness(provider: CrmProviderName): Promise<CrmHarness> {
+  return provider === 'hubspot'
+    ? hubspotHarness(await startHubSpotEmulator({ provisioned: false }))
+    : salesforceHarness(await startSalesforceEmulator({ provisioned: false }));
+}
+
+function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
+  const ownerId = '77';
+  hs.addOwner(ownerId);
+  const company = (type: 'tasks' | 'deals' | 'invoices', id: string) =>
+    hs.associatedCompanies(type, id)[0] ?? null;
+  return {
+    provider: 'hubspot',
+    ownerId,
+    env: {
+      CRM_PROVIDER: 'hubspot',
+      HUBSPOT_BASE_URL: hs.url,
+      HUBSPOT_ACCESS_TOKEN: hs.accessToken,
+      CRM_REQUEST_TIMEOUT: REQUEST_TIMEOUT,
+    },
+    addAccount: ({ domain }) => hs.addCompany({ name: domain, domain, hubspot_owner_id: ownerId }),
+    tasks: () =>
+      hs.records('tasks').map((task) => ({
+        key: task.properties.usage_external_key,
+        ownerId: task.properties.hubspot_owner_id ?? null,
+        accountId: company('tasks', task.id),
+        subject: task.properties.hs_task_subject,
+        body: task.properties.hs_task_body,
+      })),
+    deals: () =>
+      hs.records('deals').map((deal) => ({
+        key: deal.properties.usage_external_key,
+        amount: new Decimal(deal.properties.amount),
+        accountId: company('deals', deal.id),
+      })),
+    invoices: () =>
+      hs.records('invoices').map((invoice) => ({
+        number: invoice.properties.usage_invoice_number,
+        accountId: company('invoices', invoice.id),
+      })),
+    percentOfLimit: (accountId) =>
+      hs.records('companies').find((c) => c.id === accountId)?.properties.usage_percent_of_limit ??
+      null,
+    chaos: (on) =>
+      hs.setFaultPattern(
+        on ? [null, 429, null, 502, null, 'timeout', null, 'lost', null, 500] : [],
+      ),
+    beforeDrain: () => undefined,
+    faultsInjected: () => hs.requests.filter((request) => request.fault !== null).length,
+    close: () => hs.close(),
+  };
+}
+
+function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
+  const ownerId = '005000000000042AAA';
+  const kinds = [502, 'timeout', 'lost', 500] as const;
+  let chaos = false;
+  let injected = 0;
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return {
+    provider: 'salesforce',
+    ownerId,
+    env: {
+      CRM_PROVIDER: 'salesforce',
+      SALESFORCE_INSTANCE_URL: sf.url,
+      SALESFORCE_ACCESS_TOKEN: sf.accessToken,
+      CRM_REQUEST_TIMEOUT: REQUEST_TIMEOUT,
+    },
+    addAccount: ({ externalId }) =>
+      sf.insert('Account', {
+        Name: externalId,
+        Usage_External_Id__c: externalId,
+        OwnerId: ownerId,
+      }),
+    tasks: () =>
+      sf.records('Task').map((task) => ({
+        key: String(task.Usage_External_Key__c),
+        ownerId: text(task.OwnerId),
+        accountId: text(task.WhatId),
+        subject: String(task.Subject),
+        body: String(task.Description),
+      })),
+    deals: () =>
+      sf.records('Opportunity').map((deal) => ({
+        key: String(deal.Usage_External_Key__c),
+        amount: new Decimal(String(deal.Amount)),
+        accountId: text(deal.AccountId),
+      })),
+    invoices: () =>
+      sf.records('Usage_Invoice__c').map((invoice) => ({
+        number: String(invoice.Invoice_Number__c),
+        accountId: text(invoice.Account__c),
+      })),
+    percentOfLimit: (accountId) =>
+      text(
+        sf.records('Account').find((a) => a.Id === accountId)?.[USAGE_FIELDS.percentOfLimit.name],
+      ),
+    chaos: (on) => {
+      chaos = on;
+    },
+    beforeDrain: (round) => {
+      if (!chaos) return;
+      sf.failNext(1, kinds[round % kinds.length]);
+      injected += 1;
+    },
+    faultsInjected: () => injected,
+    close: () => sf.close(),
+  };
+}

@@ -1,0 +1,216 @@
+import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator';
+import { Decimal } from '../../src/common/decimal';
+import { CrmProviderName } from '../../src/crm/crm-provider';
+import { CrmSetupService } from '../../src/crm/crm-setup.service';
+import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import {
+  createCustomer,
+  createPlanWithVersion,
+  createSubscription,
+  planVersionBody,
+  PricedPlan,
+  publishPlanVersion,
+  uniqueKey,
+} from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+import { CrmHarness, startCrmHarness } from './crm-harness';
+
+interface AlertBody {
+  id: string;
+  level: string;
+  details: {
+    recommendation?: { incrementalAnnualRevenue: string; recommendedPlan: { plan: string } | null };
+  };
+}
+
+const PROVIDERS: CrmProviderName[] = ['hubspot', 'salesforce'];
+
+describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
+  let crm: CrmHarness;
+  let t: TestApp;
+  let worker: OutboxWorker;
+  let evaluator: AlertsEvaluator;
+  /** Limit 1000 a month, 0.01 a unit, 49.00 licence: what every customer here is on. */
+  let starter: PricedPlan;
+  /** The same items with a limit of 100 000 and a 199.00 licence: the plan sales should propose. */
+  let scale: string;
+  let eventSequence = 0;
+
+  beforeAll(async () => {
+    crm = await startCrmHarness(provider);
+    t = await startTestApp({ env: crm.env, now: '2026-03-15T12:00:00Z' });
+    worker = t.app.get(OutboxWorker);
+    evaluator = t.app.get(AlertsEvaluator);
+    starter = await createPlanWithVersion(t);
+    scale = uniqueKey('scale');
+    await t.admin.post('/v1/plans', { key: scale, name: 'Scale', currency: 'USD' });
+    await publishPlanVersion(
+      t,
+      scale,
+      planVersionBody(
+        { meteredItem: starter.meteredItem.key, meter: starter.meter.key },
+        {
+          licenceFees: [{ billableItem: starter.licensedItem.key, unitAmount: '199.00' }],
+          limits: [{ meter: starter.meter.key, quantity: '100000' }],
+        },
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await crm?.close();
+  });
+
+  /** A customer on the starter plan with a matching company/account owned by the harness's owner. */
+  async function subscribedCustomer() {
+    const externalId = uniqueKey(`crm_${provider}`);
+    const domain = `${externalId.replace(/_/g, '-')}.example`;
+    const accountId = crm.addAccount({ externalId, domain });
+    const customer = await createCustomer(t, { externalId, crm: { domain } });
+    await createSubscription(t, { customerExternalId: externalId, plan: starter.plan.key });
+    return { customer, accountId };
+  }
+
+  /** Posts events of `value` units at these instants, and waits for the alerts they fire. */
+  async function use(customer: string, value: string, instants: string[]) {
+    const response = await t.admin.post('/v1/events', {
+      events: instants.map((timestamp) => ({
+        id: `evt_crm_${provider}_${++eventSequence}`,
+        customerExternalId: customer,
+        meter: starter.meter.key,
+        timestamp,
+        value,
+      })),
+    });
+    expect(response.status).toBe(200);
+    await evaluator.flush();
+  }
+
+  /** 60 units a day on days 1–14 of the month: a steady pace that will overrun the limit of 1000. */
+  async function steadyUsage(customer: string, month: string) {
+    const days = Array.from(
+      { length: 14 },
+      (_, i) => `${month}-${String(i + 1).padStart(2, '0')}T09:00:00Z`,
+    );
+    await use(customer, '60', days);
+  }
+
+  async function alertsOf(customer: string): Promise<AlertBody[]> {
+    const response = await t.admin.get(
+      `/v1/alerts?customerExternalId=${customer}&rule=usage_threshold`,
+    );
+    return (response.body.data as AlertBody[]).sort((a, b) => Number(a.level) - Number(b.level));
+  }
+
+  async function dead() {
+    const response = await t.admin.get('/v1/crm/outbox?status=dead');
+    return response.body.data as Array<{ lastError: string }>;
+  }
+
+  it('sets up the CRM once: a second run finds everything in place', async () => {
+    const setup = t.app.get(CrmSetupService);
+    const first = await setup.setup();
+    expect(first.created.length).toBeGreaterThan(0);
+    const second = await setup.setup();
+    expect(second.created).toEqual([]);
+    expect(second.existing.length).toBeGreaterThanOrEqual(first.created.length);
+  });
+
+  describe('one customer nearing its limit', () => {
+    let customer: string;
+    let accountId: string;
+
+    beforeAll(async () => {
+      const created = await subscribedCustomer();
+      customer = created.customer.externalId;
+      accountId = created.accountId;
+    });
+
+    it('past 80 % (84 %) → one task for the owner and one deal worth the incremental annual revenue', async () => {
+      await steadyUsage(customer, '2026-03'); // 14 × 60 = 840 of 1000
+      const report = await worker.drain();
+      expect(report.dead).toBe(0);
+
+      const [alert] = await alertsOf(customer);
+      const incremental = alert.details.recommendation!.incrementalAnnualRevenue;
+      expect(new Decimal(incremental).gt(0)).toBe(true);
+      expect(alert.details.recommendation!.recommendedPlan!.plan).toBe(scale);
+
+      const tasks = crm.tasks().filter((task) => task.accountId === accountId);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({ ownerId: crm.ownerId, key: `alert:${alert.id}` });
+      expect(tasks[0].subject).toContain('84 %');
+      expect(tasks[0].body).toContain(`${t.config.publicUrl}/v1/customers/${customer}/usage`);
+      expect(tasks[0].body).toContain(scale);
+
+      const deals = crm.deals().filter((deal) => deal.accountId === accountId);
+      expect(deals).toHaveLength(1);
+      expect(deals[0].amount.eq(incremental)).toBe(true);
+      expect(new Decimal(crm.percentOfLimit(accountId) ?? 'NaN').eq(84)).toBe(true);
+
+      const shown = await t.admin.get(`/v1/customers/${customer}`);
+      const stored = provider === 'hubspot' ? 'hubspotCompanyId' : 'salesforceAccountId';
+      expect(shown.body.crm[stored]).toBe(accountId);
+      expect(crm.invoices()).toEqual([]);
+    });
+
+    it('more usage moves the same deal', async () => {
+      await use(customer, '200', ['2026-03-15T11:00:00Z']);
+      expect((await worker.drain()).dead).toBe(0);
+      const alerts = await alertsOf(customer);
+      expect(alerts.map((a) => a.level)).toEqual(['80', '100']);
+      const deals = crm.deals().filter((deal) => deal.accountId === accountId);
+      expect(deals).toHaveLength(1);
+      expect(deals[0].amount.eq(alerts[1].details.recommendation!.incrementalAnnualRevenue)).toBe(
+        true,
+      );
+      expect(crm.tasks().filter((task) => task.accountId === accountId)).toHaveLength(2);
+    });
+
+    it('pushes the invoice once, when it is finalized', async () => {
+      t.clock.set('2026-04-01T02:00:00Z');
+      const run = await t.admin.post('/v1/billing-runs', {});
+      expect(run.status).toBe(200);
+      await worker.drain();
+      await t.admin.post('/v1/billing-runs', {});
+      await worker.drain();
+      const invoices = (await t.admin.get(`/v1/invoices?customerExternalId=${customer}`)).body
+        .data as Array<{ number: string }>;
+      expect(invoices).toHaveLength(1);
+      expect(crm.invoices().filter((invoice) => invoice.accountId === accountId)).toEqual([
+        { number: invoices[0].number, accountId },
+      ]);
+    });
+  });
+
+  it('delivers every record exactly once through a stretch of failures', async () => {
+    t.clock.set('2026-04-15T12:00:00Z');
+    const customers = await Promise.all([1, 2, 3].map(() => subscribedCustomer()));
+    crm.chaos(true);
+    for (const { customer } of customers) await steadyUsage(customer.externalId, '2026-04');
+    for (let round = 0; round < 6; round++) {
+      crm.beforeDrain(round);
+      await worker.drain();
+      t.clock.advance(2 * 3_600_000);
+    }
+    crm.chaos(false);
+    expect(crm.faultsInjected()).toBeGreaterThanOrEqual(provider === 'hubspot' ? 10 : 6);
+    for (let round = 0; round < 4; round++) {
+      await worker.drain();
+      t.clock.advance(2 * 3_600_000);
+    }
+    expect(await dead()).toEqual([]);
+    const pending = await t.admin.get('/v1/crm/outbox?status=pending');
+    expect(pending.body.data).toEqual([]);
+    for (const { customer, accountId } of customers) {
+      const [alert] = await alertsOf(customer.externalId);
+      expect(crm.tasks().filter((task) => task.accountId === accountId)).toHaveLength(1);
+      const deals = crm.deals().filter((deal) => deal.accountId === accountId);
+      expect(deals).toHaveLength(1);
+      expect(deals[0].amount.eq(alert.details.recommendation!.incrementalAnnualRevenue)).toBe(true);
+    }
+    const keys = crm.tasks().map((task) => task.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

@@ -1,0 +1,719 @@
+/**
+ * An HTTP emulator of the HubSpot endpoints the CRM sync uses, on loopback,
+ * speaking what @hubspot/api-client sends and parses (CRM API v3, associations v4):
+ *
+ *   POST /crm/v3/objects/{type}/batch/read | batch/update | batch/upsert   ≤ 100 inputs
+ *   POST /crm/v3/objects/companies/search                                 domain EQ / IN
+ *   POST /crm/v4/associations/{from}/{to}/batch/associate/default
+ *   GET  /crm/v3/properties/{type}, POST /crm/v3/properties/{type}/batch/create
+ *   GET|POST /crm/v3/properties/{type}/groups
+ *   GET  /crm/v3/owners
+ *
+ * It checks the bearer token (401 INVALID_AUTHENTICATION), property names and
+ * number values (400 VALIDATION_ERROR "Property values were not valid: …"),
+ * owners, batch sizes, that `idProperty` is a `hasUniqueValue` property and
+ * keeps its values unique; it applies the private-app rate limit (100 requests
+ * per rolling 10 s → 429 with Retry-After and X-HubSpot-RateLimit-* headers),
+ * and fails on demand (429, 5xx, a request never answered, a response lost
+ * after the write was applied). Every request is recorded.
+ *
+ *   const hs = await startHubSpotEmulator();
+ *   hs.addOwner('77'); hs.addCompany({ domain: 'acme.example', hubspot_owner_id: '77' });
+ *   hs.failNext(2, 502);                  // the next two calls answer 502
+ *   hs.setFaultPattern([null, 'lost']);   // every other call loses its response
+ *   hs.records('deals');                  // what was written
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+import {
+  CUSTOM_PROPERTIES,
+  HubSpotObjectType,
+  PropertyDefinition,
+} from '../../src/crm/hubspot/hubspot-schema';
+
+export type FaultKind = 429 | 500 | 502 | 503 | 'timeout' | 'lost';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  inputs: number;
+  status: number;
+  fault: FaultKind | null;
+}
+
+export interface HubSpotRecord {
+  id: string;
+  properties: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HubSpotEmulatorOptions {
+  accessToken?: string;
+  /** Start with the properties `crm:setup` creates (default true). */
+  provisioned?: boolean;
+  /** Requests per rolling window; HubSpot private apps on Professional: 100 per 10 s. */
+  rateLimit?: { requests: number; intervalMs: number } | null;
+}
+
+interface Property {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  groupName: string;
+  hasUniqueValue: boolean;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: object,
+  ) {
+    super(JSON.stringify(body));
+  }
+}
+
+const OBJECT_TYPES: HubSpotObjectType[] = ['companies', 'deals', 'tasks', 'invoices'];
+const SINGULAR: Record<HubSpotObjectType, string> = {
+  companies: 'COMPANY',
+  deals: 'DEAL',
+  tasks: 'TASK',
+  invoices: 'INVOICE',
+};
+/** HubSpot-defined default association type ids, to companies. */
+const DEFAULT_ASSOCIATION_TYPE: Record<string, number> = { deals: 5, tasks: 192, invoices: 179 };
+const BATCH_LIMIT = 100;
+
+const builtIn = (names: string[], numbers: string[] = []): Property[] =>
+  [
+    ...names,
+    ...numbers,
+    'hs_object_id',
+    'createdate',
+    'hs_lastmodifieddate',
+    'hubspot_owner_id',
+  ].map((name) => ({
+    name,
+    label: name,
+    type: numbers.includes(name) ? 'number' : 'string',
+    fieldType: numbers.includes(name) ? 'number' : 'text',
+    groupName: 'hubspot_defined',
+    hasUniqueValue: false,
+  }));
+
+const BUILT_IN: Record<HubSpotObjectType, Property[]> = {
+  companies: builtIn(['name', 'domain']),
+  deals: builtIn(
+    ['dealname', 'deal_currency_code', 'pipeline', 'dealstage', 'closedate', 'description'],
+    ['amount'],
+  ),
+  tasks: builtIn([
+    'hs_task_subject',
+    'hs_task_body',
+    'hs_timestamp',
+    'hs_task_status',
+    'hs_task_priority',
+    'hs_task_type',
+  ]),
+  invoices: builtIn(['hs_currency']),
+};
+
+const toProperty = (definition: PropertyDefinition, groupName: string): Property => ({
+  name: definition.name,
+  label: definition.label,
+  type: definition.type,
+  fieldType: definition.fieldType,
+  groupName,
+  hasUniqueValue: definition.hasUniqueValue ?? false,
+});
+
+export class HubSpotEmulator {
+  readonly accessToken: string;
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | null = null;
+  private port = 0;
+  private readonly sockets = new Set<Socket>();
+  private readonly properties = new Map<HubSpotObjectType, Map<string, Property>>();
+  private readonly groups = new Map<HubSpotObjectType, Set<string>>();
+  private readonly objects = new Map<HubSpotObjectType, Map<string, HubSpotRecord>>();
+  /** `${fromType}:${fromId}` → company ids. */
+  private readonly associations = new Map<string, Set<string>>();
+  private readonly owners = new Set<string>();
+  private nextId = 1000;
+  private faults: FaultKind[] = [];
+  private pattern: Array<FaultKind | null> = [];
+  private patternIndex = 0;
+  private rateLimit: { requests: number; intervalMs: number } | null;
+  private readonly accepted: number[] = [];
+
+  constructor(options: HubSpotEmulatorOptions = {}) {
+    this.accessToken = options.accessToken ?? `pat-na1-${randomUUID()}`;
+    this.rateLimit =
+      options.rateLimit === undefined ? { requests: 100, intervalMs: 10_000 } : options.rateLimit;
+    for (const type of OBJECT_TYPES) {
+      this.properties.set(type, new Map(BUILT_IN[type].map((p) => [p.name, p])));
+      this.groups.set(type, new Set(['hubspot_defined']));
+      this.objects.set(type, new Map());
+      if (options.provisioned ?? true) {
+        this.groups.get(type)!.add('usage_billing');
+        for (const definition of CUSTOM_PROPERTIES[type])
+          this.properties.get(type)!.set(definition.name, toProperty(definition, 'usage_billing'));
+      }
+    }
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  addOwner(id: string): void {
+    this.owners.add(id);
+  }
+
+  addCompany(properties: Record<string, string>): string {
+    return this.create('companies', properties).id;
+  }
+
+  records(type: HubSpotObjectType): HubSpotRecord[] {
+    return [...this.objects.get(type)!.values()];
+  }
+
+  /** Company ids a record is associated with. */
+  associatedCompanies(type: HubSpotObjectType, id: string): string[] {
+    return [...(this.associations.get(`${type}:${id}`) ?? [])];
+  }
+
+  hasProperty(type: HubSpotObjectType, name: string): boolean {
+    return this.properties.get(type)!.has(name);
+  }
+
+  /** The next `count` API calls fail with `kind`. */
+  failNext(count: number, kind: FaultKind): void {
+    this.faults.push(...Array<FaultKind>(count).fill(kind));
+  }
+
+  /** Calls fail in this repeating pattern (null = answer normally) until it is set to []. */
+  setFaultPattern(pattern: Array<FaultKind | null>): void {
+    this.pattern = pattern;
+    this.patternIndex = 0;
+  }
+
+  setRateLimit(limit: { requests: number; intervalMs: number } | null): void {
+    this.rateLimit = limit;
+  }
+
+  // ---- HTTP ---------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const path = (req.url ?? '').split('?')[0];
+    const recorded: RecordedRequest = {
+      method: req.method ?? '',
+      path,
+      inputs: Array.isArray(body?.inputs) ? body.inputs.length : 0,
+      status: 0,
+      fault: null,
+    };
+    this.requests.push(recorded);
+    const send = (status: number, json: object, headers: Record<string, string> = {}) => {
+      recorded.status = status;
+      res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers });
+      res.end(JSON.stringify(json));
+    };
+    if (req.headers.authorization !== `Bearer ${this.accessToken}`) {
+      return send(401, {
+        status: 'error',
+        message:
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        correlationId: randomUUID(),
+        category: 'INVALID_AUTHENTICATION',
+      });
+    }
+    const limited = this.overRateLimit();
+    if (limited) return send(429, rateLimitBody(), limited);
+    const fault = this.nextFault();
+    recorded.fault = fault;
+    if (fault === 'timeout') return; // never answered; the socket closes with the emulator
+    if (fault === 429) return send(429, rateLimitBody(), this.limitHeaders(0, 1000));
+    if (typeof fault === 'number')
+      return send(fault, {
+        status: 'error',
+        message: 'internal error',
+        correlationId: randomUUID(),
+        category: 'INTERNAL_ERROR',
+      });
+    let answer: [number, object];
+    try {
+      answer = this.route(req.method ?? 'GET', path, body);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      answer = [error.status, { ...error.body, correlationId: randomUUID() }];
+    }
+    if (fault === 'lost') {
+      recorded.status = answer[0];
+      req.socket.destroy();
+      return;
+    }
+    send(answer[0], answer[1], this.limitHeaders());
+  }
+
+  private nextFault(): FaultKind | null {
+    if (this.faults.length > 0) return this.faults.shift()!;
+    if (this.pattern.length === 0) return null;
+    return this.pattern[this.patternIndex++ % this.pattern.length];
+  }
+
+  /** Headers of a 429 when over the rolling window, else null (and the request is counted). */
+  private overRateLimit(): Record<string, string> | null {
+    if (!this.rateLimit) return null;
+    const now = Date.now();
+    const { requests, intervalMs } = this.rateLimit;
+    while (this.accepted.length > 0 && this.accepted[0] <= now - intervalMs) this.accepted.shift();
+    if (this.accepted.length >= requests)
+      return this.limitHeaders(0, this.accepted[0] + intervalMs - now);
+    this.accepted.push(now);
+    return null;
+  }
+
+  private limitHeaders(remaining?: number, retryAfterMs?: number): Record<string, string> {
+    const limit = this.rateLimit ?? { requests: 100, intervalMs: 10_000 };
+    const headers: Record<string, string> = {
+      'x-hubspot-ratelimit-interval-milliseconds': String(limit.intervalMs),
+      'x-hubspot-ratelimit-max': String(limit.requests),
+      'x-hubspot-ratelimit-remaining': String(
+        remaining ?? Math.max(0, limit.requests - this.accepted.length),
+      ),
+    };
+    if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+    return headers;
+  }
+
+  private route(method: string, path: string, body: Body): [number, object] {
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && path === '/crm/v3/owners')
+      return [
+        200,
+        {
+          results: [...this.owners].map((id) => ({
+            id,
+            email: `owner${id}@example.com`,
+            archived: false,
+          })),
+        },
+      ];
+    if (
+      (match = /^\/crm\/v3\/objects\/(\w+)\/(batch\/read|batch\/update|batch\/upsert|search)$/.exec(
+        path,
+      )) &&
+      method === 'POST'
+    ) {
+      const type = this.objectType(match[1]);
+      switch (match[2]) {
+        case 'batch/read':
+          return this.batchRead(type, this.inputs(body));
+        case 'batch/update':
+          return this.batchUpdate(type, this.inputs(body));
+        case 'batch/upsert':
+          return this.batchUpsert(type, this.inputs(body));
+        default:
+          return this.search(type, body);
+      }
+    }
+    if (
+      (match = /^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/associate\/default$/.exec(path)) &&
+      method === 'POST'
+    )
+      return this.associate(
+        this.objectType(match[1]),
+        this.objectType(match[2]),
+        this.inputs(body),
+      );
+    if ((match = /^\/crm\/v3\/properties\/(\w+)\/groups$/.exec(path))) {
+      const type = this.objectType(match[1]);
+      if (method === 'GET')
+        return [
+          200,
+          {
+            results: [...this.groups.get(type)!].map((name) => ({
+              name,
+              label: name,
+              displayOrder: -1,
+              archived: false,
+            })),
+          },
+        ];
+      const name = String(body?.name ?? '');
+      if (this.groups.get(type)!.has(name))
+        throw new HttpError(409, {
+          status: 'error',
+          category: 'OBJECT_ALREADY_EXISTS',
+          message: `A property group named '${name}' already exists.`,
+        });
+      this.groups.get(type)!.add(name);
+      return [201, { name, label: String(body?.label ?? name), displayOrder: -1, archived: false }];
+    }
+    if ((match = /^\/crm\/v3\/properties\/(\w+)$/.exec(path)) && method === 'GET') {
+      const type = this.objectType(match[1]);
+      return [200, { results: [...this.properties.get(type)!.values()].map(propertyJson) }];
+    }
+    if ((match = /^\/crm\/v3\/properties\/(\w+)\/batch\/create$/.exec(path)) && method === 'POST')
+      return this.createProperties(this.objectType(match[1]), this.inputs(body));
+    throw new HttpError(404, {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `no route ${method} ${path}`,
+    });
+  }
+
+  private objectType(name: string): HubSpotObjectType {
+    if ((OBJECT_TYPES as string[]).includes(name)) return name as HubSpotObjectType;
+    throw new HttpError(400, {
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      message: `Unable to infer object type from: ${name}`,
+    });
+  }
+
+  private inputs(body: Body): Input[] {
+    const inputs = body?.inputs;
+    if (!Array.isArray(inputs))
+      throw new HttpError(400, {
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: 'Invalid input JSON: inputs is required',
+      });
+    if (inputs.length > BATCH_LIMIT)
+      throw new HttpError(400, {
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: `Batch input limit exceeded: ${inputs.length} inputs given, at most ${BATCH_LIMIT} allowed`,
+      });
+    return inputs as Input[];
+  }
+
+  private batchRead(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+    const found = inputs.map((input) => this.objects.get(type)!.get(String(input.id)));
+    const missing = inputs.filter((_, i) => !found[i]).map((input) => String(input.id));
+    return this.batchAnswer(
+      type,
+      found.filter((r): r is HubSpotRecord => !!r).map(objectJson),
+      missing,
+    );
+  }
+
+  private batchUpdate(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+    for (const input of inputs) this.validate(type, input.properties ?? {});
+    const results: object[] = [];
+    const missing: string[] = [];
+    for (const input of inputs) {
+      const record = this.objects.get(type)!.get(String(input.id));
+      if (!record) missing.push(String(input.id));
+      else results.push(objectJson(this.update(type, record, input.properties ?? {})));
+    }
+    return this.batchAnswer(type, results, missing);
+  }
+
+  private batchUpsert(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+    const ids = inputs.map((input) => String(input.id));
+    if (new Set(ids).size !== ids.length)
+      throw new HttpError(400, {
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: 'Duplicate IDs found in batch input',
+      });
+    for (const input of inputs) {
+      const idProperty = this.properties.get(type)!.get(String(input.idProperty));
+      if (!idProperty?.hasUniqueValue)
+        throw new HttpError(400, {
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: `Property ${String(input.idProperty)} is not a unique identifier property for ${SINGULAR[type]}`,
+        });
+      this.validate(type, input.properties ?? {});
+    }
+    const results = inputs.map((input) => {
+      const idProperty = String(input.idProperty);
+      const id = String(input.id);
+      const properties = { ...(input.properties ?? {}), [idProperty]: id };
+      const existing = this.records(type).find((r) => r.properties[idProperty] === id);
+      const record = existing
+        ? this.update(type, existing, properties)
+        : this.create(type, properties);
+      return { ...objectJson(record), new: !existing };
+    });
+    return [200, batchEnvelope(results)];
+  }
+
+  private search(type: HubSpotObjectType, body: Body): [number, object] {
+    const groups = (body?.filterGroups ?? []) as Array<{
+      filters: Array<{ propertyName: string; operator: string; value?: string; values?: string[] }>;
+    }>;
+    const matches = this.records(type).filter((record) =>
+      groups.some((group) =>
+        group.filters.every((filter) => {
+          const value = (record.properties[filter.propertyName] ?? '').toLowerCase();
+          if (filter.operator === 'EQ') return value === String(filter.value).toLowerCase();
+          if (filter.operator === 'IN')
+            return (filter.values ?? []).map((v) => v.toLowerCase()).includes(value);
+          throw new HttpError(400, {
+            status: 'error',
+            category: 'VALIDATION_ERROR',
+            message: `unsupported operator ${filter.operator}`,
+          });
+        }),
+      ),
+    );
+    const limit = Number(body?.limit ?? 10);
+    const offset = Number(body?.after ?? 0);
+    const page = matches.sort((a, b) => Number(a.id) - Number(b.id)).slice(offset, offset + limit);
+    const next =
+      offset + limit < matches.length
+        ? { paging: { next: { after: String(offset + limit) } } }
+        : {};
+    return [200, { total: matches.length, results: page.map(objectJson), ...next }];
+  }
+
+  private associate(
+    from: HubSpotObjectType,
+    to: HubSpotObjectType,
+    inputs: Input[],
+  ): [number, object] {
+    const results = inputs.map((input) => {
+      const fromId = String(input.from?.id);
+      const toId = String(input.to?.id);
+      if (!this.objects.get(from)!.has(fromId) || !this.objects.get(to)!.has(toId))
+        throw new HttpError(400, {
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: `No ${from} with id ${fromId} or ${to} with id ${toId}`,
+        });
+      const key = `${from}:${fromId}`;
+      this.associations.set(key, (this.associations.get(key) ?? new Set()).add(toId));
+      return {
+        from: { id: fromId },
+        to: { id: toId },
+        associationSpec: {
+          associationCategory: 'HUBSPOT_DEFINED',
+          associationTypeId: DEFAULT_ASSOCIATION_TYPE[from] ?? 1,
+        },
+      };
+    });
+    return [200, batchEnvelope(results)];
+  }
+
+  private createProperties(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+    const known = this.properties.get(type)!;
+    for (const input of inputs) {
+      const name = String(input.name);
+      if (known.has(name))
+        throw new HttpError(409, {
+          status: 'error',
+          category: 'OBJECT_ALREADY_EXISTS',
+          message: `Property named '${name}' already exists.`,
+        });
+      if (!this.groups.get(type)!.has(String(input.groupName)))
+        throw new HttpError(400, {
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: `property group ${String(input.groupName)} does not exist`,
+        });
+    }
+    const created = inputs.map((input) => {
+      const property: Property = {
+        name: String(input.name),
+        label: String(input.label),
+        type: String(input.type),
+        fieldType: String(input.fieldType),
+        groupName: String(input.groupName),
+        hasUniqueValue: input.hasUniqueValue === true,
+      };
+      known.set(property.name, property);
+      return propertyJson(property);
+    });
+    return [201, batchEnvelope(created)];
+  }
+
+  /** HubSpot refuses the whole call when any input names an unknown property or a bad value. */
+  private validate(type: HubSpotObjectType, properties: Record<string, string>): void {
+    const known = this.properties.get(type)!;
+    const problems = Object.entries(properties).flatMap(([name, value]) => {
+      const property = known.get(name);
+      if (!property)
+        return [
+          {
+            isValid: false,
+            message: `Property "${name}" does not exist`,
+            error: 'PROPERTY_DOESNT_EXIST',
+            name,
+          },
+        ];
+      if (property.type === 'number' && value !== '' && !/^-?\d+(\.\d+)?$/.test(value))
+        return [
+          {
+            isValid: false,
+            message: `${value} was not a valid number.`,
+            error: 'INVALID_FLOAT',
+            name,
+          },
+        ];
+      if (name === 'hubspot_owner_id' && value !== '' && !this.owners.has(value))
+        return [
+          {
+            isValid: false,
+            message: `${value} is not a valid owner id`,
+            error: 'INVALID_OWNER_ID',
+            name,
+          },
+        ];
+      return [];
+    });
+    if (problems.length > 0)
+      throw new HttpError(400, {
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: `Property values were not valid: ${JSON.stringify(problems)}`,
+      });
+  }
+
+  private create(type: HubSpotObjectType, properties: Record<string, string>): HubSpotRecord {
+    const id = String(this.nextId++);
+    const now = new Date().toISOString();
+    const record = {
+      id,
+      properties: { hs_object_id: id, createdate: now, hs_lastmodifieddate: now },
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.objects.get(type)!.set(id, record);
+    return this.update(type, record, properties);
+  }
+
+  private update(
+    type: HubSpotObjectType,
+    record: HubSpotRecord,
+    properties: Record<string, string>,
+  ): HubSpotRecord {
+    for (const [name, value] of Object.entries(properties)) {
+      const property = this.properties.get(type)!.get(name);
+      if (property?.hasUniqueValue && value !== '') {
+        const holder = this.records(type).find((r) => r !== record && r.properties[name] === value);
+        if (holder)
+          throw new HttpError(409, {
+            status: 'error',
+            category: 'CONFLICT',
+            message: `A ${SINGULAR[type]} with ${name} ${value} already exists (id ${holder.id})`,
+          });
+      }
+    }
+    const now = new Date().toISOString();
+    record.properties = { ...record.properties, ...properties, hs_lastmodifieddate: now };
+    record.updatedAt = now;
+    return record;
+  }
+
+  private batchAnswer(
+    type: HubSpotObjectType,
+    results: object[],
+    missing: string[],
+  ): [number, object] {
+    if (missing.length === 0) return [200, batchEnvelope(results)];
+    return [
+      207,
+      {
+        ...batchEnvelope(results),
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'OBJECT_NOT_FOUND',
+            message: `Could not get some ${SINGULAR[type]} objects, they may be deleted or not exist. Check that ids are valid.`,
+            context: { ids: missing },
+            errors: [],
+            links: {},
+          },
+        ],
+      },
+    ];
+  }
+}
+
+type Body = Record<string, unknown> | null;
+interface Input {
+  id?: string;
+  idProperty?: string;
+  properties?: Record<string, string>;
+  from?: { id: string };
+  to?: { id: string };
+  [key: string]: unknown;
+}
+
+function objectJson(record: HubSpotRecord): object {
+  return {
+    id: record.id,
+    properties: record.properties,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    archived: false,
+  };
+}
+
+function propertyJson(property: Property): object {
+  return {
+    ...property,
+    description: '',
+    options: [],
+    displayOrder: -1,
+    calculated: false,
+    externalOptions: false,
+    hidden: false,
+    formField: false,
+  };
+}
+
+function batchEnvelope(results: object[]): object {
+  const now = new Date().toISOString();
+  return { status: 'COMPLETE', results, startedAt: now, completedAt: now };
+}
+
+function rateLimitBody(): object {
+  return {
+    status: 'error',
+    message: 'You have reached your ten_secondly_rolling limit.',
+    errorType: 'RATE_LIMIT',
+    correlationId: randomUUID(),
+    policyName: 'TEN_SECONDLY_ROLLING',
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Body> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as Body) : null;
+}
+
+export async function startHubSpotEmulator(
+  options: HubSpotEmulatorOptions = {},
+): Promise<HubSpotEmulator> {
+  const emulator = new HubSpotEmulator(options);
+  await emulator.listen();
+  return emulator;
+}

@@ -1,0 +1,791 @@
+/**
+ * An HTTP emulator of the Salesforce endpoints the CRM sync uses, on loopback,
+ * speaking what jsforce sends and parses:
+ *
+ *   POST  /services/oauth2/token                          client_credentials, JWT bearer
+ *   GET   /services/data/vXX.X/query?q=SELECT …            `WHERE f IN (…)` / `WHERE f = …`
+ *   POST  /services/data/vXX.X/composite/sobjects           create, ≤ 200 records
+ *   PATCH /services/data/vXX.X/composite/sobjects           update by Id, ≤ 200 records
+ *   PATCH /services/data/vXX.X/composite/sobjects/{S}/{F}   upsert by external id, ≤ 200
+ *   POST  /services/Soap/m/XX.X                             upsertMetadata / readMetadata
+ *
+ * It checks the bearer token (401 INVALID_SESSION_ID), field names (400
+ * INVALID_FIELD), required fields, lookups and unique external ids, and can
+ * rate-limit (429 REQUEST_LIMIT_EXCEEDED with Retry-After) and fail on demand
+ * (5xx, a request that never answers, a response lost after the write).
+ *
+ *   const sf = await startSalesforceEmulator();
+ *   new SalesforceCrmProvider({ instanceUrl: sf.url, accessToken: sf.accessToken, … });
+ *   sf.failNext(2, 503);                 // the next two API calls answer 503
+ *   sf.setRateLimit({ requests: 25, windowMs: 10_000 });
+ *   sf.records('Task');                  // what was written
+ *
+ * Salesforce publishes a daily org-wide request limit, not a short window;
+ * the window here is whatever a test chooses.
+ */
+import { createVerify, randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+import {
+  CUSTOM_FIELDS_METADATA,
+  INVOICE_OBJECT_METADATA,
+} from '../../src/crm/salesforce/salesforce-schema';
+
+export type FieldValue = string | number | boolean | null;
+export type SObjectRecord = Record<string, FieldValue> & { Id: string };
+
+/** 'timeout': never answer; 'lost': apply the call, then drop the connection; 'lock': every record fails UNABLE_TO_LOCK_ROW. */
+export type FaultKind = 500 | 502 | 503 | 'timeout' | 'lost' | 'lock';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The SOQL of a query, the SOAP method of a Metadata call. */
+  detail: string | null;
+  /** Records in a collection call. */
+  recordCount: number;
+  status: number;
+}
+
+export interface SalesforceEmulatorOptions {
+  /** The session every test can use directly; random by default. */
+  accessToken?: string;
+  /** Connected app accepted by the token endpoint. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Verifies JWT bearer assertions (PEM); without it JWT bearer is refused. */
+  jwtPublicKey?: string;
+  /** Start with the custom fields and object the sync's setup creates (default true). */
+  provisioned?: boolean;
+}
+
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+  /** Retry-After sent with the 429; omitted when null. */
+  retryAfterSeconds?: number | null;
+}
+
+export interface SalesforceEmulator {
+  url: string;
+  accessToken: string;
+  clientId: string;
+  clientSecret: string;
+  requests: RecordedRequest[];
+  records(sobject: string): SObjectRecord[];
+  /** Inserts a record directly (test data); returns its id. */
+  insert(sobject: string, fields: Record<string, FieldValue>): string;
+  failNext(count: number, kind: FaultKind): void;
+  setRateLimit(limit: RateLimit | null): void;
+  /** Invalidates every issued session: the next API call gets INVALID_SESSION_ID. */
+  expireSessions(): void;
+  /** Whether the org has `Object.Field` (custom fields appear through setup). */
+  hasField(fullName: string): boolean;
+  close(): Promise<void>;
+}
+
+const COLLECTION_LIMIT = 200;
+const INTEGRATION_USER_ID = '005000000000001AAA';
+const ORG_ID = '00D000000000001AAA';
+
+interface FieldDef {
+  name: string;
+  externalId: boolean;
+  unique: boolean;
+  /** Lookup target. */
+  referenceTo?: string;
+}
+
+interface SObjectDef {
+  name: string;
+  prefix: string;
+  fields: Map<string, FieldDef>;
+  required: string[];
+  records: Map<string, SObjectRecord>;
+}
+
+interface RecordResult {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors: { statusCode: string; message: string; fields: string[] }[];
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function standardObject(
+  name: string,
+  prefix: string,
+  fields: string[],
+  required: string[],
+): SObjectDef {
+  const defs = new Map<string, FieldDef>();
+  for (const field of ['Id', 'OwnerId', 'CreatedDate', 'LastModifiedDate', ...fields]) {
+    const [fieldName, referenceTo] = field.split('->');
+    defs.set(fieldName.toLowerCase(), {
+      name: fieldName,
+      externalId: false,
+      unique: false,
+      referenceTo,
+    });
+  }
+  return { name, prefix, fields: defs, required, records: new Map() };
+}
+
+class Org {
+  readonly objects = new Map<string, SObjectDef>();
+  private nextId = 1;
+
+  constructor() {
+    for (const def of [
+      standardObject('Account', '001', ['Name', 'Website'], ['Name']),
+      standardObject(
+        'Opportunity',
+        '006',
+        [
+          'AccountId->Account',
+          'Name',
+          'Type',
+          'StageName',
+          'CloseDate',
+          'Amount',
+          'Description',
+          'IsClosed',
+        ],
+        ['Name', 'StageName', 'CloseDate'],
+      ),
+      standardObject(
+        'Task',
+        '00T',
+        [
+          'WhatId->Account',
+          'WhoId',
+          'Subject',
+          'Description',
+          'ActivityDate',
+          'Status',
+          'Priority',
+        ],
+        [],
+      ),
+    ]) {
+      this.objects.set(def.name.toLowerCase(), def);
+    }
+  }
+
+  object(name: string): SObjectDef | undefined {
+    return this.objects.get(name.toLowerCase());
+  }
+
+  newId(def: SObjectDef): string {
+    return `${def.prefix}${String(this.nextId++).padStart(12, '0')}AAA`;
+  }
+
+  /** Metadata API upsert of one component; false when it already existed. */
+  upsertComponent(type: string, xml: string): RecordResult & { fullName: string } {
+    const fullName = xmlValue(xml, 'fullName') ?? '';
+    if (type === 'CustomObject') {
+      if (this.object(fullName)) return { fullName, success: true, created: false, errors: [] };
+      const prefix = `a0${this.objects.size.toString(36).toUpperCase()}`;
+      this.objects.set(fullName.toLowerCase(), standardObject(fullName, prefix, ['Name'], []));
+      return { fullName, success: true, created: true, errors: [] };
+    }
+    const [objectName, fieldName] = fullName.split('.');
+    const def = this.object(objectName);
+    if (type !== 'CustomField' || !def || !fieldName) {
+      const message = `In field: fullName - no CustomObject named ${objectName} found`;
+      return {
+        fullName,
+        success: false,
+        errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message, fields: [] }],
+      };
+    }
+    if (def.fields.has(fieldName.toLowerCase()))
+      return { fullName, success: true, created: false, errors: [] };
+    def.fields.set(fieldName.toLowerCase(), {
+      name: fieldName,
+      externalId: xmlValue(xml, 'externalId') === 'true',
+      unique: xmlValue(xml, 'unique') === 'true',
+      referenceTo: xmlValue(xml, 'referenceTo') ?? undefined,
+    });
+    return { fullName, success: true, created: true, errors: [] };
+  }
+
+  field(def: SObjectDef, name: string): FieldDef {
+    const field = def.fields.get(name.toLowerCase());
+    if (!field)
+      throw new HttpError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${name}' on sobject of type ${def.name}`,
+      );
+    return field;
+  }
+
+  /** Whole-call validation, as Salesforce deserialises the body before any record is saved. */
+  checkFields(def: SObjectDef, record: Record<string, FieldValue>): void {
+    for (const name of Object.keys(record)) this.field(def, name);
+  }
+
+  /** Saves one record (created when `existing` is null), checking what Salesforce checks per record. */
+  save(
+    def: SObjectDef,
+    fields: Record<string, FieldValue>,
+    existing: SObjectRecord | null,
+  ): RecordResult {
+    const merged: Record<string, FieldValue> = { ...(existing ?? {}) };
+    for (const [name, value] of Object.entries(fields)) merged[this.field(def, name).name] = value;
+    const missing = def.required.filter(
+      (f) => merged[f] === undefined || merged[f] === null || merged[f] === '',
+    );
+    if (missing.length > 0) {
+      return failure(
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
+    }
+    for (const field of def.fields.values()) {
+      const value = merged[field.name];
+      if (typeof value !== 'string' || value === '') continue;
+      if (field.referenceTo && !this.object(field.referenceTo)?.records.has(value)) {
+        return failure('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [field.name]);
+      }
+      if (field.unique || field.externalId) {
+        const clash = [...def.records.values()].find(
+          (r) => r.Id !== existing?.Id && sameText(r[field.name], value),
+        );
+        if (clash) {
+          return failure(
+            'DUPLICATE_VALUE',
+            `duplicate value found: ${field.name} duplicates value on record with id: ${clash.Id}`,
+            [field.name],
+          );
+        }
+      }
+    }
+    const now = new Date().toISOString();
+    const id = existing?.Id ?? this.newId(def);
+    const record: SObjectRecord = {
+      OwnerId: INTEGRATION_USER_ID,
+      CreatedDate: now,
+      ...merged,
+      Id: id,
+      LastModifiedDate: now,
+    };
+    def.records.set(id, record);
+    return { id, success: true, created: existing === null, errors: [] };
+  }
+}
+
+function failure(statusCode: string, message: string, fields: string[] = []): RecordResult {
+  return { success: false, errors: [{ statusCode, message, fields }] };
+}
+
+/** Text external ids and SOQL string comparisons are case-insensitive in Salesforce. */
+function sameText(a: FieldValue | undefined, b: FieldValue): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
+function xmlValue(xml: string, tag: string): string | null {
+  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  return match ? unescapeXml(match[1]) : null;
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+class Emulator implements SalesforceEmulator {
+  url = '';
+  readonly accessToken: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly requests: RecordedRequest[] = [];
+  private readonly org = new Org();
+  private readonly sessions = new Set<string>();
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private faults: FaultKind[] = [];
+  private rateLimit: RateLimit | null = null;
+  private windowStart = 0;
+  private windowCount = 0;
+
+  constructor(private readonly options: SalesforceEmulatorOptions) {
+    this.accessToken = options.accessToken ?? newToken();
+    this.clientId = options.clientId ?? 'emulator-client-id';
+    this.clientSecret = options.clientSecret ?? 'emulator-client-secret';
+    this.sessions.add(this.accessToken);
+    if (options.provisioned ?? true) {
+      this.org.upsertComponent(
+        'CustomObject',
+        `<fullName>${INVOICE_OBJECT_METADATA.fullName}</fullName>`,
+      );
+      for (const field of CUSTOM_FIELDS_METADATA)
+        this.org.upsertComponent('CustomField', metadataXml(field));
+    }
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  records(sobject: string): SObjectRecord[] {
+    return [...(this.org.object(sobject)?.records.values() ?? [])];
+  }
+
+  insert(sobject: string, fields: Record<string, FieldValue>): string {
+    const def = this.org.object(sobject);
+    if (!def) throw new Error(`no sobject ${sobject}`);
+    const result = this.org.save(def, fields, null);
+    if (!result.id) throw new Error(`insert failed: ${JSON.stringify(result.errors)}`);
+    return result.id;
+  }
+
+  failNext(count: number, kind: FaultKind): void {
+    this.faults.push(...Array<FaultKind>(count).fill(kind));
+  }
+
+  setRateLimit(limit: RateLimit | null): void {
+    this.rateLimit = limit;
+    this.windowCount = 0;
+  }
+
+  expireSessions(): void {
+    this.sessions.clear();
+  }
+
+  hasField(fullName: string): boolean {
+    const [objectName, fieldName] = fullName.split('.');
+    return this.org.object(objectName)?.fields.has(fieldName.toLowerCase()) ?? false;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', this.url);
+    const recorded: RecordedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      detail: null,
+      recordCount: 0,
+      status: 0,
+    };
+    this.requests.push(recorded);
+    const send = (status: number, payload: string, headers: Record<string, string>) => {
+      recorded.status = status;
+      res.writeHead(status, headers).end(payload);
+    };
+    if (url.pathname === '/services/oauth2/token' && req.method === 'POST') {
+      const [status, payload] = this.token(new URLSearchParams(body));
+      return send(status, JSON.stringify(payload), {
+        'content-type': 'application/json;charset=UTF-8',
+      });
+    }
+    const soap = url.pathname.startsWith('/services/Soap/m/');
+    const fault = this.faults.shift();
+    if (fault === 'timeout') return; // never answered; the socket is destroyed on close()
+    if (fault === 500 || fault === 502 || fault === 503) {
+      const [errorCode, message] =
+        fault === 500
+          ? [
+              'UNKNOWN_EXCEPTION',
+              'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567-89 (-1)',
+            ]
+          : ['SERVER_UNAVAILABLE', 'Service temporarily unavailable'];
+      return send(fault, JSON.stringify([{ message, errorCode }]), {
+        'content-type': 'application/json;charset=UTF-8',
+      });
+    }
+    const limited = this.overRateLimit();
+    if (limited) {
+      const headers: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8' };
+      if (limited.retryAfterSeconds != null)
+        headers['retry-after'] = String(limited.retryAfterSeconds);
+      const payload = [
+        { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+      ];
+      return send(429, JSON.stringify(payload), headers);
+    }
+    const [status, payload, contentType] = soap
+      ? this.soap(body, recorded)
+      : this.rest(req, url, body, recorded, fault === 'lock');
+    if (fault === 'lost') {
+      recorded.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (!soap) headers['sforce-limit-info'] = `api-usage=${this.requests.length}/100000`;
+    send(status, payload, headers);
+  }
+
+  private overRateLimit(): RateLimit | null {
+    const limit = this.rateLimit;
+    if (!limit) return null;
+    const now = Date.now();
+    if (now - this.windowStart >= limit.windowMs) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    this.windowCount += 1;
+    return this.windowCount > limit.requests ? limit : null;
+  }
+
+  private token(params: URLSearchParams): [number, object] {
+    const grant = params.get('grant_type');
+    const refuse = (error: string, description: string): [number, object] => [
+      400,
+      { error, error_description: description },
+    ];
+    if (grant === 'client_credentials') {
+      if (
+        params.get('client_id') !== this.clientId ||
+        params.get('client_secret') !== this.clientSecret
+      ) {
+        return refuse('invalid_client', 'invalid client credentials');
+      }
+    } else if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+      const problem = this.checkAssertion(params.get('assertion') ?? '');
+      if (problem) return refuse('invalid_grant', problem);
+    } else {
+      return refuse('unsupported_grant_type', 'grant type not supported');
+    }
+    const accessToken = newToken();
+    this.sessions.add(accessToken);
+    return [
+      200,
+      {
+        access_token: accessToken,
+        instance_url: this.url,
+        id: `${this.url}/id/${ORG_ID}/${INTEGRATION_USER_ID}`,
+        token_type: 'Bearer',
+        issued_at: String(Date.now()),
+        scope: 'api',
+      },
+    ];
+  }
+
+  private checkAssertion(assertion: string): string | null {
+    const [header, payload, signature] = assertion.split('.');
+    if (!this.options.jwtPublicKey || !header || !payload || !signature) return 'invalid assertion';
+    const verified = createVerify('RSA-SHA256')
+      .update(`${header}.${payload}`)
+      .verify(this.options.jwtPublicKey, Buffer.from(signature, 'base64url'));
+    if (!verified) return 'invalid assertion';
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    if (claims.iss !== this.clientId) return 'invalid client_id';
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now())
+      return 'expired authorization code';
+    return null;
+  }
+
+  private rest(
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    recorded: RecordedRequest,
+    lockAll: boolean,
+  ): [number, string, string] {
+    const json = 'application/json;charset=UTF-8';
+    try {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!token || !this.sessions.has(token)) {
+        throw new HttpError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+      }
+      const route =
+        /^\/services\/data\/v\d+\.\d+\/(query|composite\/sobjects)(?:\/(\w+)\/(\w+))?\/?$/.exec(
+          url.pathname,
+        );
+      if (route?.[1] === 'query' && req.method === 'GET') {
+        recorded.detail = url.searchParams.get('q');
+        return [200, JSON.stringify(this.query(recorded.detail ?? '')), json];
+      }
+      if (route?.[1] === 'composite/sobjects') {
+        const request = JSON.parse(body) as {
+          records?: Record<string, FieldValue | { type: string }>[];
+        };
+        const records = request.records ?? [];
+        recorded.recordCount = records.length;
+        if (records.length > COLLECTION_LIMIT) {
+          throw new HttpError(
+            400,
+            'EXCEEDED_ID_LIMIT',
+            `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`,
+          );
+        }
+        const results = this.write(req.method ?? '', records, route[2], route[3]);
+        const locked = results.map(() =>
+          failure('UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record'),
+        );
+        return [200, JSON.stringify(lockAll ? locked : results), json];
+      }
+      throw new HttpError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return [
+        error.status,
+        JSON.stringify([{ message: error.message, errorCode: error.errorCode }]),
+        json,
+      ];
+    }
+  }
+
+  private write(
+    method: string,
+    rawRecords: Record<string, FieldValue | { type: string }>[],
+    sobjectInPath: string | undefined,
+    externalIdField: string | undefined,
+  ): RecordResult[] {
+    const typed = rawRecords.map((raw) => {
+      const { attributes, ...fields } = raw;
+      const type = sobjectInPath ?? (attributes as { type?: string } | undefined)?.type ?? '';
+      const def = this.org.object(type);
+      if (!def)
+        throw new HttpError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`);
+      return { def, fields: fields as Record<string, FieldValue> };
+    });
+    for (const { def, fields } of typed) this.org.checkFields(def, fields);
+
+    if (method === 'POST' && !sobjectInPath) {
+      return typed.map(({ def, fields }) => this.org.save(def, fields, null));
+    }
+    if (method === 'PATCH' && !sobjectInPath) {
+      return typed.map(({ def, fields }) => {
+        const { id, ...rest } = fields as Record<string, FieldValue> & { id?: string };
+        const existing = typeof id === 'string' ? def.records.get(id) : undefined;
+        return existing
+          ? this.org.save(def, rest, existing)
+          : failure('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+      });
+    }
+    if (method === 'PATCH' && sobjectInPath && externalIdField) {
+      return this.upsert(typed, externalIdField);
+    }
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed.`);
+  }
+
+  private upsert(
+    typed: { def: SObjectDef; fields: Record<string, FieldValue> }[],
+    externalIdField: string,
+  ): RecordResult[] {
+    const def = typed[0]?.def;
+    if (!def) return [];
+    const field = def.fields.get(externalIdField.toLowerCase());
+    if (!field || !field.externalId) {
+      throw new HttpError(
+        404,
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${externalIdField}`,
+      );
+    }
+    const keys = typed.map(({ fields }) => fields[field.name] ?? fields[externalIdField]);
+    return typed.map(({ fields }, i) => {
+      const key = keys[i];
+      if (typeof key !== 'string' || key === '') {
+        return failure('REQUIRED_FIELD_MISSING', `Required fields are missing: [${field.name}]`, [
+          field.name,
+        ]);
+      }
+      if (keys.filter((k) => sameText(k, key)).length > 1) {
+        return failure('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${key}`, [
+          field.name,
+        ]);
+      }
+      const matches = [...def.records.values()].filter((r) => sameText(r[field.name], key));
+      if (matches.length > 1) {
+        const ids = matches.map((m) => m.Id).join(', ');
+        return failure(
+          'DUPLICATE_EXTERNAL_ID',
+          `${field.name}: more than one record found for external id field: [${ids}]`,
+          [field.name],
+        );
+      }
+      return this.org.save(def, fields, matches[0] ?? null);
+    });
+  }
+
+  /** `SELECT a, b FROM S WHERE f IN ('x', 'y')` or `WHERE f = 'x'`: what the adapter sends. */
+  private query(soql: string): object {
+    const match =
+      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+(?:IN\s*\((.*)\)|=\s*('(?:[^'\\]|\\.)*'))\s*$/i.exec(
+        soql.trim(),
+      );
+    if (!match) throw new HttpError(400, 'MALFORMED_QUERY', `unexpected token: ${soql}`);
+    const [, fieldList, sobject, whereField, inList, single] = match;
+    const def = this.org.object(sobject);
+    if (!def)
+      throw new HttpError(400, 'INVALID_TYPE', `sObject type '${sobject}' is not supported.`);
+    const column = (name: string) => {
+      const field = def.fields.get(name.toLowerCase());
+      if (!field) {
+        throw new HttpError(
+          400,
+          'INVALID_FIELD',
+          `No such column '${name}' on entity '${def.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
+        );
+      }
+      return field.name;
+    };
+    const selected = fieldList.split(',').map((f) => column(f.trim()));
+    const where = column(whereField);
+    const values = [...(inList ?? single).matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) =>
+      m[1].replace(/\\(.)/g, '$1'),
+    );
+    const records = [...def.records.values()]
+      .filter((r) => values.some((v) => sameText(r[where], v)))
+      .map((r) => ({
+        attributes: { type: def.name, url: `/services/data/v62.0/sobjects/${def.name}/${r.Id}` },
+        ...Object.fromEntries(selected.map((f) => [f, r[f] ?? null])),
+      }));
+    return { totalSize: records.length, done: true, records };
+  }
+
+  private soap(body: string, recorded: RecordedRequest): [number, string, string] {
+    const xml = 'text/xml;charset=UTF-8';
+    const sessionId = xmlValue(body, 'sessionId');
+    if (!sessionId || !this.sessions.has(sessionId)) {
+      return [
+        500,
+        soapFault(
+          'sf:INVALID_SESSION_ID',
+          'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session',
+        ),
+        xml,
+      ];
+    }
+    const method = /<soapenv:Body[^>]*>\s*<(\w+)>/.exec(body)?.[1] ?? '';
+    recorded.detail = method;
+    if (method === 'upsertMetadata') {
+      const components = [...body.matchAll(/<metadata xsi:type="(\w+)">([\s\S]*?)<\/metadata>/g)];
+      recorded.recordCount = components.length;
+      if (components.length > 10) {
+        return [
+          500,
+          soapFault('sf:INVALID_CROSS_REFERENCE_KEY', 'upsertMetadata takes at most 10 components'),
+          xml,
+        ];
+      }
+      const results = components.map(([, type, inner]) =>
+        upsertResultXml(this.org.upsertComponent(type, inner)),
+      );
+      return [
+        200,
+        soapEnvelope(`<upsertMetadataResponse>${results.join('')}</upsertMetadataResponse>`),
+        xml,
+      ];
+    }
+    if (method === 'readMetadata') {
+      const type = xmlValue(body, 'type') ?? '';
+      const names = [...body.matchAll(/<fullNames>([^<]*)<\/fullNames>/g)].map((m) =>
+        unescapeXml(m[1]),
+      );
+      const records = names.map((name) =>
+        this.exists(type, name)
+          ? `<records xsi:type="${type}"><fullName>${escapeXml(name)}</fullName></records>`
+          : '<records xsi:nil="true"/>',
+      );
+      return [
+        200,
+        soapEnvelope(
+          `<readMetadataResponse><result>${records.join('')}</result></readMetadataResponse>`,
+        ),
+        xml,
+      ];
+    }
+    return [
+      500,
+      soapFault('sf:INVALID_OPERATION', `No operation available for request ${method}`),
+      xml,
+    ];
+  }
+
+  private exists(type: string, fullName: string): boolean {
+    return type === 'CustomObject'
+      ? this.org.object(fullName) !== undefined
+      : this.hasField(fullName);
+  }
+}
+
+/** What jsforce's toXML makes of a CustomField, enough for the emulator's parser. */
+function metadataXml(component: object): string {
+  return Object.entries(component)
+    .map(([key, value]) => `<${key}>${escapeXml(String(value))}</${key}>`)
+    .join('');
+}
+
+function upsertResultXml(result: RecordResult & { fullName: string }): string {
+  const errors = result.errors
+    .map(
+      (e) =>
+        `<errors><message>${escapeXml(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`,
+    )
+    .join('');
+  return `<result><created>${result.created === true}</created>${errors}<fullName>${escapeXml(result.fullName)}</fullName><success>${result.success}</success></result>`;
+}
+
+function soapEnvelope(body: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+function soapFault(code: string, message: string): string {
+  return soapEnvelope(
+    `<soapenv:Fault><faultcode>${code}</faultcode><faultstring>${escapeXml(message)}</faultstring></soapenv:Fault>`,
+  );
+}
+
+function newToken(): string {
+  // Opaque like a real session id: jsforce refuses JWT-shaped tokens for SOAP.
+  return `${ORG_ID}!${randomBytes(24).toString('base64url')}`;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startSalesforceEmulator(
+  options: SalesforceEmulatorOptions = {},
+): Promise<SalesforceEmulator> {
+  const emulator = new Emulator(options);
+  await emulator.listen();
+  return emulator;
+}
