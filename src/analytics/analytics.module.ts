@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { RevenueImportController } from './ledger/revenue-import.controller';
+import { RevenueImportService } from './ledger/revenue-import.service';
+import { RevenueLedgerModule } from './ledger/revenue-ledger.module';
+import { AnalyticsController } from './metrics/analytics.controller';
+import { AnalyticsRepository } from './metrics/analytics.repository';
+import { AnalyticsService } from './metrics/analytics.service';
+
+/** Revenue import, MRR movements, retention and cohorts over the revenue ledger. */
+@Module({
+  imports: [RevenueLedgerModule],
+  controllers: [RevenueImportController, AnalyticsController],
+  providers: [RevenueImportService, AnalyticsRepository, AnalyticsService],
+  exports: [AnalyticsService],
+})
+export class AnalyticsModule {}

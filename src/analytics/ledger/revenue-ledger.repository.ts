@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal } from '../../common/decimal';
+import { Queryable } from '../../database/transaction';
+import { Month, firstDay } from '../month';
+
+export interface ImportedRevenue {
+  customerId: string;
+  month: Month;
+  currency: string;
+  originalAmount: Decimal;
+  amount: Decimal;
+}
+
+/**
+ * Revenue recognition of one finalized invoice, by calendar month (UTC): each
+ * line's amount (before tax) is spread over its service period by time, so a
+ * usage interval or licence fee spanning two months is split between them by
+ * the seconds in each; credit lines (negative) are netted the same way over
+ * their own period, which spans the lines they paid for. Amounts stay exact
+ * here; a customer-month is rounded once, when analytics read it.
+ */
+const RECORD_INVOICE = `
+  INSERT INTO revenue_months (customer_id, month, source, invoice_id, currency, original_amount, amount)
+  SELECT l.customer_id, share.month, 'invoice', i.id, i.currency,
+         sum(share.amount), sum(share.amount) * fx.rate
+  FROM invoices i
+  JOIN invoice_lines l ON l.invoice_id = i.id
+  CROSS JOIN LATERAL (
+    SELECT month::date AS month,
+           CASE WHEN l.service_period_end <= l.service_period_start THEN l.amount
+                ELSE l.amount
+                  * extract(epoch FROM least(l.service_period_end, (month + interval '1 month') AT TIME ZONE 'UTC')
+                                     - greatest(l.service_period_start, month AT TIME ZONE 'UTC'))
+                  / extract(epoch FROM l.service_period_end - l.service_period_start)
+           END AS amount
+    FROM generate_series(
+      date_trunc('month', l.service_period_start AT TIME ZONE 'UTC'),
+      greatest(l.service_period_start, l.service_period_end - interval '1 microsecond') AT TIME ZONE 'UTC',
+      interval '1 month') AS month
+  ) share
+  LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = i.currency
+  WHERE i.id = $1 AND i.status = 'finalized'
+  GROUP BY l.customer_id, share.month, i.id, i.currency, fx.rate
+  ON CONFLICT (invoice_id, customer_id, month) WHERE source = 'invoice' DO NOTHING`;
+
+@Injectable()
+export class RevenueLedgerRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Records a finalized invoice's revenue, in the finalizing transaction; recording it again adds nothing. */
+  async recordInvoice(
+    tx: Queryable,
+    invoiceId: string,
+    rates: { currencies: string[]; rates: string[] },
+  ): Promise<void> {
+    await tx.query(RECORD_INVOICE, [invoiceId, rates.currencies, rates.rates]);
+  }
+
+  /** Customer ids by external id, for the external ids that exist. */
+  async customerIds(externalIds: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ id: string; external_id: string }> = await this.db.query(
+      'SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])',
+      [externalIds],
+    );
+    return new Map(rows.map((row) => [row.external_id, row.id]));
+  }
+
+  /** Upserts imported months: a month imported again replaces that customer's imported amount. */
+  async upsertImports(rows: ImportedRevenue[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO revenue_months (customer_id, month, source, currency, original_amount, amount)
+       SELECT customer_id, month, 'import', currency, original_amount, amount
+       FROM unnest($1::uuid[], $2::date[], $3::text[], $4::numeric[], $5::numeric[])
+         AS row (customer_id, month, currency, original_amount, amount)
+       ON CONFLICT (customer_id, month) WHERE source = 'import' DO UPDATE
+         SET currency = excluded.currency, original_amount = excluded.original_amount,
+             amount = excluded.amount, recorded_at = now()`,
+      [
+        rows.map((row) => row.customerId),
+        rows.map((row) => firstDay(row.month)),
+        rows.map((row) => row.currency),
+        rows.map((row) => row.originalAmount.toFixed()),
+        rows.map((row) => row.amount.toFixed()),
+      ],
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { formatMoney } from '../../../common/money';
+import {
+  Cohort,
+  MonthMovements,
+  RetentionSums,
+  quickRatio,
+  retentionRates,
+} from '../revenue-metrics';
+
+/** Response shapes of API.md "Revenue analytics"; amounts in the reporting currency as decimal strings. */
+export function toMovementsResponse(currency: string, months: MonthMovements[]) {
+  const money = (amount: MonthMovements['new']) => formatMoney(amount, currency);
+  return {
+    currency,
+    months: months.map((m) => ({
+      month: m.month,
+      openingMrr: money(m.openingMrr),
+      new: money(m.new),
+      expansion: money(m.expansion),
+      contraction: money(m.contraction),
+      churned: money(m.churned),
+      reactivated: money(m.reactivated),
+      closingMrr: money(m.closingMrr),
+      quickRatio: quickRatio(m)?.toFixed(2) ?? null,
+      customers: { ...m.customers },
+    })),
+  };
+}
+
+export function toRetentionResponse(currency: string, sums: RetentionSums) {
+  return {
+    month: sums.month,
+    baseMonth: sums.baseMonth,
+    ...retentionRates(sums),
+    baseCustomers: sums.baseCustomers,
+    retainedCustomers: sums.retainedCustomers,
+    currency,
+    baseMrr: formatMoney(sums.baseMrr, currency),
+    currentMrr: formatMoney(sums.currentMrr, currency),
+  };
+}
+
+export function toCohortsResponse(currency: string, cohorts: Cohort[]) {
+  return {
+    currency,
+    cohorts: cohorts.map((c) => ({
+      cohort: c.cohort,
+      customers: c.customers,
+      startingMrr: formatMoney(c.startingMrr, currency),
+      months: c.months.map((m) => ({
+        offset: m.offset,
+        month: m.month,
+        revenueRetention: m.revenueRetention,
+        logoRetention: m.logoRetention,
+        mrr: formatMoney(m.mrr, currency),
+        activeCustomers: m.activeCustomers,
+      })),
+    })),
+  };
+}
+
+export type MovementsResponse = ReturnType<typeof toMovementsResponse>;
+export type RetentionResponse = ReturnType<typeof toRetentionResponse>;
+export type CohortsResponse = ReturnType<typeof toCohortsResponse>;
