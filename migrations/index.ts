@@ -4,10 +4,12 @@ import { AddSubscriptionIdempotencyKey1795000000010 } from './1795000000010-add-
 import { CreateUsageEvents1795000000020 } from './1795000000020-create-usage-events';
 import { CreateInvoicesAndCredits1795000000030 } from './1795000000030-create-invoices-and-credits';
 import { GuardInvoices1795000000031 } from './1795000000031-guard-invoices';
+import { AddPlanVersionAt1795000000036 } from './1795000000036-add-plan-version-at';
 import { CreateOutboxMessages1795000000060 } from './1795000000060-create-outbox-messages';
 import { AddCustomerEmailPreferences1795000000061 } from './1795000000061-add-customer-email-preferences';
 import { CreateAlerts1795000000070 } from './1795000000070-create-alerts';
 import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-alert-rule';
+import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -17,8 +19,10 @@ export const migrations = [
   CreateUsageEvents1795000000020,
   CreateInvoicesAndCredits1795000000030,
   GuardInvoices1795000000031,
+  AddPlanVersionAt1795000000036,
   CreateOutboxMessages1795000000060,
   AddCustomerEmailPreferences1795000000061,
   CreateAlerts1795000000070,
   SeedDefaultAlertRule1795000000071,
+  CreateRevenueMonths1795000000090,
 ];

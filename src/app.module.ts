@@ -1,11 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { DashboardModule } from './analytics/dashboard/dashboard.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
+import { CrmModule } from './crm/crm.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
@@ -33,9 +36,12 @@ export class AppModule {
         QuotesModule,
         CreditsModule,
         InvoicingModule,
+        CrmModule,
         NotificationsModule,
         ForecastingModule,
         AlertsModule,
+        AnalyticsModule,
+        DashboardModule,
         SchedulerModule.register(config),
       ],
     };

@@ -38,8 +38,23 @@ describe('AppConfig.fromEnvironment', () => {
     ['SMTP_URL', 'http://mail', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['MAIL_FROM', 'billing', /MAIL_FROM must be an e-mail address/],
     ['UPGRADE_PATH', 'upgrade', /UPGRADE_PATH must be a path/],
+    ['EXCHANGE_RATES', 'EUR=1.08', /EXCHANGE_RATES has "EUR=1.08"/],
+    ['EXCHANGE_RATES', 'EUR:0', /EXCHANGE_RATES has "EUR:0"/],
+    ['EXCHANGE_RATES', 'EUR:1.08,EUR:1.1', /EXCHANGE_RATES lists EUR twice/],
+    ['EXCHANGE_RATES', 'USD:2', /EXCHANGE_RATES gives the reporting currency a rate other than 1/],
   ])('rejects a bad %s naming it', (name, value, message) => {
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(message);
+  });
+
+  it('reads exchange rates to the reporting currency, which is 1', () => {
+    const config = AppConfig.fromEnvironment({ EXCHANGE_RATES: 'EUR:1.08, SEK:0.095' });
+    expect(Object.fromEntries([...config.exchangeRates].map(([c, r]) => [c, r.toFixed()]))).toEqual(
+      {
+        EUR: '1.08',
+        SEK: '0.095',
+        USD: '1',
+      },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { environmentSchema } from './config.schema';
+import { Decimal } from '../common/decimal';
+import { Environment, environmentSchema } from './config.schema';
 
 export class ConfigError extends Error {}
 
@@ -12,6 +13,40 @@ export interface MailConfig {
   from: string;
   upgradePath: string;
 }
+
+export interface RateLimit {
+  requests: number;
+  intervalMs: number;
+}
+
+export interface HubSpotConfig {
+  accessToken: string;
+  baseUrl: string;
+  rateLimit: RateLimit;
+  dealPipeline: string;
+  dealStage: string;
+}
+
+export interface SalesforceConfig {
+  instanceUrl: string | undefined;
+  accessToken: string | undefined;
+  loginUrl: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  username: string | undefined;
+  privateKey: string | undefined;
+  apiVersion: string;
+  opportunityStage: string;
+  dailyRequestLimit: number;
+  maxConcurrency: number;
+}
+
+/** Which CRM receives our numbers; `none` turns the sync off (nothing is enqueued). */
+export type CrmConfig = { createMissingAccounts: boolean; requestTimeoutMs: number } & (
+  | { provider: 'none' }
+  | { provider: 'hubspot'; hubspot: HubSpotConfig }
+  | { provider: 'salesforce'; salesforce: SalesforceConfig }
+);
 
 /** The service's validated configuration; the only place that knows about process.env. */
 export class AppConfig {
@@ -26,6 +61,9 @@ export class AppConfig {
     readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose',
     readonly schedulerEnabled: boolean,
     readonly mail: MailConfig,
+    /** 1 unit of the key currency = rate units of `reportingCurrency`; the reporting currency itself is 1. */
+    readonly exchangeRates: ReadonlyMap<string, Decimal> = new Map(),
+    readonly crm: CrmConfig = CRM_DISABLED,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -52,6 +90,64 @@ export class AppConfig {
       e.LOG_LEVEL,
       e.SCHEDULER_ENABLED,
       { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, upgradePath: e.UPGRADE_PATH },
+      new Map([...e.EXCHANGE_RATES, [e.REPORTING_CURRENCY, new Decimal(1)]]),
+      crmConfig(e),
     );
+  }
+}
+
+const CRM_DISABLED: CrmConfig = {
+  provider: 'none',
+  createMissingAccounts: false,
+  requestTimeoutMs: 30_000,
+};
+
+function crmConfig(e: Environment): CrmConfig {
+  const common = {
+    createMissingAccounts: e.CRM_CREATE_MISSING_ACCOUNTS,
+    requestTimeoutMs: e.CRM_REQUEST_TIMEOUT,
+  };
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  switch (e.CRM_PROVIDER) {
+    case 'none':
+      return { ...common, provider: 'none' };
+    case 'hubspot':
+      if (!e.HUBSPOT_ACCESS_TOKEN)
+        throw new ConfigError(
+          'invalid configuration: HUBSPOT_ACCESS_TOKEN is required when CRM_PROVIDER is hubspot',
+        );
+      return {
+        ...common,
+        provider: 'hubspot',
+        hubspot: {
+          accessToken: e.HUBSPOT_ACCESS_TOKEN,
+          baseUrl: trim(e.HUBSPOT_BASE_URL ?? 'https://api.hubapi.com'),
+          rateLimit: e.HUBSPOT_RATE_LIMIT,
+          dealPipeline: e.HUBSPOT_DEAL_PIPELINE,
+          dealStage: e.HUBSPOT_DEAL_STAGE,
+        },
+      };
+    case 'salesforce':
+      if (!(e.SALESFORCE_INSTANCE_URL && e.SALESFORCE_ACCESS_TOKEN) && !e.SALESFORCE_CLIENT_ID)
+        throw new ConfigError(
+          'invalid configuration: CRM_PROVIDER salesforce needs SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN, or SALESFORCE_CLIENT_ID for an OAuth2 login',
+        );
+      return {
+        ...common,
+        provider: 'salesforce',
+        salesforce: {
+          instanceUrl: e.SALESFORCE_INSTANCE_URL && trim(e.SALESFORCE_INSTANCE_URL),
+          accessToken: e.SALESFORCE_ACCESS_TOKEN,
+          loginUrl: trim(e.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com'),
+          clientId: e.SALESFORCE_CLIENT_ID,
+          clientSecret: e.SALESFORCE_CLIENT_SECRET,
+          username: e.SALESFORCE_USERNAME,
+          privateKey: e.SALESFORCE_PRIVATE_KEY,
+          apiVersion: e.SALESFORCE_API_VERSION,
+          opportunityStage: e.SALESFORCE_OPPORTUNITY_STAGE,
+          dailyRequestLimit: e.SALESFORCE_DAILY_REQUEST_LIMIT,
+          maxConcurrency: e.SALESFORCE_MAX_CONCURRENCY,
+        },
+      };
   }
 }

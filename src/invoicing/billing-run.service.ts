@@ -1,16 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { RevenueRecorder } from '../analytics/ledger/revenue-recorder';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { CrmOutbox } from '../crm/crm-outbox';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { ledgerCredits } from './credit-sources';
 import { CreditSource, InvoiceBuilder } from './invoice-builder';
-import { InvoiceRepository } from './invoice.repository';
+import { FinalizedInvoice, InvoiceRepository } from './invoice.repository';
 import { duePeriods } from './subscription-schedule';
 
 /** Subscriptions read per round trip; memory holds one batch, whatever the number of subscriptions. */
@@ -60,6 +62,8 @@ export class BillingRunService {
     private readonly ledger: CreditLedgerRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly revenue: RevenueRecorder,
+    private readonly crm: CrmOutbox,
   ) {
     this.credits = ledgerCredits(ledger);
   }
@@ -144,9 +148,26 @@ export class BillingRunService {
         subscription.customerId,
         draft.consumptions,
       );
-      await this.invoices.finalize(tx, invoiceId, this.clock.now());
+      await this.finalize(tx, invoiceId, subscription.customerId);
       return 'created';
     });
+  }
+
+  /**
+   * Finalizes a draft, records its revenue in the analytics ledger and queues
+   * its CRM push, all in the same transaction.
+   */
+  private async finalize(
+    tx: EntityManager,
+    invoiceId: string,
+    customerId: string,
+  ): Promise<FinalizedInvoice | null> {
+    const finalized = await this.invoices.finalize(tx, invoiceId, this.clock.now());
+    if (finalized) {
+      await this.revenue.recordFinalizedInvoice(tx, invoiceId);
+      await this.crm.enqueueInvoice(tx, { id: invoiceId, customerId });
+    }
+    return finalized;
   }
 
   /**
@@ -163,7 +184,7 @@ export class BillingRunService {
         const outcome = await this.attempt(draft.subscriptionId, draft.periodStart, result, () =>
           inTransaction(this.db, async (tx) => {
             await this.invoices.lockCustomer(tx, draft.customerId);
-            return this.invoices.finalize(tx, draft.id, this.clock.now());
+            return this.finalize(tx, draft.id, draft.customerId);
           }),
         );
         if (outcome !== null && outcome !== 'failed') finalized += 1;

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { RevenueLedgerModule } from '../analytics/ledger/revenue-ledger.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
+import { CrmModule } from '../crm/crm.module';
 import { CustomersModule } from '../customers/customers.module';
 import { BillingPlans } from './billing-plans';
 import { BillingRunService } from './billing-run.service';
@@ -18,7 +20,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
-  imports: [CatalogModule, CustomersModule, CreditsModule],
+  imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
   controllers: [BillingRunsController, InvoicesController, PreviewsController],
   providers: [
     BillingPlans,
@@ -32,6 +34,6 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     IssuedGrantsRepository,
     UpcomingInvoiceService,
   ],
-  exports: [BillingRunService, UpcomingInvoiceService],
+  exports: [BillingRunService, CreditBalanceService, UpcomingInvoiceService],
 })
 export class InvoicingModule {}

@@ -90,14 +90,17 @@ describe('API keys and scopes', () => {
       }
     }
     expect(routes.length).toBeGreaterThan(3);
-    // Public on purpose: the health check, and the unsubscribe link of customer
-    // e-mails, whose per-customer token is the credential.
+    // Public on purpose: the health check, the unsubscribe link of customer
+    // e-mails, whose per-customer token is the credential, and the dashboard's
+    // static shell and files, which hold no data (its script reads the API with a key).
     expect(
       routes
         .filter((r) => r.isPublic)
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     ).toEqual([
+      'GET /dashboard',
+      'GET /dashboard/assets/:name',
       'GET /health',
       'GET /v1/email-preferences/unsubscribe',
       'POST /v1/email-preferences/unsubscribe',
