@@ -9,18 +9,17 @@
  * Writes bench/results/alerts.json.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { BENCH_ADMIN_KEY, writeResult } from './results';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { AppConfig } from '../src/config/app-config';
 import { startPostgres } from './postgres';
 
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = BENCH_ADMIN_KEY;
 const CLIENTS = 4;
 const BATCH_SIZE = 500;
 const TARGET_EVENTS_PER_SECOND = 5_000;
@@ -328,10 +327,7 @@ async function main(): Promise<void> {
       },
       measuredAt: new Date().toISOString(),
     };
-    const out = resolve(__dirname, '../../bench/results/alerts.json');
-    mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('alerts', result);
   } finally {
     await db.end();
     await app.close();

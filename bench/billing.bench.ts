@@ -11,12 +11,11 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { BENCH_ADMIN_KEY, writeResult } from './results';
+import { startPostgres } from './postgres';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -31,13 +30,8 @@ import { loadEventsAndRollups, LoadTimings, monthsBefore } from './billing-data'
 const EVENT_SIZES = (process.env.BENCH_EVENTS ?? '1000000,10000000').split(',').map(Number);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const UPCOMING_CALLS = Number(process.env.BENCH_UPCOMING_CALLS ?? 200);
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = BENCH_ADMIN_KEY;
 const HOUR_MS = 3_600_000;
-
-interface PostgresServer {
-  url: string;
-  stop(): Promise<void>;
-}
 
 /** What one child process measured for one event count. */
 export interface RunResult {
@@ -57,18 +51,6 @@ export interface RunResult {
   uniqueValueRows: number;
   setupSeconds: LoadTimings & { catalogAndSubscriptions: number };
   upcomingInvoice: { calls: number; medianMs: number; p95Ms: number; maxMs: number };
-}
-
-/** The package is ESM-only and this file compiles to CommonJS, whose `import()` would become `require()`. */
-const importEsm = new Function('specifier', 'return import(specifier)') as (
-  specifier: string,
-) => Promise<unknown>;
-
-async function startPostgres(): Promise<PostgresServer> {
-  const module = (await importEsm(
-    pathToFileURL(resolve(__dirname, '../../test/support/postgres-server.mjs')).href,
-  )) as { startPostgres(): Promise<PostgresServer> };
-  return module.startPostgres();
 }
 
 /**
@@ -345,9 +327,7 @@ async function main(): Promise<void> {
     notes: NOTES,
     measuredAt: new Date().toISOString(),
   };
-  const out = resolve(__dirname, '../../bench/results/billing.json');
-  mkdirSync(resolve(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  writeResult('billing', result);
   console.log(JSON.stringify(result, null, 2));
 }
 

@@ -8,14 +8,13 @@
  * Writes bench/results/ingest.json.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { BENCH_ADMIN_KEY, writeResult } from './results';
+import { startPostgres } from './postgres';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createApp } from '../src/app.factory';
@@ -28,17 +27,12 @@ const BATCH_SIZE = 1_000;
 const BATCHES_PER_CLIENT = Number(process.env.BENCH_BATCHES_PER_CLIENT ?? 40);
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
 const CUSTOMERS = 200;
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = BENCH_ADMIN_KEY;
 const HOUR_MS = 3_600_000;
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3', 'claude-sonnet', 'llama-70b'];
 const REGIONS = ['eu-west', 'us-east', 'ap-south'];
 const ENDPOINTS = ['/v1/chat', '/v1/embeddings', '/v1/images', '/v1/audio'];
-
-interface PostgresServer {
-  url: string;
-  stop(): Promise<void>;
-}
 
 interface Catalog {
   customers: Array<{ id: string; externalId: string }>;
@@ -52,20 +46,6 @@ interface BenchEvent {
   timestamp: string;
   value?: string;
   dimensions: Record<string, string>;
-}
-
-/** The package is ESM-only and this file compiles to CommonJS, whose `import()` would become `require()`. */
-const importEsm = new Function('specifier', 'return import(specifier)') as (
-  specifier: string,
-) => Promise<unknown>;
-
-async function startPostgres(): Promise<PostgresServer> {
-  const module = (await importEsm(
-    pathToFileURL(resolve(__dirname, '../../test/support/postgres-server.mjs')).href,
-  )) as {
-    startPostgres(): Promise<PostgresServer>;
-  };
-  return module.startPostgres();
 }
 
 /** A small seeded generator, so every run sends the same data. */
@@ -408,10 +388,7 @@ async function main(): Promise<void> {
       storedEvents: stored,
       measuredAt: new Date().toISOString(),
     };
-    const out = resolve(__dirname, '../../bench/results/ingest.json');
-    mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('ingest', result);
   } finally {
     await db.end();
     await app.close();
