@@ -5,12 +5,13 @@ import { RevenueLedgerModule } from './ledger/revenue-ledger.module';
 import { AnalyticsController } from './metrics/analytics.controller';
 import { AnalyticsRepository } from './metrics/analytics.repository';
 import { AnalyticsService } from './metrics/analytics.service';
+import { UpsellSignalsRepository } from './metrics/upsell-signals.repository';
 
-/** Revenue import, MRR movements, retention and cohorts over the revenue ledger. */
+/** Revenue import, MRR movements, retention, cohorts and expansion over the revenue ledger. */
 @Module({
   imports: [RevenueLedgerModule],
   controllers: [RevenueImportController, AnalyticsController],
-  providers: [RevenueImportService, AnalyticsRepository, AnalyticsService],
+  providers: [RevenueImportService, AnalyticsRepository, UpsellSignalsRepository, AnalyticsService],
   exports: [AnalyticsService],
 })
 export class AnalyticsModule {}

@@ -18,7 +18,8 @@ export interface ImportedRevenue {
  * usage interval or licence fee spanning two months is split between them by
  * the seconds in each; credit lines (negative) are netted the same way over
  * their own period, which spans the lines they paid for. Amounts stay exact
- * here; a customer-month is rounded once, when analytics read it.
+ * here; the ledger's triggers round each customer-month once into
+ * customer_month_mrr (migration 1795000000091).
  */
 const RECORD_INVOICE = `
   INSERT INTO revenue_months (customer_id, month, source, invoice_id, currency, original_amount, amount)
@@ -55,6 +56,20 @@ export class RevenueLedgerRepository {
     rates: { currencies: string[]; rates: string[] },
   ): Promise<void> {
     await tx.query(RECORD_INVOICE, [invoiceId, rates.currencies, rates.rates]);
+  }
+
+  /**
+   * Rounds customer-month MRR to `minorUnits` decimals from now on; when that
+   * differs from what was used so far, rebuilds the maintained MRR from the ledger.
+   */
+  async useMinorUnits(minorUnits: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const changed: unknown[] = await tx.query(
+        'UPDATE revenue_rounding SET minor_units = $1 WHERE minor_units <> $1 RETURNING minor_units',
+        [minorUnits],
+      );
+      if (changed.length > 0) await tx.query('SELECT rebuild_customer_mrr()');
+    });
   }
 
   /** Customer ids by external id, for the external ids that exist. */

@@ -6,8 +6,8 @@ import { RevenueLedgerRepository } from './revenue-ledger.repository';
 /**
  * The hook invoicing calls when it finalizes an invoice, in the same
  * transaction, so the ledger holds an invoice's revenue exactly when the
- * invoice is finalized. Voiding needs no hook: analytics leave out rows of
- * void invoices. An invoice in a currency without a configured rate is
+ * invoice is finalized. Voiding needs no hook: a trigger on invoices takes a
+ * voided invoice's revenue out of the maintained customer-month MRR. An invoice in a currency without a configured rate is
  * recorded with no reporting amount (and left out of analytics) rather than
  * failing the billing run.
  */

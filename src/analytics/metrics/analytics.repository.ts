@@ -2,110 +2,93 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../../common/decimal';
 import { Month, firstDay } from '../month';
-import { CohortCell, MonthMovements, RetentionSums } from './revenue-metrics';
+import { CohortCell, MonthMovements, RetentionSums, Smoothing } from './revenue-metrics';
+
+/*
+ * The metrics read customer_month_mrr and customer_first_month, which the
+ * ledger's triggers keep up to date on write (migration 1795000000091): MRR
+ * rounded once per customer-month, void invoices left out, only months with
+ * MRR > 0 stored. So nothing here aggregates the raw ledger.
+ */
 
 /**
- * Customer-month MRR ($1 = the reporting currency's minor units): the ledger's
- * rows of both sources summed, rounded once per customer-month (so every total
- * is a sum of rounded figures and closing = opening + movements holds to the
- * cent), a net-negative month counted as 0, void invoices left out. Rows come
- * out per customer in month order, which the window functions below rely on.
+ * Customer MRR in month `month` (an SQL date expression) as movements compare
+ * it, only customers with MRR > 0 and in customer order; `customers` narrows
+ * them. trailing3 mirrors trailingAverage in revenue-metrics.ts: the mean of
+ * the month and the two before, rounded half-up once ($3 the minor units).
  */
-function customerMrr(monthFilter: string): string {
+const MONTH_MRR: Record<Smoothing, (month: string, customers: string) => string> = {
+  none: (month, customers) => `
+    SELECT customer_id, mrr FROM customer_month_mrr WHERE month = ${month} ${customers}`,
+  trailing3: (month, customers) => `
+    SELECT customer_id, round(sum(mrr) / 3, $3::int) AS mrr FROM customer_month_mrr
+    WHERE month BETWEEN (${month} - interval '2 months')::date AND ${month} ${customers}
+    GROUP BY customer_id HAVING round(sum(mrr) / 3, $3::int) > 0 ORDER BY customer_id`,
+};
+
+/**
+ * Mirrors mrrMovements and classifyMovement in revenue-metrics.ts; $1..$2 the
+ * months reported. Per month, that month's customers are merge-joined with the
+ * previous month's on customer id (raw MRR is read in customer order from the
+ * month index: no hash table over all months, no sort), and the pairs summed. A
+ * customer arriving (0 → > 0) is new in their first month with MRR and
+ * reactivated otherwise, so new is read for the customers whose first month it
+ * is (a few per month, by index) and reactivated is the rest of the arrivals.
+ */
+function movementsSql(smoothing: Smoothing): string {
+  const monthMrr = MONTH_MRR[smoothing];
+  const month = 'g.month::date';
+  const previous = "(g.month - interval '1 month')::date";
+  const newcomers = `AND customer_id IN (SELECT customer_id FROM customer_first_month WHERE first_month = ${month})`;
   return `
-    SELECT r.customer_id, r.month, greatest(round(sum(r.amount), $1::int), 0) AS mrr
-    FROM revenue_months r
-    WHERE r.amount IS NOT NULL AND ${monthFilter}
-      AND (r.invoice_id IS NULL OR r.invoice_id NOT IN (SELECT id FROM invoices WHERE status = 'void'))
-    GROUP BY r.customer_id, r.month`;
+    SELECT to_char(g.month, 'YYYY-MM') AS month, s.opening, s.closing, n.new, s.expansion,
+      s.contraction, s.churned, s.arrived - n.new AS reactivated, n.new_count, s.expanded_count,
+      s.contracted_count, s.churned_count, s.arrived_count - n.new_count AS reactivated_count,
+      s.active_count
+    FROM generate_series($1::timestamp, $2::timestamp, interval '1 month') AS g (month)
+    CROSS JOIN LATERAL (
+      SELECT coalesce(sum(p.mrr), 0) AS opening, coalesce(sum(c.mrr), 0) AS closing,
+        coalesce(sum(c.mrr - p.mrr) FILTER (WHERE c.mrr > p.mrr), 0) AS expansion,
+        coalesce(sum(p.mrr - c.mrr) FILTER (WHERE c.mrr < p.mrr), 0) AS contraction,
+        coalesce(sum(p.mrr) FILTER (WHERE c.mrr IS NULL), 0) AS churned,
+        coalesce(sum(c.mrr) FILTER (WHERE p.mrr IS NULL), 0) AS arrived,
+        count(*) FILTER (WHERE c.mrr > p.mrr)::int AS expanded_count,
+        count(*) FILTER (WHERE c.mrr < p.mrr)::int AS contracted_count,
+        count(*) FILTER (WHERE c.mrr IS NULL)::int AS churned_count,
+        count(*) FILTER (WHERE p.mrr IS NULL)::int AS arrived_count,
+        count(c.mrr)::int AS active_count
+      FROM (${monthMrr(month, '')}) c
+      FULL JOIN (${monthMrr(previous, '')}) p ON p.customer_id = c.customer_id
+    ) s
+    CROSS JOIN LATERAL (
+      SELECT coalesce(sum(mrr), 0) AS new, count(*)::int AS new_count
+      FROM (${monthMrr(month, newcomers)}) first
+    ) n
+    ORDER BY g.month`;
 }
 
-/**
- * Mirrors mrrMovements and classifyMovement in revenue-metrics.ts; $2..$3 the
- * months reported. One ordered pass per customer: each stored month is paired
- * with the month before it (0 unless stored), and a month with revenue whose
- * next month is not stored also yields that next month with 0 (a churn).
- */
-const MOVEMENTS = `
-  WITH monthly AS (${customerMrr('r.month <= $3::date')}),
-  stream AS (
-    SELECT customer_id, month, mrr,
-      CASE WHEN lag(month) OVER w = (month - interval '1 month')::date THEN lag(mrr) OVER w ELSE 0 END AS prev,
-      lead(month) OVER w AS next_month,
-      min(month) FILTER (WHERE mrr > 0) OVER (PARTITION BY customer_id) AS first_month
-    FROM monthly
-    WINDOW w AS (PARTITION BY customer_id ORDER BY month)
-  ),
-  pairs AS (
-    SELECT p.month, p.cur, p.prev, s.first_month
-    FROM stream s
-    CROSS JOIN LATERAL (
-      SELECT s.month AS month, s.mrr AS cur, s.prev AS prev
-      UNION ALL
-      SELECT (s.month + interval '1 month')::date, 0, s.mrr
-      WHERE s.next_month IS DISTINCT FROM (s.month + interval '1 month')::date
-    ) p
-    WHERE p.month BETWEEN $2::date AND $3::date AND (p.cur > 0 OR p.prev > 0)
-  ),
-  classified AS (
-    SELECT month, cur, prev,
-      CASE
-        WHEN prev > 0 AND cur > prev THEN 'expansion'
-        WHEN cur > 0 AND cur < prev THEN 'contraction'
-        WHEN prev > 0 AND cur = 0 THEN 'churned'
-        WHEN prev = 0 AND cur > 0 AND first_month < month THEN 'reactivated'
-        WHEN prev = 0 AND cur > 0 THEN 'new'
-      END AS kind
-    FROM pairs
-  )
-  SELECT to_char(m.month, 'YYYY-MM') AS month,
-    coalesce(sum(c.prev), 0) AS opening, coalesce(sum(c.cur), 0) AS closing,
-    coalesce(sum(c.cur) FILTER (WHERE kind = 'new'), 0) AS new,
-    coalesce(sum(c.cur - c.prev) FILTER (WHERE kind = 'expansion'), 0) AS expansion,
-    coalesce(sum(c.prev - c.cur) FILTER (WHERE kind = 'contraction'), 0) AS contraction,
-    coalesce(sum(c.prev) FILTER (WHERE kind = 'churned'), 0) AS churned,
-    coalesce(sum(c.cur) FILTER (WHERE kind = 'reactivated'), 0) AS reactivated,
-    count(*) FILTER (WHERE kind = 'new')::int AS new_count,
-    count(*) FILTER (WHERE kind = 'expansion')::int AS expanded_count,
-    count(*) FILTER (WHERE kind = 'contraction')::int AS contracted_count,
-    count(*) FILTER (WHERE kind = 'churned')::int AS churned_count,
-    count(*) FILTER (WHERE kind = 'reactivated')::int AS reactivated_count,
-    count(*) FILTER (WHERE c.cur > 0)::int AS active_count
-  FROM generate_series($2::timestamp, $3::timestamp, interval '1 month') AS m (month)
-  LEFT JOIN classified c ON c.month = m.month::date
-  GROUP BY m.month
-  ORDER BY m.month`;
+const MOVEMENTS: Record<Smoothing, string> = {
+  none: movementsSql('none'),
+  trailing3: movementsSql('trailing3'),
+};
 
-/** Mirrors retentionSums; $2 the base month, $3 the month; one pass over the two months' rows. */
+/** Mirrors retentionSums; $1 the base month, $2 the month: base customers joined to the month by index. */
 const RETENTION = `
-  WITH both_months AS (
-    SELECT r.customer_id,
-      greatest(coalesce(round(sum(r.amount) FILTER (WHERE r.month = $2::date), $1::int), 0), 0) AS base_mrr,
-      greatest(coalesce(round(sum(r.amount) FILTER (WHERE r.month = $3::date), $1::int), 0), 0) AS current_mrr
-    FROM revenue_months r
-    WHERE r.amount IS NOT NULL AND r.month IN ($2::date, $3::date)
-      AND (r.invoice_id IS NULL OR r.invoice_id NOT IN (SELECT id FROM invoices WHERE status = 'void'))
-    GROUP BY r.customer_id
-  )
-  SELECT count(*)::int AS base_customers,
-    count(*) FILTER (WHERE current_mrr > 0)::int AS retained_customers,
-    coalesce(sum(base_mrr), 0) AS base_mrr,
-    coalesce(sum(current_mrr), 0) AS current_mrr,
-    coalesce(sum(least(base_mrr, current_mrr)), 0) AS capped_mrr
-  FROM both_months WHERE base_mrr > 0`;
+  SELECT count(*)::int AS base_customers, count(c.mrr)::int AS retained_customers,
+    coalesce(sum(b.mrr), 0) AS base_mrr, coalesce(sum(c.mrr), 0) AS current_mrr,
+    coalesce(sum(least(b.mrr, coalesce(c.mrr, 0))), 0) AS capped_mrr
+  FROM customer_month_mrr b
+  LEFT JOIN customer_month_mrr c ON c.customer_id = b.customer_id AND c.month = $2::date
+  WHERE b.month = $1::date`;
 
-/** Mirrors cohortCells; cohorts from $2 to $3, months up to $3; one ordered pass per customer. */
+/** Mirrors cohortCells; cohorts from $1 to $2, months up to $2; one aggregate pass over the join. */
 const COHORT_CELLS = `
-  WITH monthly AS (${customerMrr('r.month <= $3::date')}),
-  stream AS (
-    SELECT month, mrr, min(month) FILTER (WHERE mrr > 0) OVER (PARTITION BY customer_id) AS cohort
-    FROM monthly
-  )
-  SELECT to_char(cohort, 'YYYY-MM') AS cohort, to_char(month, 'YYYY-MM') AS month,
-    count(*) FILTER (WHERE mrr > 0)::int AS active_customers, sum(mrr) AS mrr
-  FROM stream
-  WHERE cohort >= $2::date AND month >= cohort
-  GROUP BY cohort, month`;
+  SELECT to_char(f.first_month, 'YYYY-MM') AS cohort, to_char(m.month, 'YYYY-MM') AS month,
+    count(*)::int AS active_customers, sum(m.mrr) AS mrr
+  FROM customer_first_month f
+  JOIN customer_month_mrr m ON m.customer_id = f.customer_id
+  WHERE f.first_month BETWEEN $1::date AND $2::date AND m.month <= $2::date
+  GROUP BY f.first_month, m.month`;
 
 interface MovementRow {
   month: string;
@@ -129,12 +112,14 @@ interface MovementRow {
 export class AnalyticsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async movements(minorUnits: number, from: Month, to: Month): Promise<MonthMovements[]> {
-    const rows: MovementRow[] = await this.db.query(MOVEMENTS, [
-      minorUnits,
-      firstDay(from),
-      firstDay(to),
-    ]);
+  async movements(
+    from: Month,
+    to: Month,
+    smoothing: Smoothing,
+    minorUnits: number,
+  ): Promise<MonthMovements[]> {
+    const params = [firstDay(from), firstDay(to), ...(smoothing === 'none' ? [] : [minorUnits])];
+    const rows: MovementRow[] = await this.db.query(MOVEMENTS[smoothing], params);
     return rows.map((row) => ({
       month: row.month,
       openingMrr: new Decimal(row.opening),
@@ -155,14 +140,14 @@ export class AnalyticsRepository {
     }));
   }
 
-  async retention(minorUnits: number, baseMonth: Month, month: Month): Promise<RetentionSums> {
+  async retention(baseMonth: Month, month: Month): Promise<RetentionSums> {
     const [row]: Array<{
       base_customers: number;
       retained_customers: number;
       base_mrr: string;
       current_mrr: string;
       capped_mrr: string;
-    }> = await this.db.query(RETENTION, [minorUnits, firstDay(baseMonth), firstDay(month)]);
+    }> = await this.db.query(RETENTION, [firstDay(baseMonth), firstDay(month)]);
     return {
       month,
       baseMonth,
@@ -174,9 +159,9 @@ export class AnalyticsRepository {
     };
   }
 
-  async cohortCells(minorUnits: number, from: Month, to: Month): Promise<CohortCell[]> {
+  async cohortCells(from: Month, to: Month): Promise<CohortCell[]> {
     const rows: Array<{ cohort: string; month: string; active_customers: number; mrr: string }> =
-      await this.db.query(COHORT_CELLS, [minorUnits, firstDay(from), firstDay(to)]);
+      await this.db.query(COHORT_CELLS, [firstDay(from), firstDay(to)]);
     return rows.map((row) => ({
       cohort: row.cohort,
       month: row.month,

@@ -3,13 +3,16 @@ import { minorUnits } from '../../common/money';
 import { ExchangeRates } from '../ledger/exchange-rates';
 import { Month, addMonths } from '../month';
 import { AnalyticsRepository } from './analytics.repository';
-import { Cohort, MonthMovements, RetentionSums, cohortTable } from './revenue-metrics';
+import { ExpansionMonth, expansionMonths } from './expansion-metrics';
+import { Cohort, MonthMovements, RetentionSums, Smoothing, cohortTable } from './revenue-metrics';
+import { UpsellSignalsRepository } from './upsell-signals.repository';
 
-/** MRR movements, trailing-12 retention and cohorts over the revenue ledger, in the reporting currency. */
+/** MRR movements, trailing-12 retention, cohorts and expansion over the revenue ledger, in the reporting currency. */
 @Injectable()
 export class AnalyticsService {
   constructor(
     private readonly repository: AnalyticsRepository,
+    private readonly upsellSignals: UpsellSignalsRepository,
     private readonly rates: ExchangeRates,
   ) {}
 
@@ -17,15 +20,25 @@ export class AnalyticsService {
     return this.rates.reportingCurrency;
   }
 
-  movements(from: Month, to: Month): Promise<MonthMovements[]> {
-    return this.repository.movements(minorUnits(this.currency), from, to);
+  /** Movements of each month; trailing3 compares trailing 3-month average MRR, for spiky usage revenue. */
+  movements(from: Month, to: Month, smoothing: Smoothing = 'none'): Promise<MonthMovements[]> {
+    return this.repository.movements(from, to, smoothing, minorUnits(this.currency));
   }
 
   retention(month: Month): Promise<RetentionSums> {
-    return this.repository.retention(minorUnits(this.currency), addMonths(month, -12), month);
+    return this.repository.retention(addMonths(month, -12), month);
   }
 
   async cohorts(from: Month, to: Month): Promise<Cohort[]> {
-    return cohortTable(await this.repository.cohortCells(minorUnits(this.currency), from, to), to);
+    return cohortTable(await this.repository.cohortCells(from, to), to);
+  }
+
+  /** Expansion of each month, from its movements, with its upsell signals' conversion. */
+  async expansion(from: Month, to: Month): Promise<ExpansionMonth[]> {
+    const [movements, signals] = await Promise.all([
+      this.movements(from, to),
+      this.upsellSignals.signals(from, to),
+    ]);
+    return expansionMonths(movements, signals);
   }
 }

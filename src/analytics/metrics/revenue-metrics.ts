@@ -91,6 +91,34 @@ export function mrrMovements(ledger: CustomerMonth[], from: Month, to: Month): M
   });
 }
 
+/** Views of movements: each month's own MRR, or its trailing 3-month average (for spiky usage revenue). */
+export const SMOOTHINGS = ['none', 'trailing3'] as const;
+export type Smoothing = (typeof SMOOTHINGS)[number];
+
+/**
+ * Trailing 3-month average MRR: per customer and month, the mean of that month
+ * and the two before (a missing month is 0), rounded half-up once to
+ * `minorUnits` so smoothed movements add up to the cent like the others; a
+ * month whose average rounds to 0 is left out, as a month without MRR.
+ */
+export function trailingAverage(ledger: CustomerMonth[], minorUnits: number): CustomerMonth[] {
+  const smoothed: CustomerMonth[] = [];
+  for (const [customerId, months] of groupByCustomer(ledger)) {
+    const reached = new Set(
+      [...months.keys()].flatMap((m) => [0, 1, 2].map((k) => addMonths(m, k))),
+    );
+    for (const month of reached) {
+      const sum = [0, 1, 2].reduce(
+        (total, k) => total.plus(months.get(addMonths(month, -k)) ?? ZERO),
+        ZERO,
+      );
+      const mrr = sum.div(3).toDecimalPlaces(minorUnits, Decimal.ROUND_HALF_UP);
+      if (mrr.gt(0)) smoothed.push({ customerId, month, mrr });
+    }
+  }
+  return smoothed;
+}
+
 export function emptyMovements(month: Month): MonthMovements {
   return {
     month,

@@ -41,9 +41,13 @@ class KeyRejected extends Error {}
 
 async function api(path) {
   const response = await fetch(path, {
-    headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY_STORAGE)}`, Accept: 'application/json' },
+    headers: {
+      Authorization: `Bearer ${sessionStorage.getItem(KEY_STORAGE)}`,
+      Accept: 'application/json',
+    },
   });
-  if (response.status === 401 || response.status === 403) throw new KeyRejected((await response.json()).error.message);
+  if (response.status === 401 || response.status === 403)
+    throw new KeyRejected((await response.json()).error.message);
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
   return response.json();
 }
@@ -52,8 +56,11 @@ async function api(path) {
 
 let currency = 'USD';
 const money = (value) =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(Number(value));
-const percent = (value) => (value === null || value === undefined ? '–' : `${Number(value).toFixed(1)} %`);
+  new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(
+    Number(value),
+  );
+const percent = (value) =>
+  value === null || value === undefined ? '–' : `${Number(value).toFixed(1)} %`;
 const date = (iso) => iso.slice(0, 10);
 
 function cell(text, className) {
@@ -85,19 +92,43 @@ function draw(canvas, labels, datasets, options) {
   });
   return new Chart(canvas, {
     data: { labels, datasets },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false }, ...options },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      ...options,
+    },
   });
 }
 
 function drawMrr(months) {
   const labels = months.map((m) => m.month);
   const series = (field, sign = 1) => months.map((m) => sign * Number(m[field]));
-  const bar = (key, label, color, sign) => ({ key, type: 'bar', label, data: series(key, sign), backgroundColor: color, stack: 'movements', yAxisID: 'y' });
+  const bar = (key, label, color, sign) => ({
+    key,
+    type: 'bar',
+    label,
+    data: series(key, sign),
+    backgroundColor: color,
+    stack: 'movements',
+    yAxisID: 'y',
+  });
   draw(
     $('#mrr-chart'),
     labels,
     [
-      { key: 'closingMrr', type: 'line', label: 'Closing MRR', data: series('closingMrr'), borderColor: '#1f2933', backgroundColor: '#1f2933', yAxisID: 'y1', tension: 0.2, order: -1 },
+      {
+        key: 'closingMrr',
+        type: 'line',
+        label: 'Closing MRR',
+        data: series('closingMrr'),
+        borderColor: '#1f2933',
+        backgroundColor: '#1f2933',
+        yAxisID: 'y1',
+        tension: 0.2,
+        order: -1,
+      },
       bar('new', 'New', '#2f9e44'),
       bar('expansion', 'Expansion', '#8ce99a'),
       bar('reactivated', 'Reactivated', '#4dabf7'),
@@ -108,18 +139,36 @@ function drawMrr(months) {
       scales: {
         x: { stacked: true },
         y: { stacked: true, title: { display: true, text: `Movements (${currency})` } },
-        y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: `MRR (${currency})` } },
+        y1: {
+          position: 'right',
+          beginAtZero: true,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: `MRR (${currency})` },
+        },
       },
     },
   );
 }
 
 function drawRetention(points) {
-  const line = (key, label, color) => ({ key, type: 'line', label, data: points.map((p) => (p[key] === null ? null : Number(p[key]))), borderColor: color, backgroundColor: color, tension: 0.2, spanGaps: false });
+  const line = (key, label, color) => ({
+    key,
+    type: 'line',
+    label,
+    data: points.map((p) => (p[key] === null ? null : Number(p[key]))),
+    borderColor: color,
+    backgroundColor: color,
+    tension: 0.2,
+    spanGaps: false,
+  });
   draw(
     $('#retention-chart'),
     points.map((p) => p.month),
-    [line('nrr', 'NRR', '#1971c2'), line('grr', 'GRR', '#e8590c'), line('logoRetention', 'Logo retention', '#868e96')],
+    [
+      line('nrr', 'NRR', '#1971c2'),
+      line('grr', 'GRR', '#e8590c'),
+      line('logoRetention', 'Logo retention', '#868e96'),
+    ],
     { scales: { y: { title: { display: true, text: '%' } } } },
   );
 }
@@ -131,7 +180,10 @@ function kpis(latest, retention, pipelineTotal) {
   const tiles = [
     ['MRR', latest ? money(latest.closingMrr) : '–'],
     ['Active customers', latest ? String(latest.customers.active) : '–'],
-    ['Quick ratio', latest && latest.quickRatio !== null ? Number(latest.quickRatio).toFixed(2) : '–'],
+    [
+      'Quick ratio',
+      latest && latest.quickRatio !== null ? Number(latest.quickRatio).toFixed(2) : '–',
+    ],
     ['NRR', percent(last && last.nrr)],
     ['GRR', percent(last && last.grr)],
     ['Open pipeline (ARR)', money(pipelineTotal)],
@@ -167,7 +219,11 @@ function drawCohorts(cohorts) {
   );
   $('#cohort-table thead').replaceChildren(head);
   for (const cohort of cohorts) {
-    const tr = row([cell(cohort.cohort, 'label'), cell(String(cohort.customers), 'num'), cell(money(cohort.startingMrr), 'num')]);
+    const tr = row([
+      cell(cohort.cohort, 'label'),
+      cell(String(cohort.customers), 'num'),
+      cell(money(cohort.startingMrr), 'num'),
+    ]);
     const byOffset = new Map(cohort.months.map((m) => [m.offset, m]));
     for (let offset = 0; offset <= maxOffset; offset += 1) {
       const month = byOffset.get(offset);
@@ -196,8 +252,14 @@ function openPipeline(alerts) {
     latest.set(alert.subscriptionId, { alert, recommendation });
   }
   return [...latest.values()]
-    .filter(({ recommendation }) => recommendation.action === 'upgrade' && recommendation.recommendedPlan)
-    .sort((a, b) => Number(b.recommendation.incrementalAnnualRevenue) - Number(a.recommendation.incrementalAnnualRevenue));
+    .filter(
+      ({ recommendation }) => recommendation.action === 'upgrade' && recommendation.recommendedPlan,
+    )
+    .sort(
+      (a, b) =>
+        Number(b.recommendation.incrementalAnnualRevenue) -
+        Number(a.recommendation.incrementalAnnualRevenue),
+    );
 }
 
 function drawPipeline(pipeline, names) {
@@ -216,7 +278,8 @@ function drawPipeline(pipeline, names) {
     tr.title = recommendation.summary;
     table.querySelector('tbody').append(tr);
   }
-  if (pipeline.length > PIPELINE_ROWS) emptyRow('#pipeline-table', 5, `and ${pipeline.length - PIPELINE_ROWS} more (largest first)`);
+  if (pipeline.length > PIPELINE_ROWS)
+    emptyRow('#pipeline-table', 5, `and ${pipeline.length - PIPELINE_ROWS} more (largest first)`);
   if (!pipeline.length) emptyRow('#pipeline-table', 5, 'No open upgrade recommendations.');
 }
 
@@ -228,7 +291,10 @@ function drawAlerts(alerts, names) {
       cell(alert.rule.replace(/_/g, ' ')),
       cell(alert.meter || ''),
       cell(alert.level ? `${alert.level} %` : '', 'num'),
-      cell(alert.quantity && alert.limit ? `${alert.quantity} / ${alert.limit}` : alert.amount || '', 'num'),
+      cell(
+        alert.quantity && alert.limit ? `${alert.quantity} / ${alert.limit}` : alert.amount || '',
+        'num',
+      ),
       cell(alert.channels.join(', ')),
     ]);
     tr.dataset.alertId = alert.id;
@@ -264,7 +330,8 @@ function range() {
 async function retentionSeries(from, to, history) {
   const firstRevenue = history.find((m) => Number(m.closingMrr) > 0);
   const points = [];
-  for (let month = from; month <= to; month = addMonths(month, 1)) points.push({ month, nrr: null, grr: null, logoRetention: null });
+  for (let month = from; month <= to; month = addMonths(month, 1))
+    points.push({ month, nrr: null, grr: null, logoRetention: null });
   await Promise.all(
     points.map(async (point) => {
       if (!firstRevenue || addMonths(point.month, -12) < firstRevenue.month) return;
@@ -288,13 +355,22 @@ async function load() {
   const recent = alerts.data.sort((a, b) => b.firedAt.localeCompare(a.firedAt));
   const pipeline = openPipeline(recent);
   const latestAlerts = recent.slice(0, LATEST_ALERTS);
-  const names = await customerNames([...pipeline.map((p) => p.alert.customerExternalId), ...latestAlerts.map((a) => a.customerExternalId)]);
+  const names = await customerNames([
+    ...pipeline.map((p) => p.alert.customerExternalId),
+    ...latestAlerts.map((a) => a.customerExternalId),
+  ]);
 
   $('#content').hidden = false;
-  kpis(shown[shown.length - 1], retention, addDecimals(pipeline.map((p) => p.recommendation.incrementalAnnualRevenue)));
+  kpis(
+    shown[shown.length - 1],
+    retention,
+    addDecimals(pipeline.map((p) => p.recommendation.incrementalAnnualRevenue)),
+  );
   drawMrr(shown);
   drawRetention(retention);
-  $('#retention-note').textContent = retention.some((p) => p.nrr !== null) ? '' : 'Needs 13 months of revenue history.';
+  $('#retention-note').textContent = retention.some((p) => p.nrr !== null)
+    ? ''
+    : 'Needs 13 months of revenue history.';
   drawCohorts(cohorts.cohorts);
   drawPipeline(pipeline, names);
   drawAlerts(latestAlerts, names);

@@ -1,4 +1,9 @@
-import { CohortsResponse, MovementsResponse, RetentionResponse } from './analytics.response';
+import {
+  CohortsResponse,
+  ExpansionResponse,
+  MovementsResponse,
+  RetentionResponse,
+} from './analytics.response';
 
 type Cell = string | number | null;
 
@@ -114,5 +119,37 @@ export function cohortsCsv(body: CohortsResponse): string {
         body.currency,
       ]),
     ),
+  );
+}
+
+/** One row per month, the JSON fields in order. */
+export function expansionCsv(body: ExpansionResponse): string {
+  return toCsv(
+    [
+      'month',
+      'currency',
+      'activeCustomers',
+      'expandingCustomers',
+      'expandingShare',
+      'expansion',
+      'contraction',
+      'netExpansion',
+      'signalledCustomers',
+      'convertedCustomers',
+      'signalConversion',
+    ],
+    body.months.map((m) => [
+      m.month,
+      body.currency,
+      m.activeCustomers,
+      m.expandingCustomers,
+      m.expandingShare,
+      m.expansion,
+      m.contraction,
+      m.netExpansion,
+      m.signalledCustomers,
+      m.convertedCustomers,
+      m.signalConversion,
+    ]),
   );
 }

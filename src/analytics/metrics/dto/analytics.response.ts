@@ -1,4 +1,5 @@
 import { formatMoney } from '../../../common/money';
+import { ExpansionMonth } from '../expansion-metrics';
 import {
   Cohort,
   MonthMovements,
@@ -59,6 +60,25 @@ export function toCohortsResponse(currency: string, cohorts: Cohort[]) {
   };
 }
 
+export function toExpansionResponse(currency: string, months: ExpansionMonth[]) {
+  return {
+    currency,
+    months: months.map((m) => ({
+      month: m.month,
+      activeCustomers: m.activeCustomers,
+      expandingCustomers: m.expandingCustomers,
+      expandingShare: m.expandingShare,
+      expansion: formatMoney(m.expansion, currency),
+      contraction: formatMoney(m.contraction, currency),
+      netExpansion: formatMoney(m.netExpansion, currency),
+      signalledCustomers: m.signalledCustomers,
+      convertedCustomers: m.convertedCustomers,
+      signalConversion: m.signalConversion,
+    })),
+  };
+}
+
 export type MovementsResponse = ReturnType<typeof toMovementsResponse>;
 export type RetentionResponse = ReturnType<typeof toRetentionResponse>;
 export type CohortsResponse = ReturnType<typeof toCohortsResponse>;
+export type ExpansionResponse = ReturnType<typeof toExpansionResponse>;

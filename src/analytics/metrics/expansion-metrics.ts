@@ -1,0 +1,60 @@
+import { Decimal } from '../../common/decimal';
+import { Month } from '../month';
+import { MonthMovements, percentage } from './revenue-metrics';
+
+/**
+ * Upsell signals of one month: customers with an alert recommending an upgrade
+ * fired that month (UTC), and how many of them expanded (MRR up from a month
+ * with MRR > 0) in one of the next 3 months. A proxy for won deals, which the
+ * CRM does not report back: an expansion may have other causes, and for the
+ * last 3 months the window is not over yet, so their conversion can still rise.
+ */
+export interface UpsellSignals {
+  month: Month;
+  signalledCustomers: number;
+  convertedCustomers: number;
+}
+
+export interface ExpansionMonth {
+  month: Month;
+  /** Customers with MRR > 0 in the month, and those of them whose MRR went up from last month. */
+  activeCustomers: number;
+  expandingCustomers: number;
+  /** expandingCustomers / activeCustomers, as a percentage; null without active customers. */
+  expandingShare: string | null;
+  expansion: Decimal;
+  contraction: Decimal;
+  /** expansion − contraction. */
+  netExpansion: Decimal;
+  signalledCustomers: number;
+  convertedCustomers: number;
+  /** convertedCustomers / signalledCustomers, as a percentage; null without signals. */
+  signalConversion: string | null;
+}
+
+/** Expansion metrics of each month of `movements`, with that month's upsell signals (none when absent). */
+export function expansionMonths(
+  movements: MonthMovements[],
+  signals: UpsellSignals[],
+): ExpansionMonth[] {
+  const signalsOf = new Map(signals.map((s) => [s.month, s]));
+  return movements.map((m) => {
+    const signalled = signalsOf.get(m.month)?.signalledCustomers ?? 0;
+    const converted = signalsOf.get(m.month)?.convertedCustomers ?? 0;
+    return {
+      month: m.month,
+      activeCustomers: m.customers.active,
+      expandingCustomers: m.customers.expanded,
+      expandingShare: percentage(
+        new Decimal(m.customers.expanded),
+        new Decimal(m.customers.active),
+      ),
+      expansion: m.expansion,
+      contraction: m.contraction,
+      netExpansion: m.expansion.minus(m.contraction),
+      signalledCustomers: signalled,
+      convertedCustomers: converted,
+      signalConversion: percentage(new Decimal(converted), new Decimal(signalled)),
+    };
+  });
+}
