@@ -10,6 +10,7 @@ import { AddCustomerEmailPreferences1795000000061 } from './1795000000061-add-cu
 import { CreateAlerts1795000000070 } from './1795000000070-create-alerts';
 import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-alert-rule';
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
+import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   CreateAlerts1795000000070,
   SeedDefaultAlertRule1795000000071,
   CreateRevenueMonths1795000000090,
+  MaintainCustomerMonthMrr1795000000091,
 ];

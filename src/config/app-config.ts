@@ -39,6 +39,8 @@ export interface SalesforceConfig {
   opportunityStage: string;
   dailyRequestLimit: number;
   maxConcurrency: number;
+  /** A short window paced on top of the daily limit; null when none is configured. */
+  rateLimit: RateLimit | null;
 }
 
 /** Which CRM receives our numbers; `none` turns the sync off (nothing is enqueued). */
@@ -147,6 +149,7 @@ function crmConfig(e: Environment): CrmConfig {
           opportunityStage: e.SALESFORCE_OPPORTUNITY_STAGE,
           dailyRequestLimit: e.SALESFORCE_DAILY_REQUEST_LIMIT,
           maxConcurrency: e.SALESFORCE_MAX_CONCURRENCY,
+          rateLimit: e.SALESFORCE_RATE_LIMIT ?? null,
         },
       };
   }

@@ -148,6 +148,12 @@ export const environmentSchema = z
     SALESFORCE_DAILY_REQUEST_LIMIT: z.coerce.number().int().positive().default(100_000),
     /** Salesforce caps concurrent long-running requests per org; we stay well under it. */
     SALESFORCE_MAX_CONCURRENCY: z.coerce.number().int().positive().default(10),
+    /**
+     * An optional short window on top of the daily limit ("25/10s"): Salesforce
+     * publishes none, but a proxy or a shared org may impose one, and the
+     * benchmark paces its emulator with it. Unset: only the daily limit.
+     */
+    SALESFORCE_RATE_LIMIT: rate.optional(),
   })
   .refine((env) => env.EXCHANGE_RATES.get(env.REPORTING_CURRENCY)?.eq(1) ?? true, {
     path: ['EXCHANGE_RATES'],

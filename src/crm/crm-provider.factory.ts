@@ -1,6 +1,7 @@
-import { AppConfig } from '../config/app-config';
+import { AppConfig, SalesforceConfig } from '../config/app-config';
 import { CrmProvider } from './crm-provider';
 import { HubSpotProvider } from './hubspot/hubspot.provider';
+import { allOf, CallScheduler, RateLimiter } from './rate-limiter';
 import { SalesforceCrmProvider } from './salesforce/salesforce-crm-provider';
 
 /** The adapter CRM_PROVIDER names, built from the validated configuration; null for none. */
@@ -28,7 +29,23 @@ export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
         opportunityStage: sf.opportunityStage,
         createMissingAccounts: crm.createMissingAccounts,
         requestTimeoutMs: crm.requestTimeoutMs,
+        limiter: salesforceLimiter(sf),
       });
     }
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The integration's share of the org's rolling 24 h allotment, at most
+ * SALESFORCE_MAX_CONCURRENCY in flight, and the optional short window.
+ */
+export function salesforceLimiter(sf: SalesforceConfig): CallScheduler {
+  const daily = new RateLimiter({
+    requests: sf.dailyRequestLimit,
+    intervalMs: DAY_MS,
+    concurrency: sf.maxConcurrency,
+  });
+  return sf.rateLimit ? allOf(daily, new RateLimiter(sf.rateLimit)) : daily;
 }

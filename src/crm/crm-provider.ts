@@ -41,6 +41,10 @@ export const USAGE_PROPERTY_NAMES = [
   'creditBalance',
   'lastAlert',
   'lastAlertAt',
+  /** The customer's own NRR: MRR now / MRR in their cohort month, a percentage (cohort sync). */
+  'customerNrr',
+  /** MRR gained since their cohort month, 0 when they shrank (cohort sync). */
+  'expansionMrr',
 ] as const;
 export type UsagePropertyName = (typeof USAGE_PROPERTY_NAMES)[number];
 
@@ -80,6 +84,26 @@ export interface CrmInvoice {
   url: string;
 }
 
+/**
+ * One signup-month cohort as it stood in a month (API.md "cohorts"); money in
+ * the reporting currency, percentages with 2 decimals, as decimal strings.
+ */
+export interface CohortSnapshot {
+  /** `${cohortMonth}@${asOfMonth}`, the upsert key. */
+  key: string;
+  cohortMonth: string;
+  asOfMonth: string;
+  customers: number;
+  startingMrr: string;
+  currentMrr: string;
+  /** Revenue retention of the cohort at asOfMonth; null when it started at 0. */
+  nrr: string | null;
+  /** The same with each customer capped at their starting MRR. */
+  grr: string | null;
+  logosRetained: number;
+  currency: string;
+}
+
 export interface SetupReport {
   created: string[];
   existing: string[];
@@ -102,6 +126,8 @@ export interface CrmProvider {
   upsertTasks(tasks: readonly UpsellTask[]): Promise<RecordFailure[]>;
   upsertOpportunities(opportunities: readonly ExpansionOpportunity[]): Promise<RecordFailure[]>;
   upsertInvoices(invoices: readonly CrmInvoice[]): Promise<RecordFailure[]>;
+  /** Upserts by snapshot key into the custom cohort object; failures are keyed by it. */
+  upsertCohortSnapshots(snapshots: readonly CohortSnapshot[]): Promise<RecordFailure[]>;
   /** Creates the custom properties, objects and fields the sync needs; idempotent. */
   setup(): Promise<SetupReport>;
 }

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { AppConfig } from '../config/app-config';
 import { BatchOutcome, PermanentDeliveryError } from '../outbox/outbox-handler';
 import { OutboxMessage } from '../outbox/outbox-message';
+import { CrmAccountFigures } from './crm-account-figures';
 import { toDeliveryError, recordError } from './crm-delivery-errors';
-import { CrmPayload, crmPayloadSchema } from './crm-payload';
+import { CrmPayload, CrmPayloadKind, crmPayloadSchema } from './crm-payload';
 import {
   AccountUsageProperties,
   CrmAccount,
@@ -22,6 +23,9 @@ import {
   CrmInvoiceRow,
   CrmSyncRepository,
 } from './crm-sync.repository';
+
+/** The messages that update account properties: an alert's, and an invoice's after a billing run. */
+const PROPERTY_KINDS = new Set<CrmPayloadKind>(['account_properties', 'invoice']);
 
 interface Parsed {
   id: string;
@@ -48,6 +52,7 @@ export class CrmSyncService {
     @Inject(CRM_PROVIDER) private readonly provider: CrmProvider | null,
     private readonly repository: CrmSyncRepository,
     private readonly config: AppConfig,
+    private readonly figures: CrmAccountFigures,
   ) {}
 
   async sync(messages: readonly OutboxMessage[]): Promise<Map<string, BatchOutcome>> {
@@ -75,9 +80,17 @@ export class CrmSyncService {
     }
     const live = <R>(entries: Entry<R>[]) =>
       entries.filter((entry) => entry.messageIds.some((id) => !failures.has(id)));
+    const withProperties = new Set(
+      ready.filter((m) => PROPERTY_KINDS.has(m.payload.kind)).map((m) => m.payload.customerId),
+    );
+    const figures = await this.figures.of(
+      [...subjects.values()]
+        .filter((subject) => withProperties.has(subject.customerId))
+        .map((subject) => ({ id: subject.customerId, externalId: subject.externalId })),
+    );
     // Properties first: a company must carry the numbers before a task points sales at it.
     await this.push(
-      live(this.propertyEntries(ready, subjects, invoices)),
+      live(this.propertyEntries(ready, subjects, invoices, figures)),
       (records) => provider.updateAccountProperties(records),
       fail,
     );
@@ -193,11 +206,15 @@ export class CrmSyncService {
     return subjects;
   }
 
-  /** One update per account: the messages' properties merged, later ones winning, plus invoice totals. */
+  /**
+   * One update per account: the messages' properties merged, later ones
+   * winning, plus invoice totals and the figures read now (MRR, credit).
+   */
   private propertyEntries(
     messages: readonly Parsed[],
     subjects: ReadonlyMap<string, RecordSubject>,
     invoices: ReadonlyMap<string, { total: string }>,
+    figures: ReadonlyMap<string, AccountUsageProperties['properties']>,
   ): Entry<AccountUsageProperties>[] {
     const byAccount = new Map<string, Entry<AccountUsageProperties>>();
     for (const { id, payload } of messages) {
@@ -215,7 +232,11 @@ export class CrmSyncService {
         record: { accountId, properties: {} },
         messageIds: [],
       };
-      entry.record.properties = { ...entry.record.properties, ...properties };
+      entry.record.properties = {
+        ...entry.record.properties,
+        ...properties,
+        ...figures.get(payload.customerId),
+      };
       entry.messageIds.push(id);
       byAccount.set(accountId, entry);
     }

@@ -1,6 +1,13 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { AppConfig } from '../config/app-config';
+import { InvoicingModule } from '../invoicing/invoicing.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { CohortDelivery } from './cohort-delivery';
+import { CohortSyncController } from './cohort-sync.controller';
+import { CohortSyncRepository } from './cohort-sync.repository';
+import { CohortSyncService } from './cohort-sync.service';
+import { CrmAccountFigures } from './crm-account-figures';
 import { CrmDelivery } from './crm-delivery';
 import { CrmOutbox } from './crm-outbox';
 import { CrmOutboxController } from './crm-outbox.controller';
@@ -13,18 +20,24 @@ import { CrmSyncService } from './crm-sync.service';
 /**
  * CRM sync: producers enqueue through CrmOutbox; the outbox worker delivers
  * the `crm` channel through CrmDelivery to the configured provider.
+ * CohortSyncService enqueues the monthly cohort snapshots.
  */
 @Module({
-  imports: [OutboxModule],
-  controllers: [CrmOutboxController],
+  // Invoicing enqueues invoices here; the sync reads credit balances there.
+  imports: [AnalyticsModule, OutboxModule, forwardRef(() => InvoicingModule)],
+  controllers: [CohortSyncController, CrmOutboxController],
   providers: [
+    CohortDelivery,
+    CohortSyncRepository,
+    CohortSyncService,
     { provide: CRM_PROVIDER, inject: [AppConfig], useFactory: createCrmProvider },
+    CrmAccountFigures,
     CrmDelivery,
     CrmOutbox,
     CrmSetupService,
     CrmSyncRepository,
     CrmSyncService,
   ],
-  exports: [CrmOutbox, CrmSetupService],
+  exports: [CohortSyncService, CrmOutbox, CrmSetupService],
 })
 export class CrmModule {}

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { RevenueLedgerModule } from '../analytics/ledger/revenue-ledger.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
@@ -20,7 +20,13 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
-  imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
+  imports: [
+    CatalogModule,
+    CustomersModule,
+    CreditsModule,
+    forwardRef(() => CrmModule),
+    RevenueLedgerModule,
+  ],
   controllers: [BillingRunsController, InvoicesController, PreviewsController],
   providers: [
     BillingPlans,

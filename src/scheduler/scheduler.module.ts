@@ -3,8 +3,10 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
+import { CrmModule } from '../crm/crm.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { AlertsJob } from './alerts.job';
+import { CohortSyncJob } from './cohort-sync.job';
 import { CreditGrantsJob } from './credit-grants.job';
 import { JobLock } from './job-lock';
 import { OutboxJob } from './outbox.job';
@@ -20,8 +22,8 @@ export class SchedulerModule {
     if (!config.schedulerEnabled) return { module: SchedulerModule };
     return {
       module: SchedulerModule,
-      imports: [ScheduleModule.forRoot(), AlertsModule, CreditsModule, OutboxModule],
-      providers: [JobLock, AlertsJob, CreditGrantsJob, OutboxJob],
+      imports: [ScheduleModule.forRoot(), AlertsModule, CreditsModule, CrmModule, OutboxModule],
+      providers: [JobLock, AlertsJob, CohortSyncJob, CreditGrantsJob, OutboxJob],
     };
   }
 }

@@ -4,8 +4,12 @@
  * what landed in the CRM, in the port's terms.
  */
 import { Decimal } from '../../src/common/decimal';
-import { CrmProviderName } from '../../src/crm/crm-provider';
-import { USAGE_FIELDS } from '../../src/crm/salesforce/salesforce-schema';
+import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
+import { COHORT_OBJECT, USAGE_PROPERTIES } from '../../src/crm/hubspot/hubspot-schema';
+import {
+  COHORT_OBJECT as SF_COHORT_OBJECT,
+  USAGE_FIELDS,
+} from '../../src/crm/salesforce/salesforce-schema';
 import { HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot';
 import { SalesforceEmulator, startSalesforceEmulator } from '../emulators/salesforce';
 
@@ -23,6 +27,25 @@ export interface CrmDeal {
   accountId: string | null;
 }
 
+/** A cohort snapshot as the CRM holds it; money and rates with 2 decimals. */
+export interface CrmCohortSnapshot {
+  key: string;
+  cohortMonth: string;
+  asOfMonth: string;
+  customers: number;
+  startingMrr: string;
+  currentMrr: string;
+  nrr: string | null;
+  grr: string | null;
+  logosRetained: number;
+}
+
+/** HubSpot keeps what we sent ("150.00"), Salesforce a JSON number (150): compare as 2-decimal text. */
+const twoDecimals = (value: unknown) =>
+  value === null || value === undefined || value === ''
+    ? null
+    : new Decimal(String(value)).toFixed(2);
+
 export interface CrmHarness {
   provider: CrmProviderName;
   env: Record<string, string>;
@@ -33,6 +56,9 @@ export interface CrmHarness {
   deals(): CrmDeal[];
   invoices(): Array<{ number: string; accountId: string | null }>;
   percentOfLimit(accountId: string): string | null;
+  cohortSnapshots(): CrmCohortSnapshot[];
+  /** A usage figure as stored on the company/account, null when unset. */
+  accountProperty(accountId: string, name: UsagePropertyName): string | null;
   /** From now on about half the API calls fail (429, 5xx, timeouts, lost responses); false stops it. */
   chaos(on: boolean): void;
   /** Called before each drain while chaos is on (Salesforce's emulator takes faults one batch at a time). */
@@ -88,6 +114,22 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
     percentOfLimit: (accountId) =>
       hs.records('companies').find((c) => c.id === accountId)?.properties.usage_percent_of_limit ??
       null,
+    accountProperty: (accountId, name) =>
+      hs.records('companies').find((c) => c.id === accountId)?.properties[
+        USAGE_PROPERTIES[name].name
+      ] ?? null,
+    cohortSnapshots: () =>
+      hs.customRecords(COHORT_OBJECT.name).map(({ properties: p }) => ({
+        key: p.cohort_key,
+        cohortMonth: p.cohort_month,
+        asOfMonth: p.as_of_month,
+        customers: Number(p.customers),
+        startingMrr: twoDecimals(p.starting_mrr)!,
+        currentMrr: twoDecimals(p.current_mrr)!,
+        nrr: twoDecimals(p.nrr),
+        grr: twoDecimals(p.grr),
+        logosRetained: Number(p.logos_retained),
+      })),
     chaos: (on) =>
       hs.setFaultPattern(
         on ? [null, 429, null, 502, null, 'timeout', null, 'lost', null, 500] : [],
@@ -142,6 +184,20 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
       text(
         sf.records('Account').find((a) => a.Id === accountId)?.[USAGE_FIELDS.percentOfLimit.name],
       ),
+    accountProperty: (accountId, name) =>
+      text(sf.records('Account').find((a) => a.Id === accountId)?.[USAGE_FIELDS[name].name]),
+    cohortSnapshots: () =>
+      sf.records(SF_COHORT_OBJECT).map((r) => ({
+        key: String(r.Cohort_Key__c),
+        cohortMonth: String(r.Cohort_Month__c),
+        asOfMonth: String(r.As_Of_Month__c),
+        customers: Number(r.Customers__c),
+        startingMrr: twoDecimals(r.Starting_MRR__c)!,
+        currentMrr: twoDecimals(r.Current_MRR__c)!,
+        nrr: twoDecimals(r.NRR__c),
+        grr: twoDecimals(r.GRR__c),
+        logosRetained: Number(r.Logos_Retained__c),
+      })),
     chaos: (on) => {
       chaos = on;
     },

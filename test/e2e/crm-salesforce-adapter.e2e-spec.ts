@@ -343,8 +343,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
       const second = await crm.setup();
       expect(second.created).toEqual([]);
       expect(second.existing).toEqual(first.created);
-      // 1 object call + 20 fields in calls of at most 10 = 3 SOAP calls a run.
-      expect(sf.requests.filter((r) => r.detail === 'upsertMetadata')).toHaveLength(6);
+      // 1 call for both objects + 32 fields in calls of at most 10 = 5 SOAP calls a run.
+      expect(sf.requests.filter((r) => r.detail === 'upsertMetadata')).toHaveLength(10);
     });
 
     it('re-authenticates once when the SOAP session expired', async () => {

@@ -1,6 +1,6 @@
 import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator';
 import { Decimal } from '../../src/common/decimal';
-import { CrmProviderName } from '../../src/crm/crm-provider';
+import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
 import { OutboxWorker } from '../../src/outbox/outbox.worker';
 import {
@@ -103,6 +103,13 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
     return (response.body.data as AlertBody[]).sort((a, b) => Number(a.level) - Number(b.level));
   }
 
+  /** A figure on the company/account; fails when it was never pushed. */
+  function figure(accountId: string, name: UsagePropertyName): Decimal {
+    const value = crm.accountProperty(accountId, name);
+    expect(value).not.toBeNull();
+    return new Decimal(value ?? 'NaN');
+  }
+
   async function dead() {
     const response = await t.admin.get('/v1/crm/outbox?status=dead');
     return response.body.data as Array<{ lastError: string }>;
@@ -148,6 +155,9 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
       expect(deals).toHaveLength(1);
       expect(deals[0].amount.eq(incremental)).toBe(true);
       expect(new Decimal(crm.percentOfLimit(accountId) ?? 'NaN').eq(84)).toBe(true);
+      // No month completed yet, no credit granted: both pushed as zero rather than left blank.
+      expect(figure(accountId, 'mrr').eq(0)).toBe(true);
+      expect(figure(accountId, 'creditBalance').eq(0)).toBe(true);
 
       const shown = await t.admin.get(`/v1/customers/${customer}`);
       const stored = provider === 'hubspot' ? 'hubspotCompanyId' : 'salesforceAccountId';
@@ -176,8 +186,12 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
       await t.admin.post('/v1/billing-runs', {});
       await worker.drain();
       const invoices = (await t.admin.get(`/v1/invoices?customerExternalId=${customer}`)).body
-        .data as Array<{ number: string }>;
+        .data as Array<{ number: string; total: string }>;
       expect(invoices).toHaveLength(1);
+      // March is now complete: its MRR is March's invoice, pushed with the invoice's update.
+      expect(figure(accountId, 'lastInvoiceTotal').eq(invoices[0].total)).toBe(true);
+      expect(figure(accountId, 'mrr').eq(invoices[0].total)).toBe(true);
+      expect(figure(accountId, 'creditBalance').eq(0)).toBe(true);
       expect(crm.invoices().filter((invoice) => invoice.accountId === accountId)).toEqual([
         { number: invoices[0].number, accountId },
       ]);

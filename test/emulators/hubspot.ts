@@ -8,7 +8,10 @@
  *   GET  /crm/v3/properties/{type}, POST /crm/v3/properties/{type}/batch/create
  *   GET|POST /crm/v3/properties/{type}/groups
  *   GET  /crm/v3/owners
+ *   GET|POST /crm-object-schemas/v3/schemas                               custom objects
  *
+ * A custom object is addressed in the objects API by the `objectTypeId` (`2-…`)
+ * or the `fullyQualifiedName` (`p{portal}_{name}`) its schema got at creation.
  * It checks the bearer token (401 INVALID_AUTHENTICATION), property names and
  * number values (400 VALIDATION_ERROR "Property values were not valid: …"),
  * owners, batch sizes, that `idProperty` is a `hasUniqueValue` property and
@@ -22,11 +25,15 @@
  *   hs.failNext(2, 502);                  // the next two calls answer 502
  *   hs.setFaultPattern([null, 'lost']);   // every other call loses its response
  *   hs.records('deals');                  // what was written
+ *   hs.customRecords('usage_cohort_snapshot');
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import {
+  COHORT_KEY,
+  COHORT_OBJECT,
+  COHORT_PROPERTIES,
   CUSTOM_PROPERTIES,
   HubSpotObjectType,
   PropertyDefinition,
@@ -85,6 +92,22 @@ const SINGULAR: Record<HubSpotObjectType, string> = {
 /** HubSpot-defined default association type ids, to companies. */
 const DEFAULT_ASSOCIATION_TYPE: Record<string, number> = { deals: 5, tasks: 192, invoices: 179 };
 const BATCH_LIMIT = 100;
+const PORTAL_ID = 4_242_424;
+
+/** A built-in type's name, or a custom object's `objectTypeId`. */
+type ObjectType = string;
+
+interface CustomSchema {
+  id: string;
+  objectTypeId: string;
+  name: string;
+  fullyQualifiedName: string;
+  labels: { singular: string; plural: string };
+  primaryDisplayProperty: string;
+  requiredProperties: string[];
+  searchableProperties: string[];
+  createdAt: string;
+}
 
 const builtIn = (names: string[], numbers: string[] = []): Property[] =>
   [
@@ -135,9 +158,11 @@ export class HubSpotEmulator {
   private server: Server | null = null;
   private port = 0;
   private readonly sockets = new Set<Socket>();
-  private readonly properties = new Map<HubSpotObjectType, Map<string, Property>>();
-  private readonly groups = new Map<HubSpotObjectType, Set<string>>();
-  private readonly objects = new Map<HubSpotObjectType, Map<string, HubSpotRecord>>();
+  private readonly properties = new Map<ObjectType, Map<string, Property>>();
+  private readonly groups = new Map<ObjectType, Set<string>>();
+  private readonly objects = new Map<ObjectType, Map<string, HubSpotRecord>>();
+  /** Custom object schemas by objectTypeId. */
+  private readonly schemas = new Map<string, CustomSchema>();
   /** `${fromType}:${fromId}` → company ids. */
   private readonly associations = new Map<string, Set<string>>();
   private readonly owners = new Set<string>();
@@ -162,6 +187,14 @@ export class HubSpotEmulator {
           this.properties.get(type)!.set(definition.name, toProperty(definition, 'usage_billing'));
       }
     }
+    if (options.provisioned ?? true)
+      this.createSchema({
+        name: COHORT_OBJECT.name,
+        labels: COHORT_OBJECT.labels,
+        primaryDisplayProperty: COHORT_KEY,
+        requiredProperties: [COHORT_KEY],
+        properties: COHORT_PROPERTIES,
+      });
   }
 
   get url(): string {
@@ -192,16 +225,22 @@ export class HubSpotEmulator {
     return this.create('companies', properties).id;
   }
 
-  records(type: HubSpotObjectType): HubSpotRecord[] {
+  records(type: ObjectType): HubSpotRecord[] {
     return [...this.objects.get(type)!.values()];
   }
 
+  /** The records of a custom object, by the name its schema was created with ([] before that). */
+  customRecords(name: string): HubSpotRecord[] {
+    const schema = [...this.schemas.values()].find((s) => s.name === name);
+    return schema ? this.records(schema.objectTypeId) : [];
+  }
+
   /** Company ids a record is associated with. */
-  associatedCompanies(type: HubSpotObjectType, id: string): string[] {
+  associatedCompanies(type: ObjectType, id: string): string[] {
     return [...(this.associations.get(`${type}:${id}`) ?? [])];
   }
 
-  hasProperty(type: HubSpotObjectType, name: string): boolean {
+  hasProperty(type: ObjectType, name: string): boolean {
     return this.properties.get(type)!.has(name);
   }
 
@@ -320,9 +359,10 @@ export class HubSpotEmulator {
         },
       ];
     if (
-      (match = /^\/crm\/v3\/objects\/(\w+)\/(batch\/read|batch\/update|batch\/upsert|search)$/.exec(
-        path,
-      )) &&
+      (match =
+        /^\/crm\/v3\/objects\/([\w-]+)\/(batch\/read|batch\/update|batch\/upsert|search)$/.exec(
+          path,
+        )) &&
       method === 'POST'
     ) {
       const type = this.objectType(match[1]);
@@ -346,6 +386,11 @@ export class HubSpotEmulator {
         this.objectType(match[2]),
         this.inputs(body),
       );
+    if (path === '/crm-object-schemas/v3/schemas') {
+      if (method === 'GET')
+        return [200, { results: [...this.schemas.values()].map((s) => this.schemaJson(s)) }];
+      if (method === 'POST') return [201, this.schemaJson(this.createSchema(body))];
+    }
     if ((match = /^\/crm\/v3\/properties\/(\w+)\/groups$/.exec(path))) {
       const type = this.objectType(match[1]);
       if (method === 'GET')
@@ -383,8 +428,12 @@ export class HubSpotEmulator {
     });
   }
 
-  private objectType(name: string): HubSpotObjectType {
-    if ((OBJECT_TYPES as string[]).includes(name)) return name as HubSpotObjectType;
+  private objectType(name: string): ObjectType {
+    if ((OBJECT_TYPES as string[]).includes(name)) return name;
+    const custom = [...this.schemas.values()].find(
+      (schema) => schema.objectTypeId === name || schema.fullyQualifiedName === name,
+    );
+    if (custom) return custom.objectTypeId;
     throw new HttpError(400, {
       status: 'error',
       category: 'VALIDATION_ERROR',
@@ -409,7 +458,7 @@ export class HubSpotEmulator {
     return inputs as Input[];
   }
 
-  private batchRead(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+  private batchRead(type: ObjectType, inputs: Input[]): [number, object] {
     const found = inputs.map((input) => this.objects.get(type)!.get(String(input.id)));
     const missing = inputs.filter((_, i) => !found[i]).map((input) => String(input.id));
     return this.batchAnswer(
@@ -419,7 +468,7 @@ export class HubSpotEmulator {
     );
   }
 
-  private batchUpdate(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+  private batchUpdate(type: ObjectType, inputs: Input[]): [number, object] {
     for (const input of inputs) this.validate(type, input.properties ?? {});
     const results: object[] = [];
     const missing: string[] = [];
@@ -431,7 +480,7 @@ export class HubSpotEmulator {
     return this.batchAnswer(type, results, missing);
   }
 
-  private batchUpsert(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+  private batchUpsert(type: ObjectType, inputs: Input[]): [number, object] {
     const ids = inputs.map((input) => String(input.id));
     if (new Set(ids).size !== ids.length)
       throw new HttpError(400, {
@@ -445,7 +494,7 @@ export class HubSpotEmulator {
         throw new HttpError(400, {
           status: 'error',
           category: 'VALIDATION_ERROR',
-          message: `Property ${String(input.idProperty)} is not a unique identifier property for ${SINGULAR[type]}`,
+          message: `Property ${String(input.idProperty)} is not a unique identifier property for ${this.singular(type)}`,
         });
       this.validate(type, input.properties ?? {});
     }
@@ -462,7 +511,7 @@ export class HubSpotEmulator {
     return [200, batchEnvelope(results)];
   }
 
-  private search(type: HubSpotObjectType, body: Body): [number, object] {
+  private search(type: ObjectType, body: Body): [number, object] {
     const groups = (body?.filterGroups ?? []) as Array<{
       filters: Array<{ propertyName: string; operator: string; value?: string; values?: string[] }>;
     }>;
@@ -491,11 +540,7 @@ export class HubSpotEmulator {
     return [200, { total: matches.length, results: page.map(objectJson), ...next }];
   }
 
-  private associate(
-    from: HubSpotObjectType,
-    to: HubSpotObjectType,
-    inputs: Input[],
-  ): [number, object] {
+  private associate(from: ObjectType, to: ObjectType, inputs: Input[]): [number, object] {
     const results = inputs.map((input) => {
       const fromId = String(input.from?.id);
       const toId = String(input.to?.id);
@@ -519,7 +564,7 @@ export class HubSpotEmulator {
     return [200, batchEnvelope(results)];
   }
 
-  private createProperties(type: HubSpotObjectType, inputs: Input[]): [number, object] {
+  private createProperties(type: ObjectType, inputs: Input[]): [number, object] {
     const known = this.properties.get(type)!;
     for (const input of inputs) {
       const name = String(input.name);
@@ -552,7 +597,7 @@ export class HubSpotEmulator {
   }
 
   /** HubSpot refuses the whole call when any input names an unknown property or a bad value. */
-  private validate(type: HubSpotObjectType, properties: Record<string, string>): void {
+  private validate(type: ObjectType, properties: Record<string, string>): void {
     const known = this.properties.get(type)!;
     const problems = Object.entries(properties).flatMap(([name, value]) => {
       const property = known.get(name);
@@ -593,7 +638,7 @@ export class HubSpotEmulator {
       });
   }
 
-  private create(type: HubSpotObjectType, properties: Record<string, string>): HubSpotRecord {
+  private create(type: ObjectType, properties: Record<string, string>): HubSpotRecord {
     const id = String(this.nextId++);
     const now = new Date().toISOString();
     const record = {
@@ -607,7 +652,7 @@ export class HubSpotEmulator {
   }
 
   private update(
-    type: HubSpotObjectType,
+    type: ObjectType,
     record: HubSpotRecord,
     properties: Record<string, string>,
   ): HubSpotRecord {
@@ -619,7 +664,7 @@ export class HubSpotEmulator {
           throw new HttpError(409, {
             status: 'error',
             category: 'CONFLICT',
-            message: `A ${SINGULAR[type]} with ${name} ${value} already exists (id ${holder.id})`,
+            message: `A ${this.singular(type)} with ${name} ${value} already exists (id ${holder.id})`,
           });
       }
     }
@@ -629,11 +674,68 @@ export class HubSpotEmulator {
     return record;
   }
 
-  private batchAnswer(
-    type: HubSpotObjectType,
-    results: object[],
-    missing: string[],
-  ): [number, object] {
+  private singular(type: ObjectType): string {
+    return (
+      SINGULAR[type as HubSpotObjectType] ??
+      this.schemas.get(type)!.labels.singular.toUpperCase().replace(/ /g, '_')
+    );
+  }
+
+  /** POST /crm-object-schemas/v3/schemas: one object type per name, its properties with it. */
+  private createSchema(body: Body): CustomSchema {
+    const name = String(body?.name ?? '');
+    const labels = body?.labels as CustomSchema['labels'] | undefined;
+    const definitions = (body?.properties ?? []) as PropertyDefinition[];
+    const required = (body?.requiredProperties ?? []) as string[];
+    const invalid = (message: string) =>
+      new HttpError(400, { status: 'error', category: 'VALIDATION_ERROR', message });
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw invalid(`Invalid object name: '${name}'`);
+    if (!labels?.singular || !labels.plural)
+      throw invalid('labels.singular and labels.plural are required');
+    if ([...this.schemas.values()].some((schema) => schema.name === name))
+      throw new HttpError(409, {
+        status: 'error',
+        category: 'OBJECT_ALREADY_EXISTS',
+        message: `Object type already exists with name ${name}`,
+      });
+    const names = new Set(definitions.map((definition) => definition.name));
+    const primary = String(body?.primaryDisplayProperty ?? '');
+    const unknown = [...required, ...(primary ? [primary] : [])].find((p) => !names.has(p));
+    if (unknown) throw invalid(`Property ${unknown} is not defined in properties`);
+    const id = String(this.nextId++);
+    const schema: CustomSchema = {
+      id,
+      objectTypeId: `2-${id}`,
+      name,
+      fullyQualifiedName: `p${PORTAL_ID}_${name}`,
+      labels,
+      primaryDisplayProperty: primary,
+      requiredProperties: required,
+      searchableProperties: (body?.searchableProperties ?? []) as string[],
+      createdAt: new Date().toISOString(),
+    };
+    const properties = builtIn([]).concat(
+      definitions.map((definition) => toProperty(definition, `${name}_information`)),
+    );
+    this.schemas.set(schema.objectTypeId, schema);
+    this.properties.set(schema.objectTypeId, new Map(properties.map((p) => [p.name, p])));
+    this.groups.set(schema.objectTypeId, new Set([`${name}_information`]));
+    this.objects.set(schema.objectTypeId, new Map());
+    return schema;
+  }
+
+  private schemaJson(schema: CustomSchema): object {
+    return {
+      ...schema,
+      archived: false,
+      updatedAt: schema.createdAt,
+      secondaryDisplayProperties: [],
+      associations: [],
+      properties: [...this.properties.get(schema.objectTypeId)!.values()].map(propertyJson),
+    };
+  }
+
+  private batchAnswer(type: ObjectType, results: object[], missing: string[]): [number, object] {
     if (missing.length === 0) return [200, batchEnvelope(results)];
     return [
       207,
@@ -644,7 +746,7 @@ export class HubSpotEmulator {
           {
             status: 'error',
             category: 'OBJECT_NOT_FOUND',
-            message: `Could not get some ${SINGULAR[type]} objects, they may be deleted or not exist. Check that ids are valid.`,
+            message: `Could not get some ${this.singular(type)} objects, they may be deleted or not exist. Check that ids are valid.`,
             context: { ids: missing },
             errors: [],
             links: {},

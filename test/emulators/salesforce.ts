@@ -28,7 +28,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 import {
   CUSTOM_FIELDS_METADATA,
-  INVOICE_OBJECT_METADATA,
+  CUSTOM_OBJECTS_METADATA,
 } from '../../src/crm/salesforce/salesforce-schema';
 
 export type FieldValue = string | number | boolean | null;
@@ -334,10 +334,8 @@ class Emulator implements SalesforceEmulator {
     this.clientSecret = options.clientSecret ?? 'emulator-client-secret';
     this.sessions.add(this.accessToken);
     if (options.provisioned ?? true) {
-      this.org.upsertComponent(
-        'CustomObject',
-        `<fullName>${INVOICE_OBJECT_METADATA.fullName}</fullName>`,
-      );
+      for (const object of CUSTOM_OBJECTS_METADATA)
+        this.org.upsertComponent('CustomObject', `<fullName>${object.fullName}</fullName>`);
       for (const field of CUSTOM_FIELDS_METADATA)
         this.org.upsertComponent('CustomField', metadataXml(field));
     }

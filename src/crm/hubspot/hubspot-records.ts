@@ -1,10 +1,11 @@
 import {
   AccountUsageProperties,
+  CohortSnapshot,
   CrmInvoice,
   ExpansionOpportunity,
   UpsellTask,
 } from '../crm-provider';
-import { EXTERNAL_KEY, INVOICE_NUMBER, USAGE_PROPERTIES } from './hubspot-schema';
+import { COHORT_KEY, EXTERNAL_KEY, INVOICE_NUMBER, USAGE_PROPERTIES } from './hubspot-schema';
 
 /** HubSpot property values are strings; an empty string clears a property. */
 export type HubSpotProperties = Record<string, string>;
@@ -60,5 +61,21 @@ export function invoiceProperties(invoice: CrmInvoice): HubSpotProperties {
     usage_period_start: invoice.periodStart.toISOString(),
     usage_period_end: invoice.periodEnd.toISOString(),
     usage_invoice_url: invoice.url,
+  };
+}
+
+/** A null rate (a cohort that started at 0) is written as an empty, cleared, property. */
+export function cohortSnapshotProperties(snapshot: CohortSnapshot): HubSpotProperties {
+  return {
+    [COHORT_KEY]: snapshot.key,
+    cohort_month: snapshot.cohortMonth,
+    as_of_month: snapshot.asOfMonth,
+    customers: String(snapshot.customers),
+    starting_mrr: snapshot.startingMrr,
+    current_mrr: snapshot.currentMrr,
+    nrr: snapshot.nrr ?? '',
+    grr: snapshot.grr ?? '',
+    logos_retained: String(snapshot.logosRetained),
+    reporting_currency: snapshot.currency,
   };
 }

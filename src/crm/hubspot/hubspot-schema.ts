@@ -55,6 +55,8 @@ export const USAGE_PROPERTIES: Record<UsagePropertyName, PropertyDefinition> = {
   creditBalance: number('usage_credit_balance', 'Credit balance'),
   lastAlert: text('usage_last_alert', 'Last usage alert'),
   lastAlertAt: datetime('usage_last_alert_at', 'Last usage alert at'),
+  customerNrr: number('usage_customer_nrr', 'Customer NRR % (since cohort month)'),
+  expansionMrr: number('usage_expansion_mrr', 'Expansion MRR (since cohort month)'),
 };
 
 export const CUSTOM_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> = {
@@ -70,3 +72,26 @@ export const CUSTOM_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> 
     text('usage_invoice_url', 'Usage invoice link'),
   ],
 };
+
+/**
+ * The custom object of monthly cohort snapshots (schemas API), our own, so its
+ * properties need no prefix; upserted by the unique `cohort_key`.
+ */
+export const COHORT_OBJECT = {
+  name: 'usage_cohort_snapshot',
+  labels: { singular: 'Usage cohort snapshot', plural: 'Usage cohort snapshots' },
+};
+export const COHORT_KEY = 'cohort_key';
+
+export const COHORT_PROPERTIES: PropertyDefinition[] = [
+  text(COHORT_KEY, 'Cohort key', true),
+  text('cohort_month', 'Cohort month'),
+  text('as_of_month', 'As of month'),
+  number('customers', 'Customers'),
+  number('starting_mrr', 'Starting MRR'),
+  number('current_mrr', 'Current MRR'),
+  number('nrr', 'NRR %'),
+  number('grr', 'GRR %'),
+  number('logos_retained', 'Logos retained'),
+  text('reporting_currency', 'Currency'),
+];

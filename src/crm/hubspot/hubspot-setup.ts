@@ -5,8 +5,8 @@ import { CUSTOM_PROPERTIES, HubSpotObjectType, PROPERTY_GROUP } from './hubspot-
 /**
  * Creates what the sync writes into, idempotently: the `usage_billing`
  * property group and the custom properties of each object type. Invoices use
- * HubSpot's own invoice object (writable through the CRM objects API), so no
- * custom object schema is needed.
+ * HubSpot's own invoice object (writable through the CRM objects API); the one
+ * custom object, cohort snapshots, is set up by HubSpotCohorts.
  */
 export async function setUpHubSpot(api: HubSpotApi): Promise<SetupReport> {
   const report: SetupReport = { created: [], existing: [] };

@@ -1,6 +1,7 @@
 import { HubSpotConfig } from '../../config/app-config';
 import {
   AccountUsageProperties,
+  CohortSnapshot,
   CrmAccount,
   CrmInvoice,
   CrmProvider,
@@ -13,6 +14,7 @@ import {
 import { HubSpotAccounts } from './hubspot-accounts';
 import { HubSpotApi } from './hubspot-api';
 import { chunks, recordFailures } from './hubspot-batches';
+import { HubSpotCohorts } from './hubspot-cohorts';
 import {
   companyProperties,
   dealProperties,
@@ -34,10 +36,12 @@ export class HubSpotProvider implements CrmProvider {
   readonly name = 'hubspot';
   readonly api: HubSpotApi;
   private readonly accounts: HubSpotAccounts;
+  private readonly cohorts: HubSpotCohorts;
 
   constructor(private readonly options: HubSpotProviderOptions) {
     this.api = new HubSpotApi(options.hubspot, options.requestTimeoutMs);
     this.accounts = new HubSpotAccounts(this.api, options.createMissingAccounts);
+    this.cohorts = new HubSpotCohorts(this.api);
   }
 
   resolveAccounts(customers: readonly CustomerIdentity[]): Promise<Map<string, CrmAccount | null>> {
@@ -109,7 +113,13 @@ export class HubSpotProvider implements CrmProvider {
     return (await upsertAndAssociate(this.api, 'invoices', INVOICE_NUMBER, records)).failures;
   }
 
-  setup(): Promise<SetupReport> {
-    return setUpHubSpot(this.api);
+  upsertCohortSnapshots(snapshots: readonly CohortSnapshot[]): Promise<RecordFailure[]> {
+    return this.cohorts.upsert(snapshots);
+  }
+
+  async setup(): Promise<SetupReport> {
+    const report = await setUpHubSpot(this.api);
+    await this.cohorts.setup(report);
+    return report;
   }
 }

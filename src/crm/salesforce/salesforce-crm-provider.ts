@@ -5,6 +5,7 @@
  */
 import {
   AccountUsageProperties,
+  CohortSnapshot,
   CrmAccount,
   CrmInvoice,
   CrmProvider,
@@ -24,11 +25,18 @@ import {
 import { SalesforceOptions } from './salesforce-options';
 import {
   accountUpdateRecord,
+  cohortSnapshotRecord,
   invoiceRecord,
   opportunityRecord,
   taskRecord,
 } from './salesforce-records';
-import { EXTERNAL_KEY_FIELD, INVOICE_NUMBER_FIELD, INVOICE_OBJECT } from './salesforce-schema';
+import {
+  COHORT_KEY_FIELD,
+  COHORT_OBJECT,
+  EXTERNAL_KEY_FIELD,
+  INVOICE_NUMBER_FIELD,
+  INVOICE_OBJECT,
+} from './salesforce-schema';
 import { SalesforceSession } from './salesforce-session';
 import { setupSalesforce } from './salesforce-setup';
 
@@ -91,6 +99,14 @@ export class SalesforceCrmProvider implements CrmProvider {
     const { records, failures } = toKeyedRecords(invoices, (i) => i.number, invoiceRecord);
     const sent = await this.session.call((conn) =>
       upsertRecords(conn, INVOICE_OBJECT, INVOICE_NUMBER_FIELD, records),
+    );
+    return [...failures, ...sent];
+  }
+
+  async upsertCohortSnapshots(snapshots: readonly CohortSnapshot[]): Promise<RecordFailure[]> {
+    const { records, failures } = toKeyedRecords(snapshots, (s) => s.key, cohortSnapshotRecord);
+    const sent = await this.session.call((conn) =>
+      upsertRecords(conn, COHORT_OBJECT, COHORT_KEY_FIELD, records),
     );
     return [...failures, ...sent];
   }

@@ -8,6 +8,8 @@
  *   - `loginUrl` + `clientId` + `privateKey` + `username`: OAuth2 JWT bearer;
  *   - `loginUrl` + `clientId` + `clientSecret`: OAuth2 client credentials.
  */
+import { CallScheduler } from '../rate-limiter';
+
 export interface SalesforceOptions {
   instanceUrl?: string;
   accessToken?: string;
@@ -24,6 +26,8 @@ export interface SalesforceOptions {
   opportunityStage: string;
   /** Per-request timeout; a request slower than this is a transient failure. */
   requestTimeoutMs?: number;
+  /** Paces every HTTP request (API calls and logins); unpaced when absent. */
+  limiter?: CallScheduler;
 }
 
 export const DEFAULT_OPPORTUNITY_STAGE = 'Prospecting';

@@ -4,6 +4,7 @@
  */
 import {
   AccountUsageProperties,
+  CohortSnapshot,
   CrmInvoice,
   CustomerIdentity,
   ExpansionOpportunity,
@@ -12,6 +13,7 @@ import {
 } from '../crm-provider';
 import {
   ACCOUNT_EXTERNAL_ID_FIELD,
+  COHORT_KEY_FIELD,
   EXTERNAL_KEY_FIELD,
   INVOICE_NUMBER_FIELD,
   USAGE_FIELDS,
@@ -113,5 +115,22 @@ export function invoiceRecord(invoice: CrmInvoice): SalesforceRecord {
     Period_Start__c: invoice.periodStart.toISOString(),
     Period_End__c: invoice.periodEnd.toISOString(),
     Url__c: invoice.url,
+  };
+}
+
+export function cohortSnapshotRecord(snapshot: CohortSnapshot): SalesforceRecord {
+  const rate = (value: string | null) => (value === null ? null : toSalesforceNumber(value));
+  return {
+    [COHORT_KEY_FIELD]: snapshot.key,
+    Name: snapshot.key,
+    Cohort_Month__c: snapshot.cohortMonth,
+    As_Of_Month__c: snapshot.asOfMonth,
+    Customers__c: snapshot.customers,
+    Starting_MRR__c: toSalesforceNumber(snapshot.startingMrr),
+    Current_MRR__c: toSalesforceNumber(snapshot.currentMrr),
+    NRR__c: rate(snapshot.nrr),
+    GRR__c: rate(snapshot.grr),
+    Logos_Retained__c: snapshot.logosRetained,
+    Currency__c: snapshot.currency,
   };
 }

@@ -9,6 +9,8 @@ export const ACCOUNT_EXTERNAL_ID_FIELD = 'Usage_External_Id__c';
 export const EXTERNAL_KEY_FIELD = 'Usage_External_Key__c';
 export const INVOICE_OBJECT = 'Usage_Invoice__c';
 export const INVOICE_NUMBER_FIELD = 'Invoice_Number__c';
+export const COHORT_OBJECT = 'Usage_Cohort_Snapshot__c';
+export const COHORT_KEY_FIELD = 'Cohort_Key__c';
 
 type FieldKind = 'number' | 'percent' | 'currency' | 'text' | 'datetime';
 
@@ -32,6 +34,12 @@ export const USAGE_FIELDS: Record<UsagePropertyName, UsageField> = {
   creditBalance: { name: 'Credit_Balance__c', label: 'Credit balance', kind: 'currency' },
   lastAlert: { name: 'Last_Alert__c', label: 'Last alert', kind: 'text' },
   lastAlertAt: { name: 'Last_Alert_At__c', label: 'Last alert at', kind: 'datetime' },
+  customerNrr: { name: 'Customer_NRR__c', label: 'NRR since cohort month', kind: 'percent' },
+  expansionMrr: {
+    name: 'Expansion_MRR__c',
+    label: 'Expansion MRR since cohort month',
+    kind: 'currency',
+  },
 };
 
 /** A Metadata API `CustomField`, as jsforce serialises it into the SOAP envelope. */
@@ -91,6 +99,21 @@ export const INVOICE_OBJECT_METADATA: CustomObjectMetadata = {
   sharingModel: 'ReadWrite',
 };
 
+export const COHORT_OBJECT_METADATA: CustomObjectMetadata = {
+  fullName: COHORT_OBJECT,
+  label: 'Usage Cohort Snapshot',
+  pluralLabel: 'Usage Cohort Snapshots',
+  nameField: { label: 'Usage Cohort Snapshot Name', type: 'Text' },
+  deploymentStatus: 'Deployed',
+  sharingModel: 'ReadWrite',
+};
+
+/** The custom objects, created before any field (some fields belong to them). */
+export const CUSTOM_OBJECTS_METADATA: readonly CustomObjectMetadata[] = [
+  INVOICE_OBJECT_METADATA,
+  COHORT_OBJECT_METADATA,
+];
+
 /** Every custom field the sync writes, in creation order (the object before its fields). */
 export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
   externalIdField(`Account.${ACCOUNT_EXTERNAL_ID_FIELD}`, 'Usage customer id'),
@@ -113,4 +136,36 @@ export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
   { fullName: `${INVOICE_OBJECT}.Period_Start__c`, label: 'Period start', type: 'DateTime' },
   { fullName: `${INVOICE_OBJECT}.Period_End__c`, label: 'Period end', type: 'DateTime' },
   { fullName: `${INVOICE_OBJECT}.Url__c`, label: 'Invoice URL', type: 'Url' },
+  externalIdField(`${COHORT_OBJECT}.${COHORT_KEY_FIELD}`, 'Cohort key'),
+  { fullName: `${COHORT_OBJECT}.Cohort_Month__c`, label: 'Cohort month', type: 'Text', length: 7 },
+  { fullName: `${COHORT_OBJECT}.As_Of_Month__c`, label: 'As of month', type: 'Text', length: 7 },
+  {
+    fullName: `${COHORT_OBJECT}.Customers__c`,
+    label: 'Customers',
+    type: 'Number',
+    precision: 18,
+    scale: 0,
+  },
+  {
+    fullName: `${COHORT_OBJECT}.Starting_MRR__c`,
+    label: 'Starting MRR',
+    type: 'Currency',
+    ...NUMBER,
+  },
+  {
+    fullName: `${COHORT_OBJECT}.Current_MRR__c`,
+    label: 'Current MRR',
+    type: 'Currency',
+    ...NUMBER,
+  },
+  { fullName: `${COHORT_OBJECT}.NRR__c`, label: 'NRR', type: 'Percent', ...NUMBER },
+  { fullName: `${COHORT_OBJECT}.GRR__c`, label: 'GRR', type: 'Percent', ...NUMBER },
+  {
+    fullName: `${COHORT_OBJECT}.Logos_Retained__c`,
+    label: 'Logos retained',
+    type: 'Number',
+    precision: 18,
+    scale: 0,
+  },
+  { fullName: `${COHORT_OBJECT}.Currency__c`, label: 'Currency', type: 'Text', length: 3 },
 ];

@@ -29,6 +29,7 @@ export class SalesforceSession {
   constructor(private readonly options: SalesforceOptions) {
     this.transport = new SalesforceTransport(
       options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      options.limiter,
     );
   }
 

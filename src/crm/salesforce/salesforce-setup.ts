@@ -5,7 +5,7 @@
  */
 import { Connection } from 'jsforce';
 import { CrmPermanentError, SetupReport } from '../crm-provider';
-import { CUSTOM_FIELDS_METADATA, INVOICE_OBJECT_METADATA } from './salesforce-schema';
+import { CUSTOM_FIELDS_METADATA, CUSTOM_OBJECTS_METADATA } from './salesforce-schema';
 import { chunk } from './salesforce-values';
 
 /** upsertMetadata takes at most 10 components a call. */
@@ -20,9 +20,9 @@ interface MetadataUpsertResult {
 
 export async function setupSalesforce(conn: Connection): Promise<SetupReport> {
   const report: SetupReport = { created: [], existing: [] };
-  // The object first: its fields cannot be created before it exists.
+  // The objects first: their fields cannot be created before they exist.
   const batches: [string, readonly object[]][] = [
-    ['CustomObject', [INVOICE_OBJECT_METADATA]],
+    ['CustomObject', CUSTOM_OBJECTS_METADATA],
     ...chunk(CUSTOM_FIELDS_METADATA, METADATA_BATCH).map((b): [string, object[]] => [
       'CustomField',
       b,

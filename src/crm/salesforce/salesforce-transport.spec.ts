@@ -1,4 +1,7 @@
-import { retryAfterMs } from './salesforce-transport';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { CallScheduler } from '../rate-limiter';
+import { retryAfterMs, SalesforceTransport } from './salesforce-transport';
 import { DEFAULT_RETRY_AFTER_MS } from './salesforce-options';
 
 describe('Retry-After', () => {
@@ -12,5 +15,36 @@ describe('Retry-After', () => {
   it('falls back to the default when absent or unreadable', () => {
     expect(retryAfterMs(undefined, now)).toBe(DEFAULT_RETRY_AFTER_MS);
     expect(retryAfterMs('soon', now)).toBe(DEFAULT_RETRY_AFTER_MS);
+  });
+});
+
+describe('SalesforceTransport pacing', () => {
+  let server: Server;
+  let url: string;
+  let received = 0;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      received += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('sends a request only when the limiter grants it a slot', async () => {
+    const granted: Array<() => void> = [];
+    const held: CallScheduler = {
+      schedule: (call) => new Promise<void>((resolve) => granted.push(resolve)).then(() => call()),
+    };
+    const transport = new SalesforceTransport(1_000, held);
+    const response = transport.httpRequest({ method: 'GET', url });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toBe(0);
+    granted.forEach((grant) => grant());
+    expect((await response).statusCode).toBe(200);
+    expect(received).toBe(1);
   });
 });

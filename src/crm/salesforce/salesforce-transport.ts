@@ -8,33 +8,48 @@
 import { Transport } from 'jsforce/lib/transport';
 import { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce/lib/types';
 import { StreamPromise } from 'jsforce/lib/util/promise';
+import { createLazyStream } from 'jsforce/lib/util/stream';
 import { CrmRateLimitedError, CrmTransientError } from '../crm-provider';
+import { CallScheduler } from '../rate-limiter';
 import { DEFAULT_RETRY_AFTER_MS } from './salesforce-options';
 
 export class SalesforceTransport extends Transport {
-  constructor(private readonly timeoutMs: number) {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly limiter: CallScheduler = UNLIMITED,
+  ) {
     super();
   }
 
+  /**
+   * The request is sent only when the limiter has a slot, so jsforce gets a
+   * lazy stream at once (it wants one synchronously) that is bound to the
+   * real request when it starts. Paced here, per HTTP request, because one
+   * port call can make several (a lookup and an upsert, one call per 200).
+   */
   override httpRequest(
     req: HttpRequest,
     options: HttpRequestOptions = {},
   ): StreamPromise<HttpResponse> {
-    const inner = super.httpRequest(req, {
-      ...options,
-      timeout: this.timeoutMs,
-      retry: { maxRetries: 0 },
-    });
-    return StreamPromise.create(() => ({
-      stream: inner.stream(),
-      promise: inner.then(checkStatus, (error: unknown) => {
+    const { stream, setStream } = createLazyStream();
+    const promise = this.limiter.schedule(() => {
+      const inner = super.httpRequest(req, {
+        ...options,
+        timeout: this.timeoutMs,
+        retry: { maxRetries: 0 },
+      });
+      setStream(inner.stream());
+      return inner.then(checkStatus, (error: unknown) => {
         throw new CrmTransientError(
           `Salesforce unreachable: ${req.method} ${req.url}: ${String(error)}`,
         );
-      }),
-    }));
+      });
+    });
+    return StreamPromise.create(() => ({ stream, promise }));
   }
 }
+
+const UNLIMITED: CallScheduler = { schedule: (call) => call() };
 
 function checkStatus(response: HttpResponse): HttpResponse {
   const status = response.statusCode;
