@@ -5,32 +5,21 @@ import { Month, addMonths, firstDay } from '../analytics/month';
 import { CustomerRetention } from './cohort-snapshots';
 
 /**
- * Each customer's cohort month, MRR then and MRR in the month synced ($2),
- * months after it ignored. Customer-month MRR as analytics defines it (README
- * "Revenue analytics"): the ledger's rows summed, rounded once to the
- * reporting currency's minor unit ($1), never below 0, void invoices left out.
- * The cohort table does not carry per-customer figures, which GRR (each
- * customer capped at their offset-0 MRR) and the account properties need.
+ * Each customer's cohort month, MRR then, and MRR in the month synced ($1) and
+ * the one before ($2), from the per-customer-month MRR analytics maintains
+ * (README "Revenue analytics"). The cohort table does not carry per-customer
+ * figures, which GRR (each customer capped at their offset-0 MRR) and the
+ * account properties need.
  */
 const CUSTOMER_RETENTION = `
-  WITH monthly AS (
-    SELECT r.customer_id, r.month, greatest(round(sum(r.amount), $1::int), 0) AS mrr
-    FROM revenue_months r
-    WHERE r.amount IS NOT NULL AND r.month <= $2::date
-      AND (r.invoice_id IS NULL OR r.invoice_id NOT IN (SELECT id FROM invoices WHERE status = 'void'))
-    GROUP BY r.customer_id, r.month
-  ),
-  customers AS (
-    SELECT customer_id,
-      min(month) FILTER (WHERE mrr > 0) AS cohort,
-      coalesce(sum(mrr) FILTER (WHERE month = $2::date), 0) AS current_mrr,
-      coalesce(sum(mrr) FILTER (WHERE month = $3::date), 0) AS previous_mrr
-    FROM monthly
-    GROUP BY customer_id
-  ),
-  retention AS (
-    SELECT c.customer_id, c.cohort, m.mrr AS starting_mrr, c.current_mrr, c.previous_mrr
-    FROM customers c JOIN monthly m ON m.customer_id = c.customer_id AND m.month = c.cohort
+  WITH retention AS (
+    SELECT f.customer_id, f.first_month AS cohort, start.mrr AS starting_mrr,
+           coalesce(cur.mrr, 0) AS current_mrr, coalesce(prev.mrr, 0) AS previous_mrr
+    FROM customer_first_month f
+    JOIN customer_month_mrr start ON start.customer_id = f.customer_id AND start.month = f.first_month
+    LEFT JOIN customer_month_mrr cur ON cur.customer_id = f.customer_id AND cur.month = $1::date
+    LEFT JOIN customer_month_mrr prev ON prev.customer_id = f.customer_id AND prev.month = $2::date
+    WHERE f.first_month <= $1::date
   )`;
 
 /** Σ min(current, starting) per cohort: the numerator of its GRR. */
@@ -47,17 +36,17 @@ const RECENT_CUSTOMERS = `${CUSTOMER_RETENTION}
 export class CohortSyncRepository {
   constructor(private readonly db: DataSource) {}
 
-  async cappedMrr(minorUnits: number, month: Month): Promise<Map<Month, Decimal>> {
+  async cappedMrr(month: Month): Promise<Map<Month, Decimal>> {
     const rows: Array<{ cohort: string; capped: string }> = await this.db.query(
       CAPPED_MRR,
-      this.parameters(minorUnits, month),
+      this.parameters(month),
     );
     return new Map(rows.map((row) => [row.cohort, new Decimal(row.capped)]));
   }
 
-  async recentCustomers(minorUnits: number, month: Month): Promise<CustomerRetention[]> {
+  async recentCustomers(month: Month): Promise<CustomerRetention[]> {
     const rows: Array<{ customer_id: string; starting_mrr: string; current_mrr: string }> =
-      await this.db.query(RECENT_CUSTOMERS, this.parameters(minorUnits, month));
+      await this.db.query(RECENT_CUSTOMERS, this.parameters(month));
     return rows.map((row) => ({
       customerId: row.customer_id,
       startingMrr: new Decimal(row.starting_mrr),
@@ -74,7 +63,7 @@ export class CohortSyncRepository {
     return row.found;
   }
 
-  private parameters(minorUnits: number, month: Month): [number, string, string] {
-    return [minorUnits, firstDay(month), firstDay(addMonths(month, -1))];
+  private parameters(month: Month): [string, string] {
+    return [firstDay(month), firstDay(addMonths(month, -1))];
   }
 }

@@ -4,7 +4,6 @@ import { AnalyticsService } from '../analytics/metrics/analytics.service';
 import { Month, addMonths } from '../analytics/month';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
-import { minorUnits } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { OutboxService } from '../outbox/outbox.service';
@@ -47,8 +46,7 @@ export class CohortSyncService {
     const nothing = { month, snapshots: 0, customerUpdates: 0 };
     if (this.config.crm.provider === 'none') return nothing;
     const currency = this.analytics.currency;
-    const units = minorUnits(currency);
-    const capped = await this.repository.cappedMrr(units, month);
+    const capped = await this.repository.cappedMrr(month);
     if (capped.size === 0) return nothing;
     const firstCohort = [...capped.keys()].sort()[0];
     const snapshots = cohortSnapshots(
@@ -59,7 +57,7 @@ export class CohortSyncService {
     );
     const messages = snapshots.map(snapshotMessage);
     if (await this.repository.anyEnqueued(messages.map((m) => m.dedupeKey))) return nothing;
-    const customers = await this.repository.recentCustomers(units, month);
+    const customers = await this.repository.recentCustomers(month);
     messages.push(...customers.map((c) => customerRetentionMessage(c, month, currency)));
     await inTransaction(this.db, async (tx) => {
       for (const message of messages) await this.outbox.enqueue(tx, { channel: 'crm', ...message });
