@@ -9,17 +9,19 @@
  * Writes bench/results/alerts.json.
  */
 import 'reflect-metadata';
-import { BENCH_ADMIN_KEY, writeResult } from './results';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import {
+  BENCH_ADMIN_KEY,
+  currentLoad,
+  machine,
+  round,
+  runBench,
+  startBenchApp,
+  writeResult,
+} from './harness';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { createApp } from '../src/app.factory';
-import { AppConfig } from '../src/config/app-config';
 import { startPostgres } from './postgres';
 
-const ADMIN_KEY = BENCH_ADMIN_KEY;
 const CLIENTS = 4;
 const BATCH_SIZE = 500;
 const TARGET_EVENTS_PER_SECOND = 5_000;
@@ -54,7 +56,7 @@ function apiOf(baseUrl: string): Api {
   return async (method, path, body) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
       body: body && JSON.stringify(body),
     });
     if (response.status >= 300) {
@@ -220,7 +222,7 @@ async function latencyPhase(baseUrl: string, db: Client, load: string[], probes:
 async function post(baseUrl: string, events: Event[]): Promise<void> {
   const response = await fetch(`${baseUrl}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
     body: JSON.stringify({ events }),
   });
   const result = (await response.json()) as { accepted?: number };
@@ -249,25 +251,11 @@ async function setRulesEnabled(api: Api, enabled: boolean): Promise<void> {
 }
 
 const median = (values: number[]) => percentile(values, 50) ?? 0;
-const round = (value: number, decimals: number) =>
-  Math.round(value * 10 ** decimals) / 10 ** decimals;
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg().map((load) => round(load, 2));
+  const loadAtStart = currentLoad();
   const postgres = await startPostgres();
-  const app = await createApp(
-    AppConfig.fromEnvironment({
-      DATABASE_URL: postgres.url,
-      ADMIN_API_KEY: ADMIN_KEY,
-      LOG_LEVEL: 'warn',
-      // the outbox and timed jobs would compete for the CPU being measured; evaluation on ingest is not a job
-      SCHEDULER_ENABLED: 'false',
-    }),
-  );
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer() as Server;
-  server.keepAliveTimeout = 10 * 60_000;
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app, baseUrl } = await startBenchApp(postgres.url);
   const api = apiOf(baseUrl);
   const db = new Client({ connectionString: postgres.url });
   await db.connect();
@@ -292,13 +280,7 @@ async function main(): Promise<void> {
     const cost = round(1 - median(on.map((rate, i) => rate / off[i])), 3);
     const result = {
       benchmark: 'alerts',
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        node: process.version,
-        loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: loadavg().map((value) => round(value, 2)),
-      },
+      machine: machine(loadAtStart),
       setup: {
         clients: CLIENTS,
         batchSize: BATCH_SIZE,
@@ -335,7 +317,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -12,15 +12,17 @@
  * Writes bench/results/analytics.json.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import {
+  BENCH_ADMIN_KEY,
+  currentLoad,
+  round,
+  runBench,
+  startBenchApp,
+  writeResult,
+} from './harness';
+import { startPostgres } from './postgres';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
-import { createApp } from '../src/app.factory';
-import { AppConfig } from '../src/config/app-config';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const MONTHS = 24;
@@ -28,25 +30,7 @@ const FIRST_MONTH = '2024-07';
 const LAST_MONTH = '2026-06';
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
 const TARGET_MS = 2_000;
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 const MB = 1024 * 1024;
-
-interface PostgresServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The package is ESM-only and this file compiles to CommonJS, whose `import()` would become `require()`. */
-const importEsm = new Function('specifier', 'return import(specifier)') as (
-  specifier: string,
-) => Promise<unknown>;
-
-async function startPostgres(): Promise<PostgresServer> {
-  const module = (await importEsm(
-    pathToFileURL(resolve(__dirname, '../../test/support/postgres-server.mjs')).href,
-  )) as { startPostgres(): Promise<PostgresServer> };
-  return module.startPostgres();
-}
 
 /**
  * Every customer has a row for each of the 24 months (zero before signup and
@@ -84,7 +68,7 @@ async function generateLedger(db: Client): Promise<void> {
 
 async function get(baseUrl: string, path: string): Promise<unknown> {
   const response = await fetch(`${baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` },
   });
   const body: unknown = await response.json();
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
@@ -140,24 +124,10 @@ async function timeEndpoint(baseUrl: string, path: string): Promise<Timing> {
   };
 }
 
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
 async function main(): Promise<void> {
-  const loadAtStart = loadavg().map((load) => round(load, 2));
+  const loadAtStart = currentLoad();
   const postgres = await startPostgres();
-  const config = AppConfig.fromEnvironment({
-    DATABASE_URL: postgres.url,
-    ADMIN_API_KEY: ADMIN_KEY,
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-  });
-  const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer() as Server;
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app, baseUrl } = await startBenchApp(postgres.url);
   const db = new Client({ connectionString: postgres.url });
   await db.connect();
   try {
@@ -200,10 +170,7 @@ async function main(): Promise<void> {
       rssBeforeMb,
       timings,
     };
-    const out = resolve(__dirname, '../../bench/results/analytics.json');
-    mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    console.log(`wrote ${out}`);
+    writeResult('analytics', result);
   } finally {
     await db.end();
     await app.close();
@@ -211,7 +178,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

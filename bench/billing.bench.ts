@@ -11,11 +11,11 @@
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { BENCH_ADMIN_KEY, writeResult } from './results';
+import { BENCH_ADMIN_KEY, machine, round, writeResult } from './harness';
 import { startPostgres } from './postgres';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -30,7 +30,6 @@ import { loadEventsAndRollups, LoadTimings, monthsBefore } from './billing-data'
 const EVENT_SIZES = (process.env.BENCH_EVENTS ?? '1000000,10000000').split(',').map(Number);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const UPCOMING_CALLS = Number(process.env.BENCH_UPCOMING_CALLS ?? 200);
-const ADMIN_KEY = BENCH_ADMIN_KEY;
 const HOUR_MS = 3_600_000;
 
 /** What one child process measured for one event count. */
@@ -60,7 +59,7 @@ export interface RunResult {
 async function startApp(url: string, clock: ManualClock): Promise<INestApplication> {
   const config = AppConfig.fromEnvironment({
     DATABASE_URL: url,
-    ADMIN_API_KEY: ADMIN_KEY,
+    ADMIN_API_KEY: BENCH_ADMIN_KEY,
     LOG_LEVEL: 'warn',
     // timed jobs (credit grants, alerts, outbox) would compete for the CPU being measured
     SCHEDULER_ENABLED: 'false',
@@ -81,7 +80,7 @@ async function startApp(url: string, clock: ManualClock): Promise<INestApplicati
 async function api(baseUrl: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json: unknown = await response.json();
@@ -161,10 +160,6 @@ async function createSubscriptions(db: Client, monthStart: Date): Promise<void> 
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function round(value: number, decimals: number): number {
-  return Math.round(value * 10 ** decimals) / 10 ** decimals;
 }
 
 interface PreviewLines {
@@ -313,13 +308,7 @@ async function main(): Promise<void> {
   const last = runs[runs.length - 1];
   const result = {
     benchmark: 'billing',
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      node: process.version,
-      loadAverageAtStart: loadAtStart,
-      loadAverageAtEnd: loadavg().map((value) => round(value, 2)),
-    },
+    machine: machine(loadAtStart),
     runs,
     // time of the largest run over the smallest: the target is ≤ 1.5 for 10 M over 1 M
     ratio: round(last.seconds / first.seconds, 2),

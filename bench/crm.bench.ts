@@ -12,9 +12,7 @@
  * Writes bench/results/crm.json.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { currentLoad, machine, round, runBench, writeResult } from './harness';
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { AppConfig } from '../src/config/app-config';
@@ -79,9 +77,6 @@ async function salesforce(): Promise<Target> {
     close: () => sf.close(),
   };
 }
-
-const round = (value: number, decimals: number) =>
-  Math.round(value * 10 ** decimals) / 10 ** decimals;
 
 /** Customers with the company/account id stored (the steady state: no lookups) and one properties row each. */
 async function seed(db: Client, provider: CrmProviderName, target: Target): Promise<void> {
@@ -168,7 +163,7 @@ async function run(postgresUrl: string, db: Client, provider: CrmProviderName) {
 }
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg().map((load) => round(load, 2));
+  const loadAtStart = currentLoad();
   const postgres = await startPostgres();
   const db = new Client({ connectionString: postgres.url });
   await db.connect();
@@ -181,13 +176,7 @@ async function main(): Promise<void> {
     }
     const result = {
       benchmark: 'crm',
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        node: process.version,
-        loadAverageAtStart: loadAtStart,
-        loadAverageAtEnd: loadavg().map((value) => round(value, 2)),
-      },
+      machine: machine(loadAtStart),
       setup: {
         companies: COMPANIES,
         what:
@@ -203,17 +192,11 @@ async function main(): Promise<void> {
       results,
       measuredAt: new Date().toISOString(),
     };
-    const out = resolve(__dirname, '../../bench/results/crm.json');
-    mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('crm', result);
   } finally {
     await db.end();
     await postgres.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

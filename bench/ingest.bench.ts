@@ -8,17 +8,20 @@
  * Writes bench/results/ingest.json.
  */
 import 'reflect-metadata';
-import { BENCH_ADMIN_KEY, writeResult } from './results';
+import {
+  BENCH_ADMIN_KEY,
+  currentLoad,
+  round,
+  runBench,
+  startBenchApp,
+  writeResult,
+} from './harness';
 import { startPostgres } from './postgres';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createApp } from '../src/app.factory';
-import { AppConfig } from '../src/config/app-config';
 import { triageBatch } from '../src/metering/batch-triage';
 import { ownCpuMs, postgresCpuMs } from './cpu-time';
 
@@ -27,7 +30,6 @@ const BATCH_SIZE = 1_000;
 const BATCHES_PER_CLIENT = Number(process.env.BENCH_BATCHES_PER_CLIENT ?? 40);
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
 const CUSTOMERS = 200;
-const ADMIN_KEY = BENCH_ADMIN_KEY;
 const HOUR_MS = 3_600_000;
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3', 'claude-sonnet', 'llama-70b'];
@@ -161,7 +163,7 @@ async function sendAll(
     for (let body = bodies[nextBody++]; body; body = bodies[nextBody++]) {
       const response = await fetch(`${baseUrl}/v1/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
         body,
       });
       const result = (await response.json()) as Record<string, number>;
@@ -234,10 +236,6 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function round(value: number, decimals: number): number {
-  return Math.round(value * 10 ** decimals) / 10 ** decimals;
-}
-
 function summarize(runs: Measurement[]) {
   return {
     eventsPerSecond: Math.round(median(runs.map((run) => run.eventsPerSecond))),
@@ -278,21 +276,9 @@ function cpuCostPerBatch(body: Buffer): { jsonParseMs: number; validationMs: num
 }
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg().map((load) => round(load, 2));
+  const loadAtStart = currentLoad();
   const postgres = await startPostgres();
-  const config = AppConfig.fromEnvironment({
-    DATABASE_URL: postgres.url,
-    ADMIN_API_KEY: ADMIN_KEY,
-    LOG_LEVEL: 'warn',
-    // timed jobs would compete for the CPU being measured
-    SCHEDULER_ENABLED: 'false',
-  });
-  const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer() as Server;
-  // Clients pause between phases; a server closing idle keep-alive sockets meanwhile races their next request.
-  server.keepAliveTimeout = 10 * 60_000;
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app, baseUrl } = await startBenchApp(postgres.url);
   const db = new Client({ connectionString: postgres.url });
   await db.connect();
   try {
@@ -396,7 +382,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);
