@@ -1,4 +1,5 @@
 import { Decimal } from '../common/decimal';
+import { formatMoney } from '../common/money';
 import { AlertSignal } from './crm-payload';
 import { CrmAccount, ExpansionOpportunity, UpsellTask } from './crm-provider';
 import { alertLabel, percentOfLimit } from './crm-signals';
@@ -21,8 +22,13 @@ export function usageLink(publicUrl: string, externalId: string): string {
 
 /** The lines every task and deal carries: the numbers that explain the signal, and the link back. */
 export function signalLines(signal: AlertSignal, link: string): string[] {
+  // The currency's own minor units (JPY 0, KWD 3); without a currency, as computed.
   const money = (amount: string | null) =>
-    amount === null ? 'n/a' : `${signal.currency ?? ''} ${new Decimal(amount).toFixed(2)}`.trim();
+    amount === null
+      ? 'n/a'
+      : signal.currency
+        ? `${signal.currency} ${formatMoney(new Decimal(amount), signal.currency)}`
+        : amount;
   const percent = percentOfLimit(signal);
   const lines = [`Alert: ${alertLabel(signal)} at ${signal.firedAt}`];
   if (signal.quantity !== null)
