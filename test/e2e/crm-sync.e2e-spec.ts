@@ -227,4 +227,28 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
     const keys = crm.tasks().map((task) => task.key);
     expect(new Set(keys).size).toBe(keys.length);
   });
+
+  it('pushes the real credit balance of a customer holding credit, beside one holding none', async () => {
+    t.clock.set('2026-05-20T12:00:00Z');
+    const holder = await subscribedCustomer();
+    const other = await subscribedCustomer();
+    const topUp = await t.admin.post(`/v1/customers/${holder.customer.externalId}/credits`, {
+      amount: '500.00',
+      currency: 'USD',
+    });
+    expect(topUp.status).toBe(201);
+    for (const { customer } of [holder, other]) await steadyUsage(customer.externalId, '2026-05');
+    expect((await worker.drain()).dead).toBe(0);
+
+    const response = await t.admin.get(
+      `/v1/customers/${holder.customer.externalId}/credit-balance`,
+    );
+    expect(response.status).toBe(200);
+    const balance = new Decimal(response.body.balance as string);
+    // The usage so far draws on the lot: the balance is the full computation, neither 0 nor 500.
+    expect(balance.gt(0)).toBe(true);
+    expect(balance.lt(500)).toBe(true);
+    expect(figure(holder.accountId, 'creditBalance').eq(balance)).toBe(true);
+    expect(figure(other.accountId, 'creditBalance').eq(0)).toBe(true);
+  });
 });
