@@ -14,6 +14,7 @@ import {
 } from '../../src/crm/crm-provider';
 import { SalesforceCrmProvider } from '../../src/crm/salesforce/salesforce-crm-provider';
 import { SalesforceOptions } from '../../src/crm/salesforce/salesforce-options';
+import { CUSTOM_FIELDS_METADATA } from '../../src/crm/salesforce/salesforce-schema';
 import { SalesforceEmulator, startSalesforceEmulator } from '../emulators/salesforce';
 
 const OWNER = '005000000000042AAA';
@@ -338,13 +339,39 @@ describe('SalesforceCrmProvider against the emulator', () => {
       expect(first.existing).toEqual([]);
       expect(first.created).toContain('CustomObject Usage_Invoice__c');
       expect(first.created).toContain('CustomField Account.Usage_External_Id__c');
+      expect(first.created).toContain('PermissionSet Usage_Billing_Sync');
+      expect(first.created).toContain(
+        `PermissionSetAssignment Usage_Billing_Sync ${sf.integrationUserId}`,
+      );
+      expect(first.created).toHaveLength(2 + 32 + 1 + 1);
       expect(sf.hasField('Usage_Invoice__c.Invoice_Number__c')).toBe(true);
+
+      // Every custom field the sync writes is readable and editable, the objects usable.
+      const permissionSet = sf.permissionSet('Usage_Billing_Sync');
+      expect(permissionSet?.label).toBe('Usage billing sync');
+      expect([...(permissionSet?.fieldPermissions.keys() ?? [])].sort()).toEqual(
+        CUSTOM_FIELDS_METADATA.map((f) => f.fullName).sort(),
+      );
+      for (const access of permissionSet?.fieldPermissions.values() ?? [])
+        expect(access).toEqual({ readable: true, editable: true });
+      expect(Object.fromEntries(permissionSet?.objectPermissions ?? [])).toEqual({
+        Usage_Invoice__c: { allowCreate: true, allowEdit: true, allowRead: true },
+        Usage_Cohort_Snapshot__c: { allowCreate: true, allowEdit: true, allowRead: true },
+      });
+      expect(sf.records('PermissionSetAssignment')).toEqual([
+        expect.objectContaining({ AssigneeId: sf.integrationUserId }),
+      ]);
 
       const second = await crm.setup();
       expect(second.created).toEqual([]);
       expect(second.existing).toEqual(first.created);
-      // 1 call for both objects + 32 fields in calls of at most 10 = 5 SOAP calls a run.
-      expect(sf.requests.filter((r) => r.detail === 'upsertMetadata')).toHaveLength(10);
+      expect(sf.records('PermissionSetAssignment')).toHaveLength(1);
+      // 1 call for both objects + 32 fields in calls of at most 10 + 1 for the
+      // permission set = 6 SOAP calls a run; one assignment insert in all.
+      expect(sf.requests.filter((r) => r.detail === 'upsertMetadata')).toHaveLength(12);
+      expect(
+        sf.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/composite/sobjects')),
+      ).toHaveLength(1);
     });
 
     it('re-authenticates once when the SOAP session expired', async () => {

@@ -7,7 +7,9 @@
  *   POST  /services/data/vXX.X/composite/sobjects           create, ≤ 200 records
  *   PATCH /services/data/vXX.X/composite/sobjects           update by Id, ≤ 200 records
  *   PATCH /services/data/vXX.X/composite/sobjects/{S}/{F}   upsert by external id, ≤ 200
+ *   GET   /services/data/vXX.X, /id/{org}/{user}            identity (jsforce `identity()`)
  *   POST  /services/Soap/m/XX.X                             upsertMetadata / readMetadata
+ *                                                           (CustomObject, CustomField, PermissionSet)
  *
  * It checks the bearer token (401 INVALID_SESSION_ID), field names (400
  * INVALID_FIELD), required fields, lookups and unique external ids, and can
@@ -29,6 +31,7 @@ import { AddressInfo, Socket } from 'node:net';
 import {
   CUSTOM_FIELDS_METADATA,
   CUSTOM_OBJECTS_METADATA,
+  PERMISSION_SET_METADATA,
 } from '../../src/crm/salesforce/salesforce-schema';
 
 export type FieldValue = string | number | boolean | null;
@@ -55,7 +58,10 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** Verifies JWT bearer assertions (PEM); without it JWT bearer is refused. */
   jwtPublicKey?: string;
-  /** Start with the custom fields and object the sync's setup creates (default true). */
+  /**
+   * Start with what the sync's setup creates (default true): the custom fields
+   * and objects, the permission set, and its assignment to the integration user.
+   */
   provisioned?: boolean;
 }
 
@@ -81,7 +87,19 @@ export interface SalesforceEmulator {
   expireSessions(): void;
   /** Whether the org has `Object.Field` (custom fields appear through setup). */
   hasField(fullName: string): boolean;
+  /** A permission set as upserted through the Metadata API; undefined when there is none. */
+  permissionSet(fullName: string): PermissionSetState | undefined;
+  /** The user the emulator's sessions run as (`identity()`'s user_id). */
+  integrationUserId: string;
   close(): Promise<void>;
+}
+
+export interface PermissionSetState {
+  label: string;
+  /** By field full name (`Object.Field__c`). */
+  fieldPermissions: Map<string, { readable: boolean; editable: boolean }>;
+  /** By object name. */
+  objectPermissions: Map<string, { allowCreate: boolean; allowEdit: boolean; allowRead: boolean }>;
 }
 
 const COLLECTION_LIMIT = 200;
@@ -94,6 +112,8 @@ interface FieldDef {
   unique: boolean;
   /** Lookup target. */
   referenceTo?: string;
+  /** Required or master-detail: Salesforce refuses field permissions on it. */
+  alwaysVisible?: boolean;
 }
 
 interface SObjectDef {
@@ -142,6 +162,7 @@ function standardObject(
 
 class Org {
   readonly objects = new Map<string, SObjectDef>();
+  readonly permissionSets = new Map<string, PermissionSetState>();
   private nextId = 1;
 
   constructor() {
@@ -176,6 +197,13 @@ class Org {
         ],
         [],
       ),
+      standardObject('PermissionSet', '0PS', ['Name', 'Label'], ['Name', 'Label']),
+      standardObject(
+        'PermissionSetAssignment',
+        '0Pa',
+        ['AssigneeId', 'PermissionSetId->PermissionSet'],
+        ['AssigneeId', 'PermissionSetId'],
+      ),
     ]) {
       this.objects.set(def.name.toLowerCase(), def);
     }
@@ -198,6 +226,7 @@ class Org {
       this.objects.set(fullName.toLowerCase(), standardObject(fullName, prefix, ['Name'], []));
       return { fullName, success: true, created: true, errors: [] };
     }
+    if (type === 'PermissionSet') return this.upsertPermissionSet(fullName, xml);
     const [objectName, fieldName] = fullName.split('.');
     const def = this.object(objectName);
     if (type !== 'CustomField' || !def || !fieldName) {
@@ -215,8 +244,65 @@ class Org {
       externalId: xmlValue(xml, 'externalId') === 'true',
       unique: xmlValue(xml, 'unique') === 'true',
       referenceTo: xmlValue(xml, 'referenceTo') ?? undefined,
+      alwaysVisible:
+        xmlValue(xml, 'required') === 'true' || xmlValue(xml, 'type') === 'MasterDetail',
     });
     return { fullName, success: true, created: true, errors: [] };
+  }
+
+  /**
+   * Like Salesforce, an upsert of an existing permission set updates the
+   * permissions it lists and leaves the others; the PermissionSet sObject
+   * (what an assignment refers to) appears with it.
+   */
+  private upsertPermissionSet(fullName: string, xml: string): RecordResult & { fullName: string } {
+    const fail = (statusCode: string, message: string) => ({
+      fullName,
+      success: false,
+      errors: [{ statusCode, message, fields: [] }],
+    });
+    const blocks = (tag: string) =>
+      [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1]);
+    const fields = blocks('fieldPermissions').map((b) => ({
+      field: xmlValue(b, 'field') ?? '',
+      readable: xmlValue(b, 'readable') === 'true',
+      editable: xmlValue(b, 'editable') === 'true',
+    }));
+    const objects = blocks('objectPermissions').map((b) => ({
+      object: xmlValue(b, 'object') ?? '',
+      allowCreate: xmlValue(b, 'allowCreate') === 'true',
+      allowEdit: xmlValue(b, 'allowEdit') === 'true',
+      allowRead: xmlValue(b, 'allowRead') === 'true',
+    }));
+    for (const { field } of fields) {
+      const [objectName, fieldName] = field.split('.');
+      const def = this.object(objectName)?.fields.get((fieldName ?? '').toLowerCase());
+      if (!def)
+        return fail(
+          'INVALID_CROSS_REFERENCE_KEY',
+          `In field: field - no CustomField named ${field} found`,
+        );
+      if (def.alwaysVisible)
+        return fail('FIELD_INTEGRITY_EXCEPTION', `You cannot deploy to a required field: ${field}`);
+    }
+    for (const { object } of objects) {
+      if (!this.object(object))
+        return fail(
+          'INVALID_CROSS_REFERENCE_KEY',
+          `In field: object - no CustomObject named ${object} found`,
+        );
+    }
+    const label = xmlValue(xml, 'label') ?? fullName;
+    const existing = this.permissionSets.get(fullName);
+    const state = existing ?? { label, fieldPermissions: new Map(), objectPermissions: new Map() };
+    state.label = label;
+    for (const { field, ...access } of fields) state.fieldPermissions.set(field, access);
+    for (const { object, ...access } of objects) state.objectPermissions.set(object, access);
+    this.permissionSets.set(fullName, state);
+    const sobject = this.object('PermissionSet') as SObjectDef;
+    const record = [...sobject.records.values()].find((r) => r.Name === fullName) ?? null;
+    this.save(sobject, { Name: fullName, Label: label }, record);
+    return { fullName, success: true, created: !existing, errors: [] };
   }
 
   field(def: SObjectDef, name: string): FieldDef {
@@ -272,6 +358,20 @@ class Org {
         }
       }
     }
+    if (def.name === 'PermissionSetAssignment') {
+      const clash = [...def.records.values()].find(
+        (r) =>
+          r.Id !== existing?.Id &&
+          r.AssigneeId === merged.AssigneeId &&
+          r.PermissionSetId === merged.PermissionSetId,
+      );
+      if (clash) {
+        return failure(
+          'DUPLICATE_VALUE',
+          `duplicate value found: <unknown> duplicates value on record with id: <unknown>`,
+        );
+      }
+    }
     const now = new Date().toISOString();
     const id = existing?.Id ?? this.newId(def);
     const record: SObjectRecord = {
@@ -319,6 +419,7 @@ class Emulator implements SalesforceEmulator {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly requests: RecordedRequest[] = [];
+  readonly integrationUserId = INTEGRATION_USER_ID;
   private readonly org = new Org();
   private readonly sessions = new Set<string>();
   private readonly server: Server;
@@ -338,6 +439,12 @@ class Emulator implements SalesforceEmulator {
         this.org.upsertComponent('CustomObject', `<fullName>${object.fullName}</fullName>`);
       for (const field of CUSTOM_FIELDS_METADATA)
         this.org.upsertComponent('CustomField', metadataXml(field));
+      this.org.upsertComponent('PermissionSet', metadataXml(PERMISSION_SET_METADATA));
+      const [permissionSet] = this.records('PermissionSet');
+      this.insert('PermissionSetAssignment', {
+        AssigneeId: INTEGRATION_USER_ID,
+        PermissionSetId: permissionSet.Id,
+      });
     }
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
@@ -379,6 +486,10 @@ class Emulator implements SalesforceEmulator {
   hasField(fullName: string): boolean {
     const [objectName, fieldName] = fullName.split('.');
     return this.org.object(objectName)?.fields.has(fieldName.toLowerCase()) ?? false;
+  }
+
+  permissionSet(fullName: string): PermissionSetState | undefined {
+    return this.org.permissionSets.get(fullName);
   }
 
   async close(): Promise<void> {
@@ -483,12 +594,16 @@ class Emulator implements SalesforceEmulator {
       {
         access_token: accessToken,
         instance_url: this.url,
-        id: `${this.url}/id/${ORG_ID}/${INTEGRATION_USER_ID}`,
+        id: this.identityUrl(),
         token_type: 'Bearer',
         issued_at: String(Date.now()),
         scope: 'api',
       },
     ];
+  }
+
+  private identityUrl(): string {
+    return `${this.url}/id/${ORG_ID}/${INTEGRATION_USER_ID}`;
   }
 
   private checkAssertion(assertion: string): string | null {
@@ -520,6 +635,18 @@ class Emulator implements SalesforceEmulator {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token || !this.sessions.has(token)) {
         throw new HttpError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+      }
+      if (req.method === 'GET' && /^\/services\/data\/v\d+\.\d+\/?$/.test(url.pathname)) {
+        return [200, JSON.stringify({ identity: this.identityUrl() }), json];
+      }
+      if (req.method === 'GET' && url.pathname === new URL(this.identityUrl()).pathname) {
+        const identity = {
+          id: this.identityUrl(),
+          user_id: INTEGRATION_USER_ID,
+          organization_id: ORG_ID,
+          username: 'integration@example.com',
+        };
+        return [200, JSON.stringify(identity), json];
       }
       const route =
         /^\/services\/data\/v\d+\.\d+\/(query|composite\/sobjects)(?:\/(\w+)\/(\w+))?\/?$/.exec(
@@ -729,16 +856,24 @@ class Emulator implements SalesforceEmulator {
   }
 
   private exists(type: string, fullName: string): boolean {
+    if (type === 'PermissionSet') return this.org.permissionSets.has(fullName);
     return type === 'CustomObject'
       ? this.org.object(fullName) !== undefined
       : this.hasField(fullName);
   }
 }
 
-/** What jsforce's toXML makes of a CustomField, enough for the emulator's parser. */
+/** What jsforce's toXML makes of a component (arrays repeat the element), enough for the emulator's parser. */
 function metadataXml(component: object): string {
   return Object.entries(component)
-    .map(([key, value]) => `<${key}>${escapeXml(String(value))}</${key}>`)
+    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => [key, v]))
+    .map(([key, value]) => {
+      const inner =
+        typeof value === 'object' && value !== null
+          ? metadataXml(value as object)
+          : escapeXml(String(value));
+      return `<${key}>${inner}</${key}>`;
+    })
     .join('');
 }
 

@@ -52,6 +52,7 @@ export interface CustomFieldMetadata {
   scale?: number;
   externalId?: boolean;
   unique?: boolean;
+  required?: boolean;
   referenceTo?: string;
   relationshipName?: string;
   relationshipLabel?: string;
@@ -169,3 +170,53 @@ export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
   },
   { fullName: `${COHORT_OBJECT}.Currency__c`, label: 'Currency', type: 'Text', length: 3 },
 ];
+
+/** The permission set that lets the integration user see and write what setup creates. */
+export const PERMISSION_SET_NAME = 'Usage_Billing_Sync';
+
+export interface PermissionSetMetadata {
+  fullName: string;
+  label: string;
+  fieldPermissions: { field: string; readable: boolean; editable: boolean }[];
+  objectPermissions: {
+    object: string;
+    allowCreate: boolean;
+    allowDelete: boolean;
+    allowEdit: boolean;
+    allowRead: boolean;
+    modifyAllRecords: boolean;
+    viewAllRecords: boolean;
+  }[];
+}
+
+/**
+ * Salesforce refuses field permissions on required and master-detail fields
+ * (they are always visible to whoever sees the object).
+ */
+function takesFieldPermissions(field: CustomFieldMetadata): boolean {
+  return field.required !== true && field.type !== 'MasterDetail';
+}
+
+/**
+ * Custom fields are invisible to every profile until granted: read and edit
+ * on each field the sync writes, create/read/edit on the custom objects.
+ */
+export const PERMISSION_SET_METADATA: PermissionSetMetadata = {
+  // Keys in the order of the metadata WSDL's sequences: jsforce serialises them as given.
+  fullName: PERMISSION_SET_NAME,
+  fieldPermissions: CUSTOM_FIELDS_METADATA.filter(takesFieldPermissions).map((f) => ({
+    editable: true,
+    field: f.fullName,
+    readable: true,
+  })),
+  label: 'Usage billing sync',
+  objectPermissions: CUSTOM_OBJECTS_METADATA.map((o) => ({
+    allowCreate: true,
+    allowDelete: false,
+    allowEdit: true,
+    allowRead: true,
+    modifyAllRecords: false,
+    object: o.fullName,
+    viewAllRecords: false,
+  })),
+};
