@@ -3,7 +3,7 @@ import { FieldProblem } from '../common/errors';
 import { PlanVersionRecord } from './plan-version.repository';
 
 /** A licence fee the request leaves out is billed once, as a platform fee would be. */
-const DEFAULT_LICENCE_QUANTITY = new Decimal(1);
+export const DEFAULT_LICENCE_QUANTITY = new Decimal(1);
 
 type LicenceFee = PlanVersionRecord['licenceFees'][number];
 

@@ -51,3 +51,11 @@ export function roundToMinorUnit(amount: Decimal, currency: string): Decimal {
 export function formatMoney(amount: Decimal, currency: string): string {
   return roundToMinorUnit(amount, currency).toFixed(minorUnits(currency));
 }
+
+/**
+ * Padded to the currency's minor unit ("50.00") but never rounded: credit can be
+ * granted in finer amounts than invoices bill, and a balance must not hide them.
+ */
+export function formatUnrounded(amount: Decimal, currency: string): string {
+  return amount.toFixed(Math.max(minorUnits(currency), amount.decimalPlaces()));
+}

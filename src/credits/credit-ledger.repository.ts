@@ -105,8 +105,37 @@ const LEDGER_SELECT = `
  * from them. Every method takes the Queryable to run on, so the invoicing code
  * issues, locks and spends credit inside its own transaction.
  */
+/** The unique key of a plan grant lot in credit_lots: subscription, grant and interval start. */
+export function grantLotKey(
+  lot: Pick<NewGrantLot, 'subscriptionId' | 'planCreditGrantId' | 'validFrom'>,
+): string {
+  return `${lot.subscriptionId}/${lot.planCreditGrantId}/${lot.validFrom.toISOString()}`;
+}
+
 @Injectable()
 export class CreditLedgerRepository {
+  /**
+   * Keys (grantLotKey) of the customer's plan grant lots valid from `since` on:
+   * a preview adds the others in memory, as the billing run or grant job issues them later.
+   */
+  async issuedGrantKeys(db: Queryable, customerId: string, since: Date): Promise<Set<string>> {
+    const rows: Array<{ subscription_id: string; plan_credit_grant_id: string; valid_from: Date }> =
+      await db.query(
+        `SELECT subscription_id, plan_credit_grant_id, valid_from FROM credit_lots
+         WHERE customer_id = $1 AND kind = 'grant' AND valid_from >= $2`,
+        [customerId, since.toISOString()],
+      );
+    return new Set(
+      rows.map((row) =>
+        grantLotKey({
+          subscriptionId: row.subscription_id,
+          planCreditGrantId: row.plan_credit_grant_id,
+          validFrom: row.valid_from,
+        }),
+      ),
+    );
+  }
+
   /**
    * Writes the lots in one statement; a lot already issued for its subscription,
    * grant and interval start is left alone, so issuing again is always safe.

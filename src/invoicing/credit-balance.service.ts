@@ -8,7 +8,6 @@ import { BillingSubscriptionsRepository } from './billing-subscriptions.reposito
 import { CreditBalance, creditBalance, unissuedLot } from './credit-balance';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext } from './invoice-builder';
-import { IssuedGrantsRepository } from './issued-grants.repository';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /**
@@ -25,7 +24,6 @@ export class CreditBalanceService {
     private readonly subscriptions: BillingSubscriptionsRepository,
     private readonly upcoming: UpcomingInvoiceService,
     private readonly ledger: CreditLedgerRepository,
-    private readonly issuedGrants: IssuedGrantsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -51,7 +49,7 @@ export class CreditBalanceService {
     const [ledgerLots, availableLots, issuedGrantKeys] = await Promise.all([
       this.ledger.ledger(this.db, customer.id),
       this.ledger.availableLots(this.db, customer.id, balanceCurrency),
-      this.issuedGrants.keysSince(customer.id, since),
+      this.ledger.issuedGrantKeys(this.db, customer.id, since),
     ]);
     const credits = new CreditSnapshot(availableLots, issuedGrantKeys);
     const pendingConsumptions: ReturnType<CreditSnapshot['spend']> = [];

@@ -3,7 +3,7 @@ import { NewGrantLot } from '../credits/credit-ledger.repository';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext } from './invoice-builder';
 import { CreditLot } from '../credits/credit-lot';
-import { grantLotKey } from './issued-grants.repository';
+import { grantLotKey } from '../credits/credit-ledger.repository';
 
 const d = (value: string) => new Decimal(value);
 const march = new Date('2026-03-01T00:00:00Z');

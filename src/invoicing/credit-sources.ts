@@ -1,9 +1,12 @@
 import { Decimal } from '../common/decimal';
-import { CreditLedgerRepository, NewGrantLot } from '../credits/credit-ledger.repository';
+import {
+  CreditLedgerRepository,
+  grantLotKey,
+  NewGrantLot,
+} from '../credits/credit-ledger.repository';
 import { Queryable } from '../database/transaction';
 import { BillingContext, CreditSource } from './invoice-builder';
 import { CreditConsumption, CreditLot } from '../credits/credit-lot';
-import { grantLotKey } from './issued-grants.repository';
 
 /**
  * A billing run's credit: issue the grant lots of the billed intervals (a lot

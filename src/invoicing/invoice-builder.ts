@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Decimal } from '../common/decimal';
+import { DEFAULT_LICENCE_QUANTITY } from '../catalog/licence-quantities';
 import { Interval } from '../common/period';
 import { NewGrantLot } from '../credits/credit-ledger.repository';
 import { grantLotsForIntervals } from '../credits/grant-lots';
@@ -14,9 +14,6 @@ import { CreditLot } from '../credits/credit-lot';
 import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';
 import { scheduleOf } from './subscription-schedule';
 import { eventValuesNeeded, MeasuredUsage, usageCharge } from './usage-charges';
-
-/** A licence fee the subscription has no quantity for (a version it moved to) is billed once, as at subscription. */
-const DEFAULT_LICENCE_QUANTITY = new Decimal(1);
 
 /** What one billing period of a subscription bills. */
 export interface BillingContext {
@@ -95,6 +92,7 @@ export class InvoiceBuilder {
         description: item.name,
         interval,
         unitAmount,
+        // a fee of a version the subscription moved to has no stored quantity: billed once, as at subscription
         quantity: subscription.licenceQuantities.get(item.id) ?? DEFAULT_LICENCE_QUANTITY,
       })),
     );

@@ -5,8 +5,14 @@ import { CreditLot } from '../credits/credit-lot';
 import { calculateInvoice, InvoiceInput, LicenceCharge, UsageCharge } from './invoice-calculator';
 
 const d = (value: string | number) => new Decimal(value);
-const march: Interval = { start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-04-01T00:00:00Z') };
-const april: Interval = { start: new Date('2026-04-01T00:00:00Z'), end: new Date('2026-05-01T00:00:00Z') };
+const march: Interval = {
+  start: new Date('2026-03-01T00:00:00Z'),
+  end: new Date('2026-04-01T00:00:00Z'),
+};
+const april: Interval = {
+  start: new Date('2026-04-01T00:00:00Z'),
+  end: new Date('2026-05-01T00:00:00Z'),
+};
 
 const graduatedTokens: Rate = {
   model: 'graduated',

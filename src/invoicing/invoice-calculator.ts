@@ -82,7 +82,9 @@ export function calculateInvoice(input: InvoiceInput): InvoiceDraft {
   const subtotal = sumDecimals(chargeLines.map((line) => line.amount));
 
   const consumptions = applyCredits(chargeLines, input.creditLots);
-  const creditLines = consumptions.map(({ lot, amount, servicePeriod }) => creditLine(lot, amount, servicePeriod));
+  const creditLines = consumptions.map(({ lot, amount, servicePeriod }) =>
+    creditLine(lot, amount, servicePeriod),
+  );
   const creditsApplied = sumDecimals(creditLines.map((line) => line.amount));
 
   const taxable = subtotal.plus(creditsApplied);
@@ -129,7 +131,9 @@ function licenceLine(charge: LicenceCharge, currency: string): InvoiceLineDraft 
     amount: roundToMinorUnit(exactAmount, currency),
     breakdown: [
       {
-        description: prorated ? `prorated × ${prorationFactor.toSignificantDigits(6).toFixed()}` : 'licence fee',
+        description: prorated
+          ? `prorated × ${prorationFactor.toSignificantDigits(6).toFixed()}`
+          : 'licence fee',
         quantity: charge.quantity,
         unitAmount: charge.unitAmount,
         amount: exactAmount,
@@ -167,7 +171,8 @@ function eligibleLots(line: InvoiceLineDraft, lots: readonly CreditLot[]): Credi
   return lots
     .filter(
       (lot) =>
-        (lot.appliesTo === null || (line.billableItemId !== null && lot.appliesTo.has(line.billableItemId))) &&
+        (lot.appliesTo === null ||
+          (line.billableItemId !== null && lot.appliesTo.has(line.billableItemId))) &&
         lot.validFrom < end &&
         (lot.expiresAt === null || lot.expiresAt > start),
     )
@@ -176,10 +181,19 @@ function eligibleLots(line: InvoiceLineDraft, lots: readonly CreditLot[]): Credi
 
 function soonestExpiringFirst(a: CreditLot, b: CreditLot): number {
   const expiry = (lot: CreditLot) => lot.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  return expiry(a) - expiry(b) || a.validFrom.getTime() - b.validFrom.getTime() || a.id.localeCompare(b.id);
+  return (
+    expiry(a) - expiry(b) ||
+    a.validFrom.getTime() - b.validFrom.getTime() ||
+    a.id.localeCompare(b.id)
+  );
 }
 
-function recordUse(uses: Map<string, LotUse>, lot: CreditLot, amount: Decimal, period: Interval): void {
+function recordUse(
+  uses: Map<string, LotUse>,
+  lot: CreditLot,
+  amount: Decimal,
+  period: Interval,
+): void {
   const use = uses.get(lot.id);
   if (!use) {
     uses.set(lot.id, { lot, amount, servicePeriod: { ...period } });
@@ -201,6 +215,8 @@ function creditLine(lot: CreditLot, used: Decimal, servicePeriod: Interval): Inv
     servicePeriod,
     exactAmount: used.negated(),
     amount: used.negated(),
-    breakdown: [{ description: `credit applied: ${lot.name}`, quantity: used, amount: used.negated() }],
+    breakdown: [
+      { description: `credit applied: ${lot.name}`, quantity: used, amount: used.negated() },
+    ],
   };
 }

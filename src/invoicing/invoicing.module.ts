@@ -14,7 +14,6 @@ import { InvoiceBuilder } from './invoice-builder';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
-import { IssuedGrantsRepository } from './issued-grants.repository';
 import { PreviewsController } from './previews.controller';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
@@ -37,7 +36,6 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoiceBuilder,
     InvoiceRepository,
     InvoicesService,
-    IssuedGrantsRepository,
     UpcomingInvoiceService,
   ],
   exports: [BillingRunService, CreditBalanceService, UpcomingInvoiceService],

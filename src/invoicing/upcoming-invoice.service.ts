@@ -9,7 +9,6 @@ import { BillingSubscriptionsRepository } from './billing-subscriptions.reposito
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext, InvoiceBuilder } from './invoice-builder';
 import { InvoiceDraft } from './invoice-calculator';
-import { IssuedGrantsRepository } from './issued-grants.repository';
 import { InvoiceView, upcomingInvoiceView } from './invoice-view';
 import { upcomingPeriod } from './subscription-schedule';
 
@@ -30,7 +29,6 @@ export class UpcomingInvoiceService {
     private readonly subscriptions: BillingSubscriptionsRepository,
     private readonly builder: InvoiceBuilder,
     private readonly ledger: CreditLedgerRepository,
-    private readonly issuedGrants: IssuedGrantsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -49,7 +47,7 @@ export class UpcomingInvoiceService {
     }
     const [lots, issuedGrantKeys] = await Promise.all([
       this.ledger.availableLots(this.db, subscription.customerId, context.plan.currency),
-      this.issuedGrants.keysSince(subscription.customerId, context.period.start),
+      this.ledger.issuedGrantKeys(this.db, subscription.customerId, context.period.start),
     ]);
     const draft = await this.preview(context, new CreditSnapshot(lots, issuedGrantKeys));
     return upcomingInvoiceView(context, draft);

@@ -1,11 +1,7 @@
-import { Decimal } from '../../common/decimal';
-import { minorUnits } from '../../common/money';
+import { formatUnrounded } from '../../common/money';
 import { CreditLedgerView, CreditLotView } from '../credits.service';
 
-/** Padded to the currency's minor unit ("50.00"), never rounded: a plan may grant finer amounts. */
-function money(amount: Decimal, currency: string): string {
-  return amount.toFixed(Math.max(minorUnits(currency), amount.decimalPlaces()));
-}
+const money = formatUnrounded;
 
 export function toCreditLotResponse(lot: CreditLotView) {
   return {

@@ -1,11 +1,9 @@
 import { Decimal } from '../../common/decimal';
-import { minorUnits } from '../../common/money';
+import { formatUnrounded } from '../../common/money';
 import { CreditBalance } from '../credit-balance';
 
 export function toCreditBalanceResponse(balance: CreditBalance) {
-  // Padded to the minor unit, never rounded: a plan may grant finer amounts than invoices bill.
-  const money = (amount: Decimal) =>
-    amount.toFixed(Math.max(minorUnits(balance.currency), amount.decimalPlaces()));
+  const money = (amount: Decimal) => formatUnrounded(amount, balance.currency);
   return {
     currency: balance.currency,
     granted: money(balance.granted),
