@@ -17,12 +17,9 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
-import { AppModule } from '../src/app.module';
-import { configureHttp } from '../src/app.factory';
-import { Clock, ManualClock } from '../src/common/clock';
+import { createApp } from '../src/app.factory';
+import { ManualClock } from '../src/common/clock';
 import { AppConfig } from '../src/config/app-config';
 import { BillingRunService } from '../src/invoicing/billing-run.service';
 import { loadEventsAndRollups, LoadTimings, monthsBefore } from './billing-data';
@@ -64,15 +61,7 @@ async function startApp(url: string, clock: ManualClock): Promise<INestApplicati
     // timed jobs (credit grants, alerts, outbox) would compete for the CPU being measured
     SCHEDULER_ENABLED: 'false',
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: ['error', 'warn'],
-  });
-  configureHttp(app);
+  const app = await createApp(config, clock);
   await app.listen(0, '127.0.0.1');
   return app;
 }

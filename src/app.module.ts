@@ -4,6 +4,7 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { DashboardModule } from './analytics/dashboard/dashboard.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -21,12 +22,12 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.register(config),
-        CommonModule,
+        CommonModule.register(clock),
         DatabaseModule,
         AuthModule,
         HealthModule,

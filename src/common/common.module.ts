@@ -1,9 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
 
 @Global()
-@Module({
-  providers: [{ provide: Clock, useClass: SystemClock }],
-  exports: [Clock],
-})
-export class CommonModule {}
+@Module({})
+export class CommonModule {
+  /** The system clock, or one the caller moves (the demo, benchmarks, tests). */
+  static register(clock: Clock = new SystemClock()): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [{ provide: Clock, useValue: clock }],
+      exports: [Clock],
+    };
+  }
+}

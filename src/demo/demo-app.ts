@@ -4,13 +4,10 @@
  * calls the outbox worker in-process to deliver the e-mails.
  */
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
-import { configureHttp } from '../app.factory';
-import { AppModule } from '../app.module';
+import { createApp } from '../app.factory';
 import { ApiKeysService } from '../auth/api-keys.service';
-import { Clock, ManualClock } from '../common/clock';
+import { ManualClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 
 export interface DemoApp {
@@ -29,16 +26,7 @@ export async function startDemoApp(start: Date): Promise<DemoApp> {
     LOG_LEVEL: 'warn',
   });
   const clock = new ManualClock(start);
-  // The testing module is Nest's supported way to replace one provider (the Clock).
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: ['error', 'warn'],
-  });
-  configureHttp(app);
+  const app = await createApp(config, clock);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const keys = app.get(ApiKeysService);

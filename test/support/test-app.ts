@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { configureHttp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
-import { Clock, ManualClock } from '../../src/common/clock';
+import { ManualClock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -78,11 +78,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const clock = new ManualClock(options.now ?? '2026-03-15T12:00:00Z');
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register(config), DiscoveryModule],
-  })
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
+    imports: [AppModule.register(config, clock), DiscoveryModule],
+  }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
     logger: ['error'],
