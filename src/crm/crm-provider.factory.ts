@@ -21,6 +21,7 @@ export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
         instanceUrl: sf.instanceUrl,
         accessToken: sf.accessToken,
         loginUrl: sf.loginUrl,
+        jwtAudience: sf.jwtAudience,
         clientId: sf.clientId,
         clientSecret: sf.clientSecret,
         username: sf.username,

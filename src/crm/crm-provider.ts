@@ -107,6 +107,10 @@ export interface CohortSnapshot {
 export interface SetupReport {
   created: string[];
   existing: string[];
+  /** Existing components an admin set differently from ours: reported, never overwritten. */
+  differences: string[];
+  /** What this CRM account cannot hold, and why (e.g. custom objects below HubSpot Enterprise). */
+  skipped: string[];
 }
 
 /** The outcome of a batch call for each record that failed on its own (the rest succeeded). */

@@ -9,7 +9,7 @@ import { CUSTOM_PROPERTIES, HubSpotObjectType, PROPERTY_GROUP } from './hubspot-
  * custom object, cohort snapshots, is set up by HubSpotCohorts.
  */
 export async function setUpHubSpot(api: HubSpotApi): Promise<SetupReport> {
-  const report: SetupReport = { created: [], existing: [] };
+  const report: SetupReport = { created: [], existing: [], differences: [], skipped: [] };
   for (const [objectType, definitions] of Object.entries(CUSTOM_PROPERTIES) as Array<
     [HubSpotObjectType, (typeof CUSTOM_PROPERTIES)[HubSpotObjectType]]
   >) {
