@@ -162,3 +162,26 @@ export class CrmPermanentError extends Error {
     this.name = 'CrmPermanentError';
   }
 }
+
+/**
+ * Our key → the CRM's record id, for records a CRM cannot upsert by a unique
+ * property. `crmId: null` means a create was sent and its outcome is unknown.
+ */
+export interface CrmRecordIdStore {
+  find(
+    provider: CrmProviderName,
+    objectType: string,
+    keys: readonly string[],
+  ): Promise<Map<string, string | null>>;
+  /** Written before a create is sent, so a lost answer leaves a trace to search by. */
+  markCreating(
+    provider: CrmProviderName,
+    objectType: string,
+    keys: readonly string[],
+  ): Promise<void>;
+  store(
+    provider: CrmProviderName,
+    objectType: string,
+    ids: ReadonlyMap<string, string>,
+  ): Promise<void>;
+}
