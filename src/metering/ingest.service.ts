@@ -12,9 +12,9 @@ import {
   MAX_EVENTS_PER_REQUEST,
 } from './dto/ingest-events.dto';
 import { resolveEvent, ValidEvent } from './event-validation';
-import { EventPartitions } from './event-partitions';
+import { EventPartitions } from './event-partitions.repository';
 import { UsageEventsRepository } from './usage-events.repository';
-import { UsageMoved } from './usage-moved';
+import { UsageMoved } from './usage-moved.service';
 
 /**
  * Ingestion of a batch of usage events: each event is accepted, a duplicate,

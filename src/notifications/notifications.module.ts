@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { OutboxModule } from '../outbox/outbox.module';
-import { EmailDelivery } from './email-delivery';
+import { EmailDelivery } from './email-delivery.service';
 import { EmailPreferencesController } from './email-preferences.controller';
 import { EmailPreferencesRepository } from './email-preferences.repository';
 import { EmailPreferencesService } from './email-preferences.service';

@@ -32,7 +32,7 @@ export interface HubSpotProviderOptions {
 }
 
 /** The CRM port on HubSpot: companies, deals, tasks and invoices through the official client. */
-export class HubSpotProvider implements CrmProvider {
+export class HubSpotCrmProvider implements CrmProvider {
   readonly name = 'hubspot';
   readonly api: HubSpotApi;
   private readonly accounts: HubSpotAccounts;

@@ -7,7 +7,7 @@ import { versionInEffect } from '../customers/plan-changes';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingPlan } from './billing-plan';
-import { BillingPlans } from './billing-plans';
+import { BillingPlans } from './billing-plans.service';
 import { LicenceInterval, ScheduleInput, scheduleForPeriod } from '../common/billing-schedule';
 import { BillingUsageRepository, UsageSelection } from './billing-usage.repository';
 import { CreditLot } from '../credits/credit-lot';

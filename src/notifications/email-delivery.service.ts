@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DeliveryOutcome, OutboxHandler, PermanentDeliveryError } from '../outbox/outbox-handler';
-import { OutboxHandlers } from '../outbox/outbox-handlers';
+import { OutboxHandlers } from '../outbox/outbox-handlers.service';
 import { OutboxMessage } from '../outbox/outbox-message';
 import { emailPayloadSchema } from './email-message';
 import { EmailPreferencesRepository } from './email-preferences.repository';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { OutboxHandlers } from './outbox-handlers';
+import { OutboxHandlers } from './outbox-handlers.service';
 import {
   BatchOutcome,
   DeferredDeliveryError,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Queryable } from '../../database/transaction';
-import { ExchangeRates } from './exchange-rates';
+import { ExchangeRates } from './exchange-rates.service';
 import { RevenueLedgerRepository } from './revenue-ledger.repository';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Decimal, sumDecimals, toDecimalString } from '../common/decimal';
-import { CrmOutbox } from '../crm/crm-outbox';
+import { CrmOutbox } from '../crm/crm-outbox.service';
 import { FiredAlert } from '../crm/crm-signals';
 import { inTransaction } from '../database/transaction';
 import {
@@ -30,9 +30,9 @@ import {
 } from './alert-facts.service';
 import { AlertRulesRepository } from './alert-rules.repository';
 import { alertKey, AlertsRepository, NewAlert } from './alerts.repository';
-import { CreditBalanceFirings } from './credit-balance-firings';
+import { CreditBalanceFirings } from './credit-balance-firings.service';
 import { baseAlert, emailFigures, Firing, hasLimit } from './firing';
-import { IngestGate } from './ingest-gate';
+import { IngestGate } from './ingest-gate.service';
 import { Recommendation } from './recommendation';
 import { isBillShock, USUAL_BILL_INVOICES, usualBill } from './rules/bill-shock';
 import { spendReached } from './rules/spend-threshold';

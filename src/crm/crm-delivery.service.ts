@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BatchOutcome, DeliveryOutcome, OutboxHandler } from '../outbox/outbox-handler';
-import { OutboxHandlers } from '../outbox/outbox-handlers';
+import { OutboxHandlers } from '../outbox/outbox-handlers.service';
 import { OutboxMessage } from '../outbox/outbox-message';
-import { CohortDelivery } from './cohort-delivery';
+import { CohortDelivery } from './cohort-delivery.service';
 import { isCohortSnapshotPayload } from './cohort-snapshots';
 import { CrmSyncService } from './crm-sync.service';
 

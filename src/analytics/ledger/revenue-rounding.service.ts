@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { minorUnits } from '../../common/money';
-import { ExchangeRates } from './exchange-rates';
+import { ExchangeRates } from './exchange-rates.service';
 import { RevenueLedgerRepository } from './revenue-ledger.repository';
 
 /**
