@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../app.module';
-import { AppConfig } from '../../config/app-config';
-import { CrmSetupService } from '../crm-setup.service';
+import { AppModule } from '../app.module';
+import { AppConfig } from '../config/app-config';
+import { CrmSetupService } from '../crm/crm-setup.service';
 
 /** Creates the CRM's custom properties and objects (idempotent) and says what it did. */
 async function main(): Promise<void> {

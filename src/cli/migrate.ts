@@ -1,6 +1,6 @@
-import { AppConfig } from '../../config/app-config';
-import { createDataSource } from '../data-source';
-import { runPendingMigrations } from '../migrate';
+import { AppConfig } from '../config/app-config';
+import { createDataSource } from '../database/data-source';
+import { runPendingMigrations } from '../database/migrate';
 
 /** `npm run migration:run`: applies pending migrations to the configured database and exits. */
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { OutboxWorker } from '../outbox/outbox-worker.service';
+import { OutboxWorker } from '../../outbox/outbox-worker.service';
 import { BILLABLE_ITEMS, METERS, PLANS } from './catalog';
 import {
   DemoCustomer,

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { AppModule } from '../../app.module';
-import { AppConfig } from '../../config/app-config';
-import { ApiKeysService } from '../api-keys.service';
-import { SCOPES, Scope } from '../scopes';
+import { AppModule } from '../app.module';
+import { AppConfig } from '../config/app-config';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { SCOPES, Scope } from '../auth/scopes';
 
 const USAGE = `usage:
   npm run api-keys -- create --name <name> --scope <${SCOPES.join('|')}>

@@ -3,7 +3,7 @@
  * story: four plans of different pricing models and ~200 customers who start,
  * grow, shrink, pause and churn over 18 months. Pure: no database, no clock.
  */
-import { Decimal } from '../common/decimal';
+import { Decimal } from '../../common/decimal';
 
 export type DemoPlanKey = 'tokens-starter' | 'tokens-scale' | 'api-metered' | 'support-outcomes';
 

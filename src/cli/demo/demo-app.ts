@@ -5,10 +5,10 @@
  */
 import { INestApplication } from '@nestjs/common';
 import { AddressInfo } from 'node:net';
-import { createApp } from '../app.factory';
-import { ApiKeysService } from '../auth/api-keys.service';
-import { ManualClock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
+import { createApp } from '../../app.factory';
+import { ApiKeysService } from '../../auth/api-keys.service';
+import { ManualClock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
 
 export interface DemoApp {
   app: INestApplication;
