@@ -14,6 +14,7 @@ import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
+import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
 import { InvoicingModule } from './invoicing/invoicing.module';
 import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -38,6 +39,7 @@ export class AppModule {
         CreditsModule,
         InvoicingModule,
         CrmModule,
+        CrmCreditBalancesModule,
         NotificationsModule,
         ForecastingModule,
         AlertsModule,

@@ -1,7 +1,6 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { AppConfig } from '../config/app-config';
-import { InvoicingModule } from '../invoicing/invoicing.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { CohortDelivery } from './cohort-delivery.service';
 import { CohortSyncController } from './cohort-sync.controller';
@@ -23,8 +22,9 @@ import { CrmSyncService } from './crm-sync.service';
  * CohortSyncService enqueues the monthly cohort snapshots.
  */
 @Module({
-  // Invoicing enqueues invoices here; the sync reads credit balances there.
-  imports: [AnalyticsModule, OutboxModule, forwardRef(() => InvoicingModule)],
+  // Invoicing enqueues invoices here; credit balances come through the
+  // CRM_CREDIT_BALANCES port, which invoicing binds (crm-credit-balances.module.ts).
+  imports: [AnalyticsModule, OutboxModule],
   controllers: [CohortSyncController, CrmOutboxController],
   providers: [
     CohortDelivery,
