@@ -5,7 +5,7 @@ import {
   MeterForecast,
   SubscriptionForecast,
 } from '../forecasting/forecasts.service';
-import { AlertDetails } from './alerts.repository';
+import { AlertDetails } from './firing';
 import {
   fitsLimits,
   intervalsPerYear,

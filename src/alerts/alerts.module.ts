@@ -12,8 +12,8 @@ import { AlertsController } from './alerts.controller';
 import { AlertsEvaluator } from './alerts-evaluator.service';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
-import { CreditBalanceFirings } from './credit-balance-firings.service';
 import { IngestGate } from './ingest-gate.service';
+import { AlertRuleSources } from './rule-sources.service';
 
 /** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
 @Module({
@@ -21,12 +21,12 @@ import { IngestGate } from './ingest-gate.service';
   controllers: [AlertsController],
   providers: [
     AlertFactsService,
+    AlertRuleSources,
     AlertRulesRepository,
     AlertRulesService,
     AlertsEvaluator,
     AlertsRepository,
     AlertsService,
-    CreditBalanceFirings,
     IngestGate,
   ],
   exports: [AlertsEvaluator],

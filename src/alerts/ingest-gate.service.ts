@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { toDecimalString, ZERO } from '../common/decimal';
+import { Decimal } from '../common/decimal';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { openServiceInterval } from '../forecasting/open-interval';
-import { aggregateUsage, MeterUsage } from '../metering/usage.repository';
-import { AlertRule, ruleApplies } from './alert-rule';
+import { aggregateUsage } from '../metering/usage.repository';
+import { ruleApplies } from './alert-rule';
+import { GateFacts } from './alert-rule-kind';
+import { AlertRule, kindOf } from './alert-rule-kinds';
 import { alertKey, AlertsRepository } from './alerts.repository';
-import { CREDIT_LOW_LEVELS } from './rules/credit-balance-low';
-import { levelsReached } from './rules/usage-threshold';
 
 /**
  * Whether an on-ingest pass may fire anything new for a subscription, decided
@@ -15,8 +15,7 @@ import { levelsReached } from './rules/usage-threshold';
  * reads), before the forecast that prices an alert's figures: nearly every
  * batch crosses nothing, and a forecast per batch and customer (56 days of
  * rollups, the plan, a recommendation over every plan) would cost ingestion
- * more than the 20 % it may. Spend and credit rules have no cheap test: they
- * pass until they have fired in the interval.
+ * more than the 20 % it may. Each rule kind answers for itself (`mayFire`).
  */
 @Injectable()
 export class IngestGate {
@@ -34,41 +33,20 @@ export class IngestGate {
     const open = openServiceInterval(subject.schedule, now);
     if (applicable.length === 0 || !open) return false;
     const fired = await this.alerts.firedKeys(subject.subscriptionId, open.interval.start);
-    let usage: MeterUsage[] | null = null;
+    let usage: Promise<Map<string, Decimal>> | null = null;
+    const facts: GateFacts = {
+      subject,
+      fired: (ruleId, level, meterId) => fired.has(alertKey(ruleId, level, meterId)),
+      usage: () =>
+        (usage ??= aggregateUsage(this.db, {
+          customerId: subject.customerId,
+          from: open.interval.start,
+          to: open.interval.end,
+          meterIds: subject.limits.map((limit) => limit.meterId),
+        }).then((meters) => new Map(meters.map((meter) => [meter.meterId, meter.quantity])))),
+    };
     for (const rule of applicable) {
-      switch (rule.type) {
-        case 'usage_threshold': {
-          usage ??= await aggregateUsage(this.db, {
-            customerId: subject.customerId,
-            from: open.interval.start,
-            to: open.interval.end,
-            meterIds: subject.limits.map((limit) => limit.meterId),
-          });
-          const quantities = new Map(usage.map((meter) => [meter.meterId, meter.quantity]));
-          const fresh = subject.limits
-            .filter((limit) => rule.meter === null || rule.meter.id === limit.meterId)
-            .some((limit) =>
-              levelsReached(
-                quantities.get(limit.meterId) ?? ZERO,
-                limit.quantity,
-                rule.levels,
-              ).some(
-                (level) => !fired.has(alertKey(rule.id, toDecimalString(level), limit.meterId)),
-              ),
-            );
-          if (fresh) return true;
-          break;
-        }
-        case 'spend_threshold':
-          if (!fired.has(alertKey(rule.id, toDecimalString(rule.amount), null))) return true;
-          break;
-        case 'credit_balance_low':
-          if (CREDIT_LOW_LEVELS.some((level) => !fired.has(alertKey(rule.id, level, null))))
-            return true;
-          break;
-        default:
-          return true;
-      }
+      if (await kindOf(rule.type).mayFire(rule, facts)) return true;
     }
     return false;
   }
