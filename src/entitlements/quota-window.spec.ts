@@ -1,13 +1,7 @@
 import { currentServiceInterval } from '../common/billing-schedule';
 import { Decimal } from '../common/decimal';
 import { alignToHours } from '../common/hour-alignment';
-import {
-  bucketRanges,
-  calendarWindow,
-  rollingResetsAt,
-  standing,
-  windowAt,
-} from './quota-window';
+import { bucketRanges, calendarWindow, rollingResetsAt, standing, windowAt } from './quota-window';
 
 const at = (iso: string) => new Date(iso);
 const iso = (interval: { start: Date; end: Date } | null) =>

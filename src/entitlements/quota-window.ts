@@ -49,7 +49,11 @@ export function fixedLengthMs(window: QuotaWindow): number | null {
  * caller passes the subscription's current interval (null when it has none:
  * then the quota does not apply and this returns null).
  */
-export function windowAt(spec: WindowSpec, at: Date, serviceInterval: Interval | null): Interval | null {
+export function windowAt(
+  spec: WindowSpec,
+  at: Date,
+  serviceInterval: Interval | null,
+): Interval | null {
   if (spec.window === 'interval') return serviceInterval;
   const length = FIXED_LENGTH_MS[spec.window];
   if (spec.alignment === 'rolling') {
