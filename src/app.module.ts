@@ -12,6 +12,7 @@ import { CreditsModule } from './credits/credits.module';
 import { CrmModule } from './crm/crm.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
+import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
 import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
@@ -45,6 +46,7 @@ export class AppModule {
         AlertsModule,
         AnalyticsModule,
         DashboardModule,
+        EntitlementsModule,
         SchedulerModule.register(config),
       ],
     };

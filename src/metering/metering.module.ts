@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventPartitions } from './event-partitions.repository';
 import { EventsController } from './events.controller';
+import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
@@ -12,12 +13,13 @@ import { UsageService } from './usage.service';
   controllers: [EventsController, UsageController],
   providers: [
     EventPartitions,
+    IngestParticipants,
     IngestService,
     UsageEventsRepository,
     UsageService,
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [UsageMoved],
+  exports: [IngestParticipants, UsageMoved],
 })
 export class MeteringModule {}
