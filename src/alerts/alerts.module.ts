@@ -29,7 +29,7 @@ import { IngestGate } from './ingest-gate';
     CreditBalanceFirings,
     IngestGate,
   ],
-  exports: [AlertsEvaluator],
+  exports: [AlertFactsService, AlertsEvaluator],
 })
 export class AlertsModule implements OnModuleInit {
   constructor(

@@ -38,6 +38,6 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoicesService,
     UpcomingInvoiceService,
   ],
-  exports: [BillingRunService, CreditBalanceService, UpcomingInvoiceService],
+  exports: [BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
 })
 export class InvoicingModule {}
