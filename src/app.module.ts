@@ -19,6 +19,7 @@ import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QuotesModule } from './quotes/quotes.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { UsagePageModule } from './usage-page/usage-page.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +44,7 @@ export class AppModule {
         AlertsModule,
         AnalyticsModule,
         DashboardModule,
+        UsagePageModule,
         SchedulerModule.register(config),
       ],
     };

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../auth/scopes';
 import { Clock } from '../../common/clock';
-import { NotFoundError } from '../../common/errors';
+import { sendAsset } from '../../common/http/static-assets';
 import { SAME_ORIGIN_ONLY_CSP } from '../../common/http/content-security-policy';
 import { loadAssets } from './dashboard-assets';
 
@@ -32,9 +32,6 @@ export class DashboardController {
 
   @Get('assets/:name')
   asset(@Param('name') name: string, @Res() response: Response): void {
-    const asset = this.assets.files.get(name);
-    if (!asset) throw new NotFoundError('dashboard asset', name);
-    response.type(asset.contentType).setHeader('Cache-Control', 'public, max-age=300');
-    response.send(asset.body);
+    sendAsset(this.assets.files, name, response);
   }
 }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Response } from 'express';
+import { NotFoundError } from '../errors';
 
 export interface Asset {
   contentType: string;
@@ -40,4 +42,16 @@ export function readAssets(
       { contentType, body: readFileSync(join(dir, name), 'utf8') },
     ]),
   );
+}
+
+/** Answers one of a page's files by name; any other name is not found. */
+export function sendAsset(
+  files: ReadonlyMap<string, Asset>,
+  name: string,
+  response: Response,
+): void {
+  const asset = files.get(name);
+  if (!asset) throw new NotFoundError('page asset', name);
+  response.type(asset.contentType).setHeader('Cache-Control', 'public, max-age=300');
+  response.send(asset.body);
 }
