@@ -21,6 +21,7 @@ import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QuotesModule } from './quotes/quotes.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { UsagePageModule } from './usage-page/usage-page.module';
 
 @Module({})
 export class AppModule {
@@ -47,6 +48,7 @@ export class AppModule {
         AnalyticsModule,
         DashboardModule,
         EntitlementsModule,
+        UsagePageModule,
         SchedulerModule.register(config),
       ],
     };
