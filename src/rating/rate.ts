@@ -1,11 +1,13 @@
 import { Decimal } from '../common/decimal';
-import { RatingResult } from './breakdown';
+import { RatingResult, ratingResult } from './breakdown';
 import { InvalidRatingInputError } from './invalid-input';
 import { priceGraduated } from './models/graduated';
+import { priceGraduatedPercentage } from './models/graduated-percentage';
 import { pricePackage } from './models/package';
 import { pricePercentage } from './models/percentage';
 import { pricePerUnit } from './models/per-unit';
 import { priceVolume } from './models/volume';
+import { BoundedCharge, boundSpend, SpendBounds } from './spend-bounds';
 
 /** `upTo` is inclusive; tiers are ascending and the last one has `upTo: null` (no bound). */
 export interface Tier {
@@ -14,30 +16,45 @@ export interface Tier {
   flatAmount: Decimal;
 }
 
-export interface PerUnitRate {
+export interface PerUnitRate extends SpendBounds {
   model: 'per_unit';
   unitAmount: Decimal;
 }
 
-export interface PackageRate {
+export interface PackageRate extends SpendBounds {
   model: 'package';
   packageSize: Decimal;
   packageAmount: Decimal;
   /** What a partial package costs: a whole package (`up`) or nothing (`down`). */
   rounding: 'up' | 'down';
+  /** Units free each service interval before packages are counted (Lago's `free_units`); absent = 0. */
+  freeUnits?: Decimal;
 }
 
-export interface VolumeRate {
+export interface VolumeRate extends SpendBounds {
   model: 'volume';
   tiers: Tier[];
 }
 
-export interface GraduatedRate {
+export interface GraduatedRate extends SpendBounds {
   model: 'graduated';
   tiers: Tier[];
 }
 
-export interface PercentageRate {
+/** A range of the aggregated value: `rate` percent of the value inside it, plus `flatAmount` once reached. */
+export interface PercentageTier {
+  upTo: Decimal | null;
+  /** Percent: "2.5" means 2.5 %. */
+  rate: Decimal;
+  flatAmount: Decimal;
+}
+
+export interface GraduatedPercentageRate extends SpendBounds {
+  model: 'graduated_percentage';
+  tiers: PercentageTier[];
+}
+
+export interface PercentageRate extends SpendBounds {
   model: 'percentage';
   /** Percent of each event's value: "2.5" means 2.5 %. */
   rate: Decimal;
@@ -49,10 +66,11 @@ export interface PercentageRate {
   maxPerEvent: Decimal | null;
 }
 
-export type Rate = PerUnitRate | PackageRate | VolumeRate | GraduatedRate | PercentageRate;
+export type Rate =
+  PerUnitRate | PackageRate | VolumeRate | GraduatedRate | GraduatedPercentageRate | PercentageRate;
 export type RateModel = Rate['model'];
 
-/** Usage of the quantity models (per_unit, package, volume, graduated): the period's aggregated quantity. */
+/** Usage of the quantity models (all but percentage): the period's aggregated quantity (or value). */
 export interface QuantityUsage {
   quantity: Decimal;
 }
@@ -82,8 +100,26 @@ export interface EventTotalsUsage {
 export type PercentageUsage = EventValuesUsage | EventTotalsUsage;
 export type Usage = QuantityUsage | PercentageUsage;
 
-/** The exact, unrounded price of one rate for one period's usage, with its breakdown. */
+/**
+ * The exact, unrounded price of one rate for one service interval's usage, with
+ * its breakdown: the model's price within the rate's spend bounds, the minimum
+ * spend (if any) as the last breakdown line.
+ */
 export function priceRate(rate: Rate, usage: Usage): RatingResult {
+  const { charge, minimumSpend } = rateCharge(rate, usage);
+  return minimumSpend ? ratingResult([...charge.breakdown, minimumSpend]) : charge;
+}
+
+/**
+ * The same price in the two parts an invoice shows: the usage charge (capped at
+ * the maximum) and what the minimum adds, with the minimum prorated by
+ * `prorationFactor` for a cut service interval (spend-bounds.ts).
+ */
+export function rateCharge(rate: Rate, usage: Usage, prorationFactor?: Decimal): BoundedCharge {
+  return boundSpend(priceModel(rate, usage), rate, prorationFactor);
+}
+
+function priceModel(rate: Rate, usage: Usage): RatingResult {
   switch (rate.model) {
     case 'per_unit':
       return pricePerUnit(rate, quantityUsage(rate, usage));
@@ -93,6 +129,8 @@ export function priceRate(rate: Rate, usage: Usage): RatingResult {
       return priceVolume(rate, quantityUsage(rate, usage));
     case 'graduated':
       return priceGraduated(rate, quantityUsage(rate, usage));
+    case 'graduated_percentage':
+      return priceGraduatedPercentage(rate, quantityUsage(rate, usage));
     case 'percentage':
       return pricePercentage(rate, percentageUsage(usage));
     default:
