@@ -12,6 +12,9 @@ import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { AddSpendCommitments1795000000130 } from './1795000000130-add-spend-commitments';
+import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
+import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
+import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -29,4 +32,7 @@ export const migrations = [
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
   AddSpendCommitments1795000000130,
+  BindUsagePerSubscription1795000000140,
+  CreateEntitlements1795000000150,
+  CreateUsagePages1795000000160,
 ];

@@ -3,7 +3,7 @@ import { Interval } from '../common/period';
 import { BreakdownLine } from '../rating/breakdown';
 import { InvoiceDraft } from './invoice-calculator';
 import { InvoiceLineKind } from './invoice-line';
-import { BillingContext } from './invoice-builder';
+import { BillingContext } from './invoice-builder.service';
 
 export type InvoiceStatus = 'draft' | 'finalized' | 'void';
 

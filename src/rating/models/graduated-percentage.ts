@@ -13,7 +13,7 @@
  */
 import { RatingResult, ratingResult } from '../breakdown';
 import { requireNonNegative } from '../invalid-input';
-import type { GraduatedPercentageRate, QuantityUsage } from '../rate';
+import type { GraduatedPercentageRate, QuantityUsage } from '../rate-types';
 import { describeBounds, isReached, tierRanges, unitsInTier } from '../tiers';
 
 export function priceGraduatedPercentage(

@@ -1,7 +1,7 @@
 import { Decimal, ZERO } from '../../common/decimal';
 import { BreakdownLine, RatingResult, ratingResult } from '../breakdown';
 import { InvalidRatingInputError, requireNonNegative } from '../invalid-input';
-import type { PackageRate, QuantityUsage } from '../rate';
+import type { PackageRate, QuantityUsage } from '../rate-types';
 
 /**
  * packages × packageAmount, a partial package counting as one (`up`) or as none
