@@ -6,7 +6,7 @@ import {
   MeterForecast,
   SubscriptionForecast,
 } from '../forecasting/forecasts.service';
-import { PricedVersion } from '../forecasting/plan-pricer';
+import { PricedVersion } from '../forecasting/plan-pricer.service';
 import { AlertDetails } from './firing';
 import {
   fitsLimits,
