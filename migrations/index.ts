@@ -11,6 +11,7 @@ import { CreateAlerts1795000000070 } from './1795000000070-create-alerts';
 import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-alert-rule';
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
+import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   SeedDefaultAlertRule1795000000071,
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
+  MaintainMrrMovements1795000000170,
 ];
