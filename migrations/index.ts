@@ -12,6 +12,7 @@ import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
+import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
   MaintainMrrMovements1795000000170,
+  BoundUsageEventIds1795000000171,
 ];

@@ -66,6 +66,8 @@ export class AppConfig {
     /** 1 unit of the key currency = rate units of `reportingCurrency`; the reporting currency itself is 1. */
     readonly exchangeRates: ReadonlyMap<string, Decimal> = new Map(),
     readonly crm: CrmConfig = CRM_DISABLED,
+    /** EVENT_RETENTION: months of raw events and event ids kept. */
+    readonly eventRetentionMonths: number = 13,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -94,6 +96,7 @@ export class AppConfig {
       { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, upgradePath: e.UPGRADE_PATH },
       new Map([...e.EXCHANGE_RATES, [e.REPORTING_CURRENCY, new Decimal(1)]]),
       crmConfig(e),
+      e.EVENT_RETENTION,
     );
   }
 }

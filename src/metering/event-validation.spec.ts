@@ -1,7 +1,11 @@
 import { Decimal } from '../common/decimal';
 import { parseEvent, References, resolveEvent } from './event-validation';
 
-const NOW = new Date('2026-03-15T12:00:00Z');
+/** Thirteen months of retention before March 2026. */
+const TIMES = {
+  now: new Date('2026-03-15T12:00:00Z'),
+  horizon: new Date('2025-02-01T00:00:00Z'),
+};
 
 const references: References = {
   customers: new Map([
@@ -41,7 +45,7 @@ function event(overrides: Record<string, unknown> = {}): Record<string, unknown>
 
 /** Runs both passes, as ingestion does, and returns the rejection or the stored event. */
 function check(raw: unknown) {
-  const parsed = parseEvent(raw, 3, NOW);
+  const parsed = parseEvent(raw, 3, TIMES);
   if (!parsed.ok) return parsed;
   return resolveEvent(parsed.event, 3, references);
 }
@@ -173,6 +177,20 @@ describe('event validation', () => {
     ],
   ])('rejects with %s', (code, overrides, field, message) => {
     expect(rejectionOf(event(overrides))).toEqual({ index: 3, id: 'evt_1', code, field, message });
+  });
+
+  it('refuses an event older than the retention horizon, whose id would already be forgotten', () => {
+    expect(rejectionOf(event({ timestamp: '2025-01-31T23:59:59Z' }))).toEqual({
+      index: 3,
+      id: 'evt_1',
+      code: 'invalid_event',
+      field: 'events[3].timestamp',
+      message:
+        'is older than the event retention allows: events before 2025-02-01T00:00:00.000Z are no longer kept',
+    });
+    expect(check(event({ customerExternalId: 'open', timestamp: '2025-02-01T00:00:00Z' })).ok).toBe(
+      true,
+    );
   });
 
   it('allows a timestamp up to 5 minutes ahead, and one exactly at the close', () => {

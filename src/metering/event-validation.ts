@@ -58,8 +58,19 @@ export function eventIdOf(raw: unknown): string | null {
   return typeof id === 'string' && id.length > 0 && id.length <= EVENT_ID_MAX_LENGTH ? id : null;
 }
 
+/** What bounds an event's timestamp when it arrives. */
+export interface AcceptedTimes {
+  now: Date;
+  /** The event retention's horizon: older events would be dropped, and their ids are forgotten. */
+  horizon: Date;
+}
+
 /** The checks that need no database: the event's shape and its timestamp against our clock. */
-export function parseEvent(raw: unknown, index: number, now: Date): Checked<UsageEventInput> {
+export function parseEvent(
+  raw: unknown,
+  index: number,
+  { now, horizon }: AcceptedTimes,
+): Checked<UsageEventInput> {
   const parsed = usageEventSchema.safeParse(raw);
   if (!parsed.success) {
     const [problem] = toFieldProblems(parsed.error, `events[${index}]`);
@@ -73,6 +84,15 @@ export function parseEvent(raw: unknown, index: number, now: Date): Checked<Usag
       'invalid_event',
       `events[${index}].timestamp`,
       `must be on or after ${EARLIEST_TIMESTAMP.toISOString()}`,
+    );
+  }
+  if (event.timestamp < horizon) {
+    return rejected(
+      index,
+      event.id,
+      'invalid_event',
+      `events[${index}].timestamp`,
+      `is older than the event retention allows: events before ${horizon.toISOString()} are no longer kept`,
     );
   }
   if (event.timestamp.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {

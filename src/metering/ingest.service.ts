@@ -12,7 +12,7 @@ import {
   MAX_EVENTS_PER_REQUEST,
 } from './dto/ingest-events.dto';
 import { resolveEvent, ValidEvent } from './event-validation';
-import { EventPartitions } from './event-partitions';
+import { EventRetentionService } from './event-retention.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageMoved } from './usage-moved';
 
@@ -26,7 +26,7 @@ export class IngestService {
   constructor(
     private readonly db: DataSource,
     private readonly events: UsageEventsRepository,
-    private readonly partitions: EventPartitions,
+    private readonly retention: EventRetentionService,
     private readonly clock: Clock,
     private readonly usageMoved: UsageMoved,
   ) {}
@@ -43,8 +43,7 @@ export class IngestService {
       candidates,
       rejected: malformed,
       duplicatesInBatch,
-    } = triageBatch(rawEvents, receivedAt);
-    await this.partitions.ensureCovering(candidates.map(({ event }) => event.timestamp));
+    } = triageBatch(rawEvents, { now: receivedAt, horizon: this.retention.horizon(receivedAt) });
 
     const { result, moved } = await inTransaction(this.db, async (tx) => {
       const references = await this.events.loadReferences(

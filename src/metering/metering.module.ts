@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EventPartitions } from './event-partitions';
+import { EventPartitionsRepository } from './event-partitions.repository';
+import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
 import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
@@ -11,13 +12,14 @@ import { UsageService } from './usage.service';
 @Module({
   controllers: [EventsController, UsageController],
   providers: [
-    EventPartitions,
+    EventPartitionsRepository,
+    EventRetentionService,
     IngestService,
     UsageEventsRepository,
     UsageService,
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [UsageMoved],
+  exports: [UsageMoved, EventRetentionService],
 })
 export class MeteringModule {}
