@@ -28,6 +28,14 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
   return result.data;
 }
 
+export const DECIMAL_PROBLEM = 'must be a decimal string such as "12.50"';
+
+/** A decimal string (surrounding spaces ignored) or a finite JSON number as a Decimal; null when it is neither. */
+export function readDecimal(value: string | number): Decimal | null {
+  const text = typeof value === 'number' ? numberToText(value) : value.trim();
+  return text !== null && isDecimalString(text) ? new Decimal(text) : null;
+}
+
 interface DecimalOptions {
   /** Quantities may arrive as JSON numbers; amounts must be strings. */
   allowNumber?: boolean;
@@ -38,16 +46,15 @@ interface DecimalOptions {
 /** A decimal string (or, for quantities, a JSON number) parsed into a Decimal. */
 export function decimalField(options: DecimalOptions = {}) {
   const raw = options.allowNumber
-    ? z.union([z.string(), z.number()], { error: 'must be a decimal string such as "12.50"' })
-    : z.string({ error: 'must be a decimal string such as "12.50"' });
+    ? z.union([z.string(), z.number()], { error: DECIMAL_PROBLEM })
+    : z.string({ error: DECIMAL_PROBLEM });
   return raw
     .transform((value, ctx) => {
-      const text = typeof value === 'number' ? numberToText(value) : value.trim();
-      if (text === null || !isDecimalString(text)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a decimal string such as "12.50"' });
+      const decimal = readDecimal(value);
+      if (decimal === null) {
+        ctx.addIssue({ code: 'custom', message: DECIMAL_PROBLEM });
         return z.NEVER;
       }
-      const decimal = new Decimal(text);
       if (options.positive && !decimal.gt(0)) {
         ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
         return z.NEVER;
@@ -81,9 +88,14 @@ export const currencyField = z
 
 export const timestampField = z
   .string({ error: 'must be an ISO-8601 UTC timestamp such as "2026-03-01T00:00:00Z"' })
-  .refine((text) => ISO_TIMESTAMP.test(text) && !Number.isNaN(Date.parse(text)), {
+  .refine((text) => isTimestamp(text), {
     error: 'must be an ISO-8601 UTC timestamp such as "2026-03-01T00:00:00Z"',
   })
   .transform((text) => new Date(text));
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** What timestampField accepts. */
+export function isTimestamp(text: string): boolean {
+  return ISO_TIMESTAMP.test(text) && !Number.isNaN(Date.parse(text));
+}

@@ -1,5 +1,7 @@
 import { Decimal } from '../common/decimal';
-import { parseEvent, References, resolveEvent } from './event-validation';
+import fc from 'fast-check';
+import { usageEventSchema } from './dto/ingest-events.dto';
+import { parseEvent, References, resolveEvent, wellFormedEvent } from './event-validation';
 
 /** Thirteen months of retention before March 2026. */
 const TIMES = {
@@ -222,5 +224,58 @@ describe('event validation', () => {
       code: 'invalid_event',
       field: 'events[3].value',
     });
+  });
+});
+
+describe('wellFormedEvent, the schema checked by hand', () => {
+  const field = fc.oneof(
+    fc.string({ maxLength: 3 }),
+    fc.string({ minLength: 255, maxLength: 258 }),
+    fc.integer(),
+    fc.double(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.array(fc.string(), { maxLength: 2 }),
+    fc.constantFrom(
+      '2026-03-15T10:00:00Z',
+      '2026-03-15T10:00+01:00',
+      '2026-02-30T10:00:00Z',
+      'soon',
+    ),
+    fc.dictionary(
+      fc.string({ maxLength: 3 }),
+      fc.oneof(fc.string({ maxLength: 300 }), fc.integer()),
+    ),
+  );
+  const mutated = fc
+    .tuple(
+      fc.constantFrom(
+        'id',
+        'customerExternalId',
+        'meter',
+        'timestamp',
+        'value',
+        'dimensions',
+        'extra',
+      ),
+      field,
+    )
+    .map(([key, value]) => {
+      const raw: Record<string, unknown> = event();
+      if (value === undefined) delete raw[key];
+      else raw[key] = value;
+      return raw;
+    });
+
+  it('accepts exactly what usageEventSchema accepts, with the same result', () => {
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.anything()), (raw) => {
+        const parsed = usageEventSchema.safeParse(raw);
+        const fast = wellFormedEvent(raw);
+        if (fast !== null) expect(parsed).toEqual({ success: true, data: fast });
+        else if (parsed.success) expect(raw).toBe('accepted by the schema only');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
