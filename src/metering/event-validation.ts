@@ -1,6 +1,7 @@
 import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
-import { DECIMAL_PROBLEM, isTimestamp, readDecimal, toFieldProblems } from '../common/validation';
+import { isPlainText } from '../common/plain-text';
+import { isCalendarTimestamp, readDecimal, toFieldProblems } from '../common/validation';
 import {
   EVENT_ID_MAX_LENGTH,
   EventRejection,
@@ -22,10 +23,33 @@ export interface MeterReference {
   dimensions: readonly string[];
 }
 
+/** A subscription of the customer, as far as late events are concerned (hour-aligned, like its rollups). */
+export interface UsageWindow {
+  start: Date;
+  end: Date | null;
+  /** Its usage before this instant is on an issued invoice. */
+  closedBefore: Date | null;
+}
+
 export interface CustomerReference {
   id: string;
-  /** Usage before this instant is on a finalized invoice. */
-  usageClosedBefore: Date | null;
+  subscriptions: readonly UsageWindow[];
+}
+
+/**
+ * The bound that refuses an event at `at`: usage is kept per customer, so an
+ * event is still billable while any subscription running at `at` has not
+ * invoiced past it. Refused (the earliest bound returned) only when every
+ * subscription running then has; null otherwise, and when none runs then.
+ */
+export function closedBoundAt(windows: readonly UsageWindow[], at: Date): Date | null {
+  let earliest: Date | null = null;
+  for (const window of windows) {
+    if (at < window.start || (window.end !== null && at >= window.end)) continue;
+    if (window.closedBefore === null || at >= window.closedBefore) return null;
+    if (earliest === null || window.closedBefore < earliest) earliest = window.closedBefore;
+  }
+  return earliest;
 }
 
 /** The customers (by external id) and meters (by key) a batch names that exist. */
@@ -60,7 +84,9 @@ const EVENT_FIELDS = new Set([
 const TEXT_MAX_LENGTH = 256;
 
 function isText(value: unknown, maxLength: number): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
+  return (
+    typeof value === 'string' && value.length > 0 && value.length <= maxLength && isPlainText(value)
+  );
 }
 
 /**
@@ -79,12 +105,13 @@ export function wellFormedEvent(raw: unknown): UsageEventInput | null {
     !isText(customerExternalId, TEXT_MAX_LENGTH) ||
     !isText(meter, TEXT_MAX_LENGTH) ||
     typeof timestamp !== 'string' ||
-    !isTimestamp(timestamp)
+    !isCalendarTimestamp(timestamp)
   )
     return null;
   const event: UsageEventInput = { id, customerExternalId, meter, timestamp: new Date(timestamp) };
   if (value !== undefined) {
-    if (typeof value !== 'string' && typeof value !== 'number') return null;
+    if (typeof value !== 'number' && (typeof value !== 'string' || !isPlainText(value)))
+      return null;
     event.value = value;
   }
   if (dimensions !== undefined) {
@@ -93,7 +120,13 @@ export function wellFormedEvent(raw: unknown): UsageEventInput | null {
     const entries = dimensions as Record<string, unknown>;
     for (const key of Object.keys(entries)) {
       const dimension = entries[key];
-      if (typeof dimension !== 'string' || dimension.length > TEXT_MAX_LENGTH) return null;
+      if (
+        !isPlainText(key) ||
+        typeof dimension !== 'string' ||
+        dimension.length > TEXT_MAX_LENGTH ||
+        !isPlainText(dimension)
+      )
+        return null;
     }
     event.dimensions = entries as Record<string, string>;
   }
@@ -104,7 +137,12 @@ export function wellFormedEvent(raw: unknown): UsageEventInput | null {
 export function eventIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id: unknown = (raw as { id?: unknown }).id;
-  return typeof id === 'string' && id.length > 0 && id.length <= EVENT_ID_MAX_LENGTH ? id : null;
+  return typeof id === 'string' &&
+    id.length > 0 &&
+    id.length <= EVENT_ID_MAX_LENGTH &&
+    isPlainText(id)
+    ? id
+    : null;
 }
 
 /** What bounds an event's timestamp when it arrives. */
@@ -203,13 +241,14 @@ export function resolveEvent(
     );
   }
 
-  if (customer.usageClosedBefore && event.timestamp < customer.usageClosedBefore) {
+  const closedBefore = closedBoundAt(customer.subscriptions, event.timestamp);
+  if (closedBefore !== null) {
     return rejected(
       index,
       event.id,
       'period_closed',
       field('timestamp'),
-      `usage before ${customer.usageClosedBefore.toISOString()} is already invoiced`,
+      `usage before ${closedBefore.toISOString()} is already invoiced`,
     );
   }
 
@@ -245,8 +284,8 @@ function readValue(meter: MeterReference, raw: string | number | undefined): Rea
         return {
           problem: `is required: meter '${meter.key}' aggregates values (${meter.aggregation})`,
         };
-      const value = readDecimal(raw);
-      return value === null ? { problem: DECIMAL_PROBLEM } : { value, valueText: null };
+      const read = readDecimal(raw);
+      return read.ok ? { value: read.decimal, valueText: null } : { problem: read.problem };
     }
   }
 }

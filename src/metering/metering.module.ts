@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { EventPartitionsRepository } from './event-partitions.repository';
 import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
+import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
 import { UsageController } from './usage.controller';
-import { UsageMoved } from './usage-moved';
+import { UsageMoved } from './usage-moved.service';
 import { UsageService } from './usage.service';
 
 @Module({
@@ -14,12 +15,13 @@ import { UsageService } from './usage.service';
   providers: [
     EventPartitionsRepository,
     EventRetentionService,
+    IngestParticipants,
     IngestService,
     UsageEventsRepository,
     UsageService,
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [UsageMoved, EventRetentionService],
+  exports: [IngestParticipants, UsageMoved, EventRetentionService],
 })
 export class MeteringModule {}

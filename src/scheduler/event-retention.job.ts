@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
 import { EventRetentionService } from '../metering/event-retention.service';
-import { JobLock } from './job-lock';
+import { JobLock } from './job-lock.service';
 
 const EVERY_HOUR_MS = 3_600_000;
 
