@@ -12,8 +12,10 @@ import { CreditsModule } from './credits/credits.module';
 import { CrmModule } from './crm/crm.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
+import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
+import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
 import { InvoicingModule } from './invoicing/invoicing.module';
 import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -39,11 +41,13 @@ export class AppModule {
         CreditsModule,
         InvoicingModule,
         CrmModule,
+        CrmCreditBalancesModule,
         NotificationsModule,
         ForecastingModule,
         AlertsModule,
         AnalyticsModule,
         DashboardModule,
+        EntitlementsModule,
         UsagePageModule,
         SchedulerModule.register(config),
       ],

@@ -6,8 +6,8 @@ import {
   MeterForecast,
   SubscriptionForecast,
 } from '../forecasting/forecasts.service';
-import { PricedVersion } from '../forecasting/plan-pricer';
-import { AlertDetails } from './alerts.repository';
+import { PricedVersion } from '../forecasting/plan-pricer.service';
+import { AlertDetails } from './firing';
 import {
   fitsLimits,
   intervalsPerYear,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppConfig } from '../config/app-config';
 import { BatchOutcome, PermanentDeliveryError } from '../outbox/outbox-handler';
 import { OutboxMessage } from '../outbox/outbox-message';
-import { CrmAccountFigures } from './crm-account-figures';
+import { CrmAccountFigures } from './crm-account-figures.service';
 import { toDeliveryError, recordError } from './crm-delivery-errors';
 import { CrmPayload, CrmPayloadKind, crmPayloadSchema } from './crm-payload';
 import {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { OutboxModule } from '../outbox/outbox.module';
 import { UsageLinksModule } from '../usage-links/usage-links.module';
-import { EmailDelivery } from './email-delivery';
+import { EmailDelivery } from './email-delivery.service';
 import { EmailPreferencesController } from './email-preferences.controller';
 import { EmailPreferencesRepository } from './email-preferences.repository';
 import { EmailPreferencesService } from './email-preferences.service';

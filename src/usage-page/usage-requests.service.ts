@@ -6,7 +6,7 @@ import { Decimal, ZERO } from '../common/decimal';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { PlanChangesService } from '../customers/plan-changes.service';
-import { CrmOutbox } from '../crm/crm-outbox';
+import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import {
   CustomerRequest,

@@ -4,7 +4,7 @@
  * overrun the limit; February billed (one finalized invoice); and a Scale plan
  * of the same currency (limit 100 000, 199.00 licence) that holds the usage.
  */
-import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator';
+import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator.service';
 import { CustomerResponse } from '../../src/customers/dto/customer.response';
 import { recordUsage, runBilling } from '../support/billing';
 import {

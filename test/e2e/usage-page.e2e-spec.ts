@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
-import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { Formatter } from '../../src/notifications/templates/formatter';
 import { Decimal } from '../../src/common/decimal';
 import { SAME_ORIGIN_ONLY_CSP } from '../../src/common/http/content-security-policy';
