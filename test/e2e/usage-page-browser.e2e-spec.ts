@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { Decimal } from '../../src/common/decimal';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
-import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { SmtpEmulator } from '../emulators/smtp';
 import { launchChromium, openWatchedPage } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
