@@ -1,8 +1,9 @@
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { BreakdownLine } from '../rating/breakdown';
-import { InvoiceDraft, InvoiceLineKind } from './invoice-calculator';
-import { BillingContext } from './invoice-builder';
+import { InvoiceDraft } from './invoice-calculator';
+import { InvoiceLineKind } from './invoice-line';
+import { BillingContext } from './invoice-builder.service';
 
 export type InvoiceStatus = 'draft' | 'finalized' | 'void';
 

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Aggregation } from '../catalog/dto/meter.schema';
+import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
+import { StoredUsage } from './ingest-participants.service';
 import { CustomerReference, MeterReference, References, ValidEvent } from './event-validation';
 
 interface CustomerRow {
   id: string;
   external_id: string;
-  usage_closed_before: Date | null;
+  subscriptions: Array<{ start: string; end: string | null; closed_before: string | null }>;
 }
 
 interface MeterRow {
@@ -70,15 +72,27 @@ const INSERT_BATCH = `
     ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT DO NOTHING
   )
-  SELECT count(*)::int AS stored FROM fresh`;
+  SELECT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC') AS hour_start,
+         count(*)::int AS event_count, coalesce(sum(value), 0)::text AS value_sum
+  FROM fresh
+  GROUP BY 1, 2, 3`;
+
+interface StoredRow {
+  customer_id: string;
+  meter_id: string;
+  hour_start: Date;
+  event_count: number;
+  value_sum: string;
+}
 
 /** The SQL of ingestion; every method runs inside the caller's transaction. */
 @Injectable()
 export class UsageEventsRepository {
   /**
-   * The named customers and meters that exist. Customers are read FOR SHARE:
-   * closing a period (an UPDATE of usage_closed_before) waits for the batches
-   * in flight, and every later batch sees the new bound.
+   * The named customers, with their subscriptions' usage bounds, and the
+   * meters that exist. Customers are read FOR SHARE: closing a period (done
+   * under the customer's row lock, see InvoiceRepository.lockCustomer) waits
+   * for the batches in flight, and every later batch sees the new bound.
    */
   async loadReferences(
     tx: Queryable,
@@ -86,8 +100,14 @@ export class UsageEventsRepository {
     meterKeys: string[],
   ): Promise<References> {
     const customers: CustomerRow[] = await tx.query(
-      `SELECT id, external_id, usage_closed_before FROM customers
-       WHERE external_id = ANY($1::text[]) ORDER BY id FOR SHARE`,
+      `SELECT c.id, c.external_id,
+              COALESCE((SELECT json_agg(json_build_object(
+                          'start', date_trunc('hour', s.start_date, 'UTC'),
+                          'end', date_trunc('hour', s.end_date, 'UTC'),
+                          'closed_before', s.usage_closed_before))
+                        FROM subscriptions s WHERE s.customer_id = c.id), '[]') AS subscriptions
+       FROM customers c
+       WHERE c.external_id = ANY($1::text[]) ORDER BY c.id FOR SHARE OF c`,
       [customerExternalIds],
     );
     const meters: MeterRow[] = await tx.query(
@@ -98,7 +118,14 @@ export class UsageEventsRepository {
       customers: new Map<string, CustomerReference>(
         customers.map((row) => [
           row.external_id,
-          { id: row.id, usageClosedBefore: row.usage_closed_before },
+          {
+            id: row.id,
+            subscriptions: row.subscriptions.map((window) => ({
+              start: new Date(window.start),
+              end: window.end === null ? null : new Date(window.end),
+              closedBefore: window.closed_before === null ? null : new Date(window.closed_before),
+            })),
+          },
         ]),
       ),
       meters: new Map<string, MeterReference>(meters.map((row) => [row.key, row])),
@@ -115,10 +142,10 @@ export class UsageEventsRepository {
     return new Set(rows.map((row) => row.event_id));
   }
 
-  /** Stores the events whose ids are new, with their rollups; returns how many were new. */
-  async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<number> {
-    if (events.length === 0) return 0;
-    const [{ stored }]: Array<{ stored: number }> = await tx.query(INSERT_BATCH, [
+  /** Stores the events whose ids are new, with their rollups; returns what was new, per customer, meter and hour. */
+  async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<StoredUsage[]> {
+    if (events.length === 0) return [];
+    const rows: StoredRow[] = await tx.query(INSERT_BATCH, [
       events.map((event) => event.id),
       events.map((event) => event.customerId),
       events.map((event) => event.meterId),
@@ -128,6 +155,12 @@ export class UsageEventsRepository {
       events.map((event) => JSON.stringify(event.dimensions)),
       receivedAt.toISOString(),
     ]);
-    return stored;
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      meterId: row.meter_id,
+      hourStart: row.hour_start,
+      eventCount: row.event_count,
+      valueSum: new Decimal(row.value_sum),
+    }));
   }
 }

@@ -1,89 +1,53 @@
 import { Decimal } from '../common/decimal';
-import { RatingResult } from './breakdown';
+import { RatingResult, ratingResult } from './breakdown';
 import { InvalidRatingInputError } from './invalid-input';
 import { priceGraduated } from './models/graduated';
+import { priceGraduatedPercentage } from './models/graduated-percentage';
 import { pricePackage } from './models/package';
 import { pricePercentage } from './models/percentage';
 import { pricePerUnit } from './models/per-unit';
 import { priceVolume } from './models/volume';
+import type { PercentageUsage, QuantityUsage, Rate, Usage } from './rate-types';
+import { BoundedCharge, boundSpend } from './spend-bounds';
 
-/** `upTo` is inclusive; tiers are ascending and the last one has `upTo: null` (no bound). */
-export interface Tier {
-  upTo: Decimal | null;
-  unitAmount: Decimal;
-  flatAmount: Decimal;
-}
+export type {
+  Tier,
+  PerUnitRate,
+  PackageRate,
+  VolumeRate,
+  GraduatedRate,
+  PercentageTier,
+  GraduatedPercentageRate,
+  PercentageRate,
+  Rate,
+  RateModel,
+  QuantityUsage,
+  EventValuesUsage,
+  EventTotalsUsage,
+  PercentageUsage,
+  Usage,
+} from './rate-types';
 
-export interface PerUnitRate {
-  model: 'per_unit';
-  unitAmount: Decimal;
-}
-
-export interface PackageRate {
-  model: 'package';
-  packageSize: Decimal;
-  packageAmount: Decimal;
-  /** What a partial package costs: a whole package (`up`) or nothing (`down`). */
-  rounding: 'up' | 'down';
-}
-
-export interface VolumeRate {
-  model: 'volume';
-  tiers: Tier[];
-}
-
-export interface GraduatedRate {
-  model: 'graduated';
-  tiers: Tier[];
-}
-
-export interface PercentageRate {
-  model: 'percentage';
-  /** Percent of each event's value: "2.5" means 2.5 %. */
-  rate: Decimal;
-  /** Fee per paid event. */
-  fixedAmount: Decimal;
-  freeEvents: Decimal;
-  freeAmount: Decimal;
-  minPerEvent: Decimal | null;
-  maxPerEvent: Decimal | null;
-}
-
-export type Rate = PerUnitRate | PackageRate | VolumeRate | GraduatedRate | PercentageRate;
-export type RateModel = Rate['model'];
-
-/** Usage of the quantity models (per_unit, package, volume, graduated): the period's aggregated quantity. */
-export interface QuantityUsage {
-  quantity: Decimal;
-}
-
-/** Usage of a percentage rate: each event's value (a transaction amount), oldest first. Always enough. */
-export interface EventValuesUsage {
-  events: readonly Decimal[];
+/**
+ * The exact, unrounded price of one rate for one service interval's usage, with
+ * its breakdown: the model's price within the rate's spend bounds, the minimum
+ * spend (if any) as the last breakdown line.
+ */
+export function priceRate(rate: Rate, usage: Usage): RatingResult {
+  const { charge, minimumSpend } = rateCharge(rate, usage);
+  return minimumSpend ? ratingResult([...charge.breakdown, minimumSpend]) : charge;
 }
 
 /**
- * Usage of a percentage rate from period aggregates, so an invoice over millions of
- * events needs no event rows. Only for rates without minPerEvent/maxPerEvent (those
- * bound each event's fee, so each value is needed).
+ * The same price in the two parts an invoice shows: the usage charge (capped at
+ * the maximum) and what the minimum adds, with the minimum prorated by
+ * `prorationFactor` for a cut service interval (spend-bounds.ts).
  */
-export interface EventTotalsUsage {
-  eventCount: Decimal;
-  totalValue: Decimal;
-  /**
-   * The summed value of the first min(freeEvents, eventCount) events, oldest first
-   * (one `ORDER BY timestamp LIMIT freeEvents` query). Required only when
-   * 0 < freeEvents < eventCount: free events are free of the percentage too, so
-   * which value they carry matters.
-   */
-  freeEventsValue?: Decimal;
+export function rateCharge(rate: Rate, usage: Usage, prorationFactor?: Decimal): BoundedCharge {
+  return boundSpend(priceModel(rate, usage), rate, prorationFactor);
 }
 
-export type PercentageUsage = EventValuesUsage | EventTotalsUsage;
-export type Usage = QuantityUsage | PercentageUsage;
-
-/** The exact, unrounded price of one rate for one period's usage, with its breakdown. */
-export function priceRate(rate: Rate, usage: Usage): RatingResult {
+function priceModel(rate: Rate, usage: Usage): RatingResult {
   switch (rate.model) {
     case 'per_unit':
       return pricePerUnit(rate, quantityUsage(rate, usage));
@@ -93,6 +57,8 @@ export function priceRate(rate: Rate, usage: Usage): RatingResult {
       return priceVolume(rate, quantityUsage(rate, usage));
     case 'graduated':
       return priceGraduated(rate, quantityUsage(rate, usage));
+    case 'graduated_percentage':
+      return priceGraduatedPercentage(rate, quantityUsage(rate, usage));
     case 'percentage':
       return pricePercentage(rate, percentageUsage(usage));
     default:

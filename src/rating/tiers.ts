@@ -20,7 +20,7 @@
 import { Decimal } from '../common/decimal';
 import { BreakdownLine } from './breakdown';
 import { InvalidRatingInputError } from './invalid-input';
-import type { Tier } from './rate';
+import type { Tier } from './rate-types';
 
 export interface TierRange {
   tier: Tier;
@@ -88,7 +88,7 @@ export function tierLine(range: TierRange, units: Decimal): BreakdownLine {
   };
 }
 
-function describeBounds({ position, above, upTo }: TierRange): string {
+export function describeBounds({ position, above, upTo }: TierRange): string {
   const from = position === 1 ? '0' : `over ${above.toFixed()}`;
   if (upTo === null) return position === 1 ? 'all units' : from;
   return `${from} to ${upTo.toFixed()}`;

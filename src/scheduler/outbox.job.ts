@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { ShutdownService } from '../common/shutdown.service';
-import { OutboxWorker } from '../outbox/outbox.worker';
+import { OutboxWorker } from '../outbox/outbox-worker.service';
 
 const EVERY_SECOND_MS = 1000;
 

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { FieldProblem, ValidationFailedError } from '../common/errors';
+import { Queryable } from '../database/transaction';
+import { BillableItemRecord, BillableItemRepository } from './billable-item.repository';
+import { BillableItemKind } from './dto/billable-item.schema';
+import { CreatePlanVersionInput } from './dto/plan-version.schema';
+import { MeterRepository } from './meter.repository';
+import { CatalogRef, PlanVersionContent } from './plan-version.repository';
+
+const PLACE_OF_KIND: Readonly<Record<BillableItemKind, string>> = {
+  metered: 'rates',
+  licensed: 'licenceFees',
+};
+
+/**
+ * Turns the keys a plan version names into catalog ids, reporting every
+ * unknown key, and every item used under the wrong heading, with its field.
+ */
+@Injectable()
+export class PlanVersionReferences {
+  constructor(
+    private readonly items: BillableItemRepository,
+    private readonly meters: MeterRepository,
+  ) {}
+
+  async resolve(input: CreatePlanVersionInput, db: Queryable): Promise<PlanVersionContent> {
+    const itemKeys = [
+      ...input.rates.map((entry) => entry.billableItem),
+      ...input.licenceFees.map((fee) => fee.billableItem),
+      ...input.creditGrants.flatMap((grant) => grant.appliesTo),
+    ];
+    const [items, meters] = await Promise.all([
+      this.items.findByKeys(itemKeys, db),
+      this.meters.findByKeys(
+        input.limits.map((limit) => limit.meter),
+        db,
+      ),
+    ]);
+    const problems: FieldProblem[] = [];
+    // An unknown key yields a ref without id; the content is thrown away when any problem was found.
+    const item = (key: string, field: string, kind?: BillableItemKind): CatalogRef => {
+      const found = items.get(key);
+      const problem = describeItemProblem(key, found, kind);
+      if (problem) problems.push({ field, problem });
+      return { id: found?.id ?? '', key };
+    };
+    const meter = (key: string, field: string): CatalogRef => {
+      const found = meters.get(key);
+      if (!found) problems.push({ field, problem: `no meter with key '${key}'` });
+      return { id: found?.id ?? '', key };
+    };
+
+    const content: PlanVersionContent = {
+      serviceInterval: input.serviceInterval,
+      rates: input.rates.map((entry, i) => ({
+        billableItem: item(entry.billableItem, `rates[${i}].billableItem`, 'metered'),
+        rate: entry.rate,
+      })),
+      licenceFees: input.licenceFees.map((fee, i) => ({
+        billableItem: item(fee.billableItem, `licenceFees[${i}].billableItem`, 'licensed'),
+        unitAmount: fee.unitAmount,
+      })),
+      creditGrants: input.creditGrants.map((grant, i) => ({
+        name: grant.name,
+        amount: grant.amount,
+        appliesTo: grant.appliesTo.map((key, j) => item(key, `creditGrants[${i}].appliesTo[${j}]`)),
+        expiresAfterIntervals: grant.expiresAfterIntervals ?? null,
+      })),
+      limits: input.limits.map((limit, i) => ({
+        meter: meter(limit.meter, `limits[${i}].meter`),
+        quantity: limit.quantity,
+      })),
+      commitment: input.commitment,
+    };
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+    return content;
+  }
+}
+
+function describeItemProblem(
+  key: string,
+  found: BillableItemRecord | undefined,
+  expectedKind: BillableItemKind | undefined,
+): string | null {
+  if (!found) return `no billable item with key '${key}'`;
+  if (expectedKind && found.kind !== expectedKind) {
+    return `billable item '${key}' is ${found.kind}: it belongs under ${PLACE_OF_KIND[found.kind]}`;
+  }
+  return null;
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BillableItemRepository } from '../catalog/billable-item.repository';
+import { CatalogRef, PlanVersionRepository } from '../catalog/plan-version.repository';
+import { BillingPlan, MeteredItem } from './billing-plan';
+
+interface VersionRow {
+  plan_id: string;
+  plan_key: string;
+  currency: string;
+  version: number;
+}
+
+/**
+ * Plan versions by id, in billing shape, kept in memory: versions and billable
+ * items are never updated, so an entry never goes stale, and a billing run over
+ * thousands of subscriptions on a handful of versions reads each one once.
+ */
+@Injectable()
+export class BillingPlans {
+  private readonly cache = new Map<string, Promise<BillingPlan>>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly versions: PlanVersionRepository,
+    private readonly items: BillableItemRepository,
+  ) {}
+
+  get(versionId: string): Promise<BillingPlan> {
+    let plan = this.cache.get(versionId);
+    if (!plan) {
+      plan = this.load(versionId);
+      this.cache.set(versionId, plan);
+      // A failed read (say, a lost connection) must not stay cached.
+      plan.catch(() => this.cache.delete(versionId));
+    }
+    return plan;
+  }
+
+  private async load(versionId: string): Promise<BillingPlan> {
+    const [row]: VersionRow[] = await this.db.query(
+      `SELECT v.plan_id, p.key AS plan_key, p.currency, v.version
+       FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE v.id = $1`,
+      [versionId],
+    );
+    if (!row) throw new Error(`plan version ${versionId} does not exist`);
+    const record = await this.versions.findOne(row.plan_id, row.version, this.db);
+    if (!record) throw new Error(`plan version ${versionId} does not exist`);
+
+    const itemKeys = [...record.rates, ...record.licenceFees].map(
+      (entry) => entry.billableItem.key,
+    );
+    const items = await this.items.findByKeys(itemKeys, this.db);
+    const itemOf = (ref: CatalogRef) => {
+      const item = items.get(ref.key);
+      if (!item) throw new Error(`billable item ${ref.key} does not exist`);
+      return item;
+    };
+    return {
+      versionId,
+      planKey: row.plan_key,
+      version: row.version,
+      currency: row.currency,
+      serviceInterval: record.serviceInterval,
+      rates: record.rates.map(({ billableItem, rate }) => {
+        const { name, meterId, filter } = itemOf(billableItem);
+        if (meterId === null) throw new Error(`billable item ${billableItem.key} has no meter`);
+        const item: MeteredItem = { ...billableItem, name, meterId, filter };
+        return { item, rate };
+      }),
+      licenceFees: record.licenceFees.map(({ billableItem, unitAmount }) => ({
+        item: { ...billableItem, name: itemOf(billableItem).name },
+        unitAmount,
+      })),
+      creditGrants: record.creditGrants.map((grant) => ({
+        id: grant.id,
+        name: grant.name,
+        amount: grant.amount,
+        appliesTo: grant.appliesTo.map((item) => item.id),
+        expiresAfterIntervals: grant.expiresAfterIntervals,
+      })),
+      commitment: record.commitment,
+    };
+  }
+}
