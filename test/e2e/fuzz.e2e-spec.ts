@@ -181,6 +181,8 @@ async function seed(t: TestApp): Promise<Templates> {
   const quota = { meter: priced.meter.key, window: 'day', quantity: '5000' };
   return {
     'GET /health': none,
+    'GET /health/live': none,
+    'GET /health/ready': none,
     'GET /v1/api-keys': none,
     'POST /v1/api-keys': { ...none, body: { name: 'fuzzed', scope: 'read' } },
     'DELETE /v1/api-keys/{id}': at({ id: revocable.body.id }),
