@@ -178,8 +178,11 @@ async function seed(t: TestApp): Promise<Templates> {
     query,
   });
   const rate = { model: 'per_unit', unitAmount: '0.01' };
+  const quota = { meter: priced.meter.key, window: 'day', quantity: '5000' };
   return {
     'GET /health': none,
+    'GET /health/live': none,
+    'GET /health/ready': none,
     'GET /v1/api-keys': none,
     'POST /v1/api-keys': { ...none, body: { name: 'fuzzed', scope: 'read' } },
     'DELETE /v1/api-keys/{id}': at({ id: revocable.body.id }),
@@ -345,6 +348,25 @@ async function seed(t: TestApp): Promise<Templates> {
     'GET /v1/analytics/retention': at({}, { month: '2026-01' }),
     'GET /v1/analytics/cohorts': at({}, { from: '2025-10', to: '2026-03' }),
     'GET /v1/analytics/expansion': at({}, { from: '2025-10', to: '2026-03' }),
+    'GET /v1/customers/{externalId}/entitlements': at(externalId),
+    'GET /v1/customers/{externalId}/entitlements/{meter}': at({
+      ...externalId,
+      meter: priced.meter.key,
+    }),
+    'GET /v1/plans/{key}/versions/{version}/quotas': at({ key: priced.plan.key, version: '1' }),
+    'PUT /v1/plans/{key}/versions/{version}/quotas': {
+      ...at({ key: priced.plan.key, version: '1' }),
+      body: { quotas: [quota] },
+    },
+    'GET /v1/subscriptions/{id}/quotas': at({ id: subscription.id }),
+    'PUT /v1/subscriptions/{id}/quotas': {
+      ...at({ id: subscription.id }),
+      body: { quotas: [{ ...quota, kind: 'soft' }] },
+    },
+    'GET /v1/customers/{externalId}/usage-page': at(externalId),
+    'POST /v1/customers/{externalId}/usage-page/rotate': at(externalId),
+    'GET /v1/usage-page-requests': at({}, { status: 'open', limit: '5' }),
+    'POST /v1/usage-page-requests/{id}/apply': at({ id: randomUUID() }),
     'GET /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
     'POST /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
   };
