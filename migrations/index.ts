@@ -14,8 +14,11 @@ import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-
 import { AddSpendCommitments1795000000130 } from './1795000000130-add-spend-commitments';
 import { AddCreditRollover1795000000131 } from './1795000000131-add-credit-rollover';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
+import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
+import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
+import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -37,4 +40,7 @@ export const migrations = [
   BindUsagePerSubscription1795000000140,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
+  CreateCrmRecordIds1795000000120,
+  MaintainMrrMovements1795000000170,
+  BoundUsageEventIds1795000000171,
 ];
