@@ -12,6 +12,7 @@ import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { AddSpendCommitments1795000000130 } from './1795000000130-add-spend-commitments';
+import { AddCreditRollover1795000000131 } from './1795000000131-add-credit-rollover';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
@@ -35,6 +36,7 @@ export const migrations = [
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
   AddSpendCommitments1795000000130,
+  AddCreditRollover1795000000131,
   BindUsagePerSubscription1795000000140,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,

@@ -65,6 +65,7 @@ export class PlanVersionReferences {
         amount: grant.amount,
         appliesTo: grant.appliesTo.map((key, j) => item(key, `creditGrants[${i}].appliesTo[${j}]`)),
         expiresAfterIntervals: grant.expiresAfterIntervals ?? null,
+        rollover: grant.rollover,
       })),
       limits: input.limits.map((limit, i) => ({
         meter: meter(limit.meter, `limits[${i}].meter`),

@@ -27,6 +27,17 @@ export interface PlanCreditGrant {
   amount: Decimal;
   appliesTo: CatalogRef[];
   expiresAfterIntervals: number | null;
+  rollover: GrantRollover | null;
+}
+
+/**
+ * What a grant's lot left unused when it expired moves into a rollover lot:
+ * at most `maximumAmount`, usable until the end of the `expiresAfterIntervals`-th
+ * service interval counted from the one it rolls into (src/credits/rollover-lots.ts).
+ */
+export interface GrantRollover {
+  maximumAmount: Decimal;
+  expiresAfterIntervals: number;
 }
 
 export interface PlanVersionRecord extends PlanVersionContent {
@@ -69,6 +80,8 @@ interface CreditGrantRow extends ChildRow {
   amount: string;
   applies_to: CatalogRef[];
   expires_after_intervals: number | null;
+  rollover_maximum_amount: string | null;
+  rollover_expires_after_intervals: number | null;
 }
 interface LimitRow extends ChildRow {
   meter_id: string;
@@ -126,8 +139,9 @@ export class PlanVersionRepository {
     for (const [position, grant] of content.creditGrants.entries()) {
       const [inserted]: Array<{ id: string }> = await tx.query(
         `INSERT INTO plan_version_credit_grants
-           (plan_version_id, position, name, amount, applies_to, expires_after_intervals)
-         VALUES ($1, $2, $3, $4, $5::uuid[], $6) RETURNING id`,
+           (plan_version_id, position, name, amount, applies_to, expires_after_intervals,
+            rollover_maximum_amount, rollover_expires_after_intervals)
+         VALUES ($1, $2, $3, $4, $5::uuid[], $6, $7, $8) RETURNING id`,
         [
           id,
           position,
@@ -135,6 +149,8 @@ export class PlanVersionRepository {
           toDecimalString(grant.amount),
           grant.appliesTo.map((item) => item.id),
           grant.expiresAfterIntervals,
+          grant.rollover && toDecimalString(grant.rollover.maximumAmount),
+          grant.rollover?.expiresAfterIntervals ?? null,
         ],
       );
       creditGrants.push({ ...grant, id: inserted.id });
@@ -187,6 +203,7 @@ export class PlanVersionRepository {
       ),
       db.query<CreditGrantRow[]>(
         `SELECT g.plan_version_id, g.id, g.name, g.amount, g.expires_after_intervals,
+                g.rollover_maximum_amount, g.rollover_expires_after_intervals,
                 COALESCE((SELECT json_agg(json_build_object('id', b.id, 'key', b.key) ORDER BY a.n)
                           FROM unnest(g.applies_to) WITH ORDINALITY AS a(id, n)
                           JOIN billable_items b ON b.id = a.id), '[]') AS applies_to
@@ -224,6 +241,13 @@ export class PlanVersionRepository {
           amount: new Decimal(g.amount),
           appliesTo: g.applies_to,
           expiresAfterIntervals: g.expires_after_intervals,
+          rollover:
+            g.rollover_maximum_amount === null || g.rollover_expires_after_intervals === null
+              ? null
+              : {
+                  maximumAmount: new Decimal(g.rollover_maximum_amount),
+                  expiresAfterIntervals: g.rollover_expires_after_intervals,
+                },
         })),
         limits: of(limits).map((l) => ({
           meter: { id: l.meter_id, key: l.meter_key },

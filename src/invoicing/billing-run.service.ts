@@ -7,6 +7,7 @@ import { ShutdownService } from '../common/shutdown.service';
 import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { rolloverLots } from '../credits/rollover-lots';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
@@ -152,6 +153,15 @@ export class BillingRunService {
         subscription.customerId,
         draft.consumptions,
       );
+      // Grant lots whose last usage this invoice billed are final now: roll over what they left.
+      if (context.usageBilledUntil !== null) {
+        const sources = await this.ledger.rolloverSources(
+          tx,
+          subscription.id,
+          context.usageBilledUntil,
+        );
+        await this.ledger.issueRollovers(tx, rolloverLots(sources, context.schedule));
+      }
       await this.finalize(tx, invoiceId, subscription.customerId);
       return 'created';
     });

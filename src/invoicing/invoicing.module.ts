@@ -34,6 +34,12 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoicesService,
     UpcomingInvoiceService,
   ],
-  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
+  exports: [
+    AccountCreditBalances,
+    BillingRunService,
+    CreditBalanceService,
+    InvoicesService,
+    UpcomingInvoiceService,
+  ],
 })
 export class InvoicingModule {}

@@ -300,6 +300,7 @@ describe('Catalog: meters, billable items, plans and versions', () => {
             amount: '10',
             appliesTo: ['api_gpt4o'],
             expiresAfterIntervals: 1,
+            rollover: null,
           },
         ],
         limits: [{ meter: 'api_tokens', quantity: '1000000' }],

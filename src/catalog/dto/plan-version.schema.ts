@@ -39,6 +39,18 @@ const creditGrantSchema = z.strictObject({
     .min(1, { error: 'must name at least one billable item' })
     .superRefine(distinctBy((key) => key)),
   expiresAfterIntervals: wholeNumberField(1, 1000).optional(),
+  rollover: z
+    .strictObject({
+      maximumAmount: decimalField({ positive: true }).describe(
+        'the most of an expired lot carried into the next service interval',
+      ),
+      expiresAfterIntervals: wholeNumberField(1, 1000)
+        .default(1)
+        .describe('the rolled-over credit expires at the end of this many service intervals'),
+    })
+    .nullable()
+    .default(null)
+    .describe('carry unused credit into the next service interval when the lot expires'),
 });
 
 const limitSchema = z.strictObject({

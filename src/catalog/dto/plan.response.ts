@@ -39,6 +39,10 @@ export function toPlanVersionResponse(plan: PlanRecord, version: PlanVersionReco
       amount: toDecimalString(grant.amount),
       appliesTo: grant.appliesTo.map((item) => item.key),
       expiresAfterIntervals: grant.expiresAfterIntervals,
+      rollover: grant.rollover && {
+        maximumAmount: toDecimalString(grant.rollover.maximumAmount),
+        expiresAfterIntervals: grant.rollover.expiresAfterIntervals,
+      },
     })),
     limits: version.limits.map((limit) => ({
       meter: limit.meter.key,
