@@ -12,6 +12,7 @@ import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
+import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
   BindUsagePerSubscription1795000000140,
+  AddPlanVersionCurrencies1795000000141,
 ];

@@ -10,7 +10,7 @@
  */
 import { Decimal, ZERO } from '../common/decimal';
 import { Interval } from '../common/period';
-import { PlanVersionContent } from '../catalog/plan-version.repository';
+import { PlanCreditGrant } from '../catalog/plan-version.repository';
 import { calculateInvoice, InvoiceDraft } from '../invoicing/invoice-calculator';
 import { RatedUsage } from './usage-profile';
 
@@ -20,7 +20,7 @@ export interface PlanIntervalInput {
   interval: Interval;
   rated: readonly RatedUsage[];
   licences: ReadonlyArray<{ billableItemKey: string; unitAmount: Decimal; quantity: Decimal }>;
-  creditGrants: PlanVersionContent['creditGrants'];
+  creditGrants: ReadonlyArray<Omit<PlanCreditGrant, 'currencyOptions'>>;
   /** Line descriptions: billable item names by key (the key when absent). */
   itemNames: ReadonlyMap<string, string>;
 }
