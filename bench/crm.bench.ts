@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { AppConfig } from '../src/config/app-config';
 import { CrmProviderName } from '../src/crm/crm-provider';
-import { OutboxWorker } from '../src/outbox/outbox.worker';
+import { OutboxWorker } from '../src/outbox/outbox-worker.service';
 import { startHubSpotEmulator } from '../test/emulators/hubspot';
 import { startSalesforceEmulator } from '../test/emulators/salesforce';
 import { startPostgres } from './postgres';

@@ -13,6 +13,8 @@ import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
+import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
+import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   MaintainCustomerMonthMrr1795000000091,
   BindUsagePerSubscription1795000000140,
   AddPlanVersionCurrencies1795000000141,
+  CreateEntitlements1795000000150,
+  CreateUsagePages1795000000160,
 ];

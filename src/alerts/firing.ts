@@ -1,8 +1,32 @@
 import { Decimal } from '../common/decimal';
 import { MeterForecast, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { EmailMessage } from '../notifications/email-message';
-import { AlertRule } from './alert-rule';
-import { NewAlert } from './alerts.repository';
+import { AlertChannel, RuleBasis } from './alert-rule';
+
+/** Plain JSON of decimal strings and ISO instants: what an alert's details hold. */
+export type AlertDetails = {
+  [key: string]: string | number | boolean | null | AlertDetails | AlertDetails[];
+};
+
+export interface NewAlert {
+  ruleId: string;
+  /** The kind of the rule that fired (`alert-rule-kinds.ts`). */
+  ruleType: string;
+  customerId: string;
+  subscriptionId: string;
+  meterId: string | null;
+  level: string;
+  intervalStart: Date;
+  intervalEnd: Date;
+  quantity: Decimal | null;
+  limit: Decimal | null;
+  amount: Decimal | null;
+  thresholdAmount: Decimal | null;
+  currency: string | null;
+  details: AlertDetails;
+  channels: AlertChannel[];
+  firedAt: Date;
+}
 
 /** A candidate alert and the e-mail to send if it is new. */
 export interface Firing {
@@ -16,7 +40,7 @@ type AlertFields = Pick<
 >;
 
 export function baseAlert(
-  rule: AlertRule,
+  rule: RuleBasis & { type: string },
   forecast: SubscriptionForecast,
   now: Date,
   fields: AlertFields,

@@ -12,8 +12,9 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.mail).toEqual({
       smtpUrl: undefined,
       from: 'billing@localhost',
-      upgradePath: '/upgrade',
+      upgradePath: undefined,
     });
+    expect(config.usagePageRateLimit).toEqual({ requests: 60, intervalMs: 60_000 });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -38,6 +39,7 @@ describe('AppConfig.fromEnvironment', () => {
     ['SMTP_URL', 'http://mail', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['MAIL_FROM', 'billing', /MAIL_FROM must be an e-mail address/],
     ['UPGRADE_PATH', 'upgrade', /UPGRADE_PATH must be a path/],
+    ['USAGE_PAGE_RATE_LIMIT', 'lots', /USAGE_PAGE_RATE_LIMIT must be a rate/],
     ['EXCHANGE_RATES', 'EUR=1.08', /EXCHANGE_RATES has "EUR=1.08"/],
     ['EXCHANGE_RATES', 'EUR:0', /EXCHANGE_RATES has "EUR:0"/],
     ['EXCHANGE_RATES', 'EUR:1.08,EUR:1.1', /EXCHANGE_RATES lists EUR twice/],

@@ -11,7 +11,8 @@ export interface MailConfig {
   /** Unset: messages are written as .eml files under `<dataDir>/mail/`. */
   smtpUrl: string | undefined;
   from: string;
-  upgradePath: string;
+  /** A company's own upgrade page; undefined: e-mails link to the customer's usage page. */
+  upgradePath: string | undefined;
 }
 
 export interface RateLimit {
@@ -66,6 +67,8 @@ export class AppConfig {
     /** 1 unit of the key currency = rate units of `reportingCurrency`; the reporting currency itself is 1. */
     readonly exchangeRates: ReadonlyMap<string, Decimal> = new Map(),
     readonly crm: CrmConfig = CRM_DISABLED,
+    /** Requests per client address to the public usage pages. */
+    readonly usagePageRateLimit: RateLimit = { requests: 60, intervalMs: 60_000 },
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -94,6 +97,7 @@ export class AppConfig {
       { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, upgradePath: e.UPGRADE_PATH },
       new Map([...e.EXCHANGE_RATES, [e.REPORTING_CURRENCY, new Decimal(1)]]),
       crmConfig(e),
+      e.USAGE_PAGE_RATE_LIMIT,
     );
   }
 }

@@ -1,8 +1,8 @@
 import { AppConfig, SalesforceConfig } from '../config/app-config';
 import { CrmProvider } from './crm-provider';
-import { HubSpotProvider } from './hubspot/hubspot.provider';
+import { HubSpotCrmProvider } from './hubspot/hubspot-crm.provider';
 import { allOf, CallScheduler, RateLimiter } from './rate-limiter';
-import { SalesforceCrmProvider } from './salesforce/salesforce-crm-provider';
+import { SalesforceCrmProvider } from './salesforce/salesforce-crm.provider';
 
 /** The adapter CRM_PROVIDER names, built from the validated configuration; null for none. */
 export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
@@ -10,7 +10,7 @@ export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
     case 'none':
       return null;
     case 'hubspot':
-      return new HubSpotProvider({
+      return new HubSpotCrmProvider({
         hubspot: crm.hubspot,
         createMissingAccounts: crm.createMissingAccounts,
         requestTimeoutMs: crm.requestTimeoutMs,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup';
+import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup.service';
 import { billedCurrencies } from '../catalog/plan-version-currencies';
 import { Clock } from '../common/clock';
 import { ConflictError, FieldProblem, ValidationFailedError } from '../common/errors';

@@ -1,5 +1,6 @@
 import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
+import { isPlainText } from '../common/plain-text';
 import { decimalField, toFieldProblems } from '../common/validation';
 import {
   EVENT_ID_MAX_LENGTH,
@@ -78,7 +79,12 @@ const decimalValue = decimalField({ allowNumber: true });
 export function eventIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id: unknown = (raw as { id?: unknown }).id;
-  return typeof id === 'string' && id.length > 0 && id.length <= EVENT_ID_MAX_LENGTH ? id : null;
+  return typeof id === 'string' &&
+    id.length > 0 &&
+    id.length <= EVENT_ID_MAX_LENGTH &&
+    isPlainText(id)
+    ? id
+    : null;
 }
 
 /** The checks that need no database: the event's shape and its timestamp against our clock. */

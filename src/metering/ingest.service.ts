@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { PayloadTooLargeError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, Queryable } from '../database/transaction';
 import { triageBatch } from './batch-triage';
 import {
   EventRejection,
@@ -11,10 +11,11 @@ import {
   ingestEventsSchema,
   MAX_EVENTS_PER_REQUEST,
 } from './dto/ingest-events.dto';
-import { resolveEvent, ValidEvent } from './event-validation';
-import { EventPartitions } from './event-partitions';
+import { resolveEvent } from './event-validation';
+import { IndexedEvent, IngestParticipants } from './ingest-participants.service';
+import { EventPartitions } from './event-partitions.repository';
 import { UsageEventsRepository } from './usage-events.repository';
-import { UsageMoved } from './usage-moved';
+import { UsageMoved } from './usage-moved.service';
 
 /**
  * Ingestion of a batch of usage events: each event is accepted, a duplicate,
@@ -29,10 +30,11 @@ export class IngestService {
     private readonly partitions: EventPartitions,
     private readonly clock: Clock,
     private readonly usageMoved: UsageMoved,
+    private readonly participants: IngestParticipants,
   ) {}
 
   async ingest(body: unknown): Promise<IngestResult> {
-    const { events: rawEvents } = parseInput(ingestEventsSchema, body);
+    const { events: rawEvents, enforce } = parseInput(ingestEventsSchema, body);
     if (rawEvents.length > MAX_EVENTS_PER_REQUEST) {
       throw new PayloadTooLargeError(
         `a request may carry at most ${MAX_EVENTS_PER_REQUEST} events, this one has ${rawEvents.length}`,
@@ -52,12 +54,18 @@ export class IngestService {
         distinct(candidates.map(({ event }) => event.customerExternalId)),
         distinct(candidates.map(({ event }) => event.meter)),
       );
-      const valid: ValidEvent[] = [];
+      let valid: IndexedEvent[] = [];
       const rejected: EventRejection[] = [...malformed];
       for (const { index, event } of candidates) {
         const checked = resolveEvent(event, index, references);
-        if (checked.ok) valid.push(checked.event);
+        if (checked.ok) valid.push({ index, event: checked.event });
         else rejected.push(checked.rejection);
+      }
+      if (enforce) {
+        const refused = await this.refuseOverQuota(tx, valid, receivedAt);
+        const indexes = new Set(refused.map((rejection) => rejection.index));
+        valid = valid.filter(({ index }) => !indexes.has(index));
+        rejected.push(...refused);
       }
       // A retried event that is already stored is a duplicate even if it would now be
       // refused (say its period has closed since): the client must not see it as lost.
@@ -68,7 +76,13 @@ export class IngestService {
       const stillRejected = rejected.filter(
         (rejection) => rejection.id === null || !stored.has(rejection.id),
       );
-      const accepted = await this.events.insertNew(tx, valid, receivedAt);
+      const usage = await this.events.insertNew(
+        tx,
+        valid.map(({ event }) => event),
+        receivedAt,
+      );
+      await this.participants.stored(tx, usage);
+      const accepted = usage.reduce((total, hour) => total + hour.eventCount, 0);
       return {
         result: {
           accepted,
@@ -78,12 +92,32 @@ export class IngestService {
             (valid.length - accepted),
           rejected: stillRejected.sort((a, b) => a.index - b.index),
         },
-        moved: accepted > 0 ? distinct(valid.map((event) => event.customerId)) : [],
+        moved: distinct(usage.map((hour) => hour.customerId)),
       };
     });
     // After the commit, so listeners read the new rollups; they return at once.
     this.usageMoved.publish(moved);
     return result;
+  }
+
+  /**
+   * Quotas judge new usage only: events already stored are duplicates and must
+   * neither be refused nor counted against the room left for the others.
+   */
+  private async refuseOverQuota(
+    tx: Queryable,
+    valid: IndexedEvent[],
+    now: Date,
+  ): Promise<EventRejection[]> {
+    const stored = await this.events.findStoredIds(
+      tx,
+      valid.map(({ event }) => event.id),
+    );
+    return this.participants.refuse(
+      tx,
+      valid.filter(({ event }) => !stored.has(event.id)),
+      now,
+    );
   }
 }
 

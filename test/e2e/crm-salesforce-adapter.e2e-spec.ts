@@ -12,7 +12,7 @@ import {
   ExpansionOpportunity,
   UpsellTask,
 } from '../../src/crm/crm-provider';
-import { SalesforceCrmProvider } from '../../src/crm/salesforce/salesforce-crm-provider';
+import { SalesforceCrmProvider } from '../../src/crm/salesforce/salesforce-crm.provider';
 import { SalesforceOptions } from '../../src/crm/salesforce/salesforce-options';
 import { CUSTOM_FIELDS_METADATA } from '../../src/crm/salesforce/salesforce-schema';
 import { SalesforceEmulator, startSalesforceEmulator } from '../emulators/salesforce';
