@@ -15,7 +15,9 @@ export class AddPlanVersionCurrencies1795000000141 implements MigrationInterface
       'plan_version_credit_grants',
     ]) {
       // {"EUR": <price>}: a rate object, or a decimal string for fees and grants
-      await db.query(`ALTER TABLE ${table} ADD COLUMN currency_options jsonb NOT NULL DEFAULT '{}'`);
+      await db.query(
+        `ALTER TABLE ${table} ADD COLUMN currency_options jsonb NOT NULL DEFAULT '{}'`,
+      );
     }
     await db.query('ALTER TABLE subscriptions ADD COLUMN currency text');
     await db.query(`

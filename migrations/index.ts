@@ -13,6 +13,7 @@ import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
+import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 
@@ -35,4 +36,5 @@ export const migrations = [
   AddPlanVersionCurrencies1795000000141,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
+  CreateCreditNotes1795000000142,
 ];

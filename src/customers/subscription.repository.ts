@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal, toDecimalString } from '../common/decimal';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
 
 export interface SubscriptionRecord {
@@ -128,6 +128,22 @@ export class SubscriptionRepository {
       }
       return { id, created: true };
     });
+  }
+
+  /** The subscription, locked until the transaction ends (changes to its dates queue on it). */
+  async lockById(tx: Queryable, id: string): Promise<SubscriptionRecord | null> {
+    const rows: SubscriptionRow[] = await tx.query(
+      `${SELECT} WHERE s.id = $1 FOR NO KEY UPDATE OF s`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async setEndDate(tx: Queryable, id: string, endDate: Date): Promise<void> {
+    await tx.query(
+      'WITH ended AS (UPDATE subscriptions SET end_date = $2 WHERE id = $1 RETURNING id) SELECT id FROM ended',
+      [id, endDate.toISOString()],
+    );
   }
 
   async findById(id: string): Promise<SubscriptionRecord | null> {
