@@ -6,6 +6,7 @@ import { Cadence, CalendarUnit } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { Rate } from '../rating/rate';
 import { rateFromJson, rateToJson } from './dto/rate-json';
+import { CommitmentInterval, PlanCommitment } from './plan-commitment';
 
 /** A catalog entry a version points at: its id for joins, its key for responses. */
 export interface CatalogRef {
@@ -25,6 +26,7 @@ export interface PlanVersionContent {
   }>;
   creditGrants: PlanCreditGrant[];
   limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
+  commitment: PlanCommitment | null;
 }
 
 export interface PlanCreditGrant {
@@ -51,6 +53,9 @@ interface VersionRow {
   service_interval_unit: CalendarUnit;
   service_interval_count: number;
   currencies: string[] | null;
+  commitment_amount: string | null;
+  commitment_interval: CommitmentInterval | null;
+  commitment_prepaid: boolean | null;
   created_at: Date;
 }
 
@@ -83,8 +88,8 @@ interface LimitRow extends ChildRow {
   quantity: string;
 }
 
-const VERSION_COLUMNS =
-  'id, plan_id, version, service_interval_unit, service_interval_count, currencies, created_at';
+const VERSION_COLUMNS = `id, plan_id, version, service_interval_unit, service_interval_count, currencies,
+   commitment_amount, commitment_interval, commitment_prepaid, created_at`;
 
 const mapOptions = <P, Q>(options: Readonly<Record<string, P>>, convert: (price: P) => Q) =>
   Object.fromEntries(Object.entries(options).map(([code, price]) => [code, convert(price)]));
@@ -109,10 +114,19 @@ export class PlanVersionRepository {
   ): Promise<PlanVersionRecord> {
     const [{ id, version, created_at }]: Array<Pick<VersionRow, 'id' | 'version' | 'created_at'>> =
       await tx.query(
-        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count, currencies)
-       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4::text[] FROM plan_versions WHERE plan_id = $1
+        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count,
+                                   commitment_amount, commitment_interval, commitment_prepaid, currencies)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7::text[] FROM plan_versions WHERE plan_id = $1
        RETURNING id, version, created_at`,
-        [planId, content.serviceInterval.unit, content.serviceInterval.count, content.currencies],
+        [
+          planId,
+          content.serviceInterval.unit,
+          content.serviceInterval.count,
+          content.commitment && toDecimalString(content.commitment.amount),
+          content.commitment?.interval ?? null,
+          content.commitment?.prepaid ?? null,
+          content.currencies,
+        ],
       );
     for (const [position, { billableItem, rate, currencyOptions }] of content.rates.entries()) {
       await tx.query(
@@ -252,7 +266,17 @@ export class PlanVersionRepository {
           meter: { id: l.meter_id, key: l.meter_key },
           quantity: new Decimal(l.quantity),
         })),
+        commitment: commitmentOf(row),
       };
     });
   }
+}
+
+function commitmentOf(row: VersionRow): PlanCommitment | null {
+  if (row.commitment_amount === null || row.commitment_interval === null) return null;
+  return {
+    amount: new Decimal(row.commitment_amount),
+    interval: row.commitment_interval,
+    prepaid: row.commitment_prepaid === true,
+  };
 }

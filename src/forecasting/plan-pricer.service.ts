@@ -101,6 +101,7 @@ export class PlanPricer {
         quantity,
       })),
       creditGrants: priced.version.creditGrants,
+      commitment: priced.version.commitment,
       itemNames: priced.itemNames,
     });
     return draft.total;

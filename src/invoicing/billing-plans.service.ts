@@ -84,6 +84,7 @@ export class BillingPlans {
         appliesTo: grant.appliesTo.map((item) => item.id),
         expiresAfterIntervals: grant.expiresAfterIntervals,
       })),
+      commitment: record.commitment,
     };
   }
 }

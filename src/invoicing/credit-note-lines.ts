@@ -20,7 +20,7 @@ import { Decimal, sumDecimals, ZERO } from '../common/decimal';
 import { FieldProblem } from '../common/errors';
 import { roundToMinorUnit } from '../common/money';
 import { Interval } from '../common/period';
-import { InvoiceLineKind } from './invoice-calculator';
+import { InvoiceLineKind } from './invoice-line';
 
 /** An issued invoice line and what earlier credit notes credited of it. */
 export interface CreditableLine {

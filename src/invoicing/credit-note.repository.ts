@@ -4,7 +4,7 @@ import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { CreditableLine, CreditNoteLineDraft, CreditNoteTotals } from './credit-note-lines';
-import { InvoiceLineKind } from './invoice-calculator';
+import { InvoiceLineKind } from './invoice-line';
 
 export type CreditNoteReason = 'void' | 'early_end' | 'overcharge';
 
