@@ -6,14 +6,17 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * grant, and the currency each subscription bills in, decided when it is
  * created (existing ones keep their plan's).
  */
+/** The entries of a version that carry a price. */
+const PRICED_TABLES = [
+  'plan_version_rates',
+  'plan_version_licence_fees',
+  'plan_version_credit_grants',
+];
+
 export class AddPlanVersionCurrencies1795000000141 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query('ALTER TABLE plan_versions ADD COLUMN currencies text[]');
-    for (const table of [
-      'plan_version_rates',
-      'plan_version_licence_fees',
-      'plan_version_credit_grants',
-    ]) {
+    for (const table of PRICED_TABLES) {
       // {"EUR": <price>}: a rate object, or a decimal string for fees and grants
       await db.query(
         `ALTER TABLE ${table} ADD COLUMN currency_options jsonb NOT NULL DEFAULT '{}'`,
@@ -29,11 +32,7 @@ export class AddPlanVersionCurrencies1795000000141 implements MigrationInterface
 
   async down(db: QueryRunner): Promise<void> {
     await db.query('ALTER TABLE subscriptions DROP COLUMN currency');
-    for (const table of [
-      'plan_version_rates',
-      'plan_version_licence_fees',
-      'plan_version_credit_grants',
-    ]) {
+    for (const table of PRICED_TABLES) {
       await db.query(`ALTER TABLE ${table} DROP COLUMN currency_options`);
     }
     await db.query('ALTER TABLE plan_versions DROP COLUMN currencies');
