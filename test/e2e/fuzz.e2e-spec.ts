@@ -305,7 +305,17 @@ async function seed(t: TestApp): Promise<Templates> {
       { customerExternalId: customer.externalId, status: 'finalized', limit: '5' },
     ),
     'GET /v1/invoices/{id}': at({ id: invoiceId }),
-    'POST /v1/invoices/{id}/void': at({ id: invoiceId }),
+    'POST /v1/invoices/{id}/void': { ...at({ id: invoiceId }), body: { refundToCredit: true } },
+    'POST /v1/invoices/{id}/credit-notes': {
+      ...at({ id: invoiceId }),
+      body: { lines: [{ position: 0, amount: '1.00' }], memo: 'fuzz', refundToCredit: false },
+    },
+    'GET /v1/credit-notes': at({}, { customerExternalId: customer.externalId, limit: '5' }),
+    'GET /v1/credit-notes/{id}': at({ id: randomUUID() }),
+    'POST /v1/subscriptions/{id}/end': {
+      ...at({ id: subscription.id }),
+      body: { endDate: '2027-01-01T00:00:00Z', refundToCredit: false },
+    },
     'GET /v1/outbox': at({}, { limit: '5' }),
     'POST /v1/outbox/{id}/replay': at({ id: outboxId }),
     'GET /v1/crm/outbox': at({}, { limit: '5' }),
