@@ -12,6 +12,7 @@ import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
+import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
   CreateEntitlements1795000000150,
+  AddQuotaPressureRule1795000000151,
 ];

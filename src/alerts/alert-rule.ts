@@ -6,6 +6,7 @@ export const ALERT_RULE_TYPES = [
   'bill_shock',
   'credit_balance_low',
   'usage_spike',
+  'quota_pressure',
 ] as const;
 export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
 
@@ -63,8 +64,21 @@ export interface UsageSpikeRule extends RuleBasis {
   meter: MeterRef | null;
 }
 
+/** A subscription reached a quota `hits` times within a set of `windows` consecutive windows of it. */
+export interface QuotaPressureRule extends RuleBasis {
+  type: 'quota_pressure';
+  hits: number;
+  windows: number;
+  meter: MeterRef | null;
+}
+
 export type AlertRule =
-  UsageThresholdRule | SpendThresholdRule | BillShockRule | CreditBalanceLowRule | UsageSpikeRule;
+  | UsageThresholdRule
+  | SpendThresholdRule
+  | BillShockRule
+  | CreditBalanceLowRule
+  | UsageSpikeRule
+  | QuotaPressureRule;
 
 /** The subscription a rule is evaluated for, as far as scope is concerned. */
 export interface ScopeSubject {

@@ -16,6 +16,8 @@ export interface NewAlertRule {
   amount: Decimal | null;
   percent: Decimal | null;
   multiplier: Decimal | null;
+  hits: number | null;
+  windows: number | null;
   enabled: boolean;
 }
 
@@ -35,6 +37,8 @@ interface RuleRow {
   amount: string | null;
   percent: string | null;
   multiplier: string | null;
+  hits: number | null;
+  windows: number | null;
   enabled: boolean;
   created_at: Date;
 }
@@ -44,7 +48,7 @@ const SELECT_RULES = `
          r.scope_plan_id AS plan_id, p.key AS plan_key,
          r.scope_customer_id AS customer_id, c.external_id AS customer_external_id,
          r.channels, r.factor::text, r.min_increase::text, r.amount::text, r.percent::text,
-         r.multiplier::text, r.enabled, r.created_at
+         r.multiplier::text, r.hits, r.windows, r.enabled, r.created_at
   FROM alert_rules r
   LEFT JOIN meters m ON m.id = r.meter_id
   LEFT JOIN plans p ON p.id = r.scope_plan_id
@@ -69,6 +73,11 @@ function scopeOf(row: RuleRow): AlertScope {
 function required(text: string | null, column: string, id: string): Decimal {
   if (text === null) throw new Error(`alert rule ${id} has no ${column}`);
   return new Decimal(text);
+}
+
+function requiredCount(value: number | null, column: string, id: string): number {
+  if (value === null) throw new Error(`alert rule ${id} has no ${column}`);
+  return value;
 }
 
 function toRule(row: RuleRow): AlertRule {
@@ -109,6 +118,14 @@ function toRule(row: RuleRow): AlertRule {
         meter,
         multiplier: required(row.multiplier, 'multiplier', row.id),
       };
+    case 'quota_pressure':
+      return {
+        ...basis,
+        type: row.type,
+        meter,
+        hits: requiredCount(row.hits, 'hits', row.id),
+        windows: requiredCount(row.windows, 'windows', row.id),
+      };
   }
 }
 
@@ -120,8 +137,8 @@ export class AlertRulesRepository {
   async insert(rule: NewAlertRule): Promise<AlertRule> {
     const [{ id }]: Array<{ id: string }> = await this.db.query(
       `INSERT INTO alert_rules (type, levels, meter_id, scope_plan_id, scope_customer_id, channels,
-                                factor, min_increase, amount, percent, multiplier, enabled)
-       VALUES ($1, $2::numeric[], $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12)
+                                factor, min_increase, amount, percent, multiplier, hits, windows, enabled)
+       VALUES ($1, $2::numeric[], $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12, $13, $14)
        RETURNING id`,
       [
         rule.type,
@@ -135,6 +152,8 @@ export class AlertRulesRepository {
         rule.amount?.toFixed() ?? null,
         rule.percent?.toFixed() ?? null,
         rule.multiplier?.toFixed() ?? null,
+        rule.hits,
+        rule.windows,
         rule.enabled,
       ],
     );

@@ -67,6 +67,8 @@ function toNewRule(
     amount: null,
     percent: null,
     multiplier: null,
+    hits: null,
+    windows: null,
   };
   const common = {
     ...empty,
@@ -88,5 +90,7 @@ function toNewRule(
       return { ...common, percent: input.percent };
     case 'usage_spike':
       return { ...common, multiplier: input.multiplier };
+    case 'quota_pressure':
+      return { ...common, hits: input.hits, windows: input.windows };
   }
 }

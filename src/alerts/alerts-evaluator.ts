@@ -33,13 +33,20 @@ import { alertKey, AlertsRepository, NewAlert } from './alerts.repository';
 import { CreditBalanceFirings } from './credit-balance-firings';
 import { baseAlert, emailFigures, Firing, hasLimit } from './firing';
 import { IngestGate } from './ingest-gate';
+import { QuotaPressureFirings } from './quota-pressure-firings.service';
 import { Recommendation } from './recommendation';
 import { isBillShock, USUAL_BILL_INVOICES, usualBill } from './rules/bill-shock';
 import { spendReached } from './rules/spend-threshold';
 import { isUsageSpike, SPIKE_TRAILING_DAYS } from './rules/usage-spike';
 import { levelsReached } from './rules/usage-threshold';
 
-const ON_INGEST = ['usage_threshold', 'spend_threshold', 'credit_balance_low'] as const;
+// quota_pressure is evaluated when quotas are reached (QuotaHitsService.onReached), which follows ingestion.
+const ON_INGEST = [
+  'usage_threshold',
+  'spend_threshold',
+  'credit_balance_low',
+  'quota_pressure',
+] as const;
 // Credit is checked on schedule too: a balance also runs low as credit lots expire, with no usage moving.
 const SCHEDULED = ['bill_shock', 'usage_spike', 'credit_balance_low'] as const;
 
@@ -69,6 +76,7 @@ export class AlertsEvaluator {
     private readonly gate: IngestGate,
     private readonly credit: CreditBalanceFirings,
     private readonly crm: CrmOutbox,
+    private readonly quotaPressure: QuotaPressureFirings,
   ) {}
 
   /** Called after an ingest commits: returns at once, evaluation follows off the request path. */
@@ -140,11 +148,14 @@ export class AlertsEvaluator {
       ({ alert }) => !fired.has(alertKey(alert.ruleId, alert.level, alert.meterId)),
     );
     if (fresh.length === 0) return 0;
-    const recommended = await this.facts.recommend(forecast);
-    const recommendation = recommendationDetails(recommended);
+    const usual = fresh.some((firing) => firing.recommendation === undefined)
+      ? await this.facts.recommend(forecast)
+      : null;
     return inTransaction(this.db, async (tx) => {
       let stored = 0;
-      for (const { alert, email } of fresh) {
+      for (const { alert, email, recommendation: own, quotaPressure } of fresh) {
+        const recommended = own === undefined ? usual : own;
+        const recommendation = recommendationDetails(recommended);
         const details = recommendation ? { ...alert.details, recommendation } : alert.details;
         const id = await this.alerts.insertOnce(tx, { ...alert, details });
         if (id === null) continue;
@@ -152,7 +163,7 @@ export class AlertsEvaluator {
         if (email && alert.channels.includes('email')) {
           await this.notifications.enqueueEmail(tx, email(id));
         }
-        await this.crm.enqueueAlert(tx, crmAlert(id, alert, recommended));
+        await this.crm.enqueueAlert(tx, { ...crmAlert(id, alert, recommended), quotaPressure });
       }
       return stored;
     });
@@ -174,6 +185,8 @@ export class AlertsEvaluator {
         return this.spikeFirings(rule, forecast, now);
       case 'credit_balance_low':
         return this.credit.firings(rule, forecast, now);
+      case 'quota_pressure':
+        return this.quotaPressure.firings(rule, forecast, now);
     }
   }
 

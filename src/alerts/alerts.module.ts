@@ -1,3 +1,6 @@
+import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { QuotaHitsService } from '../entitlements/quota-hits.service';
+import { QuotaPressureFirings } from './quota-pressure-firings.service';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CrmModule } from '../crm/crm.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
@@ -17,7 +20,14 @@ import { IngestGate } from './ingest-gate';
 
 /** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
 @Module({
-  imports: [CrmModule, ForecastingModule, InvoicingModule, MeteringModule, NotificationsModule],
+  imports: [
+    CrmModule,
+    EntitlementsModule,
+    ForecastingModule,
+    InvoicingModule,
+    MeteringModule,
+    NotificationsModule,
+  ],
   controllers: [AlertsController],
   providers: [
     AlertFactsService,
@@ -28,6 +38,7 @@ import { IngestGate } from './ingest-gate';
     AlertsService,
     CreditBalanceFirings,
     IngestGate,
+    QuotaPressureFirings,
   ],
   exports: [AlertsEvaluator],
 })
@@ -35,9 +46,11 @@ export class AlertsModule implements OnModuleInit {
   constructor(
     private readonly usageMoved: UsageMoved,
     private readonly evaluator: AlertsEvaluator,
+    private readonly quotaHits: QuotaHitsService,
   ) {}
 
   onModuleInit(): void {
     this.usageMoved.subscribe((customerIds) => this.evaluator.enqueue(customerIds));
+    this.quotaHits.onReached((customerIds) => this.evaluator.enqueue(customerIds));
   }
 }

@@ -3,11 +3,17 @@ import { MeterForecast, SubscriptionForecast } from '../forecasting/forecasts.se
 import { EmailMessage } from '../notifications/email-message';
 import { AlertRule } from './alert-rule';
 import { NewAlert } from './alerts.repository';
+import { QuotaPressureFigures } from '../crm/crm-signals';
+import { Recommendation } from './recommendation';
 
 /** A candidate alert and the e-mail to send if it is new. */
 export interface Firing {
   alert: NewAlert;
   email: ((alertId: string) => EmailMessage) | null;
+  /** A rule's own proposal (quota pressure: a plan whose quotas hold); left out, the usual one by limits. */
+  recommendation?: Recommendation | null;
+  /** quota_pressure's figures for sales. */
+  quotaPressure?: QuotaPressureFigures;
 }
 
 type AlertFields = Pick<

@@ -4,7 +4,10 @@ import { toDecimalString, ZERO } from '../common/decimal';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { openServiceInterval } from '../forecasting/open-interval';
 import { aggregateUsage, MeterUsage } from '../metering/usage.repository';
+import { QuotaHitsRepository } from '../entitlements/quota-hits.repository';
 import { AlertRule, ruleApplies } from './alert-rule';
+
+const WEEK_MS = 7 * 24 * 3_600_000;
 import { alertKey, AlertsRepository } from './alerts.repository';
 import { CREDIT_LOW_LEVELS } from './rules/credit-balance-low';
 import { levelsReached } from './rules/usage-threshold';
@@ -23,6 +26,7 @@ export class IngestGate {
   constructor(
     private readonly db: DataSource,
     private readonly alerts: AlertsRepository,
+    private readonly quotaHits: QuotaHitsRepository,
   ) {}
 
   async mayFire(
@@ -64,6 +68,16 @@ export class IngestGate {
           break;
         case 'credit_balance_low':
           if (CREDIT_LOW_LEVELS.some((level) => !fired.has(alertKey(rule.id, level, null))))
+            return true;
+          break;
+        case 'quota_pressure':
+          // Its set of windows is at most `windows` weeks long: no hit since then, nothing to count.
+          if (
+            await this.quotaHits.anySince(
+              subject.subscriptionId,
+              new Date(now.getTime() - rule.windows * WEEK_MS),
+            )
+          )
             return true;
           break;
         default:

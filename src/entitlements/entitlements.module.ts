@@ -34,7 +34,7 @@ import { QuotasService } from './quotas.service';
     QuotasRepository,
     QuotasService,
   ],
-  exports: [EntitlementsService, QuotaHitsService, QuotaHitsRepository],
+  exports: [EntitlementsService, QuotaHitsService, QuotaHitsRepository, QuotasRepository],
 })
 export class EntitlementsModule implements OnModuleInit {
   constructor(

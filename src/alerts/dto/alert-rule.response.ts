@@ -41,5 +41,7 @@ export function toAlertRuleResponse(rule: AlertRule) {
         multiplier: toDecimalString(rule.multiplier),
         meter: rule.meter?.key ?? null,
       };
+    case 'quota_pressure':
+      return { ...basis, hits: rule.hits, windows: rule.windows, meter: rule.meter?.key ?? null };
   }
 }

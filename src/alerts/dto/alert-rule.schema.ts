@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { distinctBy } from '../../catalog/dto/fields';
+import { distinctBy, wholeNumberField } from '../../catalog/dto/fields';
 import { Decimal } from '../../common/decimal';
 import { decimalField, keyField, timestampField } from '../../common/validation';
 import { ALERT_CHANNELS, ALERT_RULE_TYPES, AlertChannel } from '../alert-rule';
@@ -88,6 +88,26 @@ export const createAlertRuleSchema = z.discriminatedUnion(
       meter: keyField.optional(),
       ...basis,
     }),
+    z
+      .strictObject({
+        type: z.literal('quota_pressure'),
+        /** N: quota hits that make pressure… */
+        hits: wholeNumberField(1, 10_000).default(5),
+        /** …within M consecutive windows of the quota (5 hourly caps in a week: 5 within 168). */
+        windows: wholeNumberField(1, 10_000).default(168),
+        meter: keyField.optional(),
+        ...basis,
+        // Pressure is a sales signal first: the customer hears of it, the owner gets a task and a deal.
+        channels: channelsField.default((): AlertChannel[] => [
+          'email',
+          'crm_task',
+          'crm_opportunity',
+        ]),
+      })
+      .refine((rule) => rule.windows >= rule.hits, {
+        path: ['windows'],
+        error: 'must be at least hits: a quota is reached at most once per window',
+      }),
   ],
   { error: `must be one of ${ALERT_RULE_TYPES.join(', ')}` },
 );
