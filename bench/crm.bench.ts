@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { AppConfig } from '../src/config/app-config';
 import { CrmProviderName } from '../src/crm/crm-provider';
-import { OutboxWorker } from '../src/outbox/outbox.worker';
+import { OutboxWorker } from '../src/outbox/outbox-worker.service';
 import { startHubSpotEmulator } from '../test/emulators/hubspot';
 import { startSalesforceEmulator } from '../test/emulators/salesforce';
 import { startPostgres } from './postgres';
@@ -31,7 +31,7 @@ interface Target {
   /** Records a batch call takes: the calls-per-record target is its inverse. */
   recordsPerCall: number;
   addAccount(externalId: string): string;
-  /** Requests received so far and how many of them were answered 429. */
+  /** Requests received so far and how many were refused for the rate limit (HubSpot 429, Salesforce 403). */
   counts(): { requests: number; rateLimited: number };
   close(): Promise<void>;
 }
@@ -58,7 +58,7 @@ async function hubspot(): Promise<Target> {
 
 async function salesforce(): Promise<Target> {
   const sf = await startSalesforceEmulator();
-  sf.setRateLimit({ requests: 25, windowMs: 10_000, retryAfterSeconds: 10 });
+  sf.setRateLimit({ requests: 25, windowMs: 10_000 });
   return {
     env: {
       CRM_PROVIDER: 'salesforce',
@@ -72,7 +72,7 @@ async function salesforce(): Promise<Target> {
       sf.insert('Account', { Name: externalId, Usage_External_Id__c: externalId }),
     counts: () => ({
       requests: sf.requests.length,
-      rateLimited: sf.requests.filter((r) => r.status === 429).length,
+      rateLimited: sf.requests.filter((r) => r.status === 403).length,
     }),
     close: () => sf.close(),
   };

@@ -15,11 +15,13 @@ import { DatabaseModule } from './database/database.module';
 import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
+import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
 import { InvoicingModule } from './invoicing/invoicing.module';
 import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QuotesModule } from './quotes/quotes.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { UsagePageModule } from './usage-page/usage-page.module';
 
 @Module({})
 export class AppModule {
@@ -39,12 +41,14 @@ export class AppModule {
         CreditsModule,
         InvoicingModule,
         CrmModule,
+        CrmCreditBalancesModule,
         NotificationsModule,
         ForecastingModule,
         AlertsModule,
         AnalyticsModule,
         DashboardModule,
         EntitlementsModule,
+        UsagePageModule,
         SchedulerModule.register(config),
       ],
     };

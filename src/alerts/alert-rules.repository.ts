@@ -1,23 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
-import { AlertChannel, AlertRule, AlertRuleType, AlertScope, MeterRef } from './alert-rule';
+import { AlertChannel, AlertScope, MeterRef } from './alert-rule';
+import { RuleParameters } from './alert-rule-kind';
+import { AlertRule, AlertRuleType, kindOf } from './alert-rule-kinds';
 
 /** A rule to store: references already resolved to ids. */
-export interface NewAlertRule {
+export interface NewAlertRule extends RuleParameters {
   type: AlertRuleType;
-  levels: Decimal[] | null;
   meterId: string | null;
   planId: string | null;
   customerId: string | null;
   channels: AlertChannel[];
-  factor: Decimal | null;
-  minIncrease: Decimal | null;
-  amount: Decimal | null;
-  percent: Decimal | null;
-  multiplier: Decimal | null;
-  hits: number | null;
-  windows: number | null;
   enabled: boolean;
 }
 
@@ -69,17 +63,6 @@ function scopeOf(row: RuleRow): AlertScope {
   return { kind: 'all' };
 }
 
-/** Columns the row guarantees for its type (the create path sets them). */
-function required(text: string | null, column: string, id: string): Decimal {
-  if (text === null) throw new Error(`alert rule ${id} has no ${column}`);
-  return new Decimal(text);
-}
-
-function requiredCount(value: number | null, column: string, id: string): number {
-  if (value === null) throw new Error(`alert rule ${id} has no ${column}`);
-  return value;
-}
-
 function toRule(row: RuleRow): AlertRule {
   const basis = {
     id: row.id,
@@ -92,41 +75,17 @@ function toRule(row: RuleRow): AlertRule {
     row.meter_id !== null && row.meter_key !== null
       ? { id: row.meter_id, key: row.meter_key }
       : null;
-  switch (row.type) {
-    case 'usage_threshold':
-      return {
-        ...basis,
-        type: row.type,
-        meter,
-        levels: (row.levels ?? []).map((l) => new Decimal(l)),
-      };
-    case 'spend_threshold':
-      return { ...basis, type: row.type, amount: required(row.amount, 'amount', row.id) };
-    case 'bill_shock':
-      return {
-        ...basis,
-        type: row.type,
-        factor: required(row.factor, 'factor', row.id),
-        minIncrease: decimalOrNull(row.min_increase) ?? new Decimal(0),
-      };
-    case 'credit_balance_low':
-      return { ...basis, type: row.type, percent: required(row.percent, 'percent', row.id) };
-    case 'usage_spike':
-      return {
-        ...basis,
-        type: row.type,
-        meter,
-        multiplier: required(row.multiplier, 'multiplier', row.id),
-      };
-    case 'quota_pressure':
-      return {
-        ...basis,
-        type: row.type,
-        meter,
-        hits: requiredCount(row.hits, 'hits', row.id),
-        windows: requiredCount(row.windows, 'windows', row.id),
-      };
-  }
+  const parameters: RuleParameters = {
+    levels: row.levels && row.levels.map((level) => new Decimal(level)),
+    factor: decimalOrNull(row.factor),
+    minIncrease: decimalOrNull(row.min_increase),
+    amount: decimalOrNull(row.amount),
+    percent: decimalOrNull(row.percent),
+    multiplier: decimalOrNull(row.multiplier),
+    hits: row.hits,
+    windows: row.windows,
+  };
+  return kindOf(row.type).fromParameters(basis, parameters, meter);
 }
 
 /** Alert rules; deleted ones stay in the table (their alerts keep pointing at them) but are never read. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
 import { isUuid } from '../common/ids';
-import { AlertRule } from './alert-rule';
+import { AlertRule, kindOf } from './alert-rule-kinds';
 import { AlertRulesRepository, NewAlertRule } from './alert-rules.repository';
 import { CreateAlertRuleInput } from './dto/alert-rule.schema';
 
@@ -60,7 +60,7 @@ function toNewRule(
   input: CreateAlertRuleInput,
   ids: { meterId: string | null; planId: string | null; customerId: string | null },
 ): NewAlertRule {
-  const empty = {
+  return {
     levels: null,
     factor: null,
     minIncrease: null,
@@ -69,9 +69,7 @@ function toNewRule(
     multiplier: null,
     hits: null,
     windows: null,
-  };
-  const common = {
-    ...empty,
+    ...kindOf(input.type).toParameters(input),
     type: input.type,
     meterId: ids.meterId,
     planId: ids.planId,
@@ -79,18 +77,4 @@ function toNewRule(
     channels: input.channels,
     enabled: input.enabled,
   };
-  switch (input.type) {
-    case 'usage_threshold':
-      return { ...common, levels: input.levels };
-    case 'spend_threshold':
-      return { ...common, amount: input.amount };
-    case 'bill_shock':
-      return { ...common, factor: input.factor, minIncrease: input.minIncrease };
-    case 'credit_balance_low':
-      return { ...common, percent: input.percent };
-    case 'usage_spike':
-      return { ...common, multiplier: input.multiplier };
-    case 'quota_pressure':
-      return { ...common, hits: input.hits, windows: input.windows };
-  }
 }

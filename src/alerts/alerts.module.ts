@@ -1,22 +1,21 @@
 import { EntitlementsModule } from '../entitlements/entitlements.module';
 import { QuotaHitsService } from '../entitlements/quota-hits.service';
-import { QuotaPressureFirings } from './quota-pressure-firings.service';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CrmModule } from '../crm/crm.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
 import { InvoicingModule } from '../invoicing/invoicing.module';
 import { MeteringModule } from '../metering/metering.module';
-import { UsageMoved } from '../metering/usage-moved';
+import { UsageMoved } from '../metering/usage-moved.service';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AlertFactsService } from './alert-facts.service';
 import { AlertRulesRepository } from './alert-rules.repository';
 import { AlertRulesService } from './alert-rules.service';
 import { AlertsController } from './alerts.controller';
-import { AlertsEvaluator } from './alerts-evaluator';
+import { AlertsEvaluator } from './alerts-evaluator.service';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
-import { CreditBalanceFirings } from './credit-balance-firings';
-import { IngestGate } from './ingest-gate';
+import { IngestGate } from './ingest-gate.service';
+import { AlertRuleSources } from './rule-sources.service';
 
 /** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
 @Module({
@@ -31,16 +30,15 @@ import { IngestGate } from './ingest-gate';
   controllers: [AlertsController],
   providers: [
     AlertFactsService,
+    AlertRuleSources,
     AlertRulesRepository,
     AlertRulesService,
     AlertsEvaluator,
     AlertsRepository,
     AlertsService,
-    CreditBalanceFirings,
     IngestGate,
-    QuotaPressureFirings,
   ],
-  exports: [AlertsEvaluator],
+  exports: [AlertFactsService, AlertsEvaluator],
 })
 export class AlertsModule implements OnModuleInit {
   constructor(

@@ -2,32 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
-import { AlertChannel, AlertRuleType } from './alert-rule';
+import { AlertChannel } from './alert-rule';
+import { AlertRuleType } from './alert-rule-kinds';
 import { AlertsQuery } from './dto/alert-rule.schema';
-
-/** Plain JSON of decimal strings and ISO instants: what an alert's details hold. */
-export type AlertDetails = {
-  [key: string]: string | number | boolean | null | AlertDetails | AlertDetails[];
-};
-
-export interface NewAlert {
-  ruleId: string;
-  ruleType: AlertRuleType;
-  customerId: string;
-  subscriptionId: string;
-  meterId: string | null;
-  level: string;
-  intervalStart: Date;
-  intervalEnd: Date;
-  quantity: Decimal | null;
-  limit: Decimal | null;
-  amount: Decimal | null;
-  thresholdAmount: Decimal | null;
-  currency: string | null;
-  details: AlertDetails;
-  channels: AlertChannel[];
-  firedAt: Date;
-}
+import { AlertDetails, NewAlert } from './firing';
 
 export interface AlertRecord {
   id: string;

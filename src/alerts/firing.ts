@@ -1,16 +1,40 @@
 import { Decimal } from '../common/decimal';
 import { MeterForecast, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { EmailMessage } from '../notifications/email-message';
-import { AlertRule } from './alert-rule';
-import { NewAlert } from './alerts.repository';
 import { QuotaPressureFigures } from '../crm/crm-signals';
+import { AlertChannel, RuleBasis } from './alert-rule';
 import { Recommendation } from './recommendation';
+
+/** Plain JSON of decimal strings and ISO instants: what an alert's details hold. */
+export type AlertDetails = {
+  [key: string]: string | number | boolean | null | AlertDetails | AlertDetails[];
+};
+
+export interface NewAlert {
+  ruleId: string;
+  /** The kind of the rule that fired (`alert-rule-kinds.ts`). */
+  ruleType: string;
+  customerId: string;
+  subscriptionId: string;
+  meterId: string | null;
+  level: string;
+  intervalStart: Date;
+  intervalEnd: Date;
+  quantity: Decimal | null;
+  limit: Decimal | null;
+  amount: Decimal | null;
+  thresholdAmount: Decimal | null;
+  currency: string | null;
+  details: AlertDetails;
+  channels: AlertChannel[];
+  firedAt: Date;
+}
 
 /** A candidate alert and the e-mail to send if it is new. */
 export interface Firing {
   alert: NewAlert;
   email: ((alertId: string) => EmailMessage) | null;
-  /** A rule's own proposal (quota pressure: a plan whose quotas hold); left out, the usual one by limits. */
+  /** A kind's own proposal (quota pressure: a plan whose quotas hold); left out, the usual one by limits. */
   recommendation?: Recommendation | null;
   /** quota_pressure's figures for sales. */
   quotaPressure?: QuotaPressureFigures;
@@ -22,7 +46,7 @@ type AlertFields = Pick<
 >;
 
 export function baseAlert(
-  rule: AlertRule,
+  rule: RuleBasis & { type: string },
   forecast: SubscriptionForecast,
   now: Date,
   fields: AlertFields,

@@ -1,7 +1,11 @@
 /** Calendar months as the analytics API names them: "YYYY-MM" (UTC). */
 export type Month = string;
 
-export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/**
+ * Years 1000 to 9999: a real calendar month that stays one after the few years
+ * of look-back any metric takes (year 0000 is no year PostgreSQL knows).
+ */
+export const MONTH_PATTERN = /^([1-9]\d{3})-(0[1-9]|1[0-2])$/;
 
 /** The month `count` months after `month` (before, when negative). */
 export function addMonths(month: Month, count: number): Month {

@@ -7,8 +7,8 @@ import { MetersController } from './meters.controller';
 import { MetersService } from './meters.service';
 import { PlanRepository } from './plan.repository';
 import { PlanVersionRepository } from './plan-version.repository';
-import { PlanVersionLookup } from './plan-version-lookup';
-import { PlanVersionReferences } from './plan-version-references';
+import { PlanVersionLookup } from './plan-version-lookup.service';
+import { PlanVersionReferences } from './plan-version-references.service';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
 

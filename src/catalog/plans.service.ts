@@ -6,7 +6,7 @@ import { CreatePlanInput } from './dto/plan.schema';
 import { CreatePlanVersionInput } from './dto/plan-version.schema';
 import { PlanRecord, PlanRepository } from './plan.repository';
 import { PlanVersionRecord, PlanVersionRepository } from './plan-version.repository';
-import { PlanVersionReferences } from './plan-version-references';
+import { PlanVersionReferences } from './plan-version-references.service';
 
 export interface PlanWithVersions {
   plan: PlanRecord;

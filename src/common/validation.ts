@@ -47,6 +47,10 @@ export function decimalField(options: DecimalOptions = {}) {
         ctx.addIssue({ code: 'custom', message: 'must be a decimal string such as "12.50"' });
         return z.NEVER;
       }
+      if (!withinDecimalBounds(text)) {
+        ctx.addIssue({ code: 'custom', message: DECIMAL_BOUNDS_PROBLEM });
+        return z.NEVER;
+      }
       const decimal = new Decimal(text);
       if (options.positive && !decimal.gt(0)) {
         ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
@@ -61,11 +65,32 @@ export function decimalField(options: DecimalOptions = {}) {
     .meta({ type: 'string', description: 'decimal string', example: '12.50' });
 }
 
+/**
+ * The digits a decimal field may have on each side of the point. 30 + 30 stay
+ * within the 60 significant digits every computation keeps (decimal.ts), and
+ * bound the work and the size of the answer a single value can cause.
+ */
+export const DECIMAL_INTEGER_DIGITS = 30;
+export const DECIMAL_FRACTION_DIGITS = 30;
+const DECIMAL_BOUNDS_PROBLEM = `must have at most ${DECIMAL_INTEGER_DIGITS} digits before the decimal point and ${DECIMAL_FRACTION_DIGITS} after it`;
+
+/** `text` is a plain decimal (DECIMAL_PATTERN). */
+function withinDecimalBounds(text: string): boolean {
+  const [integer, fraction = ''] = text.replace('-', '').split('.');
+  return integer.length <= DECIMAL_INTEGER_DIGITS && fraction.length <= DECIMAL_FRACTION_DIGITS;
+}
+
 function numberToText(value: number): string | null {
   if (!Number.isFinite(value)) return null;
-  // String() gives the shortest text that reads back as the same double; expand exponents.
+  // String() gives the shortest text that reads back as the same double; expand
+  // exponents when the result can be within bounds (1e308 or 5e-324 cannot).
   const text = String(value);
-  return /e/i.test(text) ? new Decimal(text).toFixed() : text;
+  const exponent = /e([+-]\d+)$/i.exec(text);
+  if (!exponent) return text;
+  const power = Number(exponent[1]);
+  return power >= DECIMAL_INTEGER_DIGITS || power < -DECIMAL_FRACTION_DIGITS - 1
+    ? null
+    : new Decimal(text).toFixed();
 }
 
 export const keyField = z
@@ -81,9 +106,42 @@ export const currencyField = z
 
 export const timestampField = z
   .string({ error: 'must be an ISO-8601 UTC timestamp such as "2026-03-01T00:00:00Z"' })
-  .refine((text) => ISO_TIMESTAMP.test(text) && !Number.isNaN(Date.parse(text)), {
+  .refine(isCalendarTimestamp, {
     error: 'must be an ISO-8601 UTC timestamp such as "2026-03-01T00:00:00Z"',
   })
   .transform((text) => new Date(text));
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+
+/**
+ * A timestamp whose fields are a real date and time: JavaScript's parser
+ * rolls 2026-02-30 over to March and reads 24:00 as the next day, and year
+ * 0000 is no year PostgreSQL knows.
+ */
+function isCalendarTimestamp(text: string): boolean {
+  const fields = ISO_TIMESTAMP.exec(text);
+  if (!fields) return false;
+  const [year, month, day, hour, minute, second = '0', offsetHours = '0', offsetMinutes = '0'] =
+    fields.slice(1);
+  return (
+    isCalendarDate(Number(year), Number(month), Number(day)) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59 &&
+    Number(offsetHours) <= 23 &&
+    Number(offsetMinutes) <= 59
+  );
+}
+
+/** Year 1 to 9999, month 1 to 12, and a day that month has. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is the last of this one, in a common (non-leap) year.
+  const daysInCommonYear = new Date(Date.UTC(2001, month, 0)).getUTCDate();
+  return day <= daysInCommonYear || (month === 2 && day === 29 && isLeapYear(year));
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}

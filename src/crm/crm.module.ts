@@ -1,18 +1,18 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { AppConfig } from '../config/app-config';
-import { InvoicingModule } from '../invoicing/invoicing.module';
 import { OutboxModule } from '../outbox/outbox.module';
-import { CohortDelivery } from './cohort-delivery';
+import { CohortDelivery } from './cohort-delivery.service';
 import { CohortSyncController } from './cohort-sync.controller';
 import { CohortSyncRepository } from './cohort-sync.repository';
 import { CohortSyncService } from './cohort-sync.service';
-import { CrmAccountFigures } from './crm-account-figures';
-import { CrmDelivery } from './crm-delivery';
-import { CrmOutbox } from './crm-outbox';
+import { CrmAccountFigures } from './crm-account-figures.service';
+import { CrmDelivery } from './crm-delivery.service';
+import { CrmOutbox } from './crm-outbox.service';
 import { CrmOutboxController } from './crm-outbox.controller';
 import { createCrmProvider } from './crm-provider.factory';
 import { CRM_PROVIDER } from './crm-provider.token';
+import { CrmRecordIdsRepository } from './crm-record-ids.repository';
 import { CrmSetupService } from './crm-setup.service';
 import { CrmSyncRepository } from './crm-sync.repository';
 import { CrmSyncService } from './crm-sync.service';
@@ -23,14 +23,20 @@ import { CrmSyncService } from './crm-sync.service';
  * CohortSyncService enqueues the monthly cohort snapshots.
  */
 @Module({
-  // Invoicing enqueues invoices here; the sync reads credit balances there.
-  imports: [AnalyticsModule, OutboxModule, forwardRef(() => InvoicingModule)],
+  // Invoicing enqueues invoices here; credit balances come through the
+  // CRM_CREDIT_BALANCES port, which invoicing binds (crm-credit-balances.module.ts).
+  imports: [AnalyticsModule, OutboxModule],
   controllers: [CohortSyncController, CrmOutboxController],
   providers: [
     CohortDelivery,
     CohortSyncRepository,
     CohortSyncService,
-    { provide: CRM_PROVIDER, inject: [AppConfig], useFactory: createCrmProvider },
+    {
+      provide: CRM_PROVIDER,
+      inject: [AppConfig, CrmRecordIdsRepository],
+      useFactory: createCrmProvider,
+    },
+    CrmRecordIdsRepository,
     CrmAccountFigures,
     CrmDelivery,
     CrmOutbox,

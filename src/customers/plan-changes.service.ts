@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PlanRepository } from '../catalog/plan.repository';
-import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup';
+import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup.service';
 import { Clock } from '../common/clock';
 import { ConflictError, FieldProblem, ValidationFailedError } from '../common/errors';
 import { describeCadence, isLongerThan } from '../common/period';

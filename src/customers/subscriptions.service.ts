@@ -2,7 +2,7 @@ import { isUuid } from '../common/ids';
 import { Injectable } from '@nestjs/common';
 import { licenceQuantitiesOf, licenceQuantityProblems } from '../catalog/licence-quantities';
 import { PlanVersionRecord } from '../catalog/plan-version.repository';
-import { PlanVersionLookup } from '../catalog/plan-version-lookup';
+import { PlanVersionLookup } from '../catalog/plan-version-lookup.service';
 import { Clock } from '../common/clock';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
 import { Cadence, describeCadence, isLongerThan } from '../common/period';

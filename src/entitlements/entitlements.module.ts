@@ -5,7 +5,7 @@ import { CustomersModule } from '../customers/customers.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
 import { IngestParticipants } from '../metering/ingest-participants.service';
 import { MeteringModule } from '../metering/metering.module';
-import { UsageMoved } from '../metering/usage-moved';
+import { UsageMoved } from '../metering/usage-moved.service';
 import { CatalogDirectory } from './catalog-directory.service';
 import { EntitlementUsageRepository } from './entitlement-usage.repository';
 import { EntitlementsController } from './entitlements.controller';

@@ -5,7 +5,7 @@ import { ForecastAccuracyService } from './forecast-accuracy.service';
 import { ForecastSubjectsRepository } from './forecast-subjects.repository';
 import { ForecastsController } from './forecasts.controller';
 import { ForecastsService } from './forecasts.service';
-import { PlanPricer } from './plan-pricer';
+import { PlanPricer } from './plan-pricer.service';
 
 /** The HTTP and database wiring of the pure forecasting code beside it. */
 @Module({

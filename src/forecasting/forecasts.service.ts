@@ -15,7 +15,7 @@ import {
   SubjectMeterLimit,
 } from './forecast-subjects.repository';
 import { openServiceInterval } from './open-interval';
-import { PlanPricer, PricedVersion } from './plan-pricer';
+import { PlanPricer, PricedVersion } from './plan-pricer.service';
 import { ProjectedBill } from './projected-bill';
 import { runRateProjection } from './run-rate';
 import { LimitCrossing, projectLimitCrossings } from './time-to-threshold';

@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { RevenueRecorder } from '../analytics/ledger/revenue-recorder';
+import { RevenueRecorder } from '../analytics/ledger/revenue-recorder.service';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
-import { CrmOutbox } from '../crm/crm-outbox';
+import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { ledgerCredits } from './credit-sources';
-import { CreditSource, InvoiceBuilder } from './invoice-builder';
+import { CreditSource, InvoiceBuilder } from './invoice-builder.service';
 import { FinalizedInvoice, InvoiceRepository } from './invoice.repository';
 import { duePeriods } from './subscription-schedule';
 

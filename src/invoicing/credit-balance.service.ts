@@ -7,7 +7,7 @@ import { CustomerRepository } from '../customers/customer.repository';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { CreditBalance, creditBalance, unissuedLot } from './credit-balance';
 import { CreditSnapshot } from './credit-sources';
-import { BillingContext } from './invoice-builder';
+import { BillingContext } from './invoice-builder.service';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /**

@@ -1,7 +1,7 @@
 import { Decimal } from '../common/decimal';
 import { NewGrantLot } from '../credits/credit-ledger.repository';
 import { CreditSnapshot } from './credit-sources';
-import { BillingContext } from './invoice-builder';
+import { BillingContext } from './invoice-builder.service';
 import { CreditLot } from '../credits/credit-lot';
 import { grantLotKey } from '../credits/credit-ledger.repository';
 

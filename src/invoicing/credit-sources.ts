@@ -5,7 +5,7 @@ import {
   NewGrantLot,
 } from '../credits/credit-ledger.repository';
 import { Queryable } from '../database/transaction';
-import { BillingContext, CreditSource } from './invoice-builder';
+import { BillingContext, CreditSource } from './invoice-builder.service';
 import { CreditConsumption, CreditLot } from '../credits/credit-lot';
 
 /**

@@ -2,7 +2,7 @@ import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { BreakdownLine } from '../rating/breakdown';
 import { InvoiceDraft, InvoiceLineKind } from './invoice-calculator';
-import { BillingContext } from './invoice-builder';
+import { BillingContext } from './invoice-builder.service';
 
 export type InvoiceStatus = 'draft' | 'finalized' | 'void';
 

@@ -119,10 +119,11 @@ const SAVE_CONTENTS = `
 // rolled-back finalization gives its number back, so finalized numbers have no
 // gaps (and finalizations queue on that row for the instant before they commit).
 // The counter moves only when the invoice is a draft. Finalizing also closes the
-// billed usage: metering refuses events before customers.usage_closed_before.
+// billed usage of its subscription: metering refuses events before
+// subscriptions.usage_closed_before when every subscription running then is closed.
 const FINALIZE = `
   WITH draft AS (
-    SELECT id, customer_id, usage_billed_until FROM invoices WHERE id = $1 AND status = 'draft' FOR UPDATE
+    SELECT id, subscription_id, usage_billed_until FROM invoices WHERE id = $1 AND status = 'draft' FOR UPDATE
   ), counter AS (
     UPDATE invoice_numbering SET last_number = last_number + 1
     WHERE EXISTS (SELECT 1 FROM draft)
@@ -134,9 +135,9 @@ const FINALIZE = `
     FROM counter WHERE i.id = $1
     RETURNING i.id, i.number
   ), closed AS (
-    UPDATE customers c SET usage_closed_before = greatest(c.usage_closed_before, draft.usage_billed_until)
-    FROM draft WHERE c.id = draft.customer_id AND draft.usage_billed_until IS NOT NULL
-    RETURNING c.id
+    UPDATE subscriptions s SET usage_closed_before = greatest(s.usage_closed_before, draft.usage_billed_until)
+    FROM draft WHERE s.id = draft.subscription_id AND draft.usage_billed_until IS NOT NULL
+    RETURNING s.id
   )
   SELECT finalized.id, finalized.number, (SELECT count(*) FROM closed) AS closed FROM finalized`;
 
@@ -149,7 +150,7 @@ export class InvoiceRepository {
    * Locks the customer until the transaction ends. Ingestion reads the customer
    * FOR SHARE, so once this returns no event batch is in flight for the
    * customer, and none can start until the invoice is finalized and its usage
-   * closed. NO KEY UPDATE (what the closing UPDATE takes anyway) conflicts with
+   * closed (its subscription's bound moved). NO KEY UPDATE conflicts with
    * FOR SHARE as FOR UPDATE does, but lets rows that merely reference the
    * customer (a top-up, a subscription) be written meanwhile.
    */

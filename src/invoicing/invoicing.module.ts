@@ -1,16 +1,17 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RevenueLedgerModule } from '../analytics/ledger/revenue-ledger.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
 import { CustomersModule } from '../customers/customers.module';
-import { BillingPlans } from './billing-plans';
+import { AccountCreditBalances } from './account-credit-balances.service';
+import { BillingPlans } from './billing-plans.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingRunsController } from './billing-runs.controller';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { BillingUsageRepository } from './billing-usage.repository';
 import { CreditBalanceService } from './credit-balance.service';
-import { InvoiceBuilder } from './invoice-builder';
+import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
@@ -19,15 +20,10 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
-  imports: [
-    CatalogModule,
-    CustomersModule,
-    CreditsModule,
-    forwardRef(() => CrmModule),
-    RevenueLedgerModule,
-  ],
+  imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
   controllers: [BillingRunsController, InvoicesController, PreviewsController],
   providers: [
+    AccountCreditBalances,
     BillingPlans,
     BillingRunService,
     BillingSubscriptionsRepository,
@@ -38,6 +34,6 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoicesService,
     UpcomingInvoiceService,
   ],
-  exports: [BillingRunService, CreditBalanceService, UpcomingInvoiceService],
+  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
 })
 export class InvoicingModule {}

@@ -7,7 +7,7 @@ import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
 import { BillableSubscription } from './billable-subscription';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { CreditSnapshot } from './credit-sources';
-import { BillingContext, InvoiceBuilder } from './invoice-builder';
+import { BillingContext, InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceDraft } from './invoice-calculator';
 import { InvoiceView, upcomingInvoiceView } from './invoice-view';
 import { upcomingPeriod } from './subscription-schedule';

@@ -1,12 +1,24 @@
 import { Decimal } from '../common/decimal';
-import { parseEvent, References, resolveEvent } from './event-validation';
+import { closedBoundAt, parseEvent, References, resolveEvent } from './event-validation';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 
 const references: References = {
   customers: new Map([
-    ['acme', { id: 'c-acme', usageClosedBefore: new Date('2026-03-01T00:00:00Z') }],
-    ['open', { id: 'c-open', usageClosedBefore: null }],
+    [
+      'acme',
+      {
+        id: 'c-acme',
+        subscriptions: [
+          {
+            start: new Date('2026-01-01T00:00:00Z'),
+            end: null,
+            closedBefore: new Date('2026-03-01T00:00:00Z'),
+          },
+        ],
+      },
+    ],
+    ['open', { id: 'c-open', subscriptions: [] }],
   ]),
   meters: new Map([
     [
@@ -204,5 +216,42 @@ describe('event validation', () => {
       code: 'invalid_event',
       field: 'events[3].value',
     });
+  });
+});
+
+describe('closedBoundAt', () => {
+  const at = (iso: string) => new Date(iso);
+  // Two subscriptions of one customer on different dates: A billed on the 1st, B on the 15th.
+  const a = {
+    start: at('2026-01-01T00:00:00Z'),
+    end: null,
+    closedBefore: at('2026-03-01T00:00:00Z'),
+  };
+  const b = {
+    start: at('2026-01-15T00:00:00Z'),
+    end: null,
+    closedBefore: at('2026-02-15T00:00:00Z'),
+  };
+
+  it('refuses an event every running subscription has invoiced, naming the earliest bound', () => {
+    expect(closedBoundAt([a, b], at('2026-02-10T00:00:00Z'))).toEqual(b.closedBefore);
+  });
+
+  it('keeps an event another running subscription still bills', () => {
+    // A closed up to Mar 1, but B has invoiced only up to Feb 15.
+    expect(closedBoundAt([a, b], at('2026-02-20T00:00:00Z'))).toBeNull();
+  });
+
+  it('counts only the subscriptions running at the instant', () => {
+    // Jan 10: only A runs, and A is closed.
+    expect(closedBoundAt([a, b], at('2026-01-10T00:00:00Z'))).toEqual(a.closedBefore);
+    const ended = { ...b, end: at('2026-02-01T00:00:00Z'), closedBefore: null };
+    expect(closedBoundAt([a, ended], at('2026-02-10T00:00:00Z'))).toEqual(a.closedBefore);
+  });
+
+  it('refuses nothing for a customer without a running subscription, nor at the bound itself', () => {
+    expect(closedBoundAt([], at('2026-02-10T00:00:00Z'))).toBeNull();
+    expect(closedBoundAt([a], at('2025-12-31T00:00:00Z'))).toBeNull();
+    expect(closedBoundAt([a], at('2026-03-01T00:00:00Z'))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
+import { isPlainText } from '../common/plain-text';
 import { decimalField, toFieldProblems } from '../common/validation';
 import {
   EVENT_ID_MAX_LENGTH,
@@ -22,10 +23,33 @@ export interface MeterReference {
   dimensions: readonly string[];
 }
 
+/** A subscription of the customer, as far as late events are concerned (hour-aligned, like its rollups). */
+export interface UsageWindow {
+  start: Date;
+  end: Date | null;
+  /** Its usage before this instant is on an issued invoice. */
+  closedBefore: Date | null;
+}
+
 export interface CustomerReference {
   id: string;
-  /** Usage before this instant is on a finalized invoice. */
-  usageClosedBefore: Date | null;
+  subscriptions: readonly UsageWindow[];
+}
+
+/**
+ * The bound that refuses an event at `at`: usage is kept per customer, so an
+ * event is still billable while any subscription running at `at` has not
+ * invoiced past it. Refused (the earliest bound returned) only when every
+ * subscription running then has; null otherwise, and when none runs then.
+ */
+export function closedBoundAt(windows: readonly UsageWindow[], at: Date): Date | null {
+  let earliest: Date | null = null;
+  for (const window of windows) {
+    if (at < window.start || (window.end !== null && at >= window.end)) continue;
+    if (window.closedBefore === null || at >= window.closedBefore) return null;
+    if (earliest === null || window.closedBefore < earliest) earliest = window.closedBefore;
+  }
+  return earliest;
 }
 
 /** The customers (by external id) and meters (by key) a batch names that exist. */
@@ -55,7 +79,12 @@ const decimalValue = decimalField({ allowNumber: true });
 export function eventIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id: unknown = (raw as { id?: unknown }).id;
-  return typeof id === 'string' && id.length > 0 && id.length <= EVENT_ID_MAX_LENGTH ? id : null;
+  return typeof id === 'string' &&
+    id.length > 0 &&
+    id.length <= EVENT_ID_MAX_LENGTH &&
+    isPlainText(id)
+    ? id
+    : null;
 }
 
 /** The checks that need no database: the event's shape and its timestamp against our clock. */
@@ -131,13 +160,14 @@ export function resolveEvent(
     );
   }
 
-  if (customer.usageClosedBefore && event.timestamp < customer.usageClosedBefore) {
+  const closedBefore = closedBoundAt(customer.subscriptions, event.timestamp);
+  if (closedBefore !== null) {
     return rejected(
       index,
       event.id,
       'period_closed',
       field('timestamp'),
-      `usage before ${customer.usageClosedBefore.toISOString()} is already invoiced`,
+      `usage before ${closedBefore.toISOString()} is already invoiced`,
     );
   }
 

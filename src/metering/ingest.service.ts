@@ -13,9 +13,9 @@ import {
 } from './dto/ingest-events.dto';
 import { resolveEvent } from './event-validation';
 import { IndexedEvent, IngestParticipants } from './ingest-participants.service';
-import { EventPartitions } from './event-partitions';
+import { EventPartitions } from './event-partitions.repository';
 import { UsageEventsRepository } from './usage-events.repository';
-import { UsageMoved } from './usage-moved';
+import { UsageMoved } from './usage-moved.service';
 
 /**
  * Ingestion of a batch of usage events: each event is accepted, a duplicate,

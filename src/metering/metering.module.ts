@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { EventPartitions } from './event-partitions';
+import { EventPartitions } from './event-partitions.repository';
 import { EventsController } from './events.controller';
 import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
 import { UsageController } from './usage.controller';
-import { UsageMoved } from './usage-moved';
+import { UsageMoved } from './usage-moved.service';
 import { UsageService } from './usage.service';
 
 @Module({

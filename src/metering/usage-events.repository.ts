@@ -8,7 +8,7 @@ import { CustomerReference, MeterReference, References, ValidEvent } from './eve
 interface CustomerRow {
   id: string;
   external_id: string;
-  usage_closed_before: Date | null;
+  subscriptions: Array<{ start: string; end: string | null; closed_before: string | null }>;
 }
 
 interface MeterRow {
@@ -89,9 +89,10 @@ interface StoredRow {
 @Injectable()
 export class UsageEventsRepository {
   /**
-   * The named customers and meters that exist. Customers are read FOR SHARE:
-   * closing a period (an UPDATE of usage_closed_before) waits for the batches
-   * in flight, and every later batch sees the new bound.
+   * The named customers, with their subscriptions' usage bounds, and the
+   * meters that exist. Customers are read FOR SHARE: closing a period (done
+   * under the customer's row lock, see InvoiceRepository.lockCustomer) waits
+   * for the batches in flight, and every later batch sees the new bound.
    */
   async loadReferences(
     tx: Queryable,
@@ -99,8 +100,14 @@ export class UsageEventsRepository {
     meterKeys: string[],
   ): Promise<References> {
     const customers: CustomerRow[] = await tx.query(
-      `SELECT id, external_id, usage_closed_before FROM customers
-       WHERE external_id = ANY($1::text[]) ORDER BY id FOR SHARE`,
+      `SELECT c.id, c.external_id,
+              COALESCE((SELECT json_agg(json_build_object(
+                          'start', date_trunc('hour', s.start_date, 'UTC'),
+                          'end', date_trunc('hour', s.end_date, 'UTC'),
+                          'closed_before', s.usage_closed_before))
+                        FROM subscriptions s WHERE s.customer_id = c.id), '[]') AS subscriptions
+       FROM customers c
+       WHERE c.external_id = ANY($1::text[]) ORDER BY c.id FOR SHARE OF c`,
       [customerExternalIds],
     );
     const meters: MeterRow[] = await tx.query(
@@ -111,7 +118,14 @@ export class UsageEventsRepository {
       customers: new Map<string, CustomerReference>(
         customers.map((row) => [
           row.external_id,
-          { id: row.id, usageClosedBefore: row.usage_closed_before },
+          {
+            id: row.id,
+            subscriptions: row.subscriptions.map((window) => ({
+              start: new Date(window.start),
+              end: window.end === null ? null : new Date(window.end),
+              closedBefore: window.closed_before === null ? null : new Date(window.closed_before),
+            })),
+          },
         ]),
       ),
       meters: new Map<string, MeterReference>(meters.map((row) => [row.key, row])),

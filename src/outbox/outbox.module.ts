@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { OutboxController } from './outbox.controller';
-import { OutboxHandlers } from './outbox-handlers';
+import { OutboxHandlers } from './outbox-handlers.service';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
-import { OutboxWorker } from './outbox.worker';
+import { OutboxWorker } from './outbox-worker.service';
 
 /**
  * The transactional outbox shared by every side effect (e-mail now, CRM later):

@@ -3,7 +3,7 @@ import { BillableItemRepository } from '../catalog/billable-item.repository';
 import { licenceQuantitiesOf, licenceQuantityProblems } from '../catalog/licence-quantities';
 import { PlanRecord } from '../catalog/plan.repository';
 import { PlanVersionRecord } from '../catalog/plan-version.repository';
-import { PlanVersionLookup } from '../catalog/plan-version-lookup';
+import { PlanVersionLookup } from '../catalog/plan-version-lookup.service';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { addCalendar } from '../common/period';

@@ -20,7 +20,7 @@
 import { Decimal } from '../common/decimal';
 import { BreakdownLine } from './breakdown';
 import { InvalidRatingInputError } from './invalid-input';
-import type { Tier } from './rate';
+import type { Tier } from './rate-types';
 
 export interface TierRange {
   tier: Tier;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { AlertsEvaluator } from '../alerts/alerts-evaluator';
+import { AlertsEvaluator } from '../alerts/alerts-evaluator.service';
 import { Clock } from '../common/clock';
-import { JobLock } from './job-lock';
+import { JobLock } from './job-lock.service';
 
 const EVERY_FIVE_MINUTES_MS = 5 * 60_000;
 

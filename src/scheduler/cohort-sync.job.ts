@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { CohortSyncService } from '../crm/cohort-sync.service';
-import { JobLock } from './job-lock';
+import { JobLock } from './job-lock.service';
 
 const DAILY_MS = 24 * 60 * 60_000;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
 import { CreditGrantsService } from '../credits/credit-grants.service';
-import { JobLock } from './job-lock';
+import { JobLock } from './job-lock.service';
 
 const EVERY_MINUTE_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { OutboxWorker } from '../outbox/outbox.worker';
+import { OutboxWorker } from '../outbox/outbox-worker.service';
 
 const EVERY_SECOND_MS = 1000;
 

@@ -8,7 +8,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { AlertsJob } from './alerts.job';
 import { CohortSyncJob } from './cohort-sync.job';
 import { CreditGrantsJob } from './credit-grants.job';
-import { JobLock } from './job-lock';
+import { JobLock } from './job-lock.service';
 import { OutboxJob } from './outbox.job';
 
 /**

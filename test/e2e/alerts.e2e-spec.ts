@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator';
-import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator.service';
+import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { SmtpEmulator } from '../emulators/smtp';
 import {
   createBillableItem,

@@ -1,7 +1,7 @@
 import { Decimal } from '../../src/common/decimal';
 import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
-import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { createCustomer, uniqueKey } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { CrmHarness, startCrmHarness } from './crm-harness';

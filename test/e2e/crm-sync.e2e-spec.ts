@@ -1,8 +1,8 @@
-import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator';
+import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator.service';
 import { Decimal } from '../../src/common/decimal';
 import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
-import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import {
   createCustomer,
   createPlanWithVersion,

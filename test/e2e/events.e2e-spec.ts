@@ -1,4 +1,9 @@
-import { createApiKey, createCustomer, createMeter } from '../support/factories';
+import {
+  createApiKey,
+  createCustomer,
+  createMeter,
+  createSubscription,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { MeteringTables } from './usage-fixtures';
 
@@ -28,6 +33,16 @@ describe('POST /v1/events', () => {
   const newCustomer = async () => {
     const { externalId } = await createCustomer(t);
     return { externalId, id: await tables.customerId(externalId) };
+  };
+
+  /** A customer with a subscription running since January, whose usage can be closed. */
+  const newSubscribedCustomer = async () => {
+    const customer = await newCustomer();
+    await createSubscription(t, {
+      customerExternalId: customer.externalId,
+      startDate: '2026-01-01T00:00:00Z',
+    });
+    return customer;
   };
 
   /** Totals of a customer's rollups: what every reader of usage sees. */
@@ -121,7 +136,7 @@ describe('POST /v1/events', () => {
   });
 
   it('rejects each bad event with its code and field, accepts the rest, and stores nothing of the rejected', async () => {
-    const customer = await newCustomer();
+    const customer = await newSubscribedCustomer();
     await tables.closeUsageBefore(customer.externalId, '2026-03-01T00:00:00Z');
     const c = customer.externalId;
     const response = await send([
@@ -176,7 +191,7 @@ describe('POST /v1/events', () => {
   });
 
   it('counts a repeated id as a duplicate whatever it now carries, even once its period has closed', async () => {
-    const customer = await newCustomer();
+    const customer = await newSubscribedCustomer();
     const c = customer.externalId;
     const original = event(c, { id: 'once', value: '10', timestamp: '2026-03-02T10:00:00Z' });
     expect((await send([original, { ...original, value: '20' }])).body).toEqual({

@@ -4,7 +4,7 @@ import { inTransaction } from '../../src/database/transaction';
 import { EmailMessage } from '../../src/notifications/email-message';
 import { NotificationsService } from '../../src/notifications/notifications.service';
 import { OutboxMessageResponse } from '../../src/outbox/dto/outbox-message.response';
-import { OutboxWorker } from '../../src/outbox/outbox.worker';
+import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { createCustomer, CustomerBody, uniqueKey } from '../support/factories';
 import { TestApp } from '../support/test-app';
 

@@ -25,12 +25,13 @@ export class MeteringTables {
     return this.idOf('SELECT id FROM customers WHERE external_id = $1', externalId);
   }
 
-  /** What finalizing an invoice does to metering: usage before `at` is closed. */
+  /** What finalizing invoices does to metering: usage of the customer's subscriptions before `at` is closed. */
   async closeUsageBefore(externalId: string, at: string): Promise<void> {
-    await this.query('UPDATE customers SET usage_closed_before = $2 WHERE external_id = $1', [
-      externalId,
-      at,
-    ]);
+    await this.query(
+      `UPDATE subscriptions SET usage_closed_before = $2
+       WHERE customer_id = (SELECT id FROM customers WHERE external_id = $1)`,
+      [externalId, at],
+    );
   }
 
   private async idOf(sql: string, key: string): Promise<string> {

@@ -1,14 +1,20 @@
 /**
- * Headless Chromium for browser tests: Debian's `chromium` driven by
- * playwright-core, with every background service that could reach the network off.
+ * Headless Chromium for browser tests, driven by playwright-core with every
+ * background service that could reach the network off. The binary is the one
+ * `npm ci` installs inside `@sparticuz/chromium` (unpacked to the temp folder
+ * on first use), so the tests need nothing but npm; `CHROMIUM_PATH` points
+ * them at another build, such as a system Chromium.
  */
+import bundledChromium from '@sparticuz/chromium';
 import { Browser, Page, chromium } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export async function chromiumExecutable(): Promise<string> {
+  return process.env.CHROMIUM_PATH ?? bundledChromium.executablePath();
+}
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: await chromiumExecutable(),
     args: [
       '--headless',
       '--no-sandbox',

@@ -1,5 +1,5 @@
-import { toDecimalString } from '../../common/decimal';
-import { AlertRule, AlertScope } from '../alert-rule';
+import { AlertScope } from '../alert-rule';
+import { AlertRule, kindOf } from '../alert-rule-kinds';
 
 function scopeResponse(scope: AlertScope) {
   switch (scope.kind) {
@@ -22,26 +22,5 @@ export function toAlertRuleResponse(rule: AlertRule) {
     enabled: rule.enabled,
     createdAt: rule.createdAt.toISOString(),
   };
-  switch (rule.type) {
-    case 'usage_threshold':
-      return { ...basis, levels: rule.levels.map(toDecimalString), meter: rule.meter?.key ?? null };
-    case 'spend_threshold':
-      return { ...basis, amount: toDecimalString(rule.amount) };
-    case 'bill_shock':
-      return {
-        ...basis,
-        factor: toDecimalString(rule.factor),
-        minIncrease: toDecimalString(rule.minIncrease),
-      };
-    case 'credit_balance_low':
-      return { ...basis, percent: toDecimalString(rule.percent) };
-    case 'usage_spike':
-      return {
-        ...basis,
-        multiplier: toDecimalString(rule.multiplier),
-        meter: rule.meter?.key ?? null,
-      };
-    case 'quota_pressure':
-      return { ...basis, hits: rule.hits, windows: rule.windows, meter: rule.meter?.key ?? null };
-  }
+  return { ...basis, ...kindOf(rule.type).response(rule) };
 }

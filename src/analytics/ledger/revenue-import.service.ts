@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldProblem, ValidationFailedError } from '../../common/errors';
 import { RevenueImportInput } from './dto/revenue-import.schema';
-import { ExchangeRates } from './exchange-rates';
+import { ExchangeRates } from './exchange-rates.service';
 import { ImportedRevenue, RevenueLedgerRepository } from './revenue-ledger.repository';
 
 export interface RevenueImportResult {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ExchangeRates } from './exchange-rates';
+import { ExchangeRates } from './exchange-rates.service';
 import { RevenueLedgerRepository } from './revenue-ledger.repository';
-import { RevenueRecorder } from './revenue-recorder';
-import { RevenueRounding } from './revenue-rounding';
+import { RevenueRecorder } from './revenue-recorder.service';
+import { RevenueRounding } from './revenue-rounding.service';
 
 /**
  * The revenue ledger's write side, with no dependency on other feature

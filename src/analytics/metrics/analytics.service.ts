@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { minorUnits } from '../../common/money';
-import { ExchangeRates } from '../ledger/exchange-rates';
+import { ExchangeRates } from '../ledger/exchange-rates.service';
 import { Month, addMonths } from '../month';
 import { AnalyticsRepository } from './analytics.repository';
 import { ExpansionMonth, expansionMonths } from './expansion-metrics';

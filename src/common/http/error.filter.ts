@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   period_closed: HttpStatus.CONFLICT,
 };
 
@@ -44,7 +45,8 @@ export class ErrorFilter implements ExceptionFilter {
     const [status, body] = this.describe(exception);
     if (status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    response.status(status).json(body);
+    // A route may have set another type (an HTML page) before it failed; the error is JSON.
+    response.status(status).type('application/json').json(body);
   }
 
   private describe(exception: unknown): [number, ErrorBody] {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL_CHARACTER_PROBLEM, isPlainText } from '../../common/plain-text';
 import { timestampField } from '../../common/validation';
 
 /** More events than this in one request → 413, so one request stays one bounded transaction. */
@@ -22,7 +23,8 @@ function text(max: number) {
   return z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
     .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine(isPlainText, { error: CONTROL_CHARACTER_PROBLEM });
 }
 
 export const EVENT_ID_MAX_LENGTH = 256;
@@ -36,7 +38,7 @@ export const usageEventSchema = z.strictObject({
   meter: text(256),
   timestamp: timestampField,
   value: z
-    .union([z.string(), z.number()], {
+    .union([z.string().refine(isPlainText, { error: CONTROL_CHARACTER_PROBLEM }), z.number()], {
       error: 'must be a decimal string, a number or a string identifier',
     })
     .optional()
@@ -46,8 +48,11 @@ export const usageEventSchema = z.strictObject({
     }),
   dimensions: z
     .record(
-      z.string(),
-      z.string({ error: 'must be a string' }).max(256, { error: 'must be at most 256 characters' }),
+      z.string().refine(isPlainText, { error: `names ${CONTROL_CHARACTER_PROBLEM}` }),
+      z
+        .string({ error: 'must be a string' })
+        .max(256, { error: 'must be at most 256 characters' })
+        .refine(isPlainText, { error: CONTROL_CHARACTER_PROBLEM }),
       {
         error: 'must be an object of string values',
       },

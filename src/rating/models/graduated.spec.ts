@@ -1,5 +1,5 @@
 import { InvalidRatingInputError } from '../invalid-input';
-import type { GraduatedRate, Tier } from '../rate';
+import type { GraduatedRate, Tier } from '../rate-types';
 import { d, tier } from '../rating.fixtures';
 import { priceGraduated } from './graduated';
 

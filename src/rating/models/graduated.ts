@@ -1,6 +1,6 @@
 import { RatingResult, ratingResult } from '../breakdown';
 import { requireNonNegative } from '../invalid-input';
-import type { GraduatedRate, QuantityUsage } from '../rate';
+import type { GraduatedRate, QuantityUsage } from '../rate-types';
 import { isReached, tierLine, tierRanges, unitsInTier } from '../tiers';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidRatingInputError } from '../invalid-input';
-import type { PackageRate } from '../rate';
+import type { PackageRate } from '../rate-types';
 import { d } from '../rating.fixtures';
 import { pricePackage } from './package';
 

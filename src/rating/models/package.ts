@@ -1,7 +1,7 @@
 import { Decimal } from '../../common/decimal';
 import { RatingResult, ratingResult } from '../breakdown';
 import { InvalidRatingInputError, requireNonNegative } from '../invalid-input';
-import type { PackageRate, QuantityUsage } from '../rate';
+import type { PackageRate, QuantityUsage } from '../rate-types';
 
 /** packages × packageAmount, a partial package counting as one (`up`) or as none (`down`). */
 export function pricePackage(rate: PackageRate, { quantity }: QuantityUsage): RatingResult {

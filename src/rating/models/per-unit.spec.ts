@@ -1,5 +1,5 @@
 import { InvalidRatingInputError } from '../invalid-input';
-import type { PerUnitRate } from '../rate';
+import type { PerUnitRate } from '../rate-types';
 import { d } from '../rating.fixtures';
 import { pricePerUnit } from './per-unit';
 

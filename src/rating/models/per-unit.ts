@@ -1,6 +1,6 @@
 import { RatingResult, ratingResult } from '../breakdown';
 import { requireNonNegative } from '../invalid-input';
-import type { PerUnitRate, QuantityUsage } from '../rate';
+import type { PerUnitRate, QuantityUsage } from '../rate-types';
 
 /** quantity × unitAmount. */
 export function pricePerUnit(rate: PerUnitRate, { quantity }: QuantityUsage): RatingResult {

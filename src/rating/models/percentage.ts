@@ -25,7 +25,7 @@
 import { Decimal, sumDecimals } from '../../common/decimal';
 import { BreakdownLine, RatingResult, ratingResult } from '../breakdown';
 import { InvalidRatingInputError, requireNonNegative, requireWholeNumber } from '../invalid-input';
-import type { EventTotalsUsage, PercentageRate, PercentageUsage } from '../rate';
+import type { EventTotalsUsage, PercentageRate, PercentageUsage } from '../rate-types';
 
 /** Period totals with the value of the free events resolved. */
 interface EventTotals {

@@ -1,5 +1,5 @@
 import { InvalidRatingInputError } from '../invalid-input';
-import type { Tier, VolumeRate } from '../rate';
+import type { Tier, VolumeRate } from '../rate-types';
 import { d, tier } from '../rating.fixtures';
 import { priceVolume } from './volume';
 

@@ -1,6 +1,6 @@
 import { RatingResult, ratingResult } from '../breakdown';
 import { requireNonNegative } from '../invalid-input';
-import type { QuantityUsage, VolumeRate } from '../rate';
+import type { QuantityUsage, VolumeRate } from '../rate-types';
 import { tierContaining, tierLine, tierRanges } from '../tiers';
 
 /**

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { Queryable } from '../../database/transaction';
+import { ExchangeRates } from './exchange-rates.service';
+import { RevenueLedgerRepository } from './revenue-ledger.repository';
+
+/**
+ * The hook invoicing calls when it finalizes an invoice, in the same
+ * transaction, so the ledger holds an invoice's revenue exactly when the
+ * invoice is finalized. Voiding needs no hook: a trigger on invoices takes a
+ * voided invoice's revenue out of the maintained customer-month MRR. An invoice in a currency without a configured rate is
+ * recorded with no reporting amount (and left out of analytics) rather than
+ * failing the billing run.
+ */
+@Injectable()
+export class RevenueRecorder {
+  constructor(
+    private readonly ledger: RevenueLedgerRepository,
+    private readonly rates: ExchangeRates,
+  ) {}
+
+  recordFinalizedInvoice(tx: Queryable, invoiceId: string): Promise<void> {
+    return this.ledger.recordInvoice(tx, invoiceId, this.rates.asArrays());
+  }
+}
