@@ -71,8 +71,8 @@ export interface GateFacts {
   fired(ruleId: string, level: string, meterId: string | null): boolean;
   /** The open interval's usage so far by meter id (read once per subscription, on first ask). */
   usage(): Promise<ReadonlyMap<string, Decimal>>;
-  /** Whether the subscription reached any quota in a window starting at or after `since`. */
-  quotaReachedSince(since: Date): Promise<boolean>;
+  /** Whether the subscription reached any quota in a window that started within `ms` before now. */
+  quotaReachedWithin(ms: number): Promise<boolean>;
 }
 
 /**

@@ -46,7 +46,8 @@ export class IngestGate {
           to: open.interval.end,
           meterIds: subject.limits.map((limit) => limit.meterId),
         }).then((meters) => new Map(meters.map((meter) => [meter.meterId, meter.quantity])))),
-      quotaReachedSince: (since) => this.quotaHits.anySince(subject.subscriptionId, since),
+      quotaReachedWithin: (ms) =>
+        this.quotaHits.anySince(subject.subscriptionId, new Date(now.getTime() - ms)),
     };
     for (const rule of applicable) {
       if (await kindOf(rule.type).mayFire(rule, facts)) return true;

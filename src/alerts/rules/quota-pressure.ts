@@ -138,8 +138,7 @@ export const quotaPressure: AlertRuleKind<QuotaPressureRule, typeof input> = {
   }),
   response: (rule) => ({ hits: rule.hits, windows: rule.windows, meter: rule.meter?.key ?? null }),
   // A set of windows lasts at most `windows` weeks: no quota reached since then, nothing to count.
-  mayFire: (rule, facts) =>
-    facts.quotaReachedSince(new Date(Date.now() - rule.windows * WINDOW_MS.week)),
+  mayFire: (rule, facts) => facts.quotaReachedWithin(rule.windows * WINDOW_MS.week),
   async firings(rule, forecast, now, sources) {
     const firings: Firing[] = [];
     const subject = forecast.subject;
