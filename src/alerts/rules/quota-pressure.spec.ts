@@ -12,10 +12,11 @@ describe('quota_pressure', () => {
     expect(windowSetAt('day', 7, new Date('2026-03-22T23:59:59Z')).end).toEqual(
       new Date('2026-03-23T00:00:00Z'),
     );
-    // 4 weeks at a time, from Monday 1970-01-05.
-    expect(windowSetAt('week', 4, new Date('2026-03-18T10:00:00Z')).start).toEqual(
-      new Date('2026-03-09T00:00:00Z'),
-    );
+    // 4 weeks at a time, from Monday 1970-01-05: 2 932 weeks later is a multiple of 4.
+    expect(windowSetAt('week', 4, new Date('2026-03-18T10:00:00Z'))).toEqual({
+      start: new Date('2026-03-16T00:00:00Z'),
+      end: new Date('2026-04-13T00:00:00Z'),
+    });
   });
 
   it('adds up the caps, the time at the cap and the busiest demand', () => {
