@@ -340,6 +340,34 @@ async function seed(t: TestApp): Promise<Templates> {
     'GET /v1/analytics/retention': at({}, { month: '2026-01' }),
     'GET /v1/analytics/cohorts': at({}, { from: '2025-10', to: '2026-03' }),
     'GET /v1/analytics/expansion': at({}, { from: '2025-10', to: '2026-03' }),
+    'GET /v1/customers/{externalId}/entitlements': at(externalId),
+    'GET /v1/customers/{externalId}/entitlements/{meter}': at({
+      ...externalId,
+      meter: priced.meter.key,
+    }),
+    'GET /v1/quota-hits': at(
+      {},
+      { customerExternalId: customer.externalId, since: '2026-03-01T00:00:00Z', limit: '10' },
+    ),
+    'GET /v1/plans/{key}/versions/{version}/quotas': at({ key: priced.plan.key, version: '1' }),
+    'PUT /v1/plans/{key}/versions/{version}/quotas': {
+      ...at({ key: priced.plan.key, version: '1' }),
+      body: {
+        quotas: [
+          { meter: priced.meter.key, window: 'hour', quantity: '10000', kind: 'hard' },
+          { meter: priced.meter.key, window: 'day', alignment: 'rolling', quantity: 150000 },
+        ],
+      },
+    },
+    'GET /v1/subscriptions/{id}/quotas': at({ id: subscription.id }),
+    'PUT /v1/subscriptions/{id}/quotas': {
+      ...at({ id: subscription.id }),
+      body: {
+        quotas: [
+          { meter: priced.meter.key, window: 'hour', quantity: '20000', overage: 'credits' },
+        ],
+      },
+    },
     'GET /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
     'POST /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
   };
