@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EventPartitions } from './event-partitions.repository';
+import { EventPartitionsRepository } from './event-partitions.repository';
+import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
 import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
@@ -12,7 +13,8 @@ import { UsageService } from './usage.service';
 @Module({
   controllers: [EventsController, UsageController],
   providers: [
-    EventPartitions,
+    EventPartitionsRepository,
+    EventRetentionService,
     IngestParticipants,
     IngestService,
     UsageEventsRepository,
@@ -20,6 +22,6 @@ import { UsageService } from './usage.service';
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [IngestParticipants, UsageMoved],
+  exports: [IngestParticipants, UsageMoved, EventRetentionService],
 })
 export class MeteringModule {}

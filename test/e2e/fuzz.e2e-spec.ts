@@ -260,6 +260,11 @@ async function seed(t: TestApp): Promise<Templates> {
       body: { amount: '25.00', name: 'Top-up', expiresAt: '2027-01-01T00:00:00Z' },
     },
     'GET /v1/customers/{externalId}/email-preferences': at(externalId),
+    'GET /v1/customers/{externalId}/usage-page': at(externalId),
+    'POST /v1/customers/{externalId}/usage-page/rotate': at(externalId),
+    'GET /v1/usage-page-requests': at({}, { status: 'open', limit: '5' }),
+    // No request is made here: the page's own test covers applying one.
+    'POST /v1/usage-page-requests/{id}/apply': at({ id: '6f1c1d5e-3f1a-4b8e-9a43-2f6f1b0c9d11' }),
     'PUT /v1/customers/{externalId}/email-preferences': {
       ...at(externalId),
       body: { usageWarnings: true },

@@ -198,13 +198,14 @@ export class HubSpotEmulator {
   private readonly associations = new Map<string, Set<string>>();
   /** Owner id → whether the user is active (a deactivated user stays, archived). */
   private readonly owners = new Map<string, boolean>();
-  private tier: Tier;
+  tier: Tier;
   /** The currencies the portal has (Settings → Account defaults → Currencies). */
   private currencies = ['USD'];
   private nextId = 1000;
   private faults: FaultKind[] = [];
   private pattern: Array<FaultKind | null> = [];
   private patternIndex = 0;
+  private readonly losing: Array<{ method: string; path: RegExp }> = [];
   private rateLimit: { requests: number; intervalMs: number } | null;
   private readonly accepted: number[] = [];
 
@@ -321,6 +322,11 @@ export class HubSpotEmulator {
     this.patternIndex = 0;
   }
 
+  /** The next successful call to `method path` is applied, and its answer lost. */
+  loseAnswerTo(method: string, path: RegExp): void {
+    this.losing.push({ method, path });
+  }
+
   setRateLimit(limit: { requests: number; intervalMs: number } | null): void {
     this.rateLimit = limit;
   }
@@ -372,7 +378,9 @@ export class HubSpotEmulator {
       if (!(error instanceof HttpError)) throw error;
       answer = [error.status, { ...error.body, correlationId: randomUUID() }];
     }
-    if (fault === 'lost') {
+    const lose = this.losing.findIndex((m) => m.method === req.method && m.path.test(path));
+    if (fault === 'lost' || (lose >= 0 && answer[0] < 300)) {
+      if (lose >= 0) this.losing.splice(lose, 1);
       recorded.status = answer[0];
       req.socket.destroy();
       return;

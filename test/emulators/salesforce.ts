@@ -98,6 +98,10 @@ export interface SalesforceEmulator {
   setRateLimit(limit: RateLimit | null): void;
   /** An admin's change to a custom object or field (e.g. its label or help text), as setup would read it. */
   editMetadata(fullName: string, tag: string, value: string): void;
+  /** The next successful call to `method path` is applied, and its answer lost. */
+  loseAnswerTo(method: string, path: RegExp): void;
+  /** The user is deactivated: records can no longer be assigned to them. */
+  deactivateUser(id: string): void;
   /** Sets the org's rolling 24 h API usage and allocation (default 0 of 100 000). */
   setApiUsage(used: number, max: number): void;
   /** Invalidates every issued session: the next API call gets INVALID_SESSION_ID. */
@@ -185,6 +189,7 @@ function standardObject(
 class Org {
   readonly objects = new Map<string, SObjectDef>();
   readonly permissionSets = new Map<string, PermissionSetState>();
+  readonly inactiveUsers = new Set<string>();
   /** The XML each CustomObject/CustomField was created with, by lower-case full name (readMetadata). */
   readonly metadata = new Map<string, string>();
   private nextId = 1;
@@ -398,6 +403,14 @@ class Org {
         missing,
       );
     }
+    // A record cannot be given to a deactivated user; with allOrNone false only
+    // that record fails (SOAP API Developer Guide, "Core Data Types Used in
+    // API Calls" → StatusCode INACTIVE_OWNER_OR_USER):
+    // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+    if (typeof fields.OwnerId === 'string' && this.inactiveUsers.has(fields.OwnerId))
+      return failure('INACTIVE_OWNER_OR_USER', 'operation performed with inactive user', [
+        'OwnerId',
+      ]);
     for (const field of def.fields.values()) {
       const value = merged[field.name];
       if (typeof value !== 'string' || value === '') continue;
@@ -500,6 +513,7 @@ class Emulator implements SalesforceEmulator {
   private windowStart = 0;
   private windowCount = 0;
   private apiUsed = 0;
+  private readonly losing: Array<{ method: string; path: RegExp }> = [];
   private apiMax = 100_000;
   loginHostUrl = '';
   private readonly loginServer: Server;
@@ -571,6 +585,14 @@ class Emulator implements SalesforceEmulator {
     const element = `<${tag}>${escapeXml(value)}</${tag}>`;
     const pattern = new RegExp(`<${tag}>[^<]*</${tag}>`);
     this.org.metadata.set(key, pattern.test(xml) ? xml.replace(pattern, element) : xml + element);
+  }
+
+  loseAnswerTo(method: string, path: RegExp): void {
+    this.losing.push({ method, path });
+  }
+
+  deactivateUser(id: string): void {
+    this.org.inactiveUsers.add(id);
   }
 
   setApiUsage(used: number, max: number): void {
@@ -670,7 +692,9 @@ class Emulator implements SalesforceEmulator {
     const [status, payload, contentType] = soap
       ? this.soap(body, recorded)
       : this.rest(req, url, body, recorded, fault === 'lock');
-    if (fault === 'lost') {
+    const lose = this.losing.findIndex((m) => m.method === req.method && m.path.test(url.pathname));
+    if (fault === 'lost' || (lose >= 0 && status < 300)) {
+      if (lose >= 0) this.losing.splice(lose, 1);
       recorded.status = -1;
       req.socket.destroy();
       return;
