@@ -130,11 +130,14 @@ export class AlertsEvaluator {
       ({ alert }) => !fired.has(alertKey(alert.ruleId, alert.level, alert.meterId)),
     );
     if (fresh.length === 0) return 0;
-    const recommended = await this.facts.recommend(forecast);
-    const recommendation = recommendationDetails(recommended);
+    const usual = fresh.some((firing) => firing.recommendation === undefined)
+      ? await this.facts.recommend(forecast)
+      : null;
     return inTransaction(this.db, async (tx) => {
       let stored = 0;
-      for (const { alert, email } of fresh) {
+      for (const { alert, email, recommendation: own, quotaPressure } of fresh) {
+        const recommended = own === undefined ? usual : own;
+        const recommendation = recommendationDetails(recommended);
         const details = recommendation ? { ...alert.details, recommendation } : alert.details;
         const id = await this.alerts.insertOnce(tx, { ...alert, details });
         if (id === null) continue;
@@ -142,7 +145,7 @@ export class AlertsEvaluator {
         if (email && alert.channels.includes('email')) {
           await this.notifications.enqueueEmail(tx, email(id));
         }
-        await this.crm.enqueueAlert(tx, crmAlert(id, alert, recommended));
+        await this.crm.enqueueAlert(tx, { ...crmAlert(id, alert, recommended), quotaPressure });
       }
       return stored;
     });

@@ -178,7 +178,6 @@ async function seed(t: TestApp): Promise<Templates> {
     query,
   });
   const rate = { model: 'per_unit', unitAmount: '0.01' };
-  const quota = { meter: priced.meter.key, window: 'day', quantity: '5000' };
   return {
     'GET /health': none,
     'GET /health/live': none,
@@ -363,20 +362,29 @@ async function seed(t: TestApp): Promise<Templates> {
       ...externalId,
       meter: priced.meter.key,
     }),
+    'GET /v1/quota-hits': at(
+      {},
+      { customerExternalId: customer.externalId, since: '2026-03-01T00:00:00Z', limit: '10' },
+    ),
     'GET /v1/plans/{key}/versions/{version}/quotas': at({ key: priced.plan.key, version: '1' }),
     'PUT /v1/plans/{key}/versions/{version}/quotas': {
       ...at({ key: priced.plan.key, version: '1' }),
-      body: { quotas: [quota] },
+      body: {
+        quotas: [
+          { meter: priced.meter.key, window: 'hour', quantity: '10000', kind: 'hard' },
+          { meter: priced.meter.key, window: 'day', alignment: 'rolling', quantity: 150000 },
+        ],
+      },
     },
     'GET /v1/subscriptions/{id}/quotas': at({ id: subscription.id }),
     'PUT /v1/subscriptions/{id}/quotas': {
       ...at({ id: subscription.id }),
-      body: { quotas: [{ ...quota, kind: 'soft' }] },
+      body: {
+        quotas: [
+          { meter: priced.meter.key, window: 'hour', quantity: '20000', overage: 'credits' },
+        ],
+      },
     },
-    'GET /v1/customers/{externalId}/usage-page': at(externalId),
-    'POST /v1/customers/{externalId}/usage-page/rotate': at(externalId),
-    'GET /v1/usage-page-requests': at({}, { status: 'open', limit: '5' }),
-    'POST /v1/usage-page-requests/{id}/apply': at({ id: randomUUID() }),
     'GET /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
     'POST /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
   };
