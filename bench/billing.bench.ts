@@ -151,8 +151,9 @@ async function createSubscriptions(db: Client, monthStart: Date): Promise<void> 
   );
   await db.query(
     `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, billing_cadence_unit,
-                                billing_cadence_count, billing_anchor_day)
-     SELECT c.id, (SELECT id FROM plan_versions), $1, 'month', 1, NULL FROM customers c`,
+                                billing_cadence_count, billing_anchor_day, currency)
+     SELECT c.id, v.id, $1, 'month', 1, NULL, p.currency
+     FROM customers c, plan_versions v JOIN plans p ON p.id = v.plan_id`,
     [monthStart.toISOString()],
   );
   await db.query(

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { RevenueRecorder } from '../analytics/ledger/revenue-recorder.service';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
+import { ShutdownService } from '../common/shutdown.service';
 import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
@@ -65,6 +66,7 @@ export class BillingRunService {
     private readonly clock: Clock,
     private readonly revenue: RevenueRecorder,
     private readonly crm: CrmOutbox,
+    private readonly shutdown: ShutdownService,
   ) {
     this.credits = ledgerCredits(ledger);
   }
@@ -92,6 +94,8 @@ export class BillingRunService {
     for (;;) {
       const batch = await this.subscriptions.batchAfter(afterId, billedUntil, BATCH_SIZE);
       for (const { subscription, invoicedUntil } of batch) {
+        // A replica shutting down claims no more subscriptions: the next run bills them.
+        if (this.shutdown.stopping) return result;
         await this.billSubscription(
           subscription,
           duePeriods(subscription, invoicedUntil, billedUntil),

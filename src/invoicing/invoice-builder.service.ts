@@ -67,6 +67,7 @@ export class InvoiceBuilder {
   ): Promise<BillingContext> {
     const plan = await this.plans.get(
       versionInEffect(subscription.planVersionId, subscription.planChanges, period.start),
+      subscription.currency,
     );
     const schedule = scheduleOf(subscription, plan.serviceInterval);
     if (!schedule) throw new RangeError(`subscription ${subscription.id} has no billing period`);

@@ -280,6 +280,7 @@ describe('Catalog: meters, billable items, plans and versions', () => {
         version: 1,
         live: true,
         serviceInterval: { unit: 'month', count: 1 },
+        currencies: null,
         rates: [
           {
             billableItem: 'api_gpt4o',
