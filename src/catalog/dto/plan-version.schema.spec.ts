@@ -48,6 +48,7 @@ describe('plan version schema', () => {
           amount: new Decimal(10),
           appliesTo: ['tokens'],
           expiresAfterIntervals: 1,
+          rollover: null,
         },
       ],
       limits: [{ meter: 'llm_tokens', quantity: new Decimal(1000000) }],
