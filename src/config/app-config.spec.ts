@@ -59,4 +59,52 @@ describe('AppConfig.fromEnvironment', () => {
       },
     );
   });
+
+  describe('Salesforce login', () => {
+    const sf = { CRM_PROVIDER: 'salesforce', SALESFORCE_CLIENT_ID: 'app' };
+
+    it('refuses client credentials on the generic login hosts: they need My Domain', () => {
+      for (const host of ['https://login.salesforce.com', 'https://test.salesforce.com/'])
+        expect(() =>
+          AppConfig.fromEnvironment({
+            ...sf,
+            SALESFORCE_CLIENT_SECRET: 'secret',
+            SALESFORCE_LOGIN_URL: host,
+          }),
+        ).toThrow(/SALESFORCE_LOGIN_URL must be the org's My Domain/);
+      const config = AppConfig.fromEnvironment({
+        ...sf,
+        SALESFORCE_CLIENT_SECRET: 'secret',
+        SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+      });
+      expect(config.crm).toMatchObject({
+        salesforce: { loginUrl: 'https://acme.my.salesforce.com' },
+      });
+    });
+
+    it('keeps the JWT audience apart from the token URL, and refuses My Domain as the audience', () => {
+      const jwt = {
+        ...sf,
+        SALESFORCE_PRIVATE_KEY: 'pem',
+        SALESFORCE_USERNAME: 'sync@acme.example',
+      };
+      const config = AppConfig.fromEnvironment({
+        ...jwt,
+        SALESFORCE_LOGIN_URL: 'https://acme--uat.sandbox.my.salesforce.com',
+        SALESFORCE_JWT_AUDIENCE: 'https://test.salesforce.com',
+      });
+      expect(config.crm).toMatchObject({
+        salesforce: {
+          loginUrl: 'https://acme--uat.sandbox.my.salesforce.com',
+          jwtAudience: 'https://test.salesforce.com',
+        },
+      });
+      expect(() =>
+        AppConfig.fromEnvironment({
+          ...jwt,
+          SALESFORCE_JWT_AUDIENCE: 'https://acme.my.salesforce.com',
+        }),
+      ).toThrow(/SALESFORCE_JWT_AUDIENCE must be https:\/\/login.salesforce.com/);
+    });
+  });
 });

@@ -32,6 +32,8 @@ export interface SalesforceConfig {
   instanceUrl: string | undefined;
   accessToken: string | undefined;
   loginUrl: string;
+  /** `aud` of the JWT bearer assertion: the login host, even when loginUrl is My Domain. */
+  jwtAudience: string;
   clientId: string | undefined;
   clientSecret: string | undefined;
   username: string | undefined;
@@ -147,7 +149,7 @@ function crmConfig(e: Environment): CrmConfig {
         salesforce: {
           instanceUrl: e.SALESFORCE_INSTANCE_URL && trim(e.SALESFORCE_INSTANCE_URL),
           accessToken: e.SALESFORCE_ACCESS_TOKEN,
-          loginUrl: trim(e.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com'),
+          ...salesforceLogin(e),
           clientId: e.SALESFORCE_CLIENT_ID,
           clientSecret: e.SALESFORCE_CLIENT_SECRET,
           username: e.SALESFORCE_USERNAME,
@@ -160,4 +162,36 @@ function crmConfig(e: Environment): CrmConfig {
         },
       };
   }
+}
+
+const LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.com']);
+
+/**
+ * Where token requests go and the JWT audience, checked against Salesforce's
+ * rules: the client-credentials flow is refused on login.salesforce.com and
+ * test.salesforce.com (it needs the org's My Domain), while a JWT assertion's
+ * `aud` must name the login host, not My Domain.
+ */
+function salesforceLogin(e: Environment): { loginUrl: string; jwtAudience: string } {
+  const loginUrl = (e.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com').replace(/\/+$/, '');
+  const jwtAudience = (e.SALESFORCE_JWT_AUDIENCE ?? 'https://login.salesforce.com').replace(
+    /\/+$/,
+    '',
+  );
+  const accessToken = e.SALESFORCE_INSTANCE_URL && e.SALESFORCE_ACCESS_TOKEN;
+  const jwt = e.SALESFORCE_PRIVATE_KEY && e.SALESFORCE_USERNAME;
+  if (
+    !accessToken &&
+    !jwt &&
+    e.SALESFORCE_CLIENT_SECRET &&
+    LOGIN_HOSTS.has(new URL(loginUrl).hostname)
+  )
+    throw new ConfigError(
+      `invalid configuration: SALESFORCE_LOGIN_URL must be the org's My Domain (https://<name>.my.salesforce.com) for the client-credentials flow; Salesforce refuses it on ${new URL(loginUrl).hostname}`,
+    );
+  if (jwt && new URL(jwtAudience).hostname.endsWith('.my.salesforce.com'))
+    throw new ConfigError(
+      'invalid configuration: SALESFORCE_JWT_AUDIENCE must be https://login.salesforce.com (or https://test.salesforce.com for a sandbox), not My Domain',
+    );
+  return { loginUrl, jwtAudience };
 }

@@ -138,7 +138,10 @@ export const environmentSchema = z
     HUBSPOT_DEAL_STAGE: z.string().min(1).default('appointmentscheduled'),
     SALESFORCE_INSTANCE_URL: url(/^https?:\/\//, 'must be an http:// or https:// URL'),
     SALESFORCE_ACCESS_TOKEN: optionalText,
+    /** Where token requests go: the org's My Domain (required for client credentials). */
     SALESFORCE_LOGIN_URL: url(/^https?:\/\//, 'must be an http:// or https:// URL'),
+    /** The JWT bearer assertion's `aud`: https://login.salesforce.com, or https://test.salesforce.com for a sandbox. */
+    SALESFORCE_JWT_AUDIENCE: url(/^https:\/\//, 'must be an https:// URL'),
     SALESFORCE_CLIENT_ID: optionalText,
     SALESFORCE_CLIENT_SECRET: optionalText,
     SALESFORCE_USERNAME: optionalText,
