@@ -35,6 +35,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
    * two-node transaction instead of one.
    */
   usage_event_ids: { kind: 'distributed', column: 'event_id' },
+  // The CRM's record ids by our own key (a customer's, an invoice's…): a lookup sharded by that key.
+  crm_record_ids: { kind: 'distributed', column: 'key' },
   invoices: BY_CUSTOMER,
   invoice_lines: BY_CUSTOMER,
   credit_lots: BY_CUSTOMER,
@@ -89,6 +91,7 @@ export const CO_LOCATION_GAPS: readonly string[] = [
   'credit_consumptions: foreign key credit_consumptions_lot_id_fkey to credit_lots does not match customer_id to customer_id',
   'credit_consumptions: unique key credit_consumptions_pkey (lot_id, invoice_id) lacks customer_id',
   'credit_lots: foreign key credit_lots_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'credit_lots: unique key credit_lots_commitment_window (valid_from, subscription_id) lacks customer_id',
   'credit_lots: unique key credit_lots_pkey (id) lacks customer_id',
   'credit_lots: unique key credit_lots_subscription_id_plan_credit_grant_id_valid_from_key (valid_from, subscription_id, plan_credit_grant_id) lacks customer_id',
   'customers: unique key customers_external_id_key (external_id) lacks id',
