@@ -11,6 +11,11 @@ import { BillingRunsController } from './billing-runs.controller';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { BillingUsageRepository } from './billing-usage.repository';
 import { CreditBalanceService } from './credit-balance.service';
+import { CreditNoteRepository } from './credit-note.repository';
+import { CreditNotesController } from './credit-notes.controller';
+import { CreditNotesService } from './credit-notes.service';
+import { SubscriptionEndingsController } from './subscription-endings.controller';
+import { SubscriptionEndingsService } from './subscription-endings.service';
 import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
@@ -21,7 +26,13 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
   imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
-  controllers: [BillingRunsController, InvoicesController, PreviewsController],
+  controllers: [
+    BillingRunsController,
+    CreditNotesController,
+    InvoicesController,
+    PreviewsController,
+    SubscriptionEndingsController,
+  ],
   providers: [
     AccountCreditBalances,
     BillingPlans,
@@ -29,11 +40,20 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingSubscriptionsRepository,
     BillingUsageRepository,
     CreditBalanceService,
+    CreditNoteRepository,
+    CreditNotesService,
     InvoiceBuilder,
     InvoiceRepository,
     InvoicesService,
+    SubscriptionEndingsService,
     UpcomingInvoiceService,
   ],
-  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
+  exports: [
+    AccountCreditBalances,
+    BillingRunService,
+    CreditBalanceService,
+    InvoicesService,
+    UpcomingInvoiceService,
+  ],
 })
 export class InvoicingModule {}
