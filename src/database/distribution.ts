@@ -35,7 +35,11 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
    * two-node transaction instead of one.
    */
   usage_event_ids: { kind: 'distributed', column: 'event_id' },
+  // The CRM's record ids by our own key (a customer's, an invoice's…): a lookup sharded by that key.
+  crm_record_ids: { kind: 'distributed', column: 'key' },
   invoices: BY_CUSTOMER,
+  credit_notes: BY_CUSTOMER,
+  credit_note_lines: BY_CUSTOMER,
   invoice_lines: BY_CUSTOMER,
   credit_lots: BY_CUSTOMER,
   credit_consumptions: BY_CUSTOMER,
@@ -64,6 +68,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   revenue_rounding: REFERENCE,
   // One gapless counter for the whole service: a global serialization point on any number of nodes.
   invoice_numbering: REFERENCE,
+  credit_note_numbering: REFERENCE,
   // Per-month sums over every customer (a few thousand rows), read whole by analytics.
   mrr_movement_months: REFERENCE,
   mrr_cohort_months: REFERENCE,
@@ -88,9 +93,20 @@ export const CO_LOCATION_GAPS: readonly string[] = [
   'credit_consumptions: foreign key credit_consumptions_invoice_id_fkey to invoices does not match customer_id to customer_id',
   'credit_consumptions: foreign key credit_consumptions_lot_id_fkey to credit_lots does not match customer_id to customer_id',
   'credit_consumptions: unique key credit_consumptions_pkey (lot_id, invoice_id) lacks customer_id',
+  'credit_lots: foreign key credit_lots_rolled_over_from_fkey to credit_lots does not match customer_id to customer_id',
   'credit_lots: foreign key credit_lots_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'credit_lots: unique key credit_lots_commitment_window (valid_from, subscription_id) lacks customer_id',
   'credit_lots: unique key credit_lots_pkey (id) lacks customer_id',
+  'credit_lots: unique key credit_lots_rolled_over_from_key (rolled_over_from) lacks customer_id',
   'credit_lots: unique key credit_lots_subscription_id_plan_credit_grant_id_valid_from_key (valid_from, subscription_id, plan_credit_grant_id) lacks customer_id',
+  'credit_note_lines: foreign key credit_note_lines_credit_note_id_fkey to credit_notes does not match customer_id to customer_id',
+  'credit_note_lines: foreign key credit_note_lines_invoice_id_invoice_line_position_fkey to invoice_lines does not match customer_id to customer_id',
+  'credit_note_lines: unique key credit_note_lines_pkey (credit_note_id, position) lacks customer_id',
+  'credit_notes: foreign key credit_notes_credit_lot_id_fkey to credit_lots does not match customer_id to customer_id',
+  'credit_notes: foreign key credit_notes_invoice_id_fkey to invoices does not match customer_id to customer_id',
+  'credit_notes: unique key credit_notes_idempotency_key_key (idempotency_key) lacks customer_id',
+  'credit_notes: unique key credit_notes_number_key (number) lacks customer_id',
+  'credit_notes: unique key credit_notes_pkey (id) lacks customer_id',
   'customers: unique key customers_external_id_key (external_id) lacks id',
   'customers: unique key customers_unsubscribe_token_key (unsubscribe_token) lacks id',
   'entitlement_quota_hits: foreign key entitlement_quota_hits_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
@@ -107,6 +123,7 @@ export const CO_LOCATION_GAPS: readonly string[] = [
   'outbox_messages: no column customer_id',
   'outbox_messages: unique key outbox_messages_dedupe_key (channel, dedupe_key) lacks customer_id',
   'outbox_messages: unique key outbox_messages_pkey (id) lacks customer_id',
+  'revenue_months: foreign key revenue_months_credit_note_id_fkey to credit_notes does not match customer_id to customer_id',
   'revenue_months: foreign key revenue_months_invoice_id_fkey to invoices does not match customer_id to customer_id',
   'subscription_licences: foreign key subscription_licences_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
   'subscription_licences: no column customer_id',

@@ -32,9 +32,12 @@ export class EventRetentionService implements OnApplicationBootstrap {
     private readonly clock: Clock,
   ) {}
 
-  /** Ingestion finds its month's partition from the first request on, whether or not this replica runs the jobs. */
+  /**
+   * Ingestion finds the current month's partition from the first request on,
+   * whether or not this replica runs the jobs; the job makes the older ones.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    await this.createAhead(this.clock.now());
+    await this.createMissing(this.clock.now(), 0);
   }
 
   /** The oldest event timestamp ingestion accepts now. */
@@ -44,7 +47,7 @@ export class EventRetentionService implements OnApplicationBootstrap {
 
   /** Creates missing partitions, then drops what expired. */
   async maintain(now: Date): Promise<RetentionReport> {
-    const created = await this.createAhead(now);
+    const created = await this.createMissing(now, this.config.eventRetentionMonths);
     const horizon = this.horizon(now);
     const report: RetentionReport = {
       created,
@@ -72,10 +75,10 @@ export class EventRetentionService implements OnApplicationBootstrap {
     return report;
   }
 
-  private async createAhead(now: Date): Promise<string[]> {
+  private async createMissing(now: Date, monthsBack: number): Promise<string[]> {
     const existing = new Set((await this.partitions.months()).map((m) => m.start.getTime()));
     const created: string[] = [];
-    for (const month of monthsToPartition(now, this.config.eventRetentionMonths)) {
+    for (const month of monthsToPartition(now, monthsBack)) {
       if (existing.has(month.start.getTime())) continue;
       await this.partitions.create(month);
       created.push(month.start.toISOString().slice(0, 7));

@@ -17,10 +17,10 @@ export function retentionHorizon(now: Date, retentionMonths: number): Date {
   return monthStart(now, -retentionMonths);
 }
 
-/** The months that must have a partition: from the horizon's month to PARTITION_MONTHS_AHEAD past now. */
-export function monthsToPartition(now: Date, retentionMonths: number): Interval[] {
+/** The months that must have a partition: from `monthsBack` months before now's to PARTITION_MONTHS_AHEAD past it. */
+export function monthsToPartition(now: Date, monthsBack: number): Interval[] {
   const months: Interval[] = [];
-  for (let offset = -retentionMonths; offset <= PARTITION_MONTHS_AHEAD; offset++) {
+  for (let offset = -monthsBack; offset <= PARTITION_MONTHS_AHEAD; offset++) {
     months.push({ start: monthStart(now, offset), end: monthStart(now, offset + 1) });
   }
   return months;

@@ -73,14 +73,7 @@ export interface ValidEvent {
 
 export type Checked<T> = { ok: true; event: T } | { ok: false; rejection: EventRejection };
 
-const EVENT_FIELDS = new Set([
-  'id',
-  'customerExternalId',
-  'meter',
-  'timestamp',
-  'value',
-  'dimensions',
-]);
+const EVENT_FIELDS = new Set(Object.keys(usageEventSchema.shape));
 const TEXT_MAX_LENGTH = 256;
 
 function isText(value: unknown, maxLength: number): value is string {

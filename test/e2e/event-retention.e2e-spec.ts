@@ -34,6 +34,15 @@ describe('event retention', () => {
       )[0].n,
     );
 
+  /** One event of the subscriber's priced meter. */
+  const eventOf = (who: SubscribedCustomer, timestamp: string, value: string, id: string) => ({
+    customerExternalId: who.customer.externalId,
+    meter: who.priced.meter.key,
+    timestamp,
+    value,
+    id,
+  });
+
   beforeAll(async () => {
     t = await startTestApp({ now: '2025-10-20T12:00:00Z', env: { EVENT_RETENTION: '2' } });
     db = t.app.get(DataSource);
@@ -51,10 +60,8 @@ describe('event retention', () => {
   });
   afterAll(() => t.close());
 
-  it('makes partitions ahead at start-up, from the retention horizon to two months past now', async () => {
+  it('makes the current month and the two after at start-up', async () => {
     expect(await partitions()).toEqual([
-      'usage_events_2025_08',
-      'usage_events_2025_09',
       'usage_events_2025_10',
       'usage_events_2025_11',
       'usage_events_2025_12',
@@ -63,45 +70,21 @@ describe('event retention', () => {
   });
 
   it('drops an expired month once invoiced and keeps one with an interval still open', async () => {
-    await recordUsage(t, [
-      {
-        customerExternalId: monthly.customer.externalId,
-        meter: monthly.priced.meter.key,
-        timestamp: '2025-10-10T08:00:00Z',
-        value: '300',
-        id: 'ret_oct',
-      },
-    ]);
+    await recordUsage(t, [eventOf(monthly, '2025-10-10T08:00:00Z', '300', 'ret_oct')]);
     t.clock.set('2025-11-20T12:00:00Z');
-    await recordUsage(t, [
-      {
-        customerExternalId: yearly.customer.externalId,
-        meter: yearly.priced.meter.key,
-        timestamp: '2025-11-10T08:00:00Z',
-        value: '500',
-        id: 'ret_nov',
-      },
-    ]);
+    await recordUsage(t, [eventOf(yearly, '2025-11-10T08:00:00Z', '500', 'ret_nov')]);
     t.clock.set('2025-12-01T02:00:00Z');
     expect(await runBilling(t)).toMatchObject({ failures: [] });
 
-    // March 2026 with 2 months of retention: the horizon is January 1st, so August to December expired.
+    // March 2026 with 2 months of retention: the horizon is January 1st, so October to December expired.
     t.clock.set('2026-03-15T12:00:00Z');
     // A March event before the job made March's partition lands in the default partition.
-    await recordUsage(t, [
-      {
-        customerExternalId: yearly.customer.externalId,
-        meter: yearly.priced.meter.key,
-        timestamp: '2026-03-02T08:00:00Z',
-        value: '7',
-        id: 'ret_mar',
-      },
-    ]);
+    await recordUsage(t, [eventOf(yearly, '2026-03-02T08:00:00Z', '7', 'ret_mar')]);
     const report = await t.app.get(EventRetentionService).maintain(t.clock.now());
 
     expect(report).toMatchObject({
       created: ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05'],
-      dropped: ['2025-08', '2025-09', '2025-10', '2025-12'],
+      dropped: ['2025-10', '2025-12'],
       kept: ['2025-11'],
     });
     expect(await partitions()).toEqual([
@@ -137,13 +120,7 @@ describe('event retention', () => {
     // The yearly customer keeps only March's id: November's is past the horizon too.
     expect(await storedIds(yearly.customer.externalId)).toBe(1);
     const retried = await sendEvents(t, [
-      {
-        customerExternalId: monthly.customer.externalId,
-        meter: monthly.priced.meter.key,
-        timestamp: '2025-10-10T08:00:00Z',
-        value: '300',
-        id: 'ret_oct',
-      },
+      eventOf(monthly, '2025-10-10T08:00:00Z', '300', 'ret_oct'),
     ]);
     expect(retried).toEqual({
       accepted: 0,
