@@ -1,35 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
+import { DISTINCT_VALUES, meterQuantity, ROLLUP_PARTIALS } from '../metering/meter-aggregation';
 import { DAY_MS } from './utc-days';
 
 /** One meter's usage per UTC day, oldest first; days without usage are absent. */
 export type DailyTotals = Map<string, Array<{ day: Date; quantity: Decimal }>>;
 
-// Per day from the hourly rollups: cumulative meters add their hours up; gauges
-// keep the day's highest reading (max) or last one; unique counts the day's distinct values.
+// Per day from the hourly rollups, each meter aggregated its own way over the
+// day (meter-aggregation.ts): cumulative meters add their hours up; gauges keep
+// the day's highest reading (max) or last one; unique counts the day's distinct values.
 const DAILY_USAGE = `
   WITH hourly AS (
-    SELECT meter_id, date_trunc('day', hour_start AT TIME ZONE 'UTC') AS day,
-           sum(event_count) AS event_count, sum(value_sum) AS value_sum, max(value_max) AS value_max,
-           (array_agg(last_value ORDER BY last_timestamp DESC, last_event_id COLLATE "C" DESC))[1] AS last_value
-    FROM usage_hourly_rollups
-    WHERE customer_id = $1 AND hour_start >= $2 AND hour_start < $3
-    GROUP BY meter_id, day
+    SELECT r.meter_id, date_trunc('day', r.hour_start AT TIME ZONE 'UTC') AS day, ${ROLLUP_PARTIALS}
+    FROM usage_hourly_rollups r
+    WHERE r.customer_id = $1 AND r.hour_start >= $2 AND r.hour_start < $3
+    GROUP BY r.meter_id, day
   ), uniques AS (
-    SELECT meter_id, date_trunc('day', hour_start AT TIME ZONE 'UTC') AS day, count(DISTINCT value) AS distinct_values
-    FROM usage_hourly_unique_values
-    WHERE customer_id = $1 AND hour_start >= $2 AND hour_start < $3
-    GROUP BY meter_id, day
+    SELECT v.meter_id, date_trunc('day', v.hour_start AT TIME ZONE 'UTC') AS day,
+           ${DISTINCT_VALUES} AS distinct_values
+    FROM usage_hourly_unique_values v
+    WHERE v.customer_id = $1 AND v.hour_start >= $2 AND v.hour_start < $3
+    GROUP BY v.meter_id, day
   )
   SELECT h.meter_id, to_char(h.day, 'YYYY-MM-DD') AS day,
-         (CASE m.aggregation
-            WHEN 'sum' THEN h.value_sum
-            WHEN 'count' THEN h.event_count
-            WHEN 'max' THEN h.value_max
-            WHEN 'last' THEN h.last_value
-            WHEN 'unique_count' THEN u.distinct_values
-          END)::text AS quantity
+         (${meterQuantity('m.aggregation', {
+           eventCount: 'h.event_count',
+           valueSum: 'h.value_sum',
+           valueMax: 'h.value_max',
+           lastValue: 'h.last_value',
+           distinctValues: 'u.distinct_values',
+         })})::text AS quantity
   FROM hourly h
   JOIN meters m ON m.id = h.meter_id
   LEFT JOIN uniques u ON u.meter_id = h.meter_id AND u.day = h.day
