@@ -9,7 +9,7 @@ import { BillableSubscription } from './billable-subscription';
 import { BillingPlan } from './billing-plan';
 import { BillingPlans } from './billing-plans.service';
 import { LicenceInterval, ScheduleInput, scheduleForPeriod } from '../common/billing-schedule';
-import { BillingUsageRepository, UsageSelection } from './billing-usage.repository';
+import { BillingUsageRepository, UsageSelection } from '../metering/billing-usage.repository';
 import { CreditLot } from '../credits/credit-lot';
 import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';
 import { scheduleOf } from './subscription-schedule';

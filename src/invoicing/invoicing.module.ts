@@ -4,12 +4,12 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
 import { CustomersModule } from '../customers/customers.module';
+import { MeteringModule } from '../metering/metering.module';
 import { AccountCreditBalances } from './account-credit-balances.service';
 import { BillingPlans } from './billing-plans.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingRunsController } from './billing-runs.controller';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
-import { BillingUsageRepository } from './billing-usage.repository';
 import { CreditBalanceService } from './credit-balance.service';
 import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceRepository } from './invoice.repository';
@@ -20,14 +20,20 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
-  imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
+  imports: [
+    CatalogModule,
+    CustomersModule,
+    CreditsModule,
+    CrmModule,
+    MeteringModule,
+    RevenueLedgerModule,
+  ],
   controllers: [BillingRunsController, InvoicesController, PreviewsController],
   providers: [
     AccountCreditBalances,
     BillingPlans,
     BillingRunService,
     BillingSubscriptionsRepository,
-    BillingUsageRepository,
     CreditBalanceService,
     InvoiceBuilder,
     InvoiceRepository,

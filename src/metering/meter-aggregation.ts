@@ -1,8 +1,9 @@
 /**
  * How a meter turns events into a quantity, in SQL: the one definition that
- * the usage endpoint (usage.repository.ts), invoices (usage-totals in
- * invoicing's billing-usage.repository.ts), forecasts (daily-usage.repository.ts)
- * and the rollups themselves (usage-events.repository.ts) compose.
+ * the usage endpoint and limits (usage.repository.ts), invoices
+ * (billing-usage.repository.ts), forecasts (daily-usage.repository.ts) and the
+ * rollups themselves (usage-events.repository.ts) compose. All four live in
+ * metering, which owns the usage tables; the others import them.
  *
  * - `sum`: the sum of the values; `count`: the number of events; `max`: the
  *   highest value;

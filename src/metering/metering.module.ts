@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { BillingUsageRepository } from './billing-usage.repository';
+import { DailyUsageRepository } from './daily-usage.repository';
 import { EventPartitions } from './event-partitions.repository';
 import { EventsController } from './events.controller';
 import { IngestService } from './ingest.service';
@@ -11,6 +13,8 @@ import { UsageService } from './usage.service';
 @Module({
   controllers: [EventsController, UsageController],
   providers: [
+    BillingUsageRepository,
+    DailyUsageRepository,
     EventPartitions,
     IngestService,
     UsageEventsRepository,
@@ -18,6 +22,7 @@ import { UsageService } from './usage.service';
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [UsageMoved],
+  // Usage read by other modules: invoices' totals and forecasts' daily series.
+  exports: [BillingUsageRepository, DailyUsageRepository, UsageMoved],
 })
 export class MeteringModule {}

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AGGREGATIONS, Aggregation } from '../../src/catalog/dto/meter.schema';
-import { DailyUsageRepository } from '../../src/forecasting/daily-usage.repository';
+import { DailyUsageRepository } from '../../src/metering/daily-usage.repository';
 import { listInvoices, recordUsage, runBilling } from '../support/billing';
 import {
   createBillableItem,

@@ -3,12 +3,7 @@ import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
-import {
-  DISTINCT_VALUES,
-  latestFirst,
-  meterQuantity,
-  oldestFirst,
-} from '../metering/meter-aggregation';
+import { DISTINCT_VALUES, latestFirst, meterQuantity, oldestFirst } from './meter-aggregation';
 
 /** The events of one meter for one customer over whole hours, restricted to a billable item's filter. */
 export interface UsageSelection {

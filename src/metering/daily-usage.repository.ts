@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
-import { DISTINCT_VALUES, meterQuantity, ROLLUP_PARTIALS } from '../metering/meter-aggregation';
-import { DAY_MS } from './utc-days';
+import { DISTINCT_VALUES, meterQuantity, ROLLUP_PARTIALS } from './meter-aggregation';
 
 /** One meter's usage per UTC day, oldest first; days without usage are absent. */
 export type DailyTotals = Map<string, Array<{ day: Date; quantity: Decimal }>>;
@@ -56,18 +55,4 @@ export class DailyUsageRepository {
     }
     return totals;
   }
-}
-
-/** Dense days [firstDay, firstDay + count) from sparse totals: an idle day is zero. */
-export function denseDays(
-  sparse: ReadonlyArray<{ day: Date; quantity: Decimal }>,
-  firstDay: Date,
-  count: number,
-): Decimal[] {
-  const days = Array.from({ length: Math.max(count, 0) }, () => new Decimal(0));
-  for (const { day, quantity } of sparse) {
-    const index = Math.round((day.getTime() - firstDay.getTime()) / DAY_MS);
-    if (index >= 0 && index < days.length) days[index] = quantity;
-  }
-  return days;
 }
