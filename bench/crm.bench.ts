@@ -31,7 +31,7 @@ interface Target {
   /** Records a batch call takes: the calls-per-record target is its inverse. */
   recordsPerCall: number;
   addAccount(externalId: string): string;
-  /** Requests received so far and how many of them were answered 429. */
+  /** Requests received so far and how many were refused for the rate limit (HubSpot 429, Salesforce 403). */
   counts(): { requests: number; rateLimited: number };
   close(): Promise<void>;
 }
@@ -58,7 +58,7 @@ async function hubspot(): Promise<Target> {
 
 async function salesforce(): Promise<Target> {
   const sf = await startSalesforceEmulator();
-  sf.setRateLimit({ requests: 25, windowMs: 10_000, retryAfterSeconds: 10 });
+  sf.setRateLimit({ requests: 25, windowMs: 10_000 });
   return {
     env: {
       CRM_PROVIDER: 'salesforce',
@@ -72,7 +72,7 @@ async function salesforce(): Promise<Target> {
       sf.insert('Account', { Name: externalId, Usage_External_Id__c: externalId }),
     counts: () => ({
       requests: sf.requests.length,
-      rateLimited: sf.requests.filter((r) => r.status === 429).length,
+      rateLimited: sf.requests.filter((r) => r.status === 403).length,
     }),
     close: () => sf.close(),
   };

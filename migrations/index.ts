@@ -11,7 +11,13 @@ import { CreateAlerts1795000000070 } from './1795000000070-create-alerts';
 import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-alert-rule';
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
+import { AddSpendCommitments1795000000130 } from './1795000000130-add-spend-commitments';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
+import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
+import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
+import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
+import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
+import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -28,5 +34,11 @@ export const migrations = [
   SeedDefaultAlertRule1795000000071,
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
+  AddSpendCommitments1795000000130,
   BindUsagePerSubscription1795000000140,
+  CreateEntitlements1795000000150,
+  CreateUsagePages1795000000160,
+  CreateCrmRecordIds1795000000120,
+  MaintainMrrMovements1795000000170,
+  BoundUsageEventIds1795000000171,
 ];

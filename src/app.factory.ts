@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
+import { answerClientError } from './common/http/client-error';
 import { ErrorFilter } from './common/http/error.filter';
 import { InputScreenInterceptor } from './common/http/input-screen.interceptor';
 import { jsonBody } from './common/http/json-body';
@@ -19,6 +20,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.use(...jsonBody(JSON_BODY_LIMIT));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalInterceptors(new InputScreenInterceptor());
+  app.getHttpServer().on('clientError', answerClientError);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

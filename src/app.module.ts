@@ -12,6 +12,7 @@ import { CreditsModule } from './credits/credits.module';
 import { CrmModule } from './crm/crm.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
+import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
 import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
@@ -20,6 +21,7 @@ import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QuotesModule } from './quotes/quotes.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { UsagePageModule } from './usage-page/usage-page.module';
 
 @Module({})
 export class AppModule {
@@ -45,6 +47,8 @@ export class AppModule {
         AlertsModule,
         AnalyticsModule,
         DashboardModule,
+        EntitlementsModule,
+        UsagePageModule,
         SchedulerModule.register(config),
       ],
     };

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { toDecimalString } from '../common/decimal';
+import { Decimal, toDecimalString } from '../common/decimal';
+import { Cadence } from '../common/period';
 import {
   ForecastsService,
   MeterForecast,
   SubscriptionForecast,
 } from '../forecasting/forecasts.service';
+import { PricedVersion } from '../forecasting/plan-pricer.service';
 import { AlertDetails } from './firing';
 import {
   fitsLimits,
@@ -19,15 +21,40 @@ import {
 export class AlertFactsService {
   constructor(private readonly forecasts: ForecastsService) {}
 
+  /** At the forecast's expected quantities: what alerts propose to sales. */
   async recommend(forecast: SubscriptionForecast): Promise<Recommendation | null> {
+    return this.recommendFor(forecast, expectedQuantities(forecast));
+  }
+
+  /**
+   * The rule alerts use, for any projected quantities (by meter key): the
+   * current version and each live version of the currency priced for them,
+   * with the subscription's licences, the cheapest that holds them proposed.
+   */
+  async recommendFor(
+    forecast: SubscriptionForecast,
+    projected: ReadonlyMap<string, Decimal>,
+  ): Promise<Recommendation | null> {
+    const priced = await this.candidates(forecast, projected);
+    if (priced === null) return null;
+    return recommendPlan(
+      priced.current,
+      priced.candidates,
+      intervalsPerYear(priced.current.serviceInterval),
+    );
+  }
+
+  /** The current version and every other live version of the currency, priced; null without a plan to price on. */
+  async candidates(
+    forecast: SubscriptionForecast,
+    projected: ReadonlyMap<string, Decimal>,
+  ): Promise<{ current: CandidateOnPlan; candidates: CandidateOnPlan[] } | null> {
     const current = forecast.pricing;
     if (current === null) return null;
-    const projected = new Map(
-      forecast.meters.map((meter) => [meter.meterKey, meter.projected.expected]),
-    );
-    const candidateOf = (version: typeof current): PricedCandidate => ({
+    const candidateOf = (version: PricedVersion): CandidateOnPlan => ({
       planKey: version.planKey,
       version: version.version.version,
+      serviceInterval: version.version.serviceInterval,
       cost: this.forecasts.priceOn(forecast, version, projected),
       fits: fitsLimits(
         version.version.limits.map((limit) => ({
@@ -42,12 +69,15 @@ export class AlertFactsService {
     const others = live
       .filter((version) => version.version.id !== current.version.id)
       .map(candidateOf);
-    return recommendPlan(
-      currentCandidate,
-      [currentCandidate, ...others],
-      intervalsPerYear(current.version.serviceInterval),
-    );
+    return { current: currentCandidate, candidates: [currentCandidate, ...others] };
   }
+}
+
+/** A priced candidate with the length of the interval its cost covers. */
+export type CandidateOnPlan = PricedCandidate & { serviceInterval: Cadence };
+
+function expectedQuantities(forecast: SubscriptionForecast): Map<string, Decimal> {
+  return new Map(forecast.meters.map((meter) => [meter.meterKey, meter.projected.expected]));
 }
 
 export function meterDetails(meter: MeterForecast): AlertDetails {

@@ -35,6 +35,7 @@ const subject: ForecastSubject = {
   customerExternalId: 'acme',
   planId: 'plan-1',
   planKey: 'pro',
+  planVersionId: 'version-1',
   version: 1,
   currency: 'USD',
   schedule: {

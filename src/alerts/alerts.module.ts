@@ -29,7 +29,7 @@ import { AlertRuleSources } from './rule-sources.service';
     AlertsService,
     IngestGate,
   ],
-  exports: [AlertsEvaluator],
+  exports: [AlertFactsService, AlertsEvaluator],
 })
 export class AlertsModule implements OnModuleInit {
   constructor(

@@ -38,7 +38,19 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
 
   outbox_messages: 'outbox',
 
+  crm_record_ids: 'crm',
+
+  entitlement_plan_quotas: 'entitlements',
+  entitlement_subscription_quotas: 'entitlements',
+  entitlement_usage_buckets: 'entitlements',
+  entitlement_quota_hits: 'entitlements',
+
+  usage_page_links: 'usage-links',
+  usage_page_requests: 'usage-page',
+
   revenue_months: 'analytics',
+  mrr_movement_months: 'analytics',
+  mrr_cohort_months: 'analytics',
   revenue_rounding: 'analytics',
   customer_month_mrr: 'analytics',
   customer_first_month: 'analytics',

@@ -61,6 +61,7 @@ export const TABLES_STILL_BORROWED: readonly string[] = [
   'src/invoicing/invoice.repository.ts subscriptions',
   'src/metering/billing-usage.repository.ts meters',
   'src/metering/daily-usage.repository.ts meters',
+  'src/metering/event-partitions.repository.ts subscriptions',
   'src/metering/usage-events.repository.ts customers',
   'src/metering/usage-events.repository.ts meters',
   'src/metering/usage-events.repository.ts subscriptions',

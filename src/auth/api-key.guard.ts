@@ -23,12 +23,12 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.apiKeys.authenticate(presented);
     if (!principal) throw new UnauthorizedError('the API key is not valid or has been revoked');
 
-    const required =
-      this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ??
-      defaultScope(request.method);
+    const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPE, targets) ?? [
+      defaultScope(request.method),
+    ];
     if (!scopeAllows(principal.scope, required)) {
       throw new ForbiddenError(
-        `this API key has scope '${principal.scope}'; this endpoint needs '${required}'`,
+        `this API key has scope '${principal.scope}'; this endpoint needs ${required.map((scope) => `'${scope}'`).join(' or ')}`,
       );
     }
     return true;

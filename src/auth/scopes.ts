@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const SCOPES = ['admin', 'read', 'ingest'] as const;
+export const SCOPES = ['admin', 'read', 'ingest', 'check'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const PUBLIC_ROUTE = 'auth:public';
@@ -10,11 +10,13 @@ export const REQUIRED_SCOPE = 'auth:scope';
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /**
- * The scope a route needs. Without it, GET routes need `read` and every other
- * method `admin`; `admin` keys may call everything.
+ * The scopes a route accepts (any one of them). Without it, GET routes need
+ * `read` and every other method `admin`; `admin` keys may call everything.
+ * `check` is for a product's servers asking for entitlements on every request.
  */
-export const RequiresScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
+export const RequiresScope = (...scopes: [Scope, ...Scope[]]) =>
+  SetMetadata(REQUIRED_SCOPE, scopes);
 
-export function scopeAllows(granted: Scope, required: Scope): boolean {
-  return granted === 'admin' || granted === required;
+export function scopeAllows(granted: Scope, required: readonly Scope[]): boolean {
+  return granted === 'admin' || required.includes(granted);
 }

@@ -26,6 +26,12 @@ import { PlansService } from './plans.service';
     PlanVersionLookup,
     PlansService,
   ],
-  exports: [PlanRepository, PlanVersionRepository, PlanVersionLookup, BillableItemRepository],
+  exports: [
+    PlanRepository,
+    PlanVersionRepository,
+    PlanVersionLookup,
+    BillableItemRepository,
+    MeterRepository,
+  ],
 })
 export class CatalogModule {}

@@ -70,6 +70,7 @@ export class PlanVersionReferences {
         meter: meter(limit.meter, `limits[${i}].meter`),
         quantity: limit.quantity,
       })),
+      commitment: input.commitment,
     };
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return content;

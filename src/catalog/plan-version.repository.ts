@@ -5,6 +5,7 @@ import { Cadence, CalendarUnit } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { Rate } from '../rating/rate';
 import { rateFromJson, rateToJson } from './dto/rate-json';
+import { CommitmentInterval, PlanCommitment } from './plan-commitment';
 
 /** A catalog entry a version points at: its id for joins, its key for responses. */
 export interface CatalogRef {
@@ -18,6 +19,7 @@ export interface PlanVersionContent {
   licenceFees: Array<{ billableItem: CatalogRef; unitAmount: Decimal }>;
   creditGrants: PlanCreditGrant[];
   limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
+  commitment: PlanCommitment | null;
 }
 
 export interface PlanCreditGrant {
@@ -42,6 +44,9 @@ interface VersionRow {
   version: number;
   service_interval_unit: CalendarUnit;
   service_interval_count: number;
+  commitment_amount: string | null;
+  commitment_interval: CommitmentInterval | null;
+  commitment_prepaid: boolean | null;
   created_at: Date;
 }
 
@@ -71,8 +76,8 @@ interface LimitRow extends ChildRow {
   quantity: string;
 }
 
-const VERSION_COLUMNS =
-  'id, plan_id, version, service_interval_unit, service_interval_count, created_at';
+const VERSION_COLUMNS = `id, plan_id, version, service_interval_unit, service_interval_count,
+   commitment_amount, commitment_interval, commitment_prepaid, created_at`;
 
 /** Plan versions and their rate card, licence fees, credit grants and limits. Versions are never updated. */
 @Injectable()
@@ -91,10 +96,18 @@ export class PlanVersionRepository {
   ): Promise<PlanVersionRecord> {
     const [{ id, version, created_at }]: Array<Pick<VersionRow, 'id' | 'version' | 'created_at'>> =
       await tx.query(
-        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count)
-       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM plan_versions WHERE plan_id = $1
+        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count,
+                                   commitment_amount, commitment_interval, commitment_prepaid)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6 FROM plan_versions WHERE plan_id = $1
        RETURNING id, version, created_at`,
-        [planId, content.serviceInterval.unit, content.serviceInterval.count],
+        [
+          planId,
+          content.serviceInterval.unit,
+          content.serviceInterval.count,
+          content.commitment && toDecimalString(content.commitment.amount),
+          content.commitment?.interval ?? null,
+          content.commitment?.prepaid ?? null,
+        ],
       );
     for (const [position, { billableItem, rate }] of content.rates.entries()) {
       await tx.query(
@@ -216,7 +229,17 @@ export class PlanVersionRepository {
           meter: { id: l.meter_id, key: l.meter_key },
           quantity: new Decimal(l.quantity),
         })),
+        commitment: commitmentOf(row),
       };
     });
   }
+}
+
+function commitmentOf(row: VersionRow): PlanCommitment | null {
+  if (row.commitment_amount === null || row.commitment_interval === null) return null;
+  return {
+    amount: new Decimal(row.commitment_amount),
+    interval: row.commitment_interval,
+    prepaid: row.commitment_prepaid === true,
+  };
 }

@@ -12,8 +12,9 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.mail).toEqual({
       smtpUrl: undefined,
       from: 'billing@localhost',
-      upgradePath: '/upgrade',
+      upgradePath: undefined,
     });
+    expect(config.usagePageRateLimit).toEqual({ requests: 60, intervalMs: 60_000 });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -38,6 +39,7 @@ describe('AppConfig.fromEnvironment', () => {
     ['SMTP_URL', 'http://mail', /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['MAIL_FROM', 'billing', /MAIL_FROM must be an e-mail address/],
     ['UPGRADE_PATH', 'upgrade', /UPGRADE_PATH must be a path/],
+    ['USAGE_PAGE_RATE_LIMIT', 'lots', /USAGE_PAGE_RATE_LIMIT must be a rate/],
     ['EXCHANGE_RATES', 'EUR=1.08', /EXCHANGE_RATES has "EUR=1.08"/],
     ['EXCHANGE_RATES', 'EUR:0', /EXCHANGE_RATES has "EUR:0"/],
     ['EXCHANGE_RATES', 'EUR:1.08,EUR:1.1', /EXCHANGE_RATES lists EUR twice/],
@@ -56,5 +58,53 @@ describe('AppConfig.fromEnvironment', () => {
         USD: '1',
       },
     );
+  });
+
+  describe('Salesforce login', () => {
+    const sf = { CRM_PROVIDER: 'salesforce', SALESFORCE_CLIENT_ID: 'app' };
+
+    it('refuses client credentials on the generic login hosts: they need My Domain', () => {
+      for (const host of ['https://login.salesforce.com', 'https://test.salesforce.com/'])
+        expect(() =>
+          AppConfig.fromEnvironment({
+            ...sf,
+            SALESFORCE_CLIENT_SECRET: 'secret',
+            SALESFORCE_LOGIN_URL: host,
+          }),
+        ).toThrow(/SALESFORCE_LOGIN_URL must be the org's My Domain/);
+      const config = AppConfig.fromEnvironment({
+        ...sf,
+        SALESFORCE_CLIENT_SECRET: 'secret',
+        SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+      });
+      expect(config.crm).toMatchObject({
+        salesforce: { loginUrl: 'https://acme.my.salesforce.com' },
+      });
+    });
+
+    it('keeps the JWT audience apart from the token URL, and refuses My Domain as the audience', () => {
+      const jwt = {
+        ...sf,
+        SALESFORCE_PRIVATE_KEY: 'pem',
+        SALESFORCE_USERNAME: 'sync@acme.example',
+      };
+      const config = AppConfig.fromEnvironment({
+        ...jwt,
+        SALESFORCE_LOGIN_URL: 'https://acme--uat.sandbox.my.salesforce.com',
+        SALESFORCE_JWT_AUDIENCE: 'https://test.salesforce.com',
+      });
+      expect(config.crm).toMatchObject({
+        salesforce: {
+          loginUrl: 'https://acme--uat.sandbox.my.salesforce.com',
+          jwtAudience: 'https://test.salesforce.com',
+        },
+      });
+      expect(() =>
+        AppConfig.fromEnvironment({
+          ...jwt,
+          SALESFORCE_JWT_AUDIENCE: 'https://acme.my.salesforce.com',
+        }),
+      ).toThrow(/SALESFORCE_JWT_AUDIENCE must be https:\/\/login.salesforce.com/);
+    });
   });
 });

@@ -11,7 +11,8 @@ export interface MailConfig {
   /** Unset: messages are written as .eml files under `<dataDir>/mail/`. */
   smtpUrl: string | undefined;
   from: string;
-  upgradePath: string;
+  /** A company's own upgrade page; undefined: e-mails link to the customer's usage page. */
+  upgradePath: string | undefined;
 }
 
 export interface RateLimit {
@@ -31,6 +32,8 @@ export interface SalesforceConfig {
   instanceUrl: string | undefined;
   accessToken: string | undefined;
   loginUrl: string;
+  /** `aud` of the JWT bearer assertion: the login host, even when loginUrl is My Domain. */
+  jwtAudience: string;
   clientId: string | undefined;
   clientSecret: string | undefined;
   username: string | undefined;
@@ -66,6 +69,10 @@ export class AppConfig {
     /** 1 unit of the key currency = rate units of `reportingCurrency`; the reporting currency itself is 1. */
     readonly exchangeRates: ReadonlyMap<string, Decimal> = new Map(),
     readonly crm: CrmConfig = CRM_DISABLED,
+    /** Requests per client address to the public usage pages. */
+    readonly usagePageRateLimit: RateLimit = { requests: 60, intervalMs: 60_000 },
+    /** EVENT_RETENTION: months of raw events and event ids kept. */
+    readonly eventRetentionMonths: number = 13,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -94,6 +101,8 @@ export class AppConfig {
       { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, upgradePath: e.UPGRADE_PATH },
       new Map([...e.EXCHANGE_RATES, [e.REPORTING_CURRENCY, new Decimal(1)]]),
       crmConfig(e),
+      e.USAGE_PAGE_RATE_LIMIT,
+      e.EVENT_RETENTION,
     );
   }
 }
@@ -140,7 +149,7 @@ function crmConfig(e: Environment): CrmConfig {
         salesforce: {
           instanceUrl: e.SALESFORCE_INSTANCE_URL && trim(e.SALESFORCE_INSTANCE_URL),
           accessToken: e.SALESFORCE_ACCESS_TOKEN,
-          loginUrl: trim(e.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com'),
+          ...salesforceLogin(e),
           clientId: e.SALESFORCE_CLIENT_ID,
           clientSecret: e.SALESFORCE_CLIENT_SECRET,
           username: e.SALESFORCE_USERNAME,
@@ -153,4 +162,36 @@ function crmConfig(e: Environment): CrmConfig {
         },
       };
   }
+}
+
+const LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.com']);
+
+/**
+ * Where token requests go and the JWT audience, checked against Salesforce's
+ * rules: the client-credentials flow is refused on login.salesforce.com and
+ * test.salesforce.com (it needs the org's My Domain), while a JWT assertion's
+ * `aud` must name the login host, not My Domain.
+ */
+function salesforceLogin(e: Environment): { loginUrl: string; jwtAudience: string } {
+  const loginUrl = (e.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com').replace(/\/+$/, '');
+  const jwtAudience = (e.SALESFORCE_JWT_AUDIENCE ?? 'https://login.salesforce.com').replace(
+    /\/+$/,
+    '',
+  );
+  const accessToken = e.SALESFORCE_INSTANCE_URL && e.SALESFORCE_ACCESS_TOKEN;
+  const jwt = e.SALESFORCE_PRIVATE_KEY && e.SALESFORCE_USERNAME;
+  if (
+    !accessToken &&
+    !jwt &&
+    e.SALESFORCE_CLIENT_SECRET &&
+    LOGIN_HOSTS.has(new URL(loginUrl).hostname)
+  )
+    throw new ConfigError(
+      `invalid configuration: SALESFORCE_LOGIN_URL must be the org's My Domain (https://<name>.my.salesforce.com) for the client-credentials flow; Salesforce refuses it on ${new URL(loginUrl).hostname}`,
+    );
+  if (jwt && new URL(jwtAudience).hostname.endsWith('.my.salesforce.com'))
+    throw new ConfigError(
+      'invalid configuration: SALESFORCE_JWT_AUDIENCE must be https://login.salesforce.com (or https://test.salesforce.com for a sandbox), not My Domain',
+    );
+  return { loginUrl, jwtAudience };
 }

@@ -116,11 +116,15 @@ export const environmentSchema = z
           'must be an e-mail address, optionally with a name: "Billing <billing@acme.example>"',
       })
       .default('billing@localhost'),
-    /** Path under PUBLIC_URL where a customer raises a limit; e-mails link to it. */
-    UPGRADE_PATH: z
-      .string()
-      .regex(/^\/\S*$/, { message: 'must be a path starting with "/"' })
-      .default('/upgrade'),
+    /**
+     * Path under PUBLIC_URL of a company's own upgrade page; e-mails link to it.
+     * Unset: they link to the customer's usage page (src/usage-page).
+     */
+    UPGRADE_PATH: optionalText.refine((value) => value === undefined || /^\/\S*$/.test(value), {
+      message: 'must be a path starting with "/"',
+    }),
+    /** Requests per client address to the public usage pages, e.g. "60/1m". */
+    USAGE_PAGE_RATE_LIMIT: rate.default({ requests: 60, intervalMs: 60_000 }),
     CRM_PROVIDER: z.enum(['hubspot', 'salesforce', 'none']).default('none'),
     /** Find-or-create: without it, a customer whose company/account is not found is not synced. */
     CRM_CREATE_MISSING_ACCOUNTS: z.stringbool({ error: 'must be true or false' }).default(false),
@@ -134,7 +138,10 @@ export const environmentSchema = z
     HUBSPOT_DEAL_STAGE: z.string().min(1).default('appointmentscheduled'),
     SALESFORCE_INSTANCE_URL: url(/^https?:\/\//, 'must be an http:// or https:// URL'),
     SALESFORCE_ACCESS_TOKEN: optionalText,
+    /** Where token requests go: the org's My Domain (required for client credentials). */
     SALESFORCE_LOGIN_URL: url(/^https?:\/\//, 'must be an http:// or https:// URL'),
+    /** The JWT bearer assertion's `aud`: https://login.salesforce.com, or https://test.salesforce.com for a sandbox. */
+    SALESFORCE_JWT_AUDIENCE: url(/^https:\/\//, 'must be an https:// URL'),
     SALESFORCE_CLIENT_ID: optionalText,
     SALESFORCE_CLIENT_SECRET: optionalText,
     SALESFORCE_USERNAME: optionalText,
@@ -154,6 +161,16 @@ export const environmentSchema = z
      * benchmark paces its emulator with it. Unset: only the daily limit.
      */
     SALESFORCE_RATE_LIMIT: rate.optional(),
+    /**
+     * Months of raw events kept (and of event ids remembered for idempotency);
+     * older months go once invoiced, older events are refused.
+     */
+    EVENT_RETENTION: z.coerce
+      .number({ error: 'must be a whole number of months' })
+      .int({ error: 'must be a whole number of months' })
+      .min(1, { error: 'must be at least 1 month' })
+      .max(1200, { error: 'must be at most 1200 months' })
+      .default(13),
   })
   .refine((env) => env.EXCHANGE_RATES.get(env.REPORTING_CURRENCY)?.eq(1) ?? true, {
     path: ['EXCHANGE_RATES'],

@@ -3,11 +3,16 @@ import { Decimal, toDecimalString } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { CreditConsumption, CreditLot } from './credit-lot';
 
-/** A plan grant's lot for one subscription and service interval (see grant-lots.ts). */
+/**
+ * A plan's lot for one subscription and window: a credit grant's for a service
+ * interval (grant-lots.ts), or a prepaid commitment's for its window
+ * (src/invoicing/commitment-lines.ts).
+ */
 export interface NewGrantLot {
   customerId: string;
   subscriptionId: string;
-  planCreditGrantId: string;
+  /** The plan credit grant it is issued from; null for a prepaid commitment's lot. */
+  planCreditGrantId: string | null;
   name: string;
   currency: string;
   amount: Decimal;
@@ -29,7 +34,7 @@ export interface NewTopUpLot {
   idempotencyKey: string | null;
 }
 
-export type CreditLotKind = 'grant' | 'top_up';
+export type CreditLotKind = 'grant' | 'top_up' | 'commitment';
 
 /** A lot as the ledger shows it: what it held, what invoices took from it. */
 export interface LedgerLot {
@@ -105,12 +110,32 @@ const LEDGER_SELECT = `
  * from them. Every method takes the Queryable to run on, so the invoicing code
  * issues, locks and spends credit inside its own transaction.
  */
-/** The unique key of a plan grant lot in credit_lots: subscription, grant and interval start. */
+/** The unique key of a plan lot in credit_lots: subscription, grant (or commitment) and window start. */
 export function grantLotKey(
   lot: Pick<NewGrantLot, 'subscriptionId' | 'planCreditGrantId' | 'validFrom'>,
 ): string {
-  return `${lot.subscriptionId}/${lot.planCreditGrantId}/${lot.validFrom.toISOString()}`;
+  return `${lot.subscriptionId}/${lot.planCreditGrantId ?? 'commitment'}/${lot.validFrom.toISOString()}`;
 }
+
+const ISSUE_LOTS = (kind: 'grant' | 'commitment', conflictKey: string) => `
+  INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from, expires_at,
+                           subscription_id, plan_credit_grant_id)
+  SELECT customer_id, '${kind}', name, currency, amount, applies_to::uuid[], valid_from, expires_at,
+         subscription_id, plan_credit_grant_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::text[],
+              $8::timestamptz[], $9::timestamptz[])
+    AS l(customer_id, subscription_id, plan_credit_grant_id, name, currency, amount, applies_to,
+         valid_from, expires_at)
+  ORDER BY subscription_id, plan_credit_grant_id, valid_from
+  ON CONFLICT ${conflictKey} DO NOTHING`;
+
+// Inserting in key order makes concurrent issuers of overlapping lots wait for
+// each other in the same order instead of deadlocking on the unique index.
+const ISSUE_GRANT_LOTS = ISSUE_LOTS('grant', '(subscription_id, plan_credit_grant_id, valid_from)');
+const ISSUE_COMMITMENT_LOTS = ISSUE_LOTS(
+  'commitment',
+  "(subscription_id, valid_from) WHERE kind = 'commitment'",
+);
 
 @Injectable()
 export class CreditLedgerRepository {
@@ -122,7 +147,7 @@ export class CreditLedgerRepository {
     const rows: Array<{ subscription_id: string; plan_credit_grant_id: string; valid_from: Date }> =
       await db.query(
         `SELECT subscription_id, plan_credit_grant_id, valid_from FROM credit_lots
-         WHERE customer_id = $1 AND kind = 'grant' AND valid_from >= $2`,
+         WHERE customer_id = $1 AND kind IN ('grant', 'commitment') AND valid_from >= $2`,
         [customerId, since.toISOString()],
       );
     return new Set(
@@ -137,37 +162,15 @@ export class CreditLedgerRepository {
   }
 
   /**
-   * Writes the lots in one statement; a lot already issued for its subscription,
-   * grant and interval start is left alone, so issuing again is always safe.
+   * Writes the lots, one statement per kind; a lot already issued for its
+   * subscription, grant (or commitment) and window start is left alone, so
+   * issuing again is always safe.
    */
   async issueGrantLots(db: Queryable, lots: NewGrantLot[]): Promise<void> {
-    if (lots.length === 0) return;
-    await db.query(
-      // Inserting in key order makes concurrent issuers of overlapping lots wait for
-      // each other in the same order instead of deadlocking on the unique index.
-      `INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from, expires_at,
-                                subscription_id, plan_credit_grant_id)
-       SELECT customer_id, 'grant', name, currency, amount, applies_to::uuid[], valid_from, expires_at,
-              subscription_id, plan_credit_grant_id
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::text[],
-                   $8::timestamptz[], $9::timestamptz[])
-         AS l(customer_id, subscription_id, plan_credit_grant_id, name, currency, amount, applies_to,
-              valid_from, expires_at)
-       ORDER BY subscription_id, plan_credit_grant_id, valid_from
-       ON CONFLICT (subscription_id, plan_credit_grant_id, valid_from) DO NOTHING`,
-      [
-        lots.map((lot) => lot.customerId),
-        lots.map((lot) => lot.subscriptionId),
-        lots.map((lot) => lot.planCreditGrantId),
-        lots.map((lot) => lot.name),
-        lots.map((lot) => lot.currency),
-        lots.map((lot) => toDecimalString(lot.amount)),
-        // unnest flattens nested arrays, so each list travels as an array literal of uuids.
-        lots.map((lot) => `{${lot.appliesTo.join(',')}}`),
-        lots.map((lot) => lot.validFrom.toISOString()),
-        lots.map((lot) => lot.expiresAt?.toISOString() ?? null),
-      ],
-    );
+    const grants = lots.filter((lot) => lot.planCreditGrantId !== null);
+    const commitments = lots.filter((lot) => lot.planCreditGrantId === null);
+    if (grants.length > 0) await db.query(ISSUE_GRANT_LOTS, issueParameters(grants));
+    if (commitments.length > 0) await db.query(ISSUE_COMMITMENT_LOTS, issueParameters(commitments));
   }
 
   /**
@@ -309,6 +312,21 @@ export class CreditLedgerRepository {
       );
     }
   }
+}
+
+function issueParameters(lots: NewGrantLot[]): unknown[] {
+  return [
+    lots.map((lot) => lot.customerId),
+    lots.map((lot) => lot.subscriptionId),
+    lots.map((lot) => lot.planCreditGrantId),
+    lots.map((lot) => lot.name),
+    lots.map((lot) => lot.currency),
+    lots.map((lot) => toDecimalString(lot.amount)),
+    // unnest flattens nested arrays, so each list travels as an array literal of uuids.
+    lots.map((lot) => `{${lot.appliesTo.join(',')}}`),
+    lots.map((lot) => lot.validFrom.toISOString()),
+    lots.map((lot) => lot.expiresAt?.toISOString() ?? null),
+  ];
 }
 
 function toLedgerLot(row: LedgerLotRow): LedgerLot {

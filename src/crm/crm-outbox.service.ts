@@ -2,16 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Queryable } from '../database/transaction';
 import { OutboxService } from '../outbox/outbox.service';
+import { CustomerRequestSignal } from './crm-payload';
 import {
   alertMessages,
   CrmMessage,
+  customerRequestMessages,
   FinalizedInvoiceFacts,
   FiredAlert,
   invoiceMessage,
 } from './crm-signals';
 
 /**
- * How producers (alerts, invoicing) hand the CRM its work: outbox rows in
+ * How producers (alerts, invoicing, the usage page) hand the CRM its work: outbox rows in
  * their own transaction, unique per alert/invoice and record, so a retried
  * producer enqueues nothing twice. With CRM_PROVIDER=none nothing is written.
  */
@@ -28,6 +30,14 @@ export class CrmOutbox {
 
   enqueueInvoice(tx: Queryable, invoice: FinalizedInvoiceFacts): Promise<void> {
     return this.enqueue(tx, [invoiceMessage(invoice)]);
+  }
+
+  enqueueCustomerRequest(
+    tx: Queryable,
+    customerId: string,
+    request: CustomerRequestSignal,
+  ): Promise<void> {
+    return this.enqueue(tx, customerRequestMessages(customerId, request));
   }
 
   private async enqueue(tx: Queryable, messages: CrmMessage[]): Promise<void> {

@@ -26,6 +26,26 @@ export const alertSignalSchema = z.object({
 });
 export type AlertSignal = z.output<typeof alertSignalSchema>;
 
+/** What a customer asked for on their usage page, with the figures sales need to act on it. */
+export const customerRequestSchema = z.object({
+  requestId: z.string().min(1),
+  kind: z.enum(['plan_change', 'credit_top_up']),
+  currentPlan: z.string().min(1),
+  /** The plan asked for; null for a credit top-up. */
+  requestedPlan: z.string().nullable(),
+  currency: z.string().min(1),
+  /** One service interval at the projected usage, on the current and on the requested plan. */
+  currentCost: decimal,
+  requestedCost: decimal.nullable(),
+  /** The deal's amount: the plan change's annual gain, or the credit the projected bill lacks. */
+  amount: decimal,
+  projectedBill: decimal,
+  creditBalance: decimal.nullable(),
+  requestedAt: instant,
+  intervalEnd: instant,
+});
+export type CustomerRequestSignal = z.output<typeof customerRequestSchema>;
+
 const customerId = z.string().min(1);
 
 export const crmPayloadSchema = z.discriminatedUnion('kind', [
@@ -43,6 +63,8 @@ export const crmPayloadSchema = z.discriminatedUnion('kind', [
     signal: alertSignalSchema,
   }),
   z.object({ kind: z.literal('invoice'), customerId, invoiceId: z.string().min(1) }),
+  z.object({ kind: z.literal('request_task'), customerId, request: customerRequestSchema }),
+  z.object({ kind: z.literal('request_opportunity'), customerId, request: customerRequestSchema }),
 ]);
 export type CrmPayload = z.output<typeof crmPayloadSchema>;
 export type CrmPayloadKind = CrmPayload['kind'];

@@ -5,6 +5,7 @@ const config: SalesforceConfig = {
   instanceUrl: 'https://example.my.salesforce.com',
   accessToken: 'token',
   loginUrl: 'https://login.salesforce.com',
+  jwtAudience: 'https://login.salesforce.com',
   clientId: undefined,
   clientSecret: undefined,
   username: undefined,

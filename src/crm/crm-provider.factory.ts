@@ -1,11 +1,14 @@
 import { AppConfig, SalesforceConfig } from '../config/app-config';
-import { CrmProvider } from './crm-provider';
+import { CrmProvider, CrmRecordIdStore } from './crm-provider';
 import { HubSpotCrmProvider } from './hubspot/hubspot-crm.provider';
 import { allOf, CallScheduler, RateLimiter } from './rate-limiter';
 import { SalesforceCrmProvider } from './salesforce/salesforce-crm.provider';
 
 /** The adapter CRM_PROVIDER names, built from the validated configuration; null for none. */
-export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
+export function createCrmProvider(
+  { crm }: AppConfig,
+  recordIds: CrmRecordIdStore,
+): CrmProvider | null {
   switch (crm.provider) {
     case 'none':
       return null;
@@ -14,6 +17,7 @@ export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
         hubspot: crm.hubspot,
         createMissingAccounts: crm.createMissingAccounts,
         requestTimeoutMs: crm.requestTimeoutMs,
+        recordIds,
       });
     case 'salesforce': {
       const sf = crm.salesforce;
@@ -21,6 +25,7 @@ export function createCrmProvider({ crm }: AppConfig): CrmProvider | null {
         instanceUrl: sf.instanceUrl,
         accessToken: sf.accessToken,
         loginUrl: sf.loginUrl,
+        jwtAudience: sf.jwtAudience,
         clientId: sf.clientId,
         clientSecret: sf.clientSecret,
         username: sf.username,

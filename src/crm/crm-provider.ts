@@ -107,6 +107,10 @@ export interface CohortSnapshot {
 export interface SetupReport {
   created: string[];
   existing: string[];
+  /** Existing components an admin set differently from ours: reported, never overwritten. */
+  differences: string[];
+  /** What this CRM account cannot hold, and why (e.g. custom objects below HubSpot Enterprise). */
+  skipped: string[];
 }
 
 /** The outcome of a batch call for each record that failed on its own (the rest succeeded). */
@@ -157,4 +161,27 @@ export class CrmPermanentError extends Error {
     super(message);
     this.name = 'CrmPermanentError';
   }
+}
+
+/**
+ * Our key → the CRM's record id, for records a CRM cannot upsert by a unique
+ * property. `crmId: null` means a create was sent and its outcome is unknown.
+ */
+export interface CrmRecordIdStore {
+  find(
+    provider: CrmProviderName,
+    objectType: string,
+    keys: readonly string[],
+  ): Promise<Map<string, string | null>>;
+  /** Written before a create is sent, so a lost answer leaves a trace to search by. */
+  markCreating(
+    provider: CrmProviderName,
+    objectType: string,
+    keys: readonly string[],
+  ): Promise<void>;
+  store(
+    provider: CrmProviderName,
+    objectType: string,
+    ids: ReadonlyMap<string, string>,
+  ): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { Decimal } from '../common/decimal';
 import { formatMoney } from '../common/money';
-import { AlertSignal } from './crm-payload';
+import { AlertSignal, CustomerRequestSignal } from './crm-payload';
 import { CrmAccount, ExpansionOpportunity, UpsellTask } from './crm-provider';
 import { alertLabel, percentOfLimit } from './crm-signals';
 
@@ -80,5 +80,64 @@ export function expansionOpportunity(
     // The upgrade should land before the interval that would overrun the limit ends.
     closeDate: new Date(signal.intervalEnd),
     description: signalLines(signal, usageLink(publicUrl, subject.externalId)).join('\n'),
+  };
+}
+
+/** What the customer asked for, as a task subject and a deal name say it. */
+function requestTitle(request: CustomerRequestSignal, name: string): string {
+  return request.requestedPlan === null
+    ? `${name} asks to top up credits`
+    : `${name} asks for plan ${request.requestedPlan}`;
+}
+
+/** The lines of a customer's request: it outranks every signal our rules guess. */
+export function requestLines(request: CustomerRequestSignal, link: string): string[] {
+  const money = (amount: string) =>
+    `${request.currency} ${formatMoney(new Decimal(amount), request.currency)}`;
+  const lines = [
+    `Requested by the customer on their usage page at ${request.requestedAt} (highest priority).`,
+    `Current plan: ${request.currentPlan}, ${money(request.currentCost)} a period at the projected usage`,
+  ];
+  if (request.requestedPlan !== null && request.requestedCost !== null)
+    lines.push(
+      `Requested plan: ${request.requestedPlan}, ${money(request.requestedCost)} a period at the projected usage`,
+    );
+  lines.push(`Projected bill this period: ${money(request.projectedBill)}`);
+  if (request.creditBalance !== null) lines.push(`Credit balance: ${money(request.creditBalance)}`);
+  lines.push(`Usage details: ${link}`);
+  return lines;
+}
+
+/** Due at once: the customer is waiting for an answer. */
+export function requestTask(
+  request: CustomerRequestSignal,
+  subject: RecordSubject,
+  publicUrl: string,
+): UpsellTask {
+  return {
+    externalKey: `request:${request.requestId}`,
+    accountId: subject.account.id,
+    ownerId: subject.account.ownerId,
+    subject: `Customer request: ${requestTitle(request, subject.name)}`,
+    body: requestLines(request, usageLink(publicUrl, subject.externalId)).join('\n'),
+    dueAt: new Date(request.requestedAt),
+  };
+}
+
+/** One open deal per customer and kind of request; a later request updates it. */
+export function requestOpportunity(
+  request: CustomerRequestSignal,
+  subject: RecordSubject,
+  publicUrl: string,
+): ExpansionOpportunity {
+  return {
+    externalKey: `${subject.customerId}:customer_request:${request.kind}`,
+    accountId: subject.account.id,
+    ownerId: subject.account.ownerId,
+    name: `Requested by customer: ${requestTitle(request, subject.name)}`,
+    amount: request.amount,
+    currency: request.currency,
+    closeDate: new Date(request.intervalEnd),
+    description: requestLines(request, usageLink(publicUrl, subject.externalId)).join('\n'),
   };
 }

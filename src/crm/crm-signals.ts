@@ -1,6 +1,6 @@
 import { Decimal } from '../common/decimal';
 import { JsonValue } from '../outbox/outbox-message';
-import { AlertSignal, CrmPayload } from './crm-payload';
+import { AlertSignal, CrmPayload, CustomerRequestSignal } from './crm-payload';
 import { AccountUsageProperties } from './crm-provider';
 
 /** A fired alert as the CRM sync sees it; alerts/ fills it in, so crm/ depends on nothing there. */
@@ -68,6 +68,27 @@ export function invoiceMessage(invoice: FinalizedInvoiceFacts): CrmMessage {
     dedupeKey: `invoice:${invoice.id}`,
     payload: { kind: 'invoice', customerId: invoice.customerId, invoiceId: invoice.id },
   };
+}
+
+/**
+ * A customer's own request: a task for the account owner and a deal, both
+ * marked as asked for by the customer. Keyed by the request, which is itself
+ * unique per subscription, plan and interval, so a second press adds nothing.
+ */
+export function customerRequestMessages(
+  customerId: string,
+  request: CustomerRequestSignal,
+): CrmMessage[] {
+  return [
+    {
+      dedupeKey: `request:${request.requestId}:task`,
+      payload: { kind: 'request_task', customerId, request },
+    },
+    {
+      dedupeKey: `request:${request.requestId}:opportunity`,
+      payload: { kind: 'request_opportunity', customerId, request },
+    },
+  ];
 }
 
 /** Thresholds of any level are one upsell conversation; other rules each open their own. */

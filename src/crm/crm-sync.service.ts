@@ -16,7 +16,13 @@ import {
   UpsellTask,
 } from './crm-provider';
 import { CRM_PROVIDER } from './crm-provider.token';
-import { expansionOpportunity, RecordSubject, upsellTask } from './crm-records';
+import {
+  expansionOpportunity,
+  RecordSubject,
+  requestOpportunity,
+  requestTask,
+  upsellTask,
+} from './crm-records';
 import {
   ACCOUNT_ID_FIELD,
   CrmCustomer,
@@ -26,6 +32,14 @@ import {
 
 /** The messages that update account properties: an alert's, and an invoice's after a billing run. */
 const PROPERTY_KINDS = new Set<CrmPayloadKind>(['account_properties', 'invoice']);
+
+/** The messages that make records assigned to the account's owner. */
+const OWNED_KINDS = new Set<CrmPayloadKind>([
+  'upsell_task',
+  'expansion_opportunity',
+  'request_task',
+  'request_opportunity',
+]);
 
 interface Parsed {
   id: string;
@@ -142,11 +156,7 @@ export class CrmSyncService {
   ): Promise<Map<string, RecordSubject>> {
     const field = ACCOUNT_ID_FIELD[provider.name];
     const needsOwner = new Set(
-      messages
-        .filter(
-          (m) => m.payload.kind === 'upsell_task' || m.payload.kind === 'expansion_opportunity',
-        )
-        .map((m) => m.payload.customerId),
+      messages.filter((m) => OWNED_KINDS.has(m.payload.kind)).map((m) => m.payload.customerId),
     );
     const accounts = new Map<string, CrmAccount | null>();
     const lookups: CrmCustomer[] = [];
@@ -248,22 +258,31 @@ export class CrmSyncService {
     messages: readonly Parsed[],
     subjects: ReadonlyMap<string, RecordSubject>,
   ): Entry<ExpansionOpportunity>[] {
-    const byKey = new Map<string, Entry<ExpansionOpportunity> & { firedAt: string }>();
+    const byKey = new Map<string, Entry<ExpansionOpportunity> & { at: string }>();
     for (const { id, payload } of messages) {
       const subject = subjects.get(payload.customerId);
-      if (payload.kind !== 'expansion_opportunity' || !subject) continue;
-      const record = expansionOpportunity(
-        payload.signal,
-        payload.reason,
-        subject,
-        this.config.publicUrl,
-      );
+      if (!subject) continue;
+      const publicUrl = this.config.publicUrl;
+      const made =
+        payload.kind === 'expansion_opportunity'
+          ? {
+              record: expansionOpportunity(payload.signal, payload.reason, subject, publicUrl),
+              at: payload.signal.firedAt,
+            }
+          : payload.kind === 'request_opportunity'
+            ? {
+                record: requestOpportunity(payload.request, subject, publicUrl),
+                at: payload.request.requestedAt,
+              }
+            : null;
+      if (!made) continue;
+      const { record, at } = made;
       const previous = byKey.get(record.externalKey);
-      const latest = !previous || payload.signal.firedAt >= previous.firedAt;
+      const latest = !previous || at >= previous.at;
       byKey.set(record.externalKey, {
         key: record.externalKey,
         record: latest ? record : previous.record,
-        firedAt: latest ? payload.signal.firedAt : previous.firedAt,
+        at: latest ? at : previous.at,
         messageIds: [...(previous?.messageIds ?? []), id],
       });
     }
@@ -276,9 +295,14 @@ export class CrmSyncService {
   ): Entry<UpsellTask>[] {
     return messages.flatMap(({ id, payload }) => {
       const subject = subjects.get(payload.customerId);
-      if (payload.kind !== 'upsell_task' || !subject) return [];
-      const record = upsellTask(payload.signal, subject, this.config.publicUrl);
-      return [{ key: record.externalKey, record, messageIds: [id] }];
+      if (!subject) return [];
+      const record =
+        payload.kind === 'upsell_task'
+          ? upsellTask(payload.signal, subject, this.config.publicUrl)
+          : payload.kind === 'request_task'
+            ? requestTask(payload.request, subject, this.config.publicUrl)
+            : null;
+      return record ? [{ key: record.externalKey, record, messageIds: [id] }] : [];
     });
   }
 

@@ -12,6 +12,7 @@ import { CrmOutbox } from './crm-outbox.service';
 import { CrmOutboxController } from './crm-outbox.controller';
 import { createCrmProvider } from './crm-provider.factory';
 import { CRM_PROVIDER } from './crm-provider.token';
+import { CrmRecordIdsRepository } from './crm-record-ids.repository';
 import { CrmSetupService } from './crm-setup.service';
 import { CrmSyncRepository } from './crm-sync.repository';
 import { CrmSyncService } from './crm-sync.service';
@@ -30,7 +31,12 @@ import { CrmSyncService } from './crm-sync.service';
     CohortDelivery,
     CohortSyncRepository,
     CohortSyncService,
-    { provide: CRM_PROVIDER, inject: [AppConfig], useFactory: createCrmProvider },
+    {
+      provide: CRM_PROVIDER,
+      inject: [AppConfig, CrmRecordIdsRepository],
+      useFactory: createCrmProvider,
+    },
+    CrmRecordIdsRepository,
     CrmAccountFigures,
     CrmDelivery,
     CrmOutbox,

@@ -81,6 +81,15 @@ export class CustomerRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** By internal id, as other modules hold it (a usage page link, an outbox payload). */
+  async findById(id: string): Promise<CustomerRecord | null> {
+    const rows: CustomerRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM customers WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
   /** Up to `limit` customers after `afterExternalId`, in externalId order. */
   async listPage(limit: number, afterExternalId: string | undefined): Promise<CustomerRecord[]> {
     const rows: CustomerRow[] = await this.db.query(

@@ -22,6 +22,6 @@ import { SubscriptionsService } from './subscriptions.service';
     PlanChangeRepository,
     PlanChangesService,
   ],
-  exports: [CustomerRepository, SubscriptionRepository, PlanChangeRepository],
+  exports: [CustomerRepository, SubscriptionRepository, PlanChangeRepository, PlanChangesService],
 })
 export class CustomersModule {}

@@ -25,6 +25,7 @@ export interface ForecastSubject {
   customerExternalId: string;
   planId: string;
   planKey: string;
+  planVersionId: string;
   version: number;
   currency: string;
   schedule: ScheduleInput;
@@ -39,6 +40,7 @@ interface SubjectRow extends ScheduleRow {
   external_id: string;
   plan_id: string;
   plan_key: string;
+  plan_version_id: string;
   version: number;
   currency: string;
   limits: Array<{
@@ -54,7 +56,7 @@ interface SubjectRow extends ScheduleRow {
 
 /** `$1` is the instant whose plan version applies. */
 const SELECT_SUBJECTS = `
-  SELECT s.id, s.customer_id, c.external_id, p.id AS plan_id, p.key AS plan_key, v.version, p.currency,
+  SELECT s.id, s.customer_id, c.external_id, p.id AS plan_id, p.key AS plan_key, v.id AS plan_version_id, v.version, p.currency,
          ${SCHEDULE_COLUMNS},
          coalesce((SELECT json_agg(json_build_object('meter_id', m.id, 'meter_key', m.key, 'name', m.name,
                                                      'unit', m.unit, 'aggregation', m.aggregation,
@@ -76,6 +78,7 @@ function toSubject(row: SubjectRow): ForecastSubject {
     customerExternalId: row.external_id,
     planId: row.plan_id,
     planKey: row.plan_key,
+    planVersionId: row.plan_version_id,
     version: row.version,
     currency: row.currency,
     schedule: scheduleFromRow(row),

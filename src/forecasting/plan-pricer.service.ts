@@ -94,6 +94,7 @@ export class PlanPricer {
         quantity,
       })),
       creditGrants: priced.version.creditGrants,
+      commitment: priced.version.commitment,
       itemNames: priced.itemNames,
     });
     return draft.total;

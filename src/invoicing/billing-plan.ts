@@ -1,3 +1,4 @@
+import { PlanCommitment } from '../catalog/plan-commitment';
 import { Decimal } from '../common/decimal';
 import { Cadence } from '../common/period';
 import { GrantToIssue } from '../credits/grant-lots';
@@ -28,4 +29,5 @@ export interface BillingPlan {
   rates: Array<{ item: MeteredItem; rate: Rate }>;
   licenceFees: Array<{ item: BillingItem; unitAmount: Decimal }>;
   creditGrants: GrantToIssue[];
+  commitment: PlanCommitment | null;
 }

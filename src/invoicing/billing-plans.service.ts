@@ -79,6 +79,7 @@ export class BillingPlans {
         appliesTo: grant.appliesTo.map((item) => item.id),
         expiresAfterIntervals: grant.expiresAfterIntervals,
       })),
+      commitment: record.commitment,
     };
   }
 }

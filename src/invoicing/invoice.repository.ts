@@ -4,7 +4,8 @@ import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { BreakdownLine } from '../rating/breakdown';
-import { InvoiceDraft, InvoiceLineKind } from './invoice-calculator';
+import { InvoiceDraft } from './invoice-calculator';
+import { InvoiceLineKind } from './invoice-line';
 import { InvoiceLineView, InvoiceStatus, InvoiceView } from './invoice-view';
 
 export interface NewInvoice {

@@ -40,6 +40,6 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoicesService,
     UpcomingInvoiceService,
   ],
-  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, UpcomingInvoiceService],
+  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
 })
 export class InvoicingModule {}

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { PayloadTooLargeError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, Queryable } from '../database/transaction';
 import { triageBatch } from './batch-triage';
 import {
   EventRejection,
@@ -11,8 +11,9 @@ import {
   ingestEventsSchema,
   MAX_EVENTS_PER_REQUEST,
 } from './dto/ingest-events.dto';
-import { resolveEvent, ValidEvent } from './event-validation';
-import { EventPartitions } from './event-partitions.repository';
+import { resolveEvent } from './event-validation';
+import { EventRetentionService } from './event-retention.service';
+import { IndexedEvent, IngestParticipants } from './ingest-participants.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageMoved } from './usage-moved.service';
 
@@ -26,13 +27,14 @@ export class IngestService {
   constructor(
     private readonly db: DataSource,
     private readonly events: UsageEventsRepository,
-    private readonly partitions: EventPartitions,
+    private readonly retention: EventRetentionService,
     private readonly clock: Clock,
     private readonly usageMoved: UsageMoved,
+    private readonly participants: IngestParticipants,
   ) {}
 
   async ingest(body: unknown): Promise<IngestResult> {
-    const { events: rawEvents } = parseInput(ingestEventsSchema, body);
+    const { events: rawEvents, enforce } = parseInput(ingestEventsSchema, body);
     if (rawEvents.length > MAX_EVENTS_PER_REQUEST) {
       throw new PayloadTooLargeError(
         `a request may carry at most ${MAX_EVENTS_PER_REQUEST} events, this one has ${rawEvents.length}`,
@@ -43,8 +45,7 @@ export class IngestService {
       candidates,
       rejected: malformed,
       duplicatesInBatch,
-    } = triageBatch(rawEvents, receivedAt);
-    await this.partitions.ensureCovering(candidates.map(({ event }) => event.timestamp));
+    } = triageBatch(rawEvents, { now: receivedAt, horizon: this.retention.horizon(receivedAt) });
 
     const { result, moved } = await inTransaction(this.db, async (tx) => {
       const references = await this.events.loadReferences(
@@ -52,12 +53,18 @@ export class IngestService {
         distinct(candidates.map(({ event }) => event.customerExternalId)),
         distinct(candidates.map(({ event }) => event.meter)),
       );
-      const valid: ValidEvent[] = [];
+      let valid: IndexedEvent[] = [];
       const rejected: EventRejection[] = [...malformed];
       for (const { index, event } of candidates) {
         const checked = resolveEvent(event, index, references);
-        if (checked.ok) valid.push(checked.event);
+        if (checked.ok) valid.push({ index, event: checked.event });
         else rejected.push(checked.rejection);
+      }
+      if (enforce) {
+        const refused = await this.refuseOverQuota(tx, valid, receivedAt);
+        const indexes = new Set(refused.map((rejection) => rejection.index));
+        valid = valid.filter(({ index }) => !indexes.has(index));
+        rejected.push(...refused);
       }
       // A retried event that is already stored is a duplicate even if it would now be
       // refused (say its period has closed since): the client must not see it as lost.
@@ -68,7 +75,13 @@ export class IngestService {
       const stillRejected = rejected.filter(
         (rejection) => rejection.id === null || !stored.has(rejection.id),
       );
-      const accepted = await this.events.insertNew(tx, valid, receivedAt);
+      const usage = await this.events.insertNew(
+        tx,
+        valid.map(({ event }) => event),
+        receivedAt,
+      );
+      await this.participants.stored(tx, usage);
+      const accepted = usage.reduce((total, hour) => total + hour.eventCount, 0);
       return {
         result: {
           accepted,
@@ -78,12 +91,32 @@ export class IngestService {
             (valid.length - accepted),
           rejected: stillRejected.sort((a, b) => a.index - b.index),
         },
-        moved: accepted > 0 ? distinct(valid.map((event) => event.customerId)) : [],
+        moved: distinct(usage.map((hour) => hour.customerId)),
       };
     });
     // After the commit, so listeners read the new rollups; they return at once.
     this.usageMoved.publish(moved);
     return result;
+  }
+
+  /**
+   * Quotas judge new usage only: events already stored are duplicates and must
+   * neither be refused nor counted against the room left for the others.
+   */
+  private async refuseOverQuota(
+    tx: Queryable,
+    valid: IndexedEvent[],
+    now: Date,
+  ): Promise<EventRejection[]> {
+    const stored = await this.events.findStoredIds(
+      tx,
+      valid.map(({ event }) => event.id),
+    );
+    return this.participants.refuse(
+      tx,
+      valid.filter(({ event }) => !stored.has(event.id)),
+      now,
+    );
   }
 }
 

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BillingUsageRepository } from './billing-usage.repository';
 import { DailyUsageRepository } from './daily-usage.repository';
-import { EventPartitions } from './event-partitions.repository';
+import { EventPartitionsRepository } from './event-partitions.repository';
+import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
+import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
@@ -15,7 +17,9 @@ import { UsageService } from './usage.service';
   providers: [
     BillingUsageRepository,
     DailyUsageRepository,
-    EventPartitions,
+    EventPartitionsRepository,
+    EventRetentionService,
+    IngestParticipants,
     IngestService,
     UsageEventsRepository,
     UsageService,
@@ -23,6 +27,12 @@ import { UsageService } from './usage.service';
     UsageMoved,
   ],
   // Usage read by other modules: invoices' totals and forecasts' daily series.
-  exports: [BillingUsageRepository, DailyUsageRepository, UsageMoved],
+  exports: [
+    BillingUsageRepository,
+    DailyUsageRepository,
+    IngestParticipants,
+    UsageMoved,
+    EventRetentionService,
+  ],
 })
 export class MeteringModule {}

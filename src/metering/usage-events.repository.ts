@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Aggregation } from '../catalog/dto/meter.schema';
+import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
+import { StoredUsage } from './ingest-participants.service';
 import { CustomerReference, MeterReference, References, ValidEvent } from './event-validation';
 import { isLater, latestFirst } from './meter-aggregation';
 
@@ -73,7 +75,18 @@ const INSERT_BATCH = `
     ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT DO NOTHING
   )
-  SELECT count(*)::int AS stored FROM fresh`;
+  SELECT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC') AS hour_start,
+         count(*)::int AS event_count, coalesce(sum(value), 0)::text AS value_sum
+  FROM fresh
+  GROUP BY 1, 2, 3`;
+
+interface StoredRow {
+  customer_id: string;
+  meter_id: string;
+  hour_start: Date;
+  event_count: number;
+  value_sum: string;
+}
 
 /** The SQL of ingestion; every method runs inside the caller's transaction. */
 @Injectable()
@@ -132,10 +145,10 @@ export class UsageEventsRepository {
     return new Set(rows.map((row) => row.event_id));
   }
 
-  /** Stores the events whose ids are new, with their rollups; returns how many were new. */
-  async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<number> {
-    if (events.length === 0) return 0;
-    const [{ stored }]: Array<{ stored: number }> = await tx.query(INSERT_BATCH, [
+  /** Stores the events whose ids are new, with their rollups; returns what was new, per customer, meter and hour. */
+  async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<StoredUsage[]> {
+    if (events.length === 0) return [];
+    const rows: StoredRow[] = await tx.query(INSERT_BATCH, [
       events.map((event) => event.id),
       events.map((event) => event.customerId),
       events.map((event) => event.meterId),
@@ -145,6 +158,12 @@ export class UsageEventsRepository {
       events.map((event) => JSON.stringify(event.dimensions)),
       receivedAt.toISOString(),
     ]);
-    return stored;
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      meterId: row.meter_id,
+      hourStart: row.hour_start,
+      eventCount: row.event_count,
+      valueSum: new Decimal(row.value_sum),
+    }));
   }
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { DeliveryOutcome, OutboxHandler, PermanentDeliveryError } from '../outbox/outbox-handler';
 import { OutboxHandlers } from '../outbox/outbox-handlers.service';
 import { OutboxMessage } from '../outbox/outbox-message';
+import { UsageLinksService } from '../usage-links/usage-links.service';
 import { emailPayloadSchema } from './email-message';
 import { EmailPreferencesRepository } from './email-preferences.repository';
 import { emailLinks } from './links';
@@ -26,6 +27,7 @@ export class EmailDelivery implements OutboxHandler, OnModuleInit {
     private readonly sender: MailSender,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly usagePages: UsageLinksService,
   ) {}
 
   onModuleInit(): void {
@@ -46,7 +48,8 @@ export class EmailDelivery implements OutboxHandler, OnModuleInit {
     // Dead rather than skipped: an operator can add the address and replay.
     if (!recipient.email) throw new PermanentDeliveryError('the customer has no e-mail address');
 
-    const links = emailLinks(this.config, recipient, payload.critical);
+    const usagePage = await this.usagePages.urlFor(payload.customerId);
+    const links = emailLinks(this.config, recipient, payload.critical, usagePage.url);
     const rendered = renderEmail(payload, recipient, links);
     await this.sender.send({
       to: { name: recipient.name, address: recipient.email },

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { OutboxModule } from '../outbox/outbox.module';
+import { UsageLinksModule } from '../usage-links/usage-links.module';
 import { EmailDelivery } from './email-delivery.service';
 import { EmailPreferencesController } from './email-preferences.controller';
 import { EmailPreferencesRepository } from './email-preferences.repository';
@@ -14,7 +15,7 @@ import { UnsubscribeController } from './unsubscribe.controller';
 
 /** Customer e-mails: enqueued through the outbox, rendered per locale, sent over SMTP. */
 @Module({
-  imports: [OutboxModule],
+  imports: [OutboxModule, UsageLinksModule],
   controllers: [EmailPreferencesController, UnsubscribeController],
   providers: [
     EmailDelivery,

@@ -57,7 +57,7 @@ describe('API keys and scopes', () => {
     const response = await t.admin.post('/v1/api-keys', { name: 'x', scope: 'owner' });
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual([
-      { field: 'scope', problem: 'must be one of admin, read, ingest' },
+      { field: 'scope', problem: 'must be one of admin, read, ingest, check' },
     ]);
   });
 

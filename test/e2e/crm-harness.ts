@@ -46,12 +46,28 @@ const twoDecimals = (value: unknown) =>
     ? null
     : new Decimal(String(value)).toFixed(2);
 
+/** A CRM to run the shared suite against: each provider, and HubSpot below Enterprise. */
+export type CrmTarget = CrmProviderName | 'hubspot without custom objects';
+
+/** What a lost answer is lost on: the call that creates a record of that kind. */
+export type CreateKind = 'task' | 'deal' | 'invoice' | 'account';
+
 export interface CrmHarness {
   provider: CrmProviderName;
+  /** Whether the CRM holds the cohort snapshot object (HubSpot needs Enterprise). */
+  holdsCohorts: boolean;
   env: Record<string, string>;
   ownerId: string;
+  /** A second sales rep, whom tests may deactivate. */
+  otherOwnerId: string;
   /** A company/account the customer will match (HubSpot by domain, Salesforce by external id). */
-  addAccount(customer: { externalId: string; domain: string }): string;
+  addAccount(customer: { externalId: string; domain: string; ownerId?: string }): string;
+  /** The rep leaves: the CRM refuses them as the owner of new records. */
+  deactivateOwner(ownerId: string): void;
+  /** Companies/accounts of this name (a customer's, when the sync created it). */
+  accountsNamed(name: string): string[];
+  /** The next create of this kind succeeds in the CRM, but its answer is lost. */
+  loseNextCreate(kind: CreateKind): void;
   tasks(): CrmTask[];
   deals(): CrmDeal[];
   invoices(): Array<{ number: string; accountId: string | null }>;
@@ -69,29 +85,63 @@ export interface CrmHarness {
 }
 
 /** Short, so a call the emulator never answers costs the test little. */
-const REQUEST_TIMEOUT = '300ms';
+const REQUEST_TIMEOUT = '1s';
 
-export async function startCrmHarness(provider: CrmProviderName): Promise<CrmHarness> {
-  return provider === 'hubspot'
-    ? hubspotHarness(await startHubSpotEmulator({ provisioned: false }))
-    : salesforceHarness(await startSalesforceEmulator({ provisioned: false }));
+export async function startCrmHarness(target: CrmTarget): Promise<CrmHarness> {
+  switch (target) {
+    case 'hubspot':
+      return hubspotHarness(await startHubSpotEmulator({ provisioned: false }));
+    case 'hubspot without custom objects':
+      return hubspotHarness(
+        await startHubSpotEmulator({ provisioned: false, tier: 'professional' }),
+      );
+    case 'salesforce':
+      return salesforceHarness(await startSalesforceEmulator({ provisioned: false }));
+  }
 }
+
+const HUBSPOT_CREATES: Record<CreateKind, RegExp> = {
+  task: /\/objects\/tasks\/batch\/create$/,
+  deal: /\/objects\/deals\/batch\/upsert$/,
+  invoice: /\/objects\/invoices\/batch\/create$/,
+  account: /\/objects\/companies\/batch\/upsert$/,
+};
+
+const SALESFORCE_CREATES: Record<CreateKind, RegExp> = {
+  task: /\/composite\/sobjects\/Task\//,
+  deal: /\/composite\/sobjects\/Opportunity\//,
+  invoice: /\/composite\/sobjects\/Usage_Invoice__c\//,
+  account: /\/composite\/sobjects\/Account\//,
+};
 
 function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
   const ownerId = '77';
+  const otherOwnerId = '78';
   hs.addOwner(ownerId);
+  hs.addOwner(otherOwnerId);
   const company = (type: 'tasks' | 'deals' | 'invoices', id: string) =>
     hs.associatedCompanies(type, id)[0] ?? null;
   return {
     provider: 'hubspot',
+    holdsCohorts: hs.tier === 'enterprise',
     ownerId,
+    otherOwnerId,
     env: {
       CRM_PROVIDER: 'hubspot',
       HUBSPOT_BASE_URL: hs.url,
       HUBSPOT_ACCESS_TOKEN: hs.accessToken,
       CRM_REQUEST_TIMEOUT: REQUEST_TIMEOUT,
+      CRM_CREATE_MISSING_ACCOUNTS: 'true',
     },
-    addAccount: ({ domain }) => hs.addCompany({ name: domain, domain, hubspot_owner_id: ownerId }),
+    addAccount: ({ domain, ownerId: owner }) =>
+      hs.addCompany({ name: domain, domain, hubspot_owner_id: owner ?? ownerId }),
+    deactivateOwner: (id) => hs.deactivateOwner(id),
+    accountsNamed: (name) =>
+      hs
+        .records('companies')
+        .filter((c) => c.properties.name === name)
+        .map((c) => c.id),
+    loseNextCreate: (kind) => hs.loseAnswerTo('POST', HUBSPOT_CREATES[kind]),
     tasks: () =>
       hs.records('tasks').map((task) => ({
         key: task.properties.usage_external_key,
@@ -142,25 +192,36 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
 
 function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
   const ownerId = '005000000000042AAA';
+  const otherOwnerId = '005000000000043AAA';
   const kinds = [502, 'timeout', 'lost', 500] as const;
   let chaos = false;
   let injected = 0;
   const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return {
     provider: 'salesforce',
+    holdsCohorts: true,
     ownerId,
+    otherOwnerId,
     env: {
       CRM_PROVIDER: 'salesforce',
       SALESFORCE_INSTANCE_URL: sf.url,
       SALESFORCE_ACCESS_TOKEN: sf.accessToken,
       CRM_REQUEST_TIMEOUT: REQUEST_TIMEOUT,
+      CRM_CREATE_MISSING_ACCOUNTS: 'true',
     },
-    addAccount: ({ externalId }) =>
+    addAccount: ({ externalId, ownerId: owner }) =>
       sf.insert('Account', {
         Name: externalId,
         Usage_External_Id__c: externalId,
-        OwnerId: ownerId,
+        OwnerId: owner ?? ownerId,
       }),
+    deactivateOwner: (id) => sf.deactivateUser(id),
+    accountsNamed: (name) =>
+      sf
+        .records('Account')
+        .filter((a) => a.Name === name)
+        .map((a) => a.Id),
+    loseNextCreate: (kind) => sf.loseAnswerTo('PATCH', SALESFORCE_CREATES[kind]),
     tasks: () =>
       sf.records('Task').map((task) => ({
         key: String(task.Usage_External_Key__c),

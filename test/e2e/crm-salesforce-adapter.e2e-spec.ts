@@ -3,6 +3,7 @@
  * the Salesforce emulator.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { Connection } from 'jsforce';
 import {
   CrmInvoice,
   CrmPermanentError,
@@ -197,14 +198,57 @@ describe('SalesforceCrmProvider against the emulator', () => {
   describe('failures', () => {
     const update = (accountId: string) => [{ accountId, properties: { mrr: '100' } }];
 
-    it('429 → CrmRateLimitedError with Retry-After', async () => {
+    it('403 REQUEST_LIMIT_EXCEEDED → CrmRateLimitedError, waiting longer each time in a row', async () => {
       const accountId = sf.insert('Account', { Name: 'Acme' });
-      sf.setRateLimit({ requests: 0, windowMs: 10_000, retryAfterSeconds: 7 });
-      const error: unknown = await provider()
-        .updateAccountProperties(update(accountId))
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(CrmRateLimitedError);
-      expect((error as CrmRateLimitedError).retryAfterMs).toBe(7_000);
+      sf.setRateLimit({ requests: 0, windowMs: 10_000 });
+      const crm = provider();
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const error: unknown = await crm
+          .updateAccountProperties(update(accountId))
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CrmRateLimitedError);
+        waits.push((error as CrmRateLimitedError).retryAfterMs);
+      }
+      expect(waits).toEqual([60_000, 120_000, 240_000]);
+      expect(sf.requests.map((r) => r.status)).toEqual([403, 403, 403]);
+    });
+
+    it('stops short of the daily allocation: the last 10 % is left to the org', async () => {
+      const accountId = sf.insert('Account', { Name: 'Acme' });
+      sf.setApiUsage(89_999, 100_000);
+      const crm = provider();
+      expect(await crm.updateAccountProperties(update(accountId))).toEqual([]);
+      // Sforce-Limit-Info said 90 000 / 100 000: the next call is not even sent.
+      await expect(crm.updateAccountProperties(update(accountId))).rejects.toBeInstanceOf(
+        CrmRateLimitedError,
+      );
+      expect(sf.requests).toHaveLength(1);
+    });
+
+    it('sizes IN (…) lookups by their encoded length: 200 long ids never pass 16 384 bytes', async () => {
+      const long = (n: number) => `customer-${'x'.repeat(70)}-${n}`;
+      const customers = Array.from({ length: 200 }, (_, i) => customer(i, { externalId: long(i) }));
+      const resolved = await provider().resolveAccounts(customers);
+      expect([...resolved.values()].filter((a) => a?.created)).toHaveLength(200);
+      const queries = sf.requests.filter((r) => r.path.endsWith('/query'));
+      expect(queries.length).toBeGreaterThan(2);
+      expect(sf.requests.every((r) => r.status !== 414)).toBe(true);
+    });
+
+    it('keeps "Acme" and "acme" apart: external ids are case-sensitive', async () => {
+      const crm = provider();
+      const first = await crm.resolveAccounts([customer(1, { externalId: 'Acme' })]);
+      const second = await crm.resolveAccounts([customer(2, { externalId: 'acme' })]);
+      expect(first.get('cus-1')?.id).not.toEqual(second.get('cus-2')?.id);
+      expect(second.get('cus-2')?.created).toBe(true);
+      const again = await crm.resolveAccounts([
+        customer(1, { externalId: 'Acme' }),
+        customer(2, { externalId: 'acme' }),
+      ]);
+      expect(again.get('cus-1')?.id).toBe(first.get('cus-1')?.id);
+      expect(again.get('cus-2')?.id).toBe(second.get('cus-2')?.id);
+      expect(sf.records('Account')).toHaveLength(2);
     });
 
     it.each([500, 503] as const)(
@@ -311,21 +355,58 @@ describe('SalesforceCrmProvider against the emulator', () => {
       await expect(crm.resolveAccounts([customer(1)])).rejects.toBeInstanceOf(CrmPermanentError);
     });
 
-    it('logs in with a JWT bearer assertion', async () => {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      await sf.close();
-      sf = await startSalesforceEmulator({
-        jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      });
+    it('client credentials are refused on the login host: they go to My Domain', async () => {
       const crm = provider({
         instanceUrl: undefined,
         accessToken: undefined,
-        loginUrl: sf.url,
+        loginUrl: sf.loginHostUrl,
         clientId: sf.clientId,
-        username: 'integration@example.com',
-        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        clientSecret: sf.clientSecret,
       });
-      await expect(crm.resolveAccounts([customer(1)])).resolves.toBeInstanceOf(Map);
+      await expect(crm.resolveAccounts([customer(1)])).rejects.toThrow(
+        /request not supported on this domain/,
+      );
+    });
+
+    describe('JWT bearer', () => {
+      const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const jwtProvider = (overrides: Partial<SalesforceOptions>) =>
+        provider({
+          instanceUrl: undefined,
+          accessToken: undefined,
+          loginUrl: sf.url,
+          clientId: sf.clientId,
+          username: 'integration@example.com',
+          privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          ...overrides,
+        });
+      const restart = async (sandbox: boolean) => {
+        await sf.close();
+        sf = await startSalesforceEmulator({
+          sandbox,
+          jwtPublicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        });
+      };
+
+      it('asks My Domain for the token with aud = https://login.salesforce.com', async () => {
+        await restart(false);
+        await expect(jwtProvider({}).resolveAccounts([customer(1)])).resolves.toBeInstanceOf(Map);
+        await expect(
+          jwtProvider({ jwtAudience: sf.url }).resolveAccounts([customer(1)]),
+        ).rejects.toThrow(/audience is invalid/);
+      });
+
+      it('names test.salesforce.com as the audience of a sandbox', async () => {
+        await restart(true);
+        await expect(jwtProvider({}).resolveAccounts([customer(1)])).rejects.toBeInstanceOf(
+          CrmPermanentError,
+        );
+        await expect(
+          jwtProvider({ jwtAudience: 'https://test.salesforce.com' }).resolveAccounts([
+            customer(1),
+          ]),
+        ).resolves.toBeInstanceOf(Map);
+      });
     });
   });
 
@@ -350,8 +431,12 @@ describe('SalesforceCrmProvider against the emulator', () => {
       const permissionSet = sf.permissionSet('Usage_Billing_Sync');
       expect(permissionSet?.label).toBe('Usage billing sync');
       expect([...(permissionSet?.fieldPermissions.keys() ?? [])].sort()).toEqual(
-        CUSTOM_FIELDS_METADATA.map((f) => f.fullName).sort(),
+        CUSTOM_FIELDS_METADATA.map((f) => f.fullName.replace(/^Activity\./, 'Task.')).sort(),
       );
+      // The task key is defined on Activity, and tasks (and events) carry it.
+      expect(first.created).toContain('CustomField Activity.Usage_External_Key__c');
+      expect(sf.hasField('Task.Usage_External_Key__c')).toBe(true);
+      expect(sf.hasField('Event.Usage_External_Key__c')).toBe(true);
       for (const access of permissionSet?.fieldPermissions.values() ?? [])
         expect(access).toEqual({ readable: true, editable: true });
       expect(Object.fromEntries(permissionSet?.objectPermissions ?? [])).toEqual({
@@ -362,16 +447,42 @@ describe('SalesforceCrmProvider against the emulator', () => {
         expect.objectContaining({ AssigneeId: sf.integrationUserId }),
       ]);
 
+      // An admin relabels a field; a second run reports it and changes nothing.
+      sf.editMetadata('Account.MRR__c', 'label', 'MRR (billing)');
       const second = await crm.setup();
       expect(second.created).toEqual([]);
       expect(second.existing).toEqual(first.created);
+      expect(second.differences).toEqual([
+        'CustomField Account.MRR__c: label is "MRR (billing)" in Salesforce, "MRR" here',
+      ]);
       expect(sf.records('PermissionSetAssignment')).toHaveLength(1);
-      // 1 call for both objects + 32 fields in calls of at most 10 + 1 for the
-      // permission set = 6 SOAP calls a run; one assignment insert in all.
-      expect(sf.requests.filter((r) => r.detail === 'upsertMetadata')).toHaveLength(12);
+      // Writes only on the first run: 1 call for both objects, 32 fields in
+      // calls of at most 10, 1 for the permission set; the second only reads.
+      const writes = sf.requests.filter(
+        (r) => r.detail === 'createMetadata' || r.detail === 'upsertMetadata',
+      );
+      expect(writes).toHaveLength(6);
       expect(
         sf.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/composite/sobjects')),
       ).toHaveLength(1);
+      await sf.close();
+      sf = await startSalesforceEmulator({ provisioned: false });
+      expect(sf.hasField('Account.MRR__c')).toBe(false);
+    });
+
+    it('refuses a custom field named on Task, as Salesforce does', async () => {
+      await sf.close();
+      sf = await startSalesforceEmulator({ provisioned: false });
+      const conn = new Connection({
+        instanceUrl: sf.url,
+        accessToken: sf.accessToken,
+        version: '62.0',
+      });
+      const [result] = (await conn.metadata.create('CustomField', [
+        { fullName: 'Task.Usage_External_Key__c', label: 'Key', type: 'Text', length: 255 },
+      ])) as unknown as { success: boolean; errors: { statusCode: string } }[];
+      expect(result.success).toBe(false);
+      expect(result.errors).toMatchObject([{ statusCode: 'FIELD_INTEGRITY_EXCEPTION' }]);
     });
 
     it('re-authenticates once when the SOAP session expired', async () => {

@@ -13,7 +13,7 @@ import {
   uniqueKey,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { CrmHarness, startCrmHarness } from './crm-harness';
+import { CreateKind, CrmHarness, CrmTarget, startCrmHarness } from './crm-harness';
 
 interface AlertBody {
   id: string;
@@ -23,10 +23,11 @@ interface AlertBody {
   };
 }
 
-const PROVIDERS: CrmProviderName[] = ['hubspot', 'salesforce'];
+const TARGETS: CrmTarget[] = ['hubspot', 'salesforce', 'hubspot without custom objects'];
 
-describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
+describe.each(TARGETS)('CRM sync with %s', (target) => {
   let crm: CrmHarness;
+  let provider: CrmProviderName;
   let t: TestApp;
   let worker: OutboxWorker;
   let evaluator: AlertsEvaluator;
@@ -37,7 +38,8 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
   let eventSequence = 0;
 
   beforeAll(async () => {
-    crm = await startCrmHarness(provider);
+    crm = await startCrmHarness(target);
+    provider = crm.provider;
     t = await startTestApp({ env: crm.env, now: '2026-03-15T12:00:00Z' });
     worker = t.app.get(OutboxWorker);
     evaluator = t.app.get(AlertsEvaluator);
@@ -63,10 +65,10 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
   });
 
   /** A customer on the starter plan with a matching company/account owned by the harness's owner. */
-  async function subscribedCustomer() {
+  async function subscribedCustomer(ownerId = crm.ownerId) {
     const externalId = uniqueKey(`crm_${provider}`);
     const domain = `${externalId.replace(/_/g, '-')}.example`;
-    const accountId = crm.addAccount({ externalId, domain });
+    const accountId = crm.addAccount({ externalId, domain, ownerId });
     const customer = await createCustomer(t, { externalId, crm: { domain } });
     await createSubscription(t, { customerExternalId: externalId, plan: starter.plan.key });
     return { customer, accountId };
@@ -112,7 +114,7 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
 
   async function dead() {
     const response = await t.admin.get('/v1/crm/outbox?status=dead');
-    return response.body.data as Array<{ lastError: string }>;
+    return response.body.data as Array<{ id: string; lastError: string }>;
   }
 
   it('sets up the CRM once: a second run finds everything in place', async () => {
@@ -121,7 +123,12 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
     expect(first.created.length).toBeGreaterThan(0);
     const second = await setup.setup();
     expect(second.created).toEqual([]);
+    expect(second.differences).toEqual([]);
     expect(second.existing.length).toBeGreaterThanOrEqual(first.created.length);
+    // A portal without custom objects gets everything else, and says what it skipped and why.
+    expect(first.skipped).toEqual(
+      crm.holdsCohorts ? [] : [expect.stringMatching(/usage_cohort_snapshot: .*Enterprise/)],
+    );
   });
 
   describe('one customer nearing its limit', () => {
@@ -250,5 +257,56 @@ describe.each(PROVIDERS)('CRM sync with %s', (provider) => {
     expect(balance.lt(500)).toBe(true);
     expect(figure(holder.accountId, 'creditBalance').eq(balance)).toBe(true);
     expect(figure(other.accountId, 'creditBalance').eq(0)).toBe(true);
+  });
+
+  it('a lost answer on every kind of create, then retries: still one record each', async () => {
+    t.clock.set('2026-06-15T12:00:00Z');
+    // No company/account yet: the sync creates it (CRM_CREATE_MISSING_ACCOUNTS).
+    const externalId = uniqueKey(`crm_lost_${provider}`);
+    const customer = await createCustomer(t, { externalId, name: externalId });
+    await createSubscription(t, { customerExternalId: externalId, plan: starter.plan.key });
+    for (const kind of ['account', 'deal', 'task'] as CreateKind[]) crm.loseNextCreate(kind);
+    await steadyUsage(externalId, '2026-06');
+    for (let round = 0; round < 4; round++) {
+      await worker.drain();
+      t.clock.advance(2 * 3_600_000);
+    }
+    t.clock.set('2026-07-01T02:00:00Z');
+    crm.loseNextCreate('invoice');
+    expect((await t.admin.post('/v1/billing-runs', {})).status).toBe(200);
+    for (let round = 0; round < 4; round++) {
+      await worker.drain();
+      t.clock.advance(2 * 3_600_000);
+    }
+    expect(await dead()).toEqual([]);
+    const accounts = crm.accountsNamed(customer.name);
+    expect(accounts).toHaveLength(1);
+    const [accountId] = accounts;
+    expect(crm.tasks().filter((task) => task.accountId === accountId)).toHaveLength(1);
+    expect(crm.deals().filter((deal) => deal.accountId === accountId)).toHaveLength(1);
+    const ours = (await t.admin.get(`/v1/invoices?customerExternalId=${externalId}`)).body
+      .data as Array<{ number: string }>;
+    expect(ours.length).toBeGreaterThan(0);
+    const pushed = crm.invoices().filter((invoice) => invoice.accountId === accountId);
+    expect(pushed.map((invoice) => invoice.number).sort()).toEqual(
+      ours.map((invoice) => invoice.number).sort(),
+    );
+  });
+
+  it('one record the CRM refuses (an inactive owner) is the only one dead, with its reason', async () => {
+    t.clock.set('2026-08-15T12:00:00Z');
+    const good = await subscribedCustomer();
+    const bad = await subscribedCustomer(crm.otherOwnerId);
+    crm.deactivateOwner(crm.otherOwnerId);
+    const before = new Set((await dead()).map((message) => message.id));
+    for (const { customer } of [good, bad]) await steadyUsage(customer.externalId, '2026-08');
+    await worker.drain();
+    const deadNow = (await dead()).filter((message) => !before.has(message.id));
+    // The bad customer's task and deal, each with the CRM's reason; nothing of the good one.
+    expect(deadNow).toHaveLength(2);
+    for (const message of deadNow) expect(message.lastError).toMatch(/owner|OWNER/);
+    expect(crm.tasks().filter((task) => task.accountId === good.accountId)).toHaveLength(1);
+    expect(crm.deals().filter((deal) => deal.accountId === good.accountId)).toHaveLength(1);
+    expect(crm.tasks().filter((task) => task.accountId === bad.accountId)).toHaveLength(0);
   });
 });

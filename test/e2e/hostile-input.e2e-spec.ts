@@ -283,6 +283,21 @@ describe('hostile input', () => {
     });
   });
 
+  describe('requests Node refuses before any route', () => {
+    it('answers a URL over 16 KB with 431 in the error shape', async () => {
+      const response = await t.admin.get(`/v1/customers?cursor=${'x'.repeat(20_000)}`);
+      expect(response.status).toBe(431);
+      expect(response.body.error.code).toBe('headers_too_large');
+    });
+  });
+
+  it('answers an error of an HTML route as JSON', async () => {
+    const response = await t.http().get('/v1/email-preferences/unsubscribe?token=unknown');
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.body.error.code).toBe('not_found');
+  });
+
   describe('the read scope', () => {
     it('may call POST /v1/quotes, which changes nothing', async () => {
       const key = (await t.admin.post('/v1/api-keys', { name: uniqueKey('reader'), scope: 'read' }))

@@ -62,7 +62,11 @@ export interface HubSpotEmulatorOptions {
   provisioned?: boolean;
   /** Requests per rolling window; HubSpot private apps on Professional: 100 per 10 s. */
   rateLimit?: { requests: number; intervalMs: number } | null;
+  /** The portal's subscription; custom objects (the schemas API) need Enterprise. Default enterprise. */
+  tier?: Tier;
 }
+
+export type Tier = 'free' | 'starter' | 'professional' | 'enterprise';
 
 interface Property {
   name: string;
@@ -71,6 +75,8 @@ interface Property {
   fieldType: string;
   groupName: string;
   hasUniqueValue: boolean;
+  /** The allowed values of an enumeration property. */
+  options?: string[];
 }
 
 class HttpError extends Error {
@@ -126,12 +132,37 @@ const builtIn = (names: string[], numbers: string[] = []): Property[] =>
     hasUniqueValue: false,
   }));
 
+/** The default sales pipeline's stages (internal values). */
+export const DEAL_STAGES = [
+  'appointmentscheduled',
+  'qualifiedtobuy',
+  'presentationscheduled',
+  'decisionmakerboughtin',
+  'contractsent',
+  'closedwon',
+  'closedlost',
+];
+
+const enumeration = (name: string, options: string[]): Property => ({
+  name,
+  label: name,
+  type: 'enumeration',
+  fieldType: 'select',
+  groupName: 'hubspot_defined',
+  hasUniqueValue: false,
+  options,
+});
+
 const BUILT_IN: Record<HubSpotObjectType, Property[]> = {
   companies: builtIn(['name', 'domain']),
-  deals: builtIn(
-    ['dealname', 'deal_currency_code', 'pipeline', 'dealstage', 'closedate', 'description'],
-    ['amount'],
-  ),
+  deals: [
+    ...builtIn(
+      ['dealname', 'closedate', 'description', 'hs_is_closed_won', 'hs_is_closed'],
+      ['amount'],
+    ),
+    enumeration('pipeline', ['default']),
+    enumeration('dealstage', DEAL_STAGES),
+  ],
   tasks: builtIn([
     'hs_task_subject',
     'hs_task_body',
@@ -140,7 +171,7 @@ const BUILT_IN: Record<HubSpotObjectType, Property[]> = {
     'hs_task_priority',
     'hs_task_type',
   ]),
-  invoices: builtIn(['hs_currency']),
+  invoices: builtIn([]),
 };
 
 const toProperty = (definition: PropertyDefinition, groupName: string): Property => ({
@@ -165,20 +196,26 @@ export class HubSpotEmulator {
   private readonly schemas = new Map<string, CustomSchema>();
   /** `${fromType}:${fromId}` → company ids. */
   private readonly associations = new Map<string, Set<string>>();
-  private readonly owners = new Set<string>();
+  /** Owner id → whether the user is active (a deactivated user stays, archived). */
+  private readonly owners = new Map<string, boolean>();
+  tier: Tier;
+  /** The currencies the portal has (Settings → Account defaults → Currencies). */
+  private currencies = ['USD'];
   private nextId = 1000;
   private faults: FaultKind[] = [];
   private pattern: Array<FaultKind | null> = [];
   private patternIndex = 0;
+  private readonly losing: Array<{ method: string; path: RegExp }> = [];
   private rateLimit: { requests: number; intervalMs: number } | null;
   private readonly accepted: number[] = [];
 
   constructor(options: HubSpotEmulatorOptions = {}) {
     this.accessToken = options.accessToken ?? `pat-na1-${randomUUID()}`;
+    this.tier = options.tier ?? 'enterprise';
     this.rateLimit =
       options.rateLimit === undefined ? { requests: 100, intervalMs: 10_000 } : options.rateLimit;
     for (const type of OBJECT_TYPES) {
-      this.properties.set(type, new Map(BUILT_IN[type].map((p) => [p.name, p])));
+      this.properties.set(type, new Map(BUILT_IN[type].map((p) => [p.name, { ...p }])));
       this.groups.set(type, new Set(['hubspot_defined']));
       this.objects.set(type, new Map());
       if (options.provisioned ?? true) {
@@ -187,7 +224,8 @@ export class HubSpotEmulator {
           this.properties.get(type)!.set(definition.name, toProperty(definition, 'usage_billing'));
       }
     }
-    if (options.provisioned ?? true)
+    this.setCurrencies(this.currencies);
+    if ((options.provisioned ?? true) && this.tier === 'enterprise')
       this.createSchema({
         name: COHORT_OBJECT.name,
         labels: COHORT_OBJECT.labels,
@@ -218,7 +256,36 @@ export class HubSpotEmulator {
   }
 
   addOwner(id: string): void {
-    this.owners.add(id);
+    this.owners.set(id, true);
+  }
+
+  /** The owner's user is deactivated: HubSpot refuses them as a record owner. */
+  deactivateOwner(id: string): void {
+    this.owners.set(id, false);
+  }
+
+  setTier(tier: Tier): void {
+    this.tier = tier;
+  }
+
+  /** The currencies the portal has: deal_currency_code and hs_currency take only these. */
+  setCurrencies(currencies: string[]): void {
+    this.currencies = currencies;
+    this.properties
+      .get('deals')!
+      .set('deal_currency_code', enumeration('deal_currency_code', currencies));
+    this.properties.get('invoices')!.set('hs_currency', enumeration('hs_currency', currencies));
+  }
+
+  /** A sales rep moves a deal (closed won / lost are the pipeline's closing stages). */
+  setDealStage(id: string, stage: string): void {
+    const deal = this.objects.get('deals')!.get(id);
+    if (!deal) throw new Error(`no deal ${id}`);
+    this.update('deals', deal, {
+      dealstage: stage,
+      hs_is_closed_won: String(stage === 'closedwon'),
+      hs_is_closed: String(stage === 'closedwon' || stage === 'closedlost'),
+    });
   }
 
   addCompany(properties: Record<string, string>): string {
@@ -253,6 +320,11 @@ export class HubSpotEmulator {
   setFaultPattern(pattern: Array<FaultKind | null>): void {
     this.pattern = pattern;
     this.patternIndex = 0;
+  }
+
+  /** The next successful call to `method path` is applied, and its answer lost. */
+  loseAnswerTo(method: string, path: RegExp): void {
+    this.losing.push({ method, path });
   }
 
   setRateLimit(limit: { requests: number; intervalMs: number } | null): void {
@@ -306,7 +378,9 @@ export class HubSpotEmulator {
       if (!(error instanceof HttpError)) throw error;
       answer = [error.status, { ...error.body, correlationId: randomUUID() }];
     }
-    if (fault === 'lost') {
+    const lose = this.losing.findIndex((m) => m.method === req.method && m.path.test(path));
+    if (fault === 'lost' || (lose >= 0 && answer[0] < 300)) {
+      if (lose >= 0) this.losing.splice(lose, 1);
       recorded.status = answer[0];
       req.socket.destroy();
       return;
@@ -351,16 +425,16 @@ export class HubSpotEmulator {
       return [
         200,
         {
-          results: [...this.owners].map((id) => ({
+          results: [...this.owners].map(([id, active]) => ({
             id,
             email: `owner${id}@example.com`,
-            archived: false,
+            archived: !active,
           })),
         },
       ];
     if (
       (match =
-        /^\/crm\/v3\/objects\/([\w-]+)\/(batch\/read|batch\/update|batch\/upsert|search)$/.exec(
+        /^\/crm\/v3\/objects\/([\w-]+)\/(batch\/read|batch\/update|batch\/upsert|batch\/create|search)$/.exec(
           path,
         )) &&
       method === 'POST'
@@ -368,7 +442,9 @@ export class HubSpotEmulator {
       const type = this.objectType(match[1]);
       switch (match[2]) {
         case 'batch/read':
-          return this.batchRead(type, this.inputs(body));
+          return this.batchRead(type, this.inputs(body), body?.idProperty);
+        case 'batch/create':
+          return this.batchCreate(type, this.inputs(body));
         case 'batch/update':
           return this.batchUpdate(type, this.inputs(body));
         case 'batch/upsert':
@@ -386,6 +462,15 @@ export class HubSpotEmulator {
         this.objectType(match[2]),
         this.inputs(body),
       );
+    if (path.startsWith('/crm-object-schemas/') && this.tier !== 'enterprise')
+      // Custom objects, and with them the schemas API, need an Enterprise
+      // subscription (HubSpot, "Custom objects" → supported products):
+      // https://developers.hubspot.com/crm-custom-objects
+      throw new HttpError(403, {
+        status: 'error',
+        category: 'MISSING_SCOPES',
+        message: `This portal's ${this.tier} subscription does not include custom objects`,
+      });
     if (path === '/crm-object-schemas/v3/schemas') {
       if (method === 'GET')
         return [200, { results: [...this.schemas.values()].map((s) => this.schemaJson(s)) }];
@@ -458,8 +543,14 @@ export class HubSpotEmulator {
     return inputs as Input[];
   }
 
-  private batchRead(type: ObjectType, inputs: Input[]): [number, object] {
-    const found = inputs.map((input) => this.objects.get(type)!.get(String(input.id)));
+  /** By record id, or by a unique property's value (`idProperty`). */
+  private batchRead(type: ObjectType, inputs: Input[], idProperty: unknown): [number, object] {
+    if (idProperty !== undefined) this.uniqueProperty(type, idProperty);
+    const byId = (id: string) =>
+      idProperty === undefined
+        ? this.objects.get(type)!.get(id)
+        : this.records(type).find((r) => r.properties[String(idProperty)] === id);
+    const found = inputs.map((input) => byId(String(input.id)));
     const missing = inputs.filter((_, i) => !found[i]).map((input) => String(input.id));
     return this.batchAnswer(
       type,
@@ -489,13 +580,7 @@ export class HubSpotEmulator {
         message: 'Duplicate IDs found in batch input',
       });
     for (const input of inputs) {
-      const idProperty = this.properties.get(type)!.get(String(input.idProperty));
-      if (!idProperty?.hasUniqueValue)
-        throw new HttpError(400, {
-          status: 'error',
-          category: 'VALIDATION_ERROR',
-          message: `Property ${String(input.idProperty)} is not a unique identifier property for ${this.singular(type)}`,
-        });
+      this.uniqueProperty(type, input.idProperty);
       this.validate(type, input.properties ?? {});
     }
     const results = inputs.map((input) => {
@@ -511,33 +596,123 @@ export class HubSpotEmulator {
     return [200, batchEnvelope(results)];
   }
 
+  private uniqueProperty(type: ObjectType, name: unknown): Property {
+    const property = this.properties.get(type)!.get(String(name));
+    if (!property?.hasUniqueValue)
+      throw new HttpError(400, {
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: `Property ${String(name)} is not a unique identifier property for ${this.singular(type)}`,
+      });
+    return property;
+  }
+
+  /** POST …/batch/create: all or nothing, each input with its associations. */
+  private batchCreate(type: ObjectType, inputs: Input[]): [number, object] {
+    for (const input of inputs) {
+      this.validate(type, input.properties ?? {});
+      for (const association of input.associations ?? []) {
+        const companyId = String(association.to?.id);
+        const typeId = association.types?.[0]?.associationTypeId;
+        if (
+          !this.objects.get('companies')!.has(companyId) ||
+          typeId !== DEFAULT_ASSOCIATION_TYPE[type]
+        )
+          throw new HttpError(400, {
+            status: 'error',
+            category: 'VALIDATION_ERROR',
+            message: `Invalid association to ${companyId} of type ${String(typeId)}`,
+          });
+      }
+    }
+    const results = inputs.map((input) => {
+      const record = this.create(type, input.properties ?? {});
+      for (const association of input.associations ?? []) {
+        const key = `${type}:${record.id}`;
+        this.associations.set(
+          key,
+          (this.associations.get(key) ?? new Set()).add(String(association.to?.id)),
+        );
+      }
+      return objectJson(record);
+    });
+    return [201, batchEnvelope(results)];
+  }
+
+  /**
+   * CRM search: filters EQ, IN, GTE, LT, HAS_PROPERTY (string comparisons
+   * ignore case), sorts, at most 200 results a page and 10 000 in all
+   * (HubSpot, "Search the CRM" → limitations):
+   * https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm
+   */
   private search(type: ObjectType, body: Body): [number, object] {
     const groups = (body?.filterGroups ?? []) as Array<{
       filters: Array<{ propertyName: string; operator: string; value?: string; values?: string[] }>;
     }>;
-    const matches = this.records(type).filter((record) =>
-      groups.some((group) =>
-        group.filters.every((filter) => {
-          const value = (record.properties[filter.propertyName] ?? '').toLowerCase();
-          if (filter.operator === 'EQ') return value === String(filter.value).toLowerCase();
-          if (filter.operator === 'IN')
-            return (filter.values ?? []).map((v) => v.toLowerCase()).includes(value);
-          throw new HttpError(400, {
-            status: 'error',
-            category: 'VALIDATION_ERROR',
-            message: `unsupported operator ${filter.operator}`,
-          });
-        }),
-      ),
+    const invalid = (message: string) =>
+      new HttpError(400, { status: 'error', category: 'VALIDATION_ERROR', message });
+    const matches = this.records(type).filter(
+      (record) =>
+        groups.length === 0 ||
+        groups.some((group) =>
+          group.filters.every((filter) => {
+            const held = record.properties[filter.propertyName];
+            const value = (held ?? '').toLowerCase();
+            switch (filter.operator) {
+              case 'EQ':
+                return value === String(filter.value).toLowerCase();
+              case 'IN':
+                return (filter.values ?? []).map((v) => v.toLowerCase()).includes(value);
+              case 'HAS_PROPERTY':
+                return held !== undefined && held !== '';
+              case 'GTE':
+              case 'LT': {
+                const a = comparable(held);
+                const b = comparable(filter.value);
+                return filter.operator === 'GTE' ? a >= b : a < b;
+              }
+              default:
+                throw invalid(`unsupported operator ${filter.operator}`);
+            }
+          }),
+        ),
     );
     const limit = Number(body?.limit ?? 10);
     const offset = Number(body?.after ?? 0);
-    const page = matches.sort((a, b) => Number(a.id) - Number(b.id)).slice(offset, offset + limit);
+    if (limit > 200) throw invalid('limit must be at most 200');
+    if (offset + limit > 10_000) throw invalid('search results are limited to 10,000');
+    const sorts = (
+      (body?.sorts ?? []) as Array<string | { propertyName: string; direction?: string }>
+    ).map((sort) =>
+      typeof sort === 'string' ? { propertyName: sort, direction: 'ASCENDING' } : sort,
+    );
+    sorts.push({ propertyName: 'hs_object_id', direction: 'ASCENDING' });
+    matches.sort((a, b) => {
+      for (const sort of sorts) {
+        const x = comparable(a.properties[sort.propertyName]);
+        const y = comparable(b.properties[sort.propertyName]);
+        if (x !== y) return (x < y ? -1 : 1) * (sort.direction === 'DESCENDING' ? -1 : 1);
+      }
+      return 0;
+    });
+    const page = matches.slice(offset, offset + limit);
+    const wanted = (body?.properties ?? []) as string[];
+    const results = page.map((record) => {
+      const json = objectJson(record) as { properties: Record<string, string> };
+      if (wanted.length > 0)
+        json.properties = Object.fromEntries(
+          [...wanted, 'hs_object_id', 'hs_lastmodifieddate', 'createdate'].map((name) => [
+            name,
+            record.properties[name] ?? null,
+          ]),
+        ) as Record<string, string>;
+      return json;
+    });
     const next =
       offset + limit < matches.length
         ? { paging: { next: { after: String(offset + limit) } } }
         : {};
-    return [200, { total: matches.length, results: page.map(objectJson), ...next }];
+    return [200, { total: matches.length, results, ...next }];
   }
 
   private associate(from: ObjectType, to: ObjectType, inputs: Input[]): [number, object] {
@@ -574,6 +749,18 @@ export class HubSpotEmulator {
           category: 'OBJECT_ALREADY_EXISTS',
           message: `Property named '${name}' already exists.`,
         });
+      // Unique properties exist on companies, contacts, deals, tickets and
+      // custom objects, not on tasks or invoices (HubSpot developer changelog,
+      // "Unique Properties support for newly created Contact properties";
+      // "Properties API"):
+      // https://developers.hubspot.com/changelog/unique-properties-for-contacts
+      // https://developers.hubspot.com/docs/api/crm/properties
+      if (input.hasUniqueValue === true && (type === 'tasks' || type === 'invoices'))
+        throw new HttpError(400, {
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: `hasUniqueValue is not supported for ${this.singular(type)} properties`,
+        });
       if (!this.groups.get(type)!.has(String(input.groupName)))
         throw new HttpError(400, {
           status: 'error',
@@ -596,7 +783,13 @@ export class HubSpotEmulator {
     return [201, batchEnvelope(created)];
   }
 
-  /** HubSpot refuses the whole call when any input names an unknown property or a bad value. */
+  /**
+   * HubSpot refuses the whole batch with 400 VALIDATION_ERROR when any input
+   * names an unknown property or a bad value, an invalid option or an
+   * inactive owner, without saying which input ("Property values were not
+   * valid"; HubSpot, "API usage guidelines" → error handling, batch calls):
+   * https://developers.hubspot.com/docs/api/usage-details
+   */
   private validate(type: ObjectType, properties: Record<string, string>): void {
     const known = this.properties.get(type)!;
     const problems = Object.entries(properties).flatMap(([name, value]) => {
@@ -619,7 +812,21 @@ export class HubSpotEmulator {
             name,
           },
         ];
-      if (name === 'hubspot_owner_id' && value !== '' && !this.owners.has(value))
+      // An enumeration takes one of its options; the portal's currencies are
+      // the options of the currency properties (HubSpot, "Properties API":
+      // enumeration options; a value outside them fails the whole call):
+      // https://developers.hubspot.com/docs/api/crm/properties
+      if (property.options && value !== '' && !property.options.includes(value))
+        return [
+          {
+            isValid: false,
+            message: `${value} was not one of the allowed options: [${property.options.join(', ')}]`,
+            error: 'INVALID_OPTION',
+            name,
+          },
+        ];
+      // An owner must be an active user (a deactivated user's owner id is archived).
+      if (name === 'hubspot_owner_id' && value !== '' && this.owners.get(value) !== true)
         return [
           {
             isValid: false,
@@ -764,7 +971,16 @@ interface Input {
   properties?: Record<string, string>;
   from?: { id: string };
   to?: { id: string };
+  associations?: Array<{ to?: { id: string }; types?: Array<{ associationTypeId?: number }> }>;
   [key: string]: unknown;
+}
+
+/** Numbers and dates compare by value (epoch ms), the rest as text. */
+function comparable(value: string | undefined | null): number | string {
+  if (value === undefined || value === null || value === '') return '';
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? value.toLowerCase() : date;
 }
 
 function objectJson(record: HubSpotRecord): object {
@@ -781,7 +997,12 @@ function propertyJson(property: Property): object {
   return {
     ...property,
     description: '',
-    options: [],
+    options: (property.options ?? []).map((value, displayOrder) => ({
+      label: value,
+      value,
+      displayOrder,
+      hidden: false,
+    })),
     displayOrder: -1,
     calculated: false,
     externalOptions: false,

@@ -12,14 +12,21 @@
  *                                                           (CustomObject, CustomField, PermissionSet)
  *
  * It checks the bearer token (401 INVALID_SESSION_ID), field names (400
- * INVALID_FIELD), required fields, lookups and unique external ids, and can
- * rate-limit (429 REQUEST_LIMIT_EXCEEDED with Retry-After) and fail on demand
- * (5xx, a request that never answers, a response lost after the write).
+ * INVALID_FIELD), required fields, lookups and unique external ids (case-
+ * insensitive unless created caseSensitive), the 16 384-byte URI limit (414),
+ * where custom activity fields are defined (on Activity, never Task/Event),
+ * which host a token request may use and the JWT audience; it counts the
+ * org's daily API usage (Sforce-Limit-Info on every REST answer, 403
+ * REQUEST_LIMIT_EXCEEDED once spent), can impose a short window (same 403)
+ * and fail on demand (5xx, a request that never answers, a response lost
+ * after the write).
  *
  *   const sf = await startSalesforceEmulator();
  *   new SalesforceCrmProvider({ instanceUrl: sf.url, accessToken: sf.accessToken, … });
  *   sf.failNext(2, 503);                 // the next two API calls answer 503
  *   sf.setRateLimit({ requests: 25, windowMs: 10_000 });
+ *   sf.setApiUsage(99_990, 100_000);     // ten requests left today
+ *   sf.loginHostUrl                      // the generic login host (login.salesforce.com)
  *   sf.records('Task');                  // what was written
  *
  * Salesforce publishes a daily org-wide request limit, not a short window;
@@ -58,6 +65,8 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** Verifies JWT bearer assertions (PEM); without it JWT bearer is refused. */
   jwtPublicKey?: string;
+  /** A sandbox: JWT assertions must name test.salesforce.com, not login.salesforce.com. */
+  sandbox?: boolean;
   /**
    * Start with what the sync's setup creates (default true): the custom fields
    * and objects, the permission set, and its assignment to the integration user.
@@ -68,12 +77,16 @@ export interface SalesforceEmulatorOptions {
 export interface RateLimit {
   requests: number;
   windowMs: number;
-  /** Retry-After sent with the 429; omitted when null. */
-  retryAfterSeconds?: number | null;
 }
 
 export interface SalesforceEmulator {
+  /** The org's My Domain: REST, SOAP and token requests. */
   url: string;
+  /**
+   * The generic login host (login.salesforce.com / test.salesforce.com): it
+   * serves token requests, but refuses the client-credentials flow.
+   */
+  loginHostUrl: string;
   accessToken: string;
   clientId: string;
   clientSecret: string;
@@ -83,6 +96,14 @@ export interface SalesforceEmulator {
   insert(sobject: string, fields: Record<string, FieldValue>): string;
   failNext(count: number, kind: FaultKind): void;
   setRateLimit(limit: RateLimit | null): void;
+  /** An admin's change to a custom object or field (e.g. its label or help text), as setup would read it. */
+  editMetadata(fullName: string, tag: string, value: string): void;
+  /** The next successful call to `method path` is applied, and its answer lost. */
+  loseAnswerTo(method: string, path: RegExp): void;
+  /** The user is deactivated: records can no longer be assigned to them. */
+  deactivateUser(id: string): void;
+  /** Sets the org's rolling 24 h API usage and allocation (default 0 of 100 000). */
+  setApiUsage(used: number, max: number): void;
   /** Invalidates every issued session: the next API call gets INVALID_SESSION_ID. */
   expireSessions(): void;
   /** Whether the org has `Object.Field` (custom fields appear through setup). */
@@ -103,6 +124,9 @@ export interface PermissionSetState {
 }
 
 const COLLECTION_LIMIT = 200;
+const MAX_URI_BYTES = 16_384;
+const PRODUCTION_LOGIN_HOST = 'https://login.salesforce.com';
+const SANDBOX_LOGIN_HOST = 'https://test.salesforce.com';
 const INTEGRATION_USER_ID = '005000000000001AAA';
 const ORG_ID = '00D000000000001AAA';
 
@@ -110,6 +134,8 @@ interface FieldDef {
   name: string;
   externalId: boolean;
   unique: boolean;
+  /** Unique values compare case-sensitively; false (the default) treats "ABC" and "abc" as one. */
+  caseSensitive?: boolean;
   /** Lookup target. */
   referenceTo?: string;
   /** Required or master-detail: Salesforce refuses field permissions on it. */
@@ -163,6 +189,9 @@ function standardObject(
 class Org {
   readonly objects = new Map<string, SObjectDef>();
   readonly permissionSets = new Map<string, PermissionSetState>();
+  readonly inactiveUsers = new Set<string>();
+  /** The XML each CustomObject/CustomField was created with, by lower-case full name (readMetadata). */
+  readonly metadata = new Map<string, string>();
   private nextId = 1;
 
   constructor() {
@@ -197,6 +226,12 @@ class Org {
         ],
         [],
       ),
+      standardObject(
+        'Event',
+        '00U',
+        ['WhatId->Account', 'WhoId', 'Subject', 'Description', 'StartDateTime', 'EndDateTime'],
+        [],
+      ),
       standardObject('PermissionSet', '0PS', ['Name', 'Label'], ['Name', 'Label']),
       standardObject(
         'PermissionSetAssignment',
@@ -224,11 +259,34 @@ class Org {
       if (this.object(fullName)) return { fullName, success: true, created: false, errors: [] };
       const prefix = `a0${this.objects.size.toString(36).toUpperCase()}`;
       this.objects.set(fullName.toLowerCase(), standardObject(fullName, prefix, ['Name'], []));
+      this.metadata.set(fullName.toLowerCase(), xml);
       return { fullName, success: true, created: true, errors: [] };
     }
     if (type === 'PermissionSet') return this.upsertPermissionSet(fullName, xml);
     const [objectName, fieldName] = fullName.split('.');
-    const def = this.object(objectName);
+    // Custom fields of tasks and events are defined on Activity and appear on
+    // both; a CustomField named Task.… or Event.… is refused. Metadata API
+    // Developer Guide, "CustomField" (fullName: Activity fields) and Object
+    // Reference, "Custom Fields":
+    // https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/customfield.htm
+    // https://developer.salesforce.com/docs/atlas.en-us.260.0.object_reference.meta/object_reference/custom_fields.htm
+    if (type === 'CustomField' && /^(task|event)$/i.test(objectName)) {
+      return {
+        fullName,
+        success: false,
+        errors: [
+          {
+            statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+            message: `Cannot create a custom field on ${objectName}: activity custom fields are defined on Activity`,
+            fields: [],
+          },
+        ],
+      };
+    }
+    const targets = /^activity$/i.test(objectName)
+      ? [this.object('Task'), this.object('Event')]
+      : [this.object(objectName)];
+    const def = targets[0];
     if (type !== 'CustomField' || !def || !fieldName) {
       const message = `In field: fullName - no CustomObject named ${objectName} found`;
       return {
@@ -237,16 +295,22 @@ class Org {
         errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message, fields: [] }],
       };
     }
-    if (def.fields.has(fieldName.toLowerCase()))
+    if (def.fields.has(fieldName.toLowerCase())) {
+      // upsertMetadata rewrites the component: an admin's later changes are lost.
+      this.metadata.set(fullName.toLowerCase(), xml);
       return { fullName, success: true, created: false, errors: [] };
-    def.fields.set(fieldName.toLowerCase(), {
+    }
+    const field: FieldDef = {
       name: fieldName,
       externalId: xmlValue(xml, 'externalId') === 'true',
       unique: xmlValue(xml, 'unique') === 'true',
+      caseSensitive: xmlValue(xml, 'caseSensitive') === 'true',
       referenceTo: xmlValue(xml, 'referenceTo') ?? undefined,
       alwaysVisible:
         xmlValue(xml, 'required') === 'true' || xmlValue(xml, 'type') === 'MasterDetail',
-    });
+    };
+    for (const target of targets) target?.fields.set(fieldName.toLowerCase(), field);
+    this.metadata.set(fullName.toLowerCase(), xml);
     return { fullName, success: true, created: true, errors: [] };
   }
 
@@ -339,6 +403,14 @@ class Org {
         missing,
       );
     }
+    // A record cannot be given to a deactivated user; with allOrNone false only
+    // that record fails (SOAP API Developer Guide, "Core Data Types Used in
+    // API Calls" → StatusCode INACTIVE_OWNER_OR_USER):
+    // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+    if (typeof fields.OwnerId === 'string' && this.inactiveUsers.has(fields.OwnerId))
+      return failure('INACTIVE_OWNER_OR_USER', 'operation performed with inactive user', [
+        'OwnerId',
+      ]);
     for (const field of def.fields.values()) {
       const value = merged[field.name];
       if (typeof value !== 'string' || value === '') continue;
@@ -347,7 +419,7 @@ class Org {
       }
       if (field.unique || field.externalId) {
         const clash = [...def.records.values()].find(
-          (r) => r.Id !== existing?.Id && sameText(r[field.name], value),
+          (r) => r.Id !== existing?.Id && sameKey(field, r[field.name], value),
         );
         if (clash) {
           return failure(
@@ -390,7 +462,19 @@ function failure(statusCode: string, message: string, fields: string[] = []): Re
   return { success: false, errors: [{ statusCode, message, fields }] };
 }
 
-/** Text external ids and SOQL string comparisons are case-insensitive in Salesforce. */
+/**
+ * Unique and external-id text fields compare case-insensitively unless the
+ * field was created caseSensitive ("Treat ABC and abc as different values"):
+ * Apex Developer Guide, "Upserting Records", and Object Reference, "Custom
+ * Fields" (unique / caseSensitive):
+ * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_dml_examples_upsert.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.260.0.object_reference.meta/object_reference/custom_fields.htm
+ */
+function sameKey(field: FieldDef, a: FieldValue | undefined, b: FieldValue): boolean {
+  return field.caseSensitive === true ? typeof a === 'string' && a === b : sameText(a, b);
+}
+
+/** SOQL string comparisons (=, IN) are case-insensitive whatever the field. */
 function sameText(a: FieldValue | undefined, b: FieldValue): boolean {
   return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
@@ -428,6 +512,11 @@ class Emulator implements SalesforceEmulator {
   private rateLimit: RateLimit | null = null;
   private windowStart = 0;
   private windowCount = 0;
+  private apiUsed = 0;
+  private readonly losing: Array<{ method: string; path: RegExp }> = [];
+  private apiMax = 100_000;
+  loginHostUrl = '';
+  private readonly loginServer: Server;
 
   constructor(private readonly options: SalesforceEmulatorOptions) {
     this.accessToken = options.accessToken ?? newToken();
@@ -446,16 +535,26 @@ class Emulator implements SalesforceEmulator {
         PermissionSetId: permissionSet.Id,
       });
     }
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (socket) => {
+    this.server = this.createServer(false);
+    this.loginServer = this.createServer(true);
+  }
+
+  private createServer(onLoginHost: boolean): Server {
+    const server = createServer((req, res) => void this.handle(req, res, onLoginHost));
+    server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
+    return server;
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const listen = async (server: Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    this.url = await listen(this.server);
+    this.loginHostUrl = await listen(this.loginServer);
   }
 
   records(sobject: string): SObjectRecord[] {
@@ -479,12 +578,36 @@ class Emulator implements SalesforceEmulator {
     this.windowCount = 0;
   }
 
+  editMetadata(fullName: string, tag: string, value: string): void {
+    const key = fullName.toLowerCase();
+    const xml = this.org.metadata.get(key);
+    if (xml === undefined) throw new Error(`no component ${fullName}`);
+    const element = `<${tag}>${escapeXml(value)}</${tag}>`;
+    const pattern = new RegExp(`<${tag}>[^<]*</${tag}>`);
+    this.org.metadata.set(key, pattern.test(xml) ? xml.replace(pattern, element) : xml + element);
+  }
+
+  loseAnswerTo(method: string, path: RegExp): void {
+    this.losing.push({ method, path });
+  }
+
+  deactivateUser(id: string): void {
+    this.org.inactiveUsers.add(id);
+  }
+
+  setApiUsage(used: number, max: number): void {
+    this.apiUsed = used;
+    this.apiMax = max;
+  }
+
   expireSessions(): void {
     this.sessions.clear();
   }
 
   hasField(fullName: string): boolean {
-    const [objectName, fieldName] = fullName.split('.');
+    const [named, fieldName] = fullName.split('.');
+    // Activity fields live on Task (and Event).
+    const objectName = /^activity$/i.test(named) ? 'Task' : named;
     return this.org.object(objectName)?.fields.has(fieldName.toLowerCase()) ?? false;
   }
 
@@ -494,10 +617,18 @@ class Emulator implements SalesforceEmulator {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(
+      [this.server, this.loginServer].map(
+        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      ),
+    );
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    onLoginHost: boolean,
+  ): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', this.url);
     const recorded: RecordedRequest = {
@@ -512,11 +643,23 @@ class Emulator implements SalesforceEmulator {
       recorded.status = status;
       res.writeHead(status, headers).end(payload);
     };
+    const json = { 'content-type': 'application/json;charset=UTF-8' };
+    // "In each REST call, the maximum length for the combined URI and headers
+    // is 16,384 bytes … If the URI itself exceeds this limit, the request
+    // returns a 414 URI Too Long error" (Salesforce Help, "Maximum number of
+    // rows returned by SOQL queries over the REST API"):
+    // https://help.salesforce.com/s/articleView?id=000386264&language=en_US&type=1
+    if (Buffer.byteLength(req.url ?? '') > MAX_URI_BYTES) {
+      const payload = [{ message: 'URI Too Long', errorCode: 'URI_TOO_LONG' }];
+      return send(414, JSON.stringify(payload), json);
+    }
     if (url.pathname === '/services/oauth2/token' && req.method === 'POST') {
-      const [status, payload] = this.token(new URLSearchParams(body));
-      return send(status, JSON.stringify(payload), {
-        'content-type': 'application/json;charset=UTF-8',
-      });
+      const [status, payload] = this.token(new URLSearchParams(body), onLoginHost);
+      return send(status, JSON.stringify(payload), json);
+    }
+    if (onLoginHost) {
+      const payload = [{ message: "Use the org's My Domain", errorCode: 'NOT_FOUND' }];
+      return send(404, JSON.stringify(payload), json);
     }
     const soap = url.pathname.startsWith('/services/Soap/m/');
     const fault = this.faults.shift();
@@ -533,48 +676,65 @@ class Emulator implements SalesforceEmulator {
         'content-type': 'application/json;charset=UTF-8',
       });
     }
-    const limited = this.overRateLimit();
-    if (limited) {
-      const headers: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8' };
-      if (limited.retryAfterSeconds != null)
-        headers['retry-after'] = String(limited.retryAfterSeconds);
+    // Daily allocation spent, or (our short window) too many at once: 403
+    // REQUEST_LIMIT_EXCEEDED, not 429 (REST API Developer Guide, "Status Codes
+    // and Error Responses": 403 "the request has been refused … the org has
+    // exceeded its API request limits"; "API Request Limits and Allocations"):
+    // https://developer.salesforce.com/docs/platform/api-rest/guide/errorcodes.md
+    // https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html
+    if (this.apiUsed >= this.apiMax || this.overRateLimit()) {
       const payload = [
         { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
       ];
-      return send(429, JSON.stringify(payload), headers);
+      return send(403, JSON.stringify(payload), { ...json, ...this.limitInfo() });
     }
+    this.apiUsed += 1;
     const [status, payload, contentType] = soap
       ? this.soap(body, recorded)
       : this.rest(req, url, body, recorded, fault === 'lock');
-    if (fault === 'lost') {
+    const lose = this.losing.findIndex((m) => m.method === req.method && m.path.test(url.pathname));
+    if (fault === 'lost' || (lose >= 0 && status < 300)) {
+      if (lose >= 0) this.losing.splice(lose, 1);
       recorded.status = -1;
       req.socket.destroy();
       return;
     }
-    const headers: Record<string, string> = { 'content-type': contentType };
-    if (!soap) headers['sforce-limit-info'] = `api-usage=${this.requests.length}/100000`;
-    send(status, payload, headers);
+    send(status, payload, { 'content-type': contentType, ...(soap ? {} : this.limitInfo()) });
   }
 
-  private overRateLimit(): RateLimit | null {
+  /**
+   * Every REST answer says how much of the rolling 24 h allocation is used
+   * (REST API Developer Guide, "Limit Info Header"):
+   * https://developer.salesforce.com/docs/atlas.en-us.264.0.api_rest.meta/api_rest/headers_api_usage.htm
+   */
+  private limitInfo(): Record<string, string> {
+    return { 'sforce-limit-info': `api-usage=${this.apiUsed}/${this.apiMax}` };
+  }
+
+  private overRateLimit(): boolean {
     const limit = this.rateLimit;
-    if (!limit) return null;
+    if (!limit) return false;
     const now = Date.now();
     if (now - this.windowStart >= limit.windowMs) {
       this.windowStart = now;
       this.windowCount = 0;
     }
     this.windowCount += 1;
-    return this.windowCount > limit.requests ? limit : null;
+    return this.windowCount > limit.requests;
   }
 
-  private token(params: URLSearchParams): [number, object] {
+  private token(params: URLSearchParams, onLoginHost: boolean): [number, object] {
     const grant = params.get('grant_type');
     const refuse = (error: string, description: string): [number, object] => [
       400,
       { error, error_description: description },
     ];
     if (grant === 'client_credentials') {
+      // "The client credentials flow doesn't support calls to
+      // login.salesforce.com or test.salesforce.com … switch to your org's My
+      // Domain login URL" (Salesforce Help 000886201):
+      // https://help.salesforce.com/s/articleView?id=000886201&language=en_US&type=1
+      if (onLoginHost) return refuse('invalid_request', 'request not supported on this domain');
       if (
         params.get('client_id') !== this.clientId ||
         params.get('client_secret') !== this.clientSecret
@@ -618,6 +778,12 @@ class Emulator implements SalesforceEmulator {
       unknown
     >;
     if (claims.iss !== this.clientId) return 'invalid client_id';
+    // aud is the login host, https://login.salesforce.com (test.salesforce.com
+    // for a sandbox), even when the token request goes to My Domain (Salesforce
+    // Help, "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration"):
+    // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_jwt_flow.htm&type=5
+    const audience = this.options.sandbox ? SANDBOX_LOGIN_HOST : PRODUCTION_LOGIN_HOST;
+    if (claims.aud !== audience) return 'audience is invalid';
     if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now())
       return 'expired authorization code';
     return null;
@@ -742,12 +908,12 @@ class Emulator implements SalesforceEmulator {
           field.name,
         ]);
       }
-      if (keys.filter((k) => sameText(k, key)).length > 1) {
+      if (keys.filter((k) => sameKey(field, k ?? null, key)).length > 1) {
         return failure('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${key}`, [
           field.name,
         ]);
       }
-      const matches = [...def.records.values()].filter((r) => sameText(r[field.name], key));
+      const matches = [...def.records.values()].filter((r) => sameKey(field, r[field.name], key));
       if (matches.length > 1) {
         const ids = matches.map((m) => m.Id).join(', ');
         return failure(
@@ -811,6 +977,35 @@ class Emulator implements SalesforceEmulator {
     }
     const method = /<soapenv:Body[^>]*>\s*<(\w+)>/.exec(body)?.[1] ?? '';
     recorded.detail = method;
+    if (method === 'createMetadata') {
+      const components = [...body.matchAll(/<metadata xsi:type="(\w+)">([\s\S]*?)<\/metadata>/g)];
+      recorded.recordCount = components.length;
+      // createMetadata refuses a component that exists (Metadata API Developer
+      // Guide, "createMetadata()"); upsertMetadata would rewrite it.
+      // https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_createMetadata.htm
+      const results = components.map(([, type, inner]) => {
+        const fullName = xmlValue(inner, 'fullName') ?? '';
+        const result = this.exists(type, fullName)
+          ? {
+              fullName,
+              success: false,
+              errors: [
+                {
+                  statusCode: 'DUPLICATE_DEVELOPER_NAME',
+                  message: `There is already a ${type} named ${fullName}`,
+                  fields: [],
+                },
+              ],
+            }
+          : this.org.upsertComponent(type, inner);
+        return saveResultXml(result);
+      });
+      return [
+        200,
+        soapEnvelope(`<createMetadataResponse>${results.join('')}</createMetadataResponse>`),
+        xml,
+      ];
+    }
     if (method === 'upsertMetadata') {
       const components = [...body.matchAll(/<metadata xsi:type="(\w+)">([\s\S]*?)<\/metadata>/g)];
       recorded.recordCount = components.length;
@@ -837,7 +1032,7 @@ class Emulator implements SalesforceEmulator {
       );
       const records = names.map((name) =>
         this.exists(type, name)
-          ? `<records xsi:type="${type}"><fullName>${escapeXml(name)}</fullName></records>`
+          ? `<records xsi:type="${type}">${this.componentXml(type, name)}</records>`
           : '<records xsi:nil="true"/>',
       );
       return [
@@ -853,6 +1048,21 @@ class Emulator implements SalesforceEmulator {
       soapFault('sf:INVALID_OPERATION', `No operation available for request ${method}`),
       xml,
     ];
+  }
+
+  /** What readMetadata answers for an existing component: what it was created with, as changed since. */
+  private componentXml(type: string, fullName: string): string {
+    if (type !== 'PermissionSet') return this.org.metadata.get(fullName.toLowerCase()) ?? '';
+    const state = this.org.permissionSets.get(fullName)!;
+    const fields = [...state.fieldPermissions].map(
+      ([field, p]) =>
+        `<fieldPermissions><editable>${p.editable}</editable><field>${escapeXml(field)}</field><readable>${p.readable}</readable></fieldPermissions>`,
+    );
+    const objects = [...state.objectPermissions].map(
+      ([object, p]) =>
+        `<objectPermissions><allowCreate>${p.allowCreate}</allowCreate><allowEdit>${p.allowEdit}</allowEdit><allowRead>${p.allowRead}</allowRead><object>${escapeXml(object)}</object></objectPermissions>`,
+    );
+    return `<fullName>${escapeXml(fullName)}</fullName>${fields.join('')}<label>${escapeXml(state.label)}</label>${objects.join('')}`;
   }
 
   private exists(type: string, fullName: string): boolean {
@@ -875,6 +1085,10 @@ function metadataXml(component: object): string {
       return `<${key}>${inner}</${key}>`;
     })
     .join('');
+}
+
+function saveResultXml(result: RecordResult & { fullName: string }): string {
+  return upsertResultXml(result).replace(/<created>\w+<\/created>/, '');
 }
 
 function upsertResultXml(result: RecordResult & { fullName: string }): string {

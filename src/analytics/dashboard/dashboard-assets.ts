@@ -1,25 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-
-export interface Asset {
-  contentType: string;
-  body: string;
-}
-
-/**
- * The page's files live beside this module in `public/`. `tsc` does not copy
- * them into dist/, so the compiled service (dist/src/analytics/dashboard) reads
- * them from the source tree; ts-jest finds them right here.
- */
-function publicDirectory(): string {
-  const candidates = [
-    join(__dirname, 'public'),
-    resolve(__dirname, '../../../../src/analytics/dashboard/public'),
-  ];
-  const found = candidates.find((candidate) => existsSync(join(candidate, 'index.html')));
-  if (!found) throw new Error(`dashboard assets not found in ${candidates.join(' or ')}`);
-  return found;
-}
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  Asset,
+  CSS,
+  JAVASCRIPT,
+  publicDirectory,
+  readAssets,
+} from '../../common/http/static-assets';
 
 /** Chart.js's UMD build, from the installed package: served by us, so the page needs no CDN. */
 function chartJsPath(): string {
@@ -27,21 +14,13 @@ function chartJsPath(): string {
   return join(dirname(require.resolve('chart.js')), 'chart.umd.js');
 }
 
-const JS = 'text/javascript; charset=utf-8';
-
 /** Every file the page may load, read once: the names are fixed, so no path comes from a request. */
 export function loadAssets(): { page: string; files: ReadonlyMap<string, Asset> } {
-  const dir = publicDirectory();
-  const read = (path: string) => readFileSync(path, 'utf8');
-  return {
-    page: read(join(dir, 'index.html')),
-    files: new Map<string, Asset>([
-      ['dashboard.js', { contentType: JS, body: read(join(dir, 'dashboard.js')) }],
-      [
-        'dashboard.css',
-        { contentType: 'text/css; charset=utf-8', body: read(join(dir, 'dashboard.css')) },
-      ],
-      ['chart.umd.js', { contentType: JS, body: read(chartJsPath()) }],
-    ]),
-  };
+  const dir = publicDirectory(__dirname, 'src/analytics/dashboard', 'index.html');
+  const files = readAssets(dir, [
+    ['dashboard.js', JAVASCRIPT],
+    ['dashboard.css', CSS],
+  ]);
+  files.set('chart.umd.js', { contentType: JAVASCRIPT, body: readFileSync(chartJsPath(), 'utf8') });
+  return { page: readFileSync(join(dir, 'index.html'), 'utf8'), files };
 }

@@ -3,20 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../auth/scopes';
 import { Clock } from '../../common/clock';
-import { NotFoundError } from '../../common/errors';
+import { sendAsset } from '../../common/http/static-assets';
+import { SAME_ORIGIN_ONLY_CSP } from '../../common/http/content-security-policy';
 import { loadAssets } from './dashboard-assets';
-
-/**
- * Nothing the page may load comes from another origin: the chart library and
- * the page's script are served here, and the data from this service's API.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /**
  * The leadership dashboard. Public on purpose: it is a static shell holding no
@@ -33,7 +22,7 @@ export class DashboardController {
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+  @Header('Content-Security-Policy', SAME_ORIGIN_ONLY_CSP)
   @Header('Cache-Control', 'no-store')
   page(): string {
     // The service's month (its Clock), so the default range follows the data, not the viewer's clock.
@@ -43,9 +32,6 @@ export class DashboardController {
 
   @Get('assets/:name')
   asset(@Param('name') name: string, @Res() response: Response): void {
-    const asset = this.assets.files.get(name);
-    if (!asset) throw new NotFoundError('dashboard asset', name);
-    response.type(asset.contentType).setHeader('Cache-Control', 'public, max-age=300');
-    response.send(asset.body);
+    sendAsset(this.assets.files, name, response);
   }
 }

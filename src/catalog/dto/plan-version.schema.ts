@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CalendarUnit, Cadence } from '../../common/period';
 import { decimalField, keyField } from '../../common/validation';
+import { COMMITMENT_INTERVALS } from '../plan-commitment';
 import { distinctBy, nameField, wholeNumberField } from './fields';
 import { rateSchema } from './rate.schema';
 
@@ -45,6 +46,27 @@ const limitSchema = z.strictObject({
   quantity: decimalField({ allowNumber: true, positive: true }),
 });
 
+/**
+ * A minimum spend across the version's usage rates (Lago's minimum commitment,
+ * https://getlago.com/docs/guide/plans/commitment; Metronome's and Orb's
+ * prepaid commits when `prepaid`). See src/invoicing/commitment-lines.ts.
+ */
+const commitmentSchema = z.strictObject({
+  amount: decimalField({ positive: true }).describe(
+    'minimum spend per interval across all usage rates, in the plan currency',
+  ),
+  interval: z
+    .enum(COMMITMENT_INTERVALS, { error: `must be one of ${COMMITMENT_INTERVALS.join(', ')}` })
+    .default('service_interval')
+    .describe('what the amount is measured over: each service interval or each billing period'),
+  prepaid: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .describe(
+      'true: billed in advance as credit drawn down by usage, overage billed beyond; false: the shortfall is billed as a true-up line',
+    ),
+});
+
 const list = <T extends z.ZodType>(entry: T, what: string) =>
   z.array(entry, { error: `must be a list of ${what}` });
 
@@ -62,6 +84,10 @@ export const createPlanVersionSchema = z.strictObject({
   limits: list(limitSchema, 'limits')
     .superRefine(distinctBy((limit) => limit.meter, 'meter'))
     .default([]),
+  commitment: commitmentSchema.nullable().default(null),
+}).refine((version) => version.commitment === null || version.rates.length > 0, {
+  error: 'needs at least one rate: a commitment is a minimum spend across the usage rates',
+  path: ['commitment'],
 });
 
 export type CreatePlanVersionInput = z.output<typeof createPlanVersionSchema>;

@@ -44,6 +44,11 @@ export function toPlanVersionResponse(plan: PlanRecord, version: PlanVersionReco
       meter: limit.meter.key,
       quantity: toDecimalString(limit.quantity),
     })),
+    commitment: version.commitment && {
+      amount: toDecimalString(version.commitment.amount),
+      interval: version.commitment.interval,
+      prepaid: version.commitment.prepaid,
+    },
     createdAt: version.createdAt.toISOString(),
   };
 }

@@ -45,7 +45,8 @@ export class ErrorFilter implements ExceptionFilter {
     const [status, body] = this.describe(exception);
     if (status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    response.status(status).json(body);
+    // A route may have set another type (an HTML page) before it failed; the error is JSON.
+    response.status(status).type('application/json').json(body);
   }
 
   private describe(exception: unknown): [number, ErrorBody] {

@@ -1,8 +1,13 @@
 import { CohortSnapshot, CrmPermanentError, RecordFailure, SetupReport } from '../crm-provider';
 import { HubSpotApi } from './hubspot-api';
-import { chunks, recordFailures } from './hubspot-batches';
+import { Logger } from '@nestjs/common';
+import { recordFailures, sendInBatches } from './hubspot-batches';
+import { HubSpotForbiddenError } from './hubspot-errors';
 import { cohortSnapshotProperties } from './hubspot-records';
 import { COHORT_KEY, COHORT_OBJECT, COHORT_PROPERTIES } from './hubspot-schema';
+
+const NO_CUSTOM_OBJECTS =
+  'the portal refuses the custom-object schemas API (custom objects need an Enterprise subscription)';
 
 /**
  * The cohort snapshot custom object. HubSpot names a custom object in the
@@ -11,13 +16,22 @@ import { COHORT_KEY, COHORT_OBJECT, COHORT_PROPERTIES } from './hubspot-schema';
  */
 export class HubSpotCohorts {
   private objectTypeId: Promise<string> | null = null;
+  private readonly logger = new Logger('HubSpotCohorts');
 
   constructor(private readonly api: HubSpotApi) {}
 
   /** Creates the schema with its properties unless one of our name exists. */
   async setup(report: SetupReport): Promise<void> {
     const label = `schema ${COHORT_OBJECT.name}`;
-    if (await this.findObjectTypeId()) {
+    let existing: string | null;
+    try {
+      existing = await this.findObjectTypeId();
+    } catch (error) {
+      if (!(error instanceof HubSpotForbiddenError)) throw error;
+      report.skipped.push(`${label}: ${NO_CUSTOM_OBJECTS} (${error.message})`);
+      return;
+    }
+    if (existing) {
       report.existing.push(label);
       return;
     }
@@ -38,23 +52,37 @@ export class HubSpotCohorts {
     report.created.push(label);
   }
 
-  /** Batch upserts (100 a call) by `cohort_key`: a replayed snapshot updates its record. */
+  /**
+   * Batch upserts (100 a call) by `cohort_key`: a replayed snapshot updates its
+   * record. On a portal without custom objects the snapshots have nowhere to
+   * go: they are dropped with a warning (the cohort figures still reach the
+   * companies), not dead-lettered one by one.
+   */
   async upsert(snapshots: readonly CohortSnapshot[]): Promise<RecordFailure[]> {
-    const objectType = await this.resolveObjectTypeId();
-    const failures: RecordFailure[] = [];
-    for (const batch of chunks(snapshots)) {
-      const answer = await this.api.call('cohort snapshot upsert', (client) =>
-        client.crm.objects.batchApi.upsert(objectType, {
-          inputs: batch.map((snapshot) => ({
-            id: snapshot.key,
-            idProperty: COHORT_KEY,
-            properties: cohortSnapshotProperties(snapshot),
-          })),
-        }),
-      );
-      failures.push(...recordFailures(answer));
+    let objectType: string;
+    try {
+      objectType = await this.resolveObjectTypeId();
+    } catch (error) {
+      if (!(error instanceof HubSpotForbiddenError)) throw error;
+      this.logger.warn(`${snapshots.length} cohort snapshots not sent: ${NO_CUSTOM_OBJECTS}`);
+      return [];
     }
-    return failures;
+    return sendInBatches(
+      snapshots,
+      (snapshot) => snapshot.key,
+      async (batch) =>
+        recordFailures(
+          await this.api.call('cohort snapshot upsert', (client) =>
+            client.crm.objects.batchApi.upsert(objectType, {
+              inputs: batch.map((snapshot) => ({
+                id: snapshot.key,
+                idProperty: COHORT_KEY,
+                properties: cohortSnapshotProperties(snapshot),
+              })),
+            }),
+          ),
+        ),
+    );
   }
 
   private resolveObjectTypeId(): Promise<string> {

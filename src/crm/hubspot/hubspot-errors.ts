@@ -1,5 +1,11 @@
 import { CrmPermanentError, CrmRateLimitedError, CrmTransientError } from '../crm-provider';
 
+/** A 400: some input of the call is invalid, and HubSpot refused the whole call for it. */
+export class HubSpotInvalidInputError extends CrmPermanentError {}
+
+/** A 403: a missing scope, or a feature the portal's subscription does not include. */
+export class HubSpotForbiddenError extends CrmPermanentError {}
+
 /** Used when a 429 carries neither Retry-After nor the interval header. */
 const DEFAULT_RETRY_AFTER_MS = 10_000;
 
@@ -43,6 +49,8 @@ export function toCrmError(error: unknown): Error {
     const message = `HubSpot ${error.code}: ${bodyMessage(error.body)}`;
     if (error.code === 429) return new CrmRateLimitedError(retryAfterMs(error.headers), message);
     if (error.code >= 500 || error.code === 408) return new CrmTransientError(message);
+    if (error.code === 400) return new HubSpotInvalidInputError(message);
+    if (error.code === 403) return new HubSpotForbiddenError(message);
     return new CrmPermanentError(message);
   }
   const text = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,8 @@ import { UsagePropertyName } from '../crm-provider';
  * The custom properties the sync writes, by HubSpot object type, all in the
  * `usage_billing` group; `crm:setup` creates them. Keys with `hasUniqueValue`
  * are what batch upserts match on (`idProperty`), so a retried upsert updates
- * the record it created instead of creating another.
+ * the record it created instead of creating another; where HubSpot has no
+ * unique properties (tasks, invoices) see HubSpotKeyedRecords.
  */
 export const PROPERTY_GROUP = { name: 'usage_billing', label: 'Usage billing' };
 
@@ -62,9 +63,11 @@ export const USAGE_PROPERTIES: Record<UsagePropertyName, PropertyDefinition> = {
 export const CUSTOM_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> = {
   companies: [...Object.values(USAGE_PROPERTIES), text(CUSTOMER_ID, 'Usage customer id', true)],
   deals: [text(EXTERNAL_KEY, 'Usage signal key', true)],
-  tasks: [text(EXTERNAL_KEY, 'Usage signal key', true)],
+  // HubSpot has unique properties on companies, contacts, deals, tickets and
+  // custom objects only: tasks and invoices keep a plain key we search by.
+  tasks: [text(EXTERNAL_KEY, 'Usage signal key')],
   invoices: [
-    text(INVOICE_NUMBER, 'Usage invoice number', true),
+    text(INVOICE_NUMBER, 'Usage invoice number'),
     number('usage_invoice_total', 'Usage invoice total'),
     text('usage_invoice_status', 'Usage invoice status'),
     datetime('usage_period_start', 'Usage period start'),

@@ -92,8 +92,11 @@ export async function upsertRecords(
 }
 
 /**
- * `SELECT fields FROM sobject WHERE field IN (values)`, 200 values a query to
- * keep the URL well under Salesforce's limit; returns rows keyed by `field`.
+ * `SELECT fields FROM sobject WHERE field IN (values)`; returns rows keyed by
+ * `field`, matched exactly (SOQL compares text case-insensitively, our keys
+ * do not). jsforce sends a query as a GET, and Salesforce refuses a URI over
+ * 16 384 bytes (414, or 431 with the headers), so each query takes as many
+ * values as fit once URL-encoded, at most 200.
  */
 export async function selectWhereIn(
   conn: Connection,
@@ -103,16 +106,48 @@ export async function selectWhereIn(
   values: readonly string[],
 ): Promise<Map<string, QueryRow>> {
   const rows = new Map<string, QueryRow>();
-  for (const batch of chunk([...new Set(values)], COLLECTION_LIMIT)) {
-    const soql = `SELECT ${fields.join(', ')} FROM ${sobject} WHERE ${field} IN (${batch.map(soqlString).join(', ')})`;
-    const result = await conn.query(soql);
+  const wanted = new Set(values);
+  const select = `SELECT ${fields.join(', ')} FROM ${sobject} WHERE ${field} IN `;
+  for (const batch of chunkByEncodedLength(select, [...wanted])) {
+    const result = await conn.query(`${select}(${batch.map(soqlString).join(', ')})`);
     for (const record of result.records) {
       const row = parseRow(record, fields);
       const key = row[field];
-      if (key) rows.set(key, row);
+      if (key && wanted.has(key)) rows.set(key, row);
     }
   }
   return rows;
+}
+
+/** What a query URI may take, leaving room for the path and the headers (16 384 bytes in all). */
+export const QUERY_URI_BUDGET = 14_000;
+/** `/services/data/vNN.N/query?q=` */
+const QUERY_PATH_BYTES = 40;
+
+function chunkByEncodedLength(select: string, values: readonly string[]): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  // "(" + ")" and the SELECT, encoded.
+  const base = QUERY_PATH_BYTES + encodeURIComponent(`${select}()`).length;
+  let length = base;
+  for (const value of values) {
+    const added = encodeURIComponent(
+      `${current.length > 0 ? ', ' : ''}${soqlString(value)}`,
+    ).length;
+    if (
+      current.length > 0 &&
+      (length + added > QUERY_URI_BUDGET || current.length >= COLLECTION_LIMIT)
+    ) {
+      chunks.push(current);
+      current = [];
+      length = base + encodeURIComponent(soqlString(value)).length;
+    } else {
+      length += added;
+    }
+    current.push(value);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function parseRow(record: Record<string, unknown>, fields: readonly string[]): QueryRow {

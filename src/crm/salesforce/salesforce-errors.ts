@@ -9,7 +9,8 @@ import {
   CrmTransientError,
   RecordFailure,
 } from '../crm-provider';
-import { DEFAULT_RETRY_AFTER_MS } from './salesforce-options';
+/** The first wait after REQUEST_LIMIT_EXCEEDED: calls must age out of a 24 h window. */
+const LIMIT_BACKOFF_MS = 60_000;
 
 /** Per-record codes that mean "busy, try again", not "this record is wrong". */
 const RETRIABLE_RECORD_CODES = new Set([
@@ -50,8 +51,8 @@ export function toCrmError(error: unknown): CrmError {
   }
   const code = salesforceErrorCode(error);
   const message = `Salesforce: ${code ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`;
-  if (code === 'REQUEST_LIMIT_EXCEEDED')
-    return new CrmRateLimitedError(DEFAULT_RETRY_AFTER_MS, message);
+  // REST answers it as a 403 (the transport backs off, growing); a SOAP fault lands here.
+  if (code === 'REQUEST_LIMIT_EXCEEDED') return new CrmRateLimitedError(LIMIT_BACKOFF_MS, message);
   if (code !== null && (TRANSIENT_CALL_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code))) {
     return new CrmTransientError(message);
   }

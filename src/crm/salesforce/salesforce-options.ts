@@ -5,15 +5,20 @@
  *
  * Authentication, first match wins:
  *   - `instanceUrl` + `accessToken`: a ready session (cannot be renewed);
- *   - `loginUrl` + `clientId` + `privateKey` + `username`: OAuth2 JWT bearer;
- *   - `loginUrl` + `clientId` + `clientSecret`: OAuth2 client credentials.
+ *   - `loginUrl` + `clientId` + `privateKey` + `username`: OAuth2 JWT bearer,
+ *     the assertion's `aud` being `jwtAudience` (the login host);
+ *   - `loginUrl` (the org's My Domain) + `clientId` + `clientSecret`: OAuth2
+ *     client credentials, run as the connected app's "Run As" user.
  */
 import { CallScheduler } from '../rate-limiter';
 
 export interface SalesforceOptions {
   instanceUrl?: string;
   accessToken?: string;
+  /** Where token requests go; My Domain for client credentials. */
   loginUrl?: string;
+  /** The JWT assertion's `aud`; https://login.salesforce.com by default. */
+  jwtAudience?: string;
   clientId?: string;
   clientSecret?: string;
   username?: string;

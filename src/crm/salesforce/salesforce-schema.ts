@@ -47,6 +47,7 @@ export interface CustomFieldMetadata {
   fullName: string;
   label: string;
   type: string;
+  caseSensitive?: boolean;
   length?: number;
   precision?: number;
   scale?: number;
@@ -86,9 +87,21 @@ function usageFieldMetadata({ name, label, kind }: UsageField): CustomFieldMetad
   }
 }
 
-/** Unique, case-insensitive external id: the upsert key that makes retries safe. */
+/**
+ * Unique external id, the upsert key that makes retries safe. Case-sensitive:
+ * Salesforce treats "Acme" and "acme" as one value unless told otherwise,
+ * while our customer ids and keys are case-sensitive.
+ */
 function externalIdField(fullName: string, label: string): CustomFieldMetadata {
-  return { fullName, label, type: 'Text', length: 255, externalId: true, unique: true };
+  return {
+    fullName,
+    caseSensitive: true,
+    externalId: true,
+    label,
+    length: 255,
+    type: 'Text',
+    unique: true,
+  };
 }
 
 export const INVOICE_OBJECT_METADATA: CustomObjectMetadata = {
@@ -119,7 +132,9 @@ export const CUSTOM_OBJECTS_METADATA: readonly CustomObjectMetadata[] = [
 export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
   externalIdField(`Account.${ACCOUNT_EXTERNAL_ID_FIELD}`, 'Usage customer id'),
   ...Object.values(USAGE_FIELDS).map(usageFieldMetadata),
-  externalIdField(`Task.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
+  // Task and Event custom fields are defined on Activity; REST, SOQL and
+  // permission sets name them on Task.
+  externalIdField(`Activity.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
   externalIdField(`Opportunity.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
   externalIdField(`${INVOICE_OBJECT}.${INVOICE_NUMBER_FIELD}`, 'Invoice number'),
   {
@@ -206,7 +221,7 @@ export const PERMISSION_SET_METADATA: PermissionSetMetadata = {
   fullName: PERMISSION_SET_NAME,
   fieldPermissions: CUSTOM_FIELDS_METADATA.filter(takesFieldPermissions).map((f) => ({
     editable: true,
-    field: f.fullName,
+    field: f.fullName.replace(/^Activity\./, 'Task.'),
     readable: true,
   })),
   label: 'Usage billing sync',

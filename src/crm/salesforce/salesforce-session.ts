@@ -77,7 +77,7 @@ export class SalesforceSession {
     if (!clientId) return null;
     if (privateKey && username) {
       const assertion = signJwtAssertion(
-        { clientId, username, audience: this.loginUrl() },
+        { clientId, username, audience: this.options.jwtAudience ?? DEFAULT_LOGIN_URL },
         privateKey,
       );
       return { grant_type: JWT_BEARER_GRANT, assertion };

@@ -11,9 +11,13 @@ import { StreamPromise } from 'jsforce/lib/util/promise';
 import { createLazyStream } from 'jsforce/lib/util/stream';
 import { CrmRateLimitedError, CrmTransientError } from '../crm-provider';
 import { CallScheduler } from '../rate-limiter';
+import { SalesforceApiUsage } from './salesforce-api-usage';
 import { DEFAULT_RETRY_AFTER_MS } from './salesforce-options';
 
 export class SalesforceTransport extends Transport {
+  /** The org's daily allocation as the last answer reported it. */
+  readonly usage = new SalesforceApiUsage();
+
   constructor(
     private readonly timeoutMs: number,
     private readonly limiter: CallScheduler = UNLIMITED,
@@ -32,25 +36,49 @@ export class SalesforceTransport extends Transport {
     options: HttpRequestOptions = {},
   ): StreamPromise<HttpResponse> {
     const { stream, setStream } = createLazyStream();
-    const promise = this.limiter.schedule(() => {
+    const promise = this.limiter.schedule(async () => {
+      const wait = this.usage.beforeRequest();
+      if (wait instanceof CrmRateLimitedError) throw wait;
+      if (wait > 0) await sleep(wait);
       const inner = super.httpRequest(req, {
         ...options,
         timeout: this.timeoutMs,
         retry: { maxRetries: 0 },
       });
       setStream(inner.stream());
-      return inner.then(checkStatus, (error: unknown) => {
-        throw new CrmTransientError(
-          `Salesforce unreachable: ${req.method} ${req.url}: ${String(error)}`,
-        );
-      });
+      return inner.then(
+        (response) => this.checkStatus(response),
+        (error: unknown) => {
+          throw new CrmTransientError(
+            `Salesforce unreachable: ${req.method} ${req.url}: ${String(error)}`,
+          );
+        },
+      );
     });
     return StreamPromise.create(() => ({ stream, promise }));
+  }
+
+  private checkStatus(response: HttpResponse): HttpResponse {
+    this.usage.observe(response.headers['sforce-limit-info']);
+    // The daily allocation spent, or too many long requests at once: 403 with
+    // REQUEST_LIMIT_EXCEEDED (not a 429), until calls age out of the window.
+    if (response.statusCode === 403 && response.body.includes('REQUEST_LIMIT_EXCEEDED')) {
+      throw this.usage.refused(
+        `Salesforce: HTTP 403 REQUEST_LIMIT_EXCEEDED: ${response.body.slice(0, 200)}`,
+      );
+    }
+    this.usage.accepted();
+    return checkStatus(response);
   }
 }
 
 const UNLIMITED: CallScheduler = { schedule: (call) => call() };
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A proxy in front of Salesforce may still answer 429; 5xx are transient. */
 function checkStatus(response: HttpResponse): HttpResponse {
   const status = response.statusCode;
   if (status === 429) {

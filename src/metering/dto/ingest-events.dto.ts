@@ -9,8 +9,14 @@ export const MAX_EVENTS_PER_REQUEST = 10_000;
  * The request envelope. Events stay `unknown` here: each one is validated on
  * its own (usageEventSchema), so one bad event never fails the request.
  */
+const enforceField = z.boolean({ error: 'must be true or false' }).default(false).meta({
+  description:
+    'refuse, each with code quota_exceeded, the events that would take usage past a hard quota (products that meter before they serve)',
+});
+
 export const ingestEventsSchema = z.strictObject({
   events: z.array(z.unknown(), { error: 'must be an array of events' }),
+  enforce: enforceField,
 });
 
 function text(max: number) {
@@ -59,6 +65,7 @@ export type UsageEventInput = z.output<typeof usageEventSchema>;
 /** The body as documented in OpenAPI (parsing uses the two schemas above). */
 export const documentedIngestEventsSchema = z.strictObject({
   events: z.array(usageEventSchema).max(MAX_EVENTS_PER_REQUEST),
+  enforce: enforceField,
 });
 
 export const REJECTION_CODES = [
@@ -68,6 +75,7 @@ export const REJECTION_CODES = [
   'unknown_dimension',
   'timestamp_in_future',
   'period_closed',
+  'quota_exceeded',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

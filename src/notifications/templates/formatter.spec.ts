@@ -37,6 +37,27 @@ describe('Formatter', () => {
         '90,071,992,547,409,931.5',
       );
     });
+
+    it('puts the unit in the plural the quantity takes in the language', () => {
+      expect(en.quantity(new Decimal('5326392'), 'token')).toBe('5,326,392 tokens');
+      expect(en.quantity(new Decimal('1'), 'token')).toBe('1 token');
+      expect(en.quantity(new Decimal('2'), 'query')).toBe('2 queries');
+      expect(en.quantity(new Decimal('0'), 'batch')).toBe('0 batches');
+      expect(en.quantity(new Decimal('1.5'), 'request')).toBe('1.5 requests');
+      // French: 0 and 1 (and 1.5) are singular.
+      expect(fr.quantity(new Decimal('0'), 'jeton')).toBe('0 jeton');
+      expect(fr.quantity(new Decimal('1.5'), 'jeton')).toBe('1,5 jeton');
+      expect(fr.quantity(new Decimal('2'), 'jeton')).toBe('2 jetons');
+      expect(fr.quantity(new Decimal('3'), 'niveau')).toBe('3 niveaux');
+      // Abbreviations and plurals stay as written; Swedish keeps the catalog's unit.
+      expect(en.quantity(new Decimal('2'), 'GB')).toBe('2 GB');
+      expect(en.quantity(new Decimal('20'), 'min')).toBe('20 min');
+      expect(en.quantity(new Decimal('2'), 'tokens')).toBe('2 tokens');
+      expect(sv.quantity(new Decimal('2'), 'token')).toBe('2 token');
+      expect(en.quantity(new Decimal('12345678901234567891'), 'token')).toBe(
+        '12,345,678,901,234,567,891 tokens',
+      );
+    });
   });
 
   describe('percent', () => {

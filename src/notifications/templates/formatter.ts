@@ -1,5 +1,6 @@
 import { Decimal } from '../../common/decimal';
 import { minorUnits, roundToMinorUnit } from '../../common/money';
+import { unitFor } from './unit-plural';
 
 /**
  * Formats a decimal string exactly. Node 20 implements Intl.NumberFormat v3
@@ -26,11 +27,11 @@ export class Formatter {
     return formatExact(format, roundToMinorUnit(amount, currency).toFixed(digits));
   }
 
-  /** A quantity with its unit, every significant digit kept: "1 250 000 token". */
+  /** A quantity with its unit in the plural it takes, every significant digit kept: "1 250 000 tokens". */
   quantity(amount: Decimal, unit: string | null): string {
     const format = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 20 });
     const number = formatExact(format, amount.toFixed());
-    return unit ? `${number} ${unit}` : number;
+    return unit ? `${number} ${unitFor(unit, amount.toFixed(), this.locale)}` : number;
   }
 
   /** A ratio as a whole percentage, rounded down so 99.7 % never reads as 100 %. */

@@ -1,0 +1,51 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CreditsModule } from '../credits/credits.module';
+import { CustomersModule } from '../customers/customers.module';
+import { ForecastingModule } from '../forecasting/forecasting.module';
+import { IngestParticipants } from '../metering/ingest-participants.service';
+import { MeteringModule } from '../metering/metering.module';
+import { UsageMoved } from '../metering/usage-moved.service';
+import { CatalogDirectory } from './catalog-directory.service';
+import { EntitlementUsageRepository } from './entitlement-usage.repository';
+import { EntitlementsController } from './entitlements.controller';
+import { EntitlementsService } from './entitlements.service';
+import { QuotaEnforcement } from './quota-enforcement.service';
+import { QuotaHitsRepository } from './quota-hits.repository';
+import { QuotaHitsService } from './quota-hits.service';
+import { QuotasController } from './quotas.controller';
+import { QuotasRepository } from './quotas.repository';
+import { QuotasService } from './quotas.service';
+
+/**
+ * Quotas on plan versions and subscriptions, the usage buckets ingestion keeps
+ * for them, the entitlement check, enforcement at ingest and the quota hits.
+ */
+@Module({
+  imports: [CatalogModule, CreditsModule, CustomersModule, ForecastingModule, MeteringModule],
+  controllers: [EntitlementsController, QuotasController],
+  providers: [
+    CatalogDirectory,
+    EntitlementUsageRepository,
+    EntitlementsService,
+    QuotaEnforcement,
+    QuotaHitsRepository,
+    QuotaHitsService,
+    QuotasRepository,
+    QuotasService,
+  ],
+  exports: [EntitlementsService, QuotaHitsService, QuotaHitsRepository],
+})
+export class EntitlementsModule implements OnModuleInit {
+  constructor(
+    private readonly participants: IngestParticipants,
+    private readonly enforcement: QuotaEnforcement,
+    private readonly usageMoved: UsageMoved,
+    private readonly hits: QuotaHitsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.participants.register(this.enforcement);
+    this.usageMoved.subscribe((customerIds) => this.hits.enqueue(customerIds));
+  }
+}

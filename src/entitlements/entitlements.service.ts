@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MeterRecord } from '../catalog/meter.repository';
+import { Clock } from '../common/clock';
+import { currentServiceInterval } from '../common/billing-schedule';
+import { Decimal, sumDecimals } from '../common/decimal';
+import { NotFoundError } from '../common/errors';
+import { alignToHours } from '../common/hour-alignment';
+import { Interval } from '../common/period';
+import { CustomerRepository } from '../customers/customer.repository';
+import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { Queryable } from '../database/transaction';
+import {
+  ForecastSubject,
+  ForecastSubjectsRepository,
+} from '../forecasting/forecast-subjects.repository';
+import { CatalogDirectory } from './catalog-directory.service';
+import { EntitlementUsageRepository, Measure, UsageWindow } from './entitlement-usage.repository';
+import { fixedLengthMs, QuotaStanding, rollingResetsAt, standing, windowAt } from './quota-window';
+import { QuotaInForce, QuotasRepository } from './quotas.repository';
+
+/** Credit that can pay for a meter, in the plan's currency: the ledger's available credit. */
+export interface MeterCredit {
+  currency: string;
+  balance: Decimal;
+}
+
+/** One quota of one subscription, measured in the window that counts now. */
+export interface QuotaAnswer extends QuotaStanding {
+  quota: QuotaInForce;
+  meter: MeterRecord;
+  window: Interval;
+  resetsAt: Date;
+}
+
+export interface MeterEntitlement {
+  meter: MeterRecord;
+  /** Every quota on the meter allows more usage. */
+  allowed: boolean;
+  quotas: QuotaAnswer[];
+  credit: MeterCredit | null;
+}
+
+export interface CustomerEntitlements {
+  customerExternalId: string;
+  checkedAt: Date;
+  meters: MeterEntitlement[];
+}
+
+/** A quota placed in its window, before its usage is read. */
+export interface PlacedQuota {
+  quota: QuotaInForce;
+  subject: ForecastSubject;
+  meter: MeterRecord;
+  measure: Measure;
+  window: Interval;
+}
+
+export function measureOf(meter: MeterRecord): Measure {
+  return meter.aggregation === 'count' ? 'events' : 'values';
+}
+
+/** The service interval of a subscription that contains `at`, on whole hours (as usage is kept). */
+export function serviceIntervalAt(subject: ForecastSubject, at: Date): Interval | null {
+  const schedule = alignToHours(subject.schedule);
+  return schedule && currentServiceInterval(schedule, at);
+}
+
+/**
+ * "May this customer use more right now?": every quota of the customer's
+ * active subscriptions, measured from the usage buckets ingestion keeps (a
+ * handful of indexed reads, no event scan), with the credit that pays for
+ * each meter.
+ */
+@Injectable()
+export class EntitlementsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly customers: CustomerRepository,
+    private readonly subjects: ForecastSubjectsRepository,
+    private readonly quotas: QuotasRepository,
+    private readonly usage: EntitlementUsageRepository,
+    private readonly ledger: CreditLedgerRepository,
+    private readonly directory: CatalogDirectory,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(externalId: string, meterKey: string | null = null): Promise<CustomerEntitlements> {
+    const customer = await this.customers.findByExternalId(externalId);
+    if (!customer) throw new NotFoundError('customer', externalId);
+    let meterId: string | null = null;
+    if (meterKey !== null) {
+      const meter = await this.directory.meterByKey(meterKey);
+      if (!meter) throw new NotFoundError('meter', meterKey);
+      meterId = meter.id;
+    }
+    const now = this.clock.now();
+    const meters = await this.evaluate(customer.id, now, meterId);
+    if (meterKey !== null && meters.length === 0) {
+      // A meter without a quota for this customer: nothing limits it.
+      const meter = (await this.directory.meterByKey(meterKey)) as MeterRecord;
+      meters.push({ meter, allowed: true, quotas: [], credit: null });
+    }
+    return { customerExternalId: externalId, checkedAt: now, meters };
+  }
+
+  /** The customer's quotas at `now` (of one meter when given), grouped by meter. */
+  async evaluate(
+    customerId: string,
+    now: Date,
+    meterId: string | null = null,
+  ): Promise<MeterEntitlement[]> {
+    const subjects = await this.subjects.active([customerId], now);
+    const windows: Array<PlacedQuota & UsageWindow> = [];
+    for (const quota of await this.place(subjects, meterId)) {
+      const window = windowAt(quota.quota, now, serviceIntervalAt(quota.subject, now));
+      if (window === null) continue;
+      windows.push({ ...quota, window, ...window, id: windows.length, meterId: quota.meter.id });
+    }
+    const used = await this.usage.usedIn(customerId, windows);
+    const credits = await this.creditFor(
+      customerId,
+      windows.map(({ subject, meter }) => ({ currency: subject.currency, meterId: meter.id })),
+      now,
+    );
+    const byMeter = new Map<string, MeterEntitlement>();
+    for (const placedQuota of windows) {
+      const { quota, meter } = placedQuota;
+      const credit = credits.get(creditKey(placedQuota.subject.currency, meter.id)) ?? null;
+      const answer = standing(
+        quota.kind,
+        quota.quantity,
+        used.get(placedQuota.id) ?? new Decimal(0),
+        quota.overage === 'credits' && credit !== null && credit.balance.gt(0),
+      );
+      const entry = byMeter.get(meter.id) ?? { meter, allowed: true, quotas: [], credit };
+      entry.quotas.push({
+        ...answer,
+        quota,
+        meter,
+        window: placedQuota.window,
+        resetsAt: await this.resetsAt(customerId, placedQuota, now),
+      });
+      entry.allowed &&= answer.allowed;
+      byMeter.set(meter.id, entry);
+    }
+    return [...byMeter.values()].sort((a, b) => a.meter.key.localeCompare(b.meter.key));
+  }
+
+  /** The quotas in force for these subscriptions (of one meter when given), with their meters. */
+  async place(
+    subjects: readonly ForecastSubject[],
+    meterId: string | null,
+    db: Queryable = this.db,
+  ): Promise<Array<Omit<PlacedQuota, 'window'>>> {
+    const inForce = await this.quotas.inForce(subjects, db);
+    const bySubscription = new Map(subjects.map((subject) => [subject.subscriptionId, subject]));
+    const placed: Array<Omit<PlacedQuota, 'window'>> = [];
+    for (const quota of inForce) {
+      if (meterId !== null && quota.meterId !== meterId) continue;
+      const meter = await this.directory.meterById(quota.meterId);
+      const subject = bySubscription.get(quota.subscriptionId);
+      if (!meter || !subject) continue;
+      placed.push({ quota, subject, meter, measure: measureOf(meter) });
+    }
+    return placed;
+  }
+
+  /**
+   * The available credit in the ledger (granted or topped up, less what
+   * invoices consumed and what expired) that pays for each meter, read at
+   * once: a top-up shows in the next check. Usage not yet invoiced is not
+   * subtracted; that would mean pricing it on every check.
+   */
+  async creditFor(
+    customerId: string,
+    wanted: ReadonlyArray<{ currency: string; meterId: string }>,
+    now: Date,
+    db: Queryable = this.db,
+  ): Promise<Map<string, MeterCredit>> {
+    const credits = new Map<string, MeterCredit>();
+    for (const currency of new Set(wanted.map((entry) => entry.currency))) {
+      const lots = (await this.ledger.availableLots(db, customerId, currency, { at: now })).filter(
+        (lot) => lot.validFrom <= now,
+      );
+      if (lots.length === 0) continue;
+      for (const meterId of new Set(
+        wanted.filter((entry) => entry.currency === currency).map((entry) => entry.meterId),
+      )) {
+        const paying = [];
+        for (const lot of lots) {
+          if (await this.directory.creditPaysFor(lot.appliesTo, meterId)) paying.push(lot);
+        }
+        if (paying.length === 0) continue;
+        credits.set(creditKey(currency, meterId), {
+          currency,
+          balance: sumDecimals(paying.map((lot) => lot.remaining)),
+        });
+      }
+    }
+    return credits;
+  }
+
+  private async resetsAt(customerId: string, placed: PlacedQuota, now: Date): Promise<Date> {
+    const length = fixedLengthMs(placed.quota.window);
+    if (placed.quota.alignment === 'calendar' || length === null) return placed.window.end;
+    const hours = await this.usage.hours(
+      customerId,
+      placed.meter.id,
+      placed.measure,
+      placed.window,
+    );
+    return rollingResetsAt(hours, length, placed.quota.quantity, now);
+  }
+}
+
+export function creditKey(currency: string, meterId: string): string {
+  return `${currency}/${meterId}`;
+}
