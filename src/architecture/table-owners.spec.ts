@@ -11,9 +11,7 @@ const TABLE_REFERENCE = new RegExp(
 /** `path table` for every table a file's SQL names outside the module that owns it. */
 function borrowed(): string[] {
   return sourceFiles().flatMap((file) => {
-    const tables = new Set(
-      [...file.text.matchAll(TABLE_REFERENCE)].map((match) => match[1]),
-    );
+    const tables = new Set([...file.text.matchAll(TABLE_REFERENCE)].map((match) => match[1]));
     return [...tables]
       .filter((table) => TABLE_OWNERS[table] !== moduleOf(file.path))
       .map((table) => `${file.path} ${table}`)

@@ -40,6 +40,12 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoicesService,
     UpcomingInvoiceService,
   ],
-  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
+  exports: [
+    AccountCreditBalances,
+    BillingRunService,
+    CreditBalanceService,
+    InvoicesService,
+    UpcomingInvoiceService,
+  ],
 })
 export class InvoicingModule {}
