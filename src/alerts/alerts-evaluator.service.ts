@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { ShutdownService } from '../common/shutdown.service';
 import { Decimal } from '../common/decimal';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { FiredAlert } from '../crm/crm-signals';
@@ -56,12 +57,14 @@ export class AlertsEvaluator {
     private readonly gate: IngestGate,
     private readonly sources: AlertRuleSources,
     private readonly crm: CrmOutbox,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   /** Called after an ingest commits: returns at once, evaluation follows off the request path. */
   enqueue(customerIds: Iterable<string>): void {
     for (const id of customerIds) this.pending.add(id);
-    if (!this.draining) this.draining = this.drainQueue();
+    // Held, so a replica shutting down evaluates what it took in before its database closes.
+    if (!this.draining) this.draining = this.shutdown.hold(() => this.drainQueue());
   }
 
   /** Resolves once every customer enqueued so far has been evaluated (tests, shutdown). */

@@ -29,6 +29,9 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   invoices: 'invoicing',
   invoice_lines: 'invoicing',
   invoice_numbering: 'invoicing',
+  credit_notes: 'invoicing',
+  credit_note_lines: 'invoicing',
+  credit_note_numbering: 'invoicing',
 
   credit_lots: 'credits',
   credit_consumptions: 'credits',

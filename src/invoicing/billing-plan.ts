@@ -23,7 +23,7 @@ export interface BillingPlan {
   versionId: string;
   planKey: string;
   version: number;
-  /** Invoices are in the plan's currency. */
+  /** The currency its prices are in: the subscription's (a version may price several). */
   currency: string;
   serviceInterval: Cadence;
   rates: Array<{ item: MeteredItem; rate: Rate }>;

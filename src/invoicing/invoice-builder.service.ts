@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_LICENCE_QUANTITY } from '../catalog/licence-quantities';
 import { Interval } from '../common/period';
-import { NewGrantLot } from '../credits/credit-ledger.repository';
-import { grantLotsForIntervals } from '../credits/grant-lots';
+import { grantLotsForIntervals, NewGrantLot } from '../credits/grant-lots';
 import { versionInEffect } from '../customers/plan-changes';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
@@ -68,6 +67,7 @@ export class InvoiceBuilder {
   ): Promise<BillingContext> {
     const plan = await this.plans.get(
       versionInEffect(subscription.planVersionId, subscription.planChanges, period.start),
+      subscription.currency,
     );
     const schedule = scheduleOf(subscription, plan.serviceInterval);
     if (!schedule) throw new RangeError(`subscription ${subscription.id} has no billing period`);

@@ -3,14 +3,19 @@ import { RevenueLedgerModule } from '../analytics/ledger/revenue-ledger.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
-import { CustomersModule } from '../customers/customers.module';
 import { MeteringModule } from '../metering/metering.module';
+import { CustomersModule } from '../customers/customers.module';
 import { AccountCreditBalances } from './account-credit-balances.service';
 import { BillingPlans } from './billing-plans.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingRunsController } from './billing-runs.controller';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { CreditBalanceService } from './credit-balance.service';
+import { CreditNoteRepository } from './credit-note.repository';
+import { CreditNotesController } from './credit-notes.controller';
+import { CreditNotesService } from './credit-notes.service';
+import { SubscriptionEndingsController } from './subscription-endings.controller';
+import { SubscriptionEndingsService } from './subscription-endings.service';
 import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
@@ -28,16 +33,25 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     MeteringModule,
     RevenueLedgerModule,
   ],
-  controllers: [BillingRunsController, InvoicesController, PreviewsController],
+  controllers: [
+    BillingRunsController,
+    CreditNotesController,
+    InvoicesController,
+    PreviewsController,
+    SubscriptionEndingsController,
+  ],
   providers: [
     AccountCreditBalances,
     BillingPlans,
     BillingRunService,
     BillingSubscriptionsRepository,
     CreditBalanceService,
+    CreditNoteRepository,
+    CreditNotesService,
     InvoiceBuilder,
     InvoiceRepository,
     InvoicesService,
+    SubscriptionEndingsService,
     UpcomingInvoiceService,
   ],
   exports: [

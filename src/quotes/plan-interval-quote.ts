@@ -13,7 +13,7 @@
  */
 import { Decimal, ZERO } from '../common/decimal';
 import { Interval } from '../common/period';
-import { PlanVersionContent } from '../catalog/plan-version.repository';
+import { PlanCreditGrant, PlanVersionContent } from '../catalog/plan-version.repository';
 import { committedAmount } from '../invoicing/commitment-lines';
 import { calculateInvoice, InvoiceDraft } from '../invoicing/invoice-calculator';
 import { RatedUsage } from './usage-profile';
@@ -24,7 +24,7 @@ export interface PlanIntervalInput {
   interval: Interval;
   rated: readonly RatedUsage[];
   licences: ReadonlyArray<{ billableItemKey: string; unitAmount: Decimal; quantity: Decimal }>;
-  creditGrants: PlanVersionContent['creditGrants'];
+  creditGrants: ReadonlyArray<Omit<PlanCreditGrant, 'currencyOptions'>>;
   commitment: PlanVersionContent['commitment'];
   /** Line descriptions: billable item names by key (the key when absent). */
   itemNames: ReadonlyMap<string, string>;

@@ -19,6 +19,14 @@ import { InvoiceView } from '../invoicing/invoice-view';
 import { InvoicesService } from '../invoicing/invoices.service';
 import { UsageLinksService } from '../usage-links/usage-links.service';
 
+/**
+ * The projection as the calculator shows it, a figure a person could type:
+ * two decimals, rounded up so the priced usage is never below the forecast.
+ */
+function figureToType(projected: Decimal): Decimal {
+  return projected.toDecimalPlaces(2, Decimal.ROUND_UP);
+}
+
 /** How many of the latest invoices the page lists. */
 const LAST_INVOICES = 6;
 
@@ -160,7 +168,7 @@ export class UsagePageService {
     const quantities = new Map(
       forecast.meters.map((meter) => [
         meter.meterKey,
-        usage?.get(meter.meterKey) ?? meter.projected.expected,
+        usage?.get(meter.meterKey) ?? figureToType(meter.projected.expected),
       ]),
     );
     const priced = await this.facts.candidates(forecast, quantities);

@@ -200,6 +200,111 @@ describe('rate minimums and plan commitments on invoices', () => {
     ]);
   });
 
+  it('rolls unused grant credit into the next month, capped, and draws it after the fresh grant', async () => {
+    t.clock.set('2026-03-01T00:00:00Z');
+    const plan = await createPlan(t);
+    await publishPlanVersion(t, plan.key, {
+      rates: [{ billableItem: keys.tokens, rate: { model: 'per_unit', unitAmount: '0.00001' } }],
+      creditGrants: [
+        {
+          name: 'Monthly credit',
+          amount: '10.00',
+          appliesTo: [keys.tokens],
+          expiresAfterIntervals: 1,
+          rollover: { maximumAmount: '8.00', expiresAfterIntervals: 2 },
+        },
+      ],
+    });
+    const subscription = await createSubscription(t, { plan: plan.key });
+    const customer = subscription.customerExternalId;
+    const tokens = (timestamp: string, value: string) => ({
+      customerExternalId: customer,
+      meter: meters.tokens,
+      timestamp,
+      value,
+    });
+    t.clock.set('2026-03-20T00:00:00Z');
+    await recordUsage(t, [tokens('2026-03-10T10:00:00Z', '200000')]); // 2.00
+    t.clock.set('2026-04-01T02:00:00Z');
+    await runBilling(t);
+    t.clock.set('2026-04-20T00:00:00Z');
+    await recordUsage(t, [tokens('2026-04-10T10:00:00Z', '1300000')]); // 13.00
+    t.clock.set('2026-05-01T02:00:00Z');
+    expect(await runBilling(t)).toMatchObject({ failures: [] });
+    const [march, april] = await invoicesOf(customer);
+
+    // March: 2.00 of usage paid by March's 10.00 grant; 8.00 left, exactly the cap, rolls into April
+    expect(lines(march)).toEqual([
+      ['usage', keys.tokens, '2.00'],
+      ['credit', null, '-2.00'],
+    ]);
+    // April: 13.00 paid by April's grant (expiring first) and 3.00 of the 8.00 rolled over
+    expect(april.lines.map((line) => [line.kind, line.description, line.amount])).toEqual([
+      ['usage', `Item ${keys.tokens}`, '13.00'],
+      ['credit', 'Monthly credit', '-10.00'],
+      ['credit', 'Monthly credit (rolled over)', '-3.00'],
+    ]);
+    expect(april.total).toBe('0.00');
+
+    const ledger = (await t.admin.get(`/v1/customers/${customer}/credits`)).body as {
+      lots: Array<Record<string, string | null>>;
+      totals: Array<Record<string, string>>;
+    };
+    const summary = ledger.lots.map((lot) => [
+      lot.kind,
+      lot.amount,
+      lot.consumed,
+      lot.rolledOver,
+      lot.validFrom,
+      lot.expiresAt,
+      lot.status,
+    ]);
+    expect(summary).toEqual([
+      [
+        'grant',
+        '10.00',
+        '2.00',
+        '8.00',
+        '2026-03-01T00:00:00.000Z',
+        '2026-04-01T00:00:00.000Z',
+        'used',
+      ],
+      // rolled over when March was billed, for two intervals: April and May
+      [
+        'rollover',
+        '8.00',
+        '3.00',
+        '0.00',
+        '2026-04-01T00:00:00.000Z',
+        '2026-06-01T00:00:00.000Z',
+        'active',
+      ],
+      [
+        'grant',
+        '10.00',
+        '10.00',
+        '0.00',
+        '2026-04-01T00:00:00.000Z',
+        '2026-05-01T00:00:00.000Z',
+        'used',
+      ],
+    ]);
+    expect(ledger.lots[1].rolledOverFrom).toBe(ledger.lots[0].id);
+    // granted once: 20.00 = 15.00 consumed + 5.00 available
+    expect(ledger.totals).toEqual([
+      { currency: 'USD', granted: '20.00', consumed: '15.00', expired: '0.00', available: '5.00' },
+    ]);
+    const balance = (await t.admin.get(`/v1/customers/${customer}/credit-balance`)).body as {
+      available: string;
+    };
+    // the 5.00 rolled over and May's 10.00 grant, due since May started
+    expect(balance.available).toBe('15.00');
+
+    // a retried run rolls nothing twice
+    await runBilling(t);
+    expect((await t.admin.get(`/v1/customers/${customer}/credits`)).body.lots).toHaveLength(3);
+  });
+
   it('refuses a commitment without rates and a maximum below the minimum, naming the field', async () => {
     const plan = await createPlan(t);
     const response = await t.admin.post(`/v1/plans/${plan.key}/versions`, {
