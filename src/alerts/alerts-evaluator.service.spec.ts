@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../common/clock';
 import { Decimal } from '../common/decimal';
+import { ShutdownService } from '../common/shutdown.service';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { FiredAlert } from '../crm/crm-signals';
 import {
@@ -156,6 +157,7 @@ function evaluatorWith(rules: AlertRule[], quantity: Decimal, gateOpen = true) {
     fakes.gate as unknown as IngestGate,
     fakes.sources as unknown as AlertRuleSources,
     fakes.crm as unknown as CrmOutbox,
+    new ShutdownService(),
   );
   return { evaluator, alerts, emails, crm, asked };
 }

@@ -1,4 +1,5 @@
 import { ManualClock } from '../common/clock';
+import { ShutdownService } from '../common/shutdown.service';
 import {
   BatchOutcome,
   DeferredDeliveryError,
@@ -75,7 +76,12 @@ function workerWith(...handlers: OutboxHandler[]) {
   const clock = new ManualClock(START);
   const registry = new OutboxHandlers();
   for (const handler of handlers) registry.register(handler);
-  const worker = new OutboxWorker(outbox as unknown as OutboxRepository, registry, clock);
+  const worker = new OutboxWorker(
+    outbox as unknown as OutboxRepository,
+    registry,
+    clock,
+    new ShutdownService(),
+  );
   return { outbox, clock, worker };
 }
 
