@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Decimal } from '../common/decimal';
-import { DailyTotals } from '../forecasting/daily-usage.repository';
+import { DailyTotals } from '../metering/daily-usage.repository';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { SubscriptionForecast } from '../forecasting/forecasts.service';
 import { PricedVersion } from '../forecasting/plan-pricer.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
-import { DailyTotals, DailyUsageRepository } from '../forecasting/daily-usage.repository';
+import { DailyTotals, DailyUsageRepository } from '../metering/daily-usage.repository';
 import { ForecastsService, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { PricedVersion } from '../forecasting/plan-pricer.service';
 import { CreditBalanceService } from '../invoicing/credit-balance.service';

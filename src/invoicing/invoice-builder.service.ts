@@ -14,7 +14,7 @@ import {
   scheduleForPeriod,
   serviceIntervalProration,
 } from '../common/billing-schedule';
-import { BillingUsageRepository, UsageSelection } from './billing-usage.repository';
+import { BillingUsageRepository, UsageSelection } from '../metering/billing-usage.repository';
 import { CreditLot } from '../credits/credit-lot';
 import { committedAmount, InvoiceCommitment } from './commitment-lines';
 import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';

@@ -3,13 +3,13 @@ import { RevenueLedgerModule } from '../analytics/ledger/revenue-ledger.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
+import { MeteringModule } from '../metering/metering.module';
 import { CustomersModule } from '../customers/customers.module';
 import { AccountCreditBalances } from './account-credit-balances.service';
 import { BillingPlans } from './billing-plans.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingRunsController } from './billing-runs.controller';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
-import { BillingUsageRepository } from './billing-usage.repository';
 import { CreditBalanceService } from './credit-balance.service';
 import { CreditNoteRepository } from './credit-note.repository';
 import { CreditNotesController } from './credit-notes.controller';
@@ -25,7 +25,14 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
-  imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
+  imports: [
+    CatalogModule,
+    CustomersModule,
+    CreditsModule,
+    CrmModule,
+    MeteringModule,
+    RevenueLedgerModule,
+  ],
   controllers: [
     BillingRunsController,
     CreditNotesController,
@@ -38,7 +45,6 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingPlans,
     BillingRunService,
     BillingSubscriptionsRepository,
-    BillingUsageRepository,
     CreditBalanceService,
     CreditNoteRepository,
     CreditNotesService,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { BillingUsageRepository } from './billing-usage.repository';
+import { DailyUsageRepository } from './daily-usage.repository';
 import { EventPartitionsRepository } from './event-partitions.repository';
 import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
@@ -13,6 +15,8 @@ import { UsageService } from './usage.service';
 @Module({
   controllers: [EventsController, UsageController],
   providers: [
+    BillingUsageRepository,
+    DailyUsageRepository,
     EventPartitionsRepository,
     EventRetentionService,
     IngestParticipants,
@@ -22,6 +26,13 @@ import { UsageService } from './usage.service';
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [IngestParticipants, UsageMoved, EventRetentionService],
+  // Usage read by other modules: invoices' totals and forecasts' daily series.
+  exports: [
+    BillingUsageRepository,
+    DailyUsageRepository,
+    IngestParticipants,
+    UsageMoved,
+    EventRetentionService,
+  ],
 })
 export class MeteringModule {}
