@@ -168,7 +168,7 @@ describe('AlertsEvaluator', () => {
     await evaluator.evaluateCustomers(['cus-1'], NOW);
     await evaluator.evaluateScheduled(NOW);
     expect(asked.ruleTypes).toEqual([
-      ['usage_threshold', 'spend_threshold', 'credit_balance_low'],
+      ['usage_threshold', 'spend_threshold', 'credit_balance_low', 'quota_pressure'],
       ['bill_shock', 'credit_balance_low', 'usage_spike'],
     ]);
   });

@@ -66,7 +66,7 @@ describe('API keys and scopes', () => {
     expect(response.status).toBe(404);
   });
 
-  it('requires a key on every route but /health and unsubscribe links (walks the route table)', async () => {
+  it('requires a key on every route but health, the dashboard and usage page shells and unsubscribe links (walks the route table)', async () => {
     const discovery = t.app.get(DiscoveryService);
     const scanner = t.app.get(MetadataScanner);
     const reflector = t.app.get(Reflector);
@@ -103,6 +103,8 @@ describe('API keys and scopes', () => {
       'GET /dashboard',
       'GET /dashboard/assets/:name',
       'GET /health',
+      'GET /health/live',
+      'GET /health/ready',
       'GET /usage-assets/:name',
       'GET /usage/:token',
       'GET /usage/:token/calculator',
