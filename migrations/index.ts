@@ -15,6 +15,7 @@ import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usag
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
+import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-deal-outcomes';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
   CreateCrmRecordIds1795000000120,
+  CreateCrmDealOutcomes1795000000121,
 ];

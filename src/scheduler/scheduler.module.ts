@@ -8,6 +8,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { AlertsJob } from './alerts.job';
 import { CohortSyncJob } from './cohort-sync.job';
 import { CreditGrantsJob } from './credit-grants.job';
+import { CrmOutcomesJob } from './crm-outcomes.job';
 import { JobLock } from './job-lock.service';
 import { OutboxJob } from './outbox.job';
 
@@ -23,7 +24,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [ScheduleModule.forRoot(), AlertsModule, CreditsModule, CrmModule, OutboxModule],
-      providers: [JobLock, AlertsJob, CohortSyncJob, CreditGrantsJob, OutboxJob],
+      providers: [JobLock, AlertsJob, CohortSyncJob, CreditGrantsJob, OutboxJob, CrmOutcomesJob],
     };
   }
 }

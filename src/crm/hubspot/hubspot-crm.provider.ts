@@ -7,7 +7,9 @@ import {
   CrmProvider,
   CrmRecordIdStore,
   CustomerIdentity,
+  DealOutcome,
   ExpansionOpportunity,
+  OutcomeCursor,
   RecordFailure,
   SetupReport,
   UpsellTask,
@@ -18,6 +20,7 @@ import { recordFailures, sendInBatches } from './hubspot-batches';
 import { HubSpotCohorts } from './hubspot-cohorts';
 import { HubSpotDeals } from './hubspot-deals';
 import { HubSpotKeyedRecords } from './hubspot-keyed-records';
+import { readHubSpotOutcomes } from './hubspot-outcomes';
 import {
   companyProperties,
   dealProperties,
@@ -108,6 +111,10 @@ export class HubSpotCrmProvider implements CrmProvider {
         properties: invoiceProperties(invoice),
       })),
     );
+  }
+
+  readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]> {
+    return readHubSpotOutcomes(this.api, after, limit);
   }
 
   upsertCohortSnapshots(snapshots: readonly CohortSnapshot[]): Promise<RecordFailure[]> {

@@ -10,7 +10,9 @@ import {
   CrmInvoice,
   CrmProvider,
   CustomerIdentity,
+  DealOutcome,
   ExpansionOpportunity,
+  OutcomeCursor,
   RecordFailure,
   SetupReport,
   UpsellTask,
@@ -23,6 +25,7 @@ import {
   upsertRecords,
 } from './salesforce-collections';
 import { SalesforceOptions } from './salesforce-options';
+import { readSalesforceOutcomes } from './salesforce-outcomes';
 import {
   accountUpdateRecord,
   cohortSnapshotRecord,
@@ -109,6 +112,10 @@ export class SalesforceCrmProvider implements CrmProvider {
       upsertRecords(conn, COHORT_OBJECT, COHORT_KEY_FIELD, records),
     );
     return [...failures, ...sent];
+  }
+
+  readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]> {
+    return this.session.call((conn) => readSalesforceOutcomes(conn, after, limit));
   }
 
   setup(): Promise<SetupReport> {
