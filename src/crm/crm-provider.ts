@@ -1,3 +1,5 @@
+import { DealOutcome, OutcomeCursor } from '../deal-outcomes/deal-outcome';
+
 /**
  * The port through which the rest of the service talks to a CRM. Adapters
  * (hubspot/, salesforce/) implement it; no provider type leaves src/crm/.
@@ -186,41 +188,7 @@ export interface CrmRecordIdStore {
   ): Promise<void>;
 }
 
-/** A deal/opportunity we opened, as sales left it in the CRM. */
-export interface DealOutcome {
-  /** Our key, `${customerId}:${reason}`. */
-  key: string;
-  crmId: string;
-  stage: string;
-  outcome: 'open' | 'won' | 'lost';
-  /** A decimal string; null when the CRM holds none. */
-  amount: string | null;
-  /** Null when the CRM has a single (the org's) currency. */
-  currency: string | null;
-  createdAt: Date;
-  modifiedAt: Date;
-}
-
-/** Where an incremental read stopped: the last record's modification time and id. */
-export interface OutcomeCursor {
-  modifiedSince: Date;
-  lastId: string;
-}
-
 /** Reads our deals modified after the cursor, oldest first, at most `limit`. */
 export interface DealOutcomeReader {
   readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]>;
-}
-
-/** Whether a record comes after the cursor in (modified, id) order. */
-export function isAfter(cursor: OutcomeCursor | null, modifiedAt: Date, id: string): boolean {
-  if (!cursor) return true;
-  const t = modifiedAt.getTime() - cursor.modifiedSince.getTime();
-  return t > 0 || (t === 0 && compareIds(id, cursor.lastId) > 0);
-}
-
-/** HubSpot ids are numbers (compared as such), Salesforce ids text. */
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
 }

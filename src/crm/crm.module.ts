@@ -17,7 +17,7 @@ import { CrmSetupService } from './crm-setup.service';
 import { CrmSyncRepository } from './crm-sync.repository';
 import { CrmSyncService } from './crm-sync.service';
 import { DealOutcomesReader } from './deal-outcomes-reader.service';
-import { CrmOutcomesModule } from './outcomes/crm-outcomes.module';
+import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
 
 /**
  * CRM sync: producers enqueue through CrmOutbox; the outbox worker delivers
@@ -27,7 +27,7 @@ import { CrmOutcomesModule } from './outcomes/crm-outcomes.module';
 @Module({
   // Invoicing enqueues invoices here; credit balances come through the
   // CRM_CREDIT_BALANCES port, which invoicing binds (crm-credit-balances.module.ts).
-  imports: [AnalyticsModule, CrmOutcomesModule, OutboxModule],
+  imports: [AnalyticsModule, DealOutcomesModule, OutboxModule],
   controllers: [CohortSyncController, CrmOutboxController],
   providers: [
     CohortDelivery,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CrmProvider } from './crm-provider';
 import { CRM_PROVIDER } from './crm-provider.token';
-import { DealOutcomesRepository } from './outcomes/deal-outcomes.repository';
+import { DealOutcomesRepository } from '../deal-outcomes/deal-outcomes.repository';
 
 const PAGE = 200;
 

@@ -4,7 +4,7 @@ import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
 import { CRM_PROVIDER } from '../../src/crm/crm-provider.token';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
 import { DealOutcomesReader } from '../../src/crm/deal-outcomes-reader.service';
-import { DealOutcomesRepository } from '../../src/crm/outcomes/deal-outcomes.repository';
+import { DealOutcomesRepository } from '../../src/deal-outcomes/deal-outcomes.repository';
 import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import {
   createCustomer,
@@ -315,12 +315,16 @@ describe.each(TARGETS)('CRM sync with %s', (target) => {
 
   it('reads deal outcomes back: won and lost are stored, reported, and the read resumes from its cursor', async () => {
     const reader = t.app.get(DealOutcomesReader);
+    // Salesforce reads only settled seconds of SystemModstamp (2 s).
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 2_100));
+    await settle();
     expect(await reader.readBack()).toBe(crm.deals().length);
     // Nothing changed in the CRM since: the stored cursor holds.
     expect(await reader.readBack()).toBe(0);
     const [won, lost] = crm.deals();
     crm.closeDeal(won.id, 'won');
     crm.closeDeal(lost.id, 'lost');
+    await settle();
     // A restarted process starts from the stored cursor: it reads just the two deals sales moved.
     const restarted = new DealOutcomesReader(
       t.app.get(CRM_PROVIDER),

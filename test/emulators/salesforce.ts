@@ -951,11 +951,11 @@ class Emulator implements SalesforceEmulator {
    */
   private changedSince(soql: string): object | null {
     const match =
-      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null(?:\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
+      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null\s+AND\s+SystemModstamp < (\S+)(?:\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
         soql.trim(),
       );
     if (!match) return null;
-    const [, fieldList, sobject, keyField, since, lastId, limit] = match;
+    const [, fieldList, sobject, keyField, before, since, lastId, limit] = match;
     const def = this.org.object(sobject);
     if (!def)
       throw new HttpError(400, 'INVALID_TYPE', `sObject type '${sobject}' is not supported.`);
@@ -967,7 +967,13 @@ class Emulator implements SalesforceEmulator {
       return t > 0 || (t === 0 && r.Id > lastId);
     };
     const records = [...def.records.values()]
-      .filter((r) => r[key] !== null && r[key] !== undefined && after(r))
+      .filter(
+        (r) =>
+          r[key] !== null &&
+          r[key] !== undefined &&
+          Date.parse(String(r.SystemModstamp)) < Date.parse(before) &&
+          after(r),
+      )
       .sort((a, b) =>
         String(a.SystemModstamp) === String(b.SystemModstamp)
           ? a.Id.localeCompare(b.Id)

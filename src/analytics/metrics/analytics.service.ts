@@ -4,8 +4,8 @@ import { ExchangeRates } from '../ledger/exchange-rates.service';
 import { Month, addMonths } from '../month';
 import { AnalyticsRepository } from './analytics.repository';
 import { Decimal } from '../../common/decimal';
-import { DealOutcomeMonth } from '../../crm/outcomes/deal-outcomes.repository';
-import { DealOutcomesService } from '../../crm/outcomes/deal-outcomes.service';
+import { DealOutcomeMonth } from '../../deal-outcomes/deal-outcomes.repository';
+import { DealOutcomesService } from '../../deal-outcomes/deal-outcomes.service';
 import { CrmDealsOfMonth, ExpansionMonth, expansionMonths } from './expansion-metrics';
 import {
   Cohort,

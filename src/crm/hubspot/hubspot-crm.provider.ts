@@ -1,3 +1,4 @@
+import { DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import { HubSpotConfig } from '../../config/app-config';
 import {
   AccountUsageProperties,
@@ -7,9 +8,7 @@ import {
   CrmProvider,
   CrmRecordIdStore,
   CustomerIdentity,
-  DealOutcome,
   ExpansionOpportunity,
-  OutcomeCursor,
   RecordFailure,
   SetupReport,
   UpsellTask,

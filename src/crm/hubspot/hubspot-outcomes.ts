@@ -1,5 +1,5 @@
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
-import { DealOutcome, isAfter, OutcomeCursor } from '../crm-provider';
+import { DealOutcome, isAfter, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import { HubSpotApi } from './hubspot-api';
 import { EXTERNAL_KEY } from './hubspot-schema';
 

@@ -3,6 +3,7 @@
  * sObject Collections call of up to 200 records, keyed by an external id
  * where it creates, so a retry after a lost response creates nothing new.
  */
+import { DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import {
   AccountUsageProperties,
   CohortSnapshot,
@@ -10,9 +11,7 @@ import {
   CrmInvoice,
   CrmProvider,
   CustomerIdentity,
-  DealOutcome,
   ExpansionOpportunity,
-  OutcomeCursor,
   RecordFailure,
   SetupReport,
   UpsellTask,

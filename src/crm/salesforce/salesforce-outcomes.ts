@@ -5,7 +5,7 @@
  */
 import Decimal from 'decimal.js';
 import { Connection } from 'jsforce';
-import { DealOutcome, OutcomeCursor } from '../crm-provider';
+import { DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import { EXTERNAL_KEY_FIELD } from './salesforce-schema';
 import { soqlString } from './salesforce-values';
 
@@ -20,6 +20,9 @@ const FIELDS = [
   'SystemModstamp',
 ];
 
+/** How long a second is left to settle (clock skew included) before it is read. */
+const SETTLE_MS = 2_000;
+
 export async function readSalesforceOutcomes(
   conn: Connection,
   after: OutcomeCursor | null,
@@ -30,7 +33,10 @@ export async function readSalesforceOutcomes(
   const since = after
     ? ` AND (SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(after.lastId)}))`
     : '';
-  const soql = `SELECT ${FIELDS.join(', ')} FROM Opportunity WHERE ${EXTERNAL_KEY_FIELD} != null${since} ORDER BY SystemModstamp, Id LIMIT ${Math.min(limit, 2000)}`;
+  // SystemModstamp has whole seconds: a record changed later in a second already
+  // read could sort before the cursor and be missed. Only settled seconds are read.
+  const settled = new Date(Date.now() - SETTLE_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const soql = `SELECT ${FIELDS.join(', ')} FROM Opportunity WHERE ${EXTERNAL_KEY_FIELD} != null AND SystemModstamp < ${settled}${since} ORDER BY SystemModstamp, Id LIMIT ${Math.min(limit, 2000)}`;
   const result = await conn.query<Record<string, unknown>>(soql);
   return result.records.flatMap((r) => {
     const key = r[EXTERNAL_KEY_FIELD];

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CrmProviderName, DealOutcome, OutcomeCursor } from '../crm-provider';
+import { DealOutcome, OutcomeCursor } from './deal-outcome';
+
+/** The CRM a row came from (`hubspot`, `salesforce`). */
+type Provider = string;
 
 /** Won, lost and open deals and won amounts, by the month the deal was opened in the CRM. */
 export interface DealOutcomeMonth {
@@ -30,7 +33,7 @@ const DEALS = 'deals';
 export class DealOutcomesRepository {
   constructor(private readonly db: DataSource) {}
 
-  async cursor(provider: CrmProviderName): Promise<OutcomeCursor | null> {
+  async cursor(provider: Provider): Promise<OutcomeCursor | null> {
     const [row]: Array<{ modified_since: Date; last_id: string }> = await this.db.query(
       'SELECT modified_since, last_id FROM crm_read_cursors WHERE provider = $1 AND object = $2',
       [provider, DEALS],
@@ -40,7 +43,7 @@ export class DealOutcomesRepository {
 
   /** Stores a page of outcomes and moves the cursor past it, in one transaction. */
   async store(
-    provider: CrmProviderName,
+    provider: Provider,
     outcomes: readonly DealOutcome[],
     cursor: OutcomeCursor,
   ): Promise<void> {
