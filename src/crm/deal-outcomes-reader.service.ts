@@ -20,22 +20,32 @@ export class DealOutcomesReader {
     private readonly outcomes: DealOutcomesRepository,
   ) {}
 
-  /** Reads until the CRM has nothing newer (or `maxPages` pages); answers how many deals were read. */
+  /**
+   * Reads until the CRM has nothing newer (or `maxPages` pages); answers how
+   * many deal outcomes were new or changed. Each page starts at the last
+   * instant read, inclusive: the CRMs' modification times are coarse (whole
+   * seconds on Salesforce), so a record changed later in that instant is
+   * still read; the records read again there change nothing in the store.
+   * Only a page whose records all share that instant pages on by id, so a
+   * read always moves forward.
+   */
   async readBack(maxPages = 500): Promise<number> {
     const provider = this.provider;
     if (!provider) return 0;
     let cursor = await this.outcomes.cursor(provider.name);
-    let read = 0;
+    if (cursor) cursor = { modifiedSince: cursor.modifiedSince, lastId: '' };
+    let changed = 0;
     for (let page = 0; page < maxPages; page++) {
       const outcomes = await provider.readDealOutcomes(cursor, PAGE);
       if (outcomes.length === 0) break;
       const last = outcomes[outcomes.length - 1];
-      cursor = { modifiedSince: last.modifiedAt, lastId: last.crmId };
-      await this.outcomes.store(provider.name, outcomes, cursor);
-      read += outcomes.length;
-      if (outcomes.length < PAGE) break;
+      const oneInstant = outcomes[0].modifiedAt.getTime() === last.modifiedAt.getTime();
+      const full = outcomes.length >= PAGE;
+      cursor = { modifiedSince: last.modifiedAt, lastId: full && oneInstant ? last.crmId : '' };
+      changed += await this.outcomes.store(provider.name, outcomes, cursor);
+      if (!full) break;
     }
-    if (read > 0) this.logger.log(`read ${read} deal outcomes from ${provider.name}`);
-    return read;
+    if (changed > 0) this.logger.log(`read ${changed} changed deal outcomes from ${provider.name}`);
+    return changed;
   }
 }

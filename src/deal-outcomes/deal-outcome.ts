@@ -18,13 +18,18 @@ export interface DealOutcome {
   modifiedAt: Date;
 }
 
-/** Where an incremental read stopped: the last record's modification time and id. */
+/**
+ * Where an incremental read stopped: the last record's modification time and,
+ * only while paging inside one instant full of changes, its id. An empty
+ * `lastId` reads the whole instant `modifiedSince` again (inclusive bound): a
+ * record changed later in that instant may sort before the last one read.
+ */
 export interface OutcomeCursor {
   modifiedSince: Date;
   lastId: string;
 }
 
-/** Whether a record comes after the cursor in (modified, id) order. */
+/** Whether a record comes after the cursor in (modified, id) order (`''` precedes every id). */
 export function isAfter(cursor: OutcomeCursor | null, modifiedAt: Date, id: string): boolean {
   if (!cursor) return true;
   const t = modifiedAt.getTime() - cursor.modifiedSince.getTime();

@@ -41,18 +41,24 @@ export class DealOutcomesRepository {
     return row ? { modifiedSince: row.modified_since, lastId: row.last_id } : null;
   }
 
-  /** Stores a page of outcomes and moves the cursor past it, in one transaction. */
+  /**
+   * Stores a page of outcomes (an idempotent upsert by our key: a record read
+   * again changes nothing) and moves the cursor, in one transaction; answers
+   * how many outcomes were new or changed.
+   */
   async store(
     provider: Provider,
     outcomes: readonly DealOutcome[],
     cursor: OutcomeCursor,
-  ): Promise<void> {
+  ): Promise<number> {
     // Our deal keys are `${customerId}:${reason}`; a key not of ours is not stored.
     const ours = outcomes.filter((o) => UUID_PREFIX.test(o.key));
-    await this.db.transaction(async (tx) => {
-      if (ours.length > 0)
-        await tx.query(
-          `INSERT INTO crm_deal_outcomes
+    return this.db.transaction(async (tx) => {
+      const written: unknown[] =
+        ours.length === 0
+          ? []
+          : await tx.query(
+              `INSERT INTO crm_deal_outcomes
              (provider, deal_key, customer_id, crm_id, stage, outcome, amount, currency, crm_created_at, crm_modified_at)
            SELECT $1, v.key, split_part(v.key, ':', 1)::uuid, v.crm_id, v.stage, v.outcome, v.amount::numeric,
                   v.currency, v.created_at, v.modified_at
@@ -63,19 +69,24 @@ export class DealOutcomesRepository {
              crm_id = EXCLUDED.crm_id, stage = EXCLUDED.stage, outcome = EXCLUDED.outcome,
              amount = EXCLUDED.amount, currency = EXCLUDED.currency,
              crm_modified_at = EXCLUDED.crm_modified_at, read_at = now()
-           WHERE crm_deal_outcomes.crm_modified_at <= EXCLUDED.crm_modified_at`,
-          [
-            provider,
-            ours.map((o) => o.key),
-            ours.map((o) => o.crmId),
-            ours.map((o) => o.stage),
-            ours.map((o) => o.outcome),
-            ours.map((o) => o.amount),
-            ours.map((o) => o.currency),
-            ours.map((o) => o.createdAt),
-            ours.map((o) => o.modifiedAt),
-          ],
-        );
+           WHERE crm_deal_outcomes.crm_modified_at <= EXCLUDED.crm_modified_at
+             AND (crm_deal_outcomes.crm_id, crm_deal_outcomes.stage, crm_deal_outcomes.outcome,
+                  crm_deal_outcomes.amount, crm_deal_outcomes.currency, crm_deal_outcomes.crm_modified_at)
+                 IS DISTINCT FROM (EXCLUDED.crm_id, EXCLUDED.stage, EXCLUDED.outcome,
+                  EXCLUDED.amount, EXCLUDED.currency, EXCLUDED.crm_modified_at)
+           RETURNING deal_key`,
+              [
+                provider,
+                ours.map((o) => o.key),
+                ours.map((o) => o.crmId),
+                ours.map((o) => o.stage),
+                ours.map((o) => o.outcome),
+                ours.map((o) => o.amount),
+                ours.map((o) => o.currency),
+                ours.map((o) => o.createdAt),
+                ours.map((o) => o.modifiedAt),
+              ],
+            );
       await tx.query(
         `INSERT INTO crm_read_cursors (provider, object, modified_since, last_id)
          VALUES ($1, $2, $3, $4)
@@ -83,6 +94,7 @@ export class DealOutcomesRepository {
            modified_since = EXCLUDED.modified_since, last_id = EXCLUDED.last_id`,
         [provider, DEALS, cursor.modifiedSince, cursor.lastId],
       );
+      return written.length;
     });
   }
 

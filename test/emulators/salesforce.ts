@@ -458,8 +458,11 @@ class Org {
       Id: id,
       LastModifiedDate: now,
     };
-    // SystemModstamp has whole seconds, like the SOQL datetime literals that filter it.
-    if (def.fields.has('systemmodstamp')) record.SystemModstamp = now.replace(/\.\d{3}Z$/, '.000Z');
+    // SystemModstamp has whole seconds, like the SOQL datetime literals that filter it,
+    // and REST serves datetimes as `2026-08-15T12:00:00.000+0000`:
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_valid_date_formats.htm
+    if (def.fields.has('systemmodstamp'))
+      record.SystemModstamp = now.replace(/\.\d{3}Z$/, '.000+0000');
     def.records.set(id, record);
     return { id, success: true, created: existing === null, errors: [] };
   }
@@ -946,24 +949,27 @@ class Emulator implements SalesforceEmulator {
   }
 
   /**
-   * The outcome read-back: `… WHERE key != null [AND (SystemModstamp > t OR
-   * (SystemModstamp = t AND Id > 'id'))] ORDER BY SystemModstamp, Id LIMIT n`.
+   * The outcome read-back: `… WHERE key != null [AND SystemModstamp >= t | AND
+   * (SystemModstamp > t OR (SystemModstamp = t AND Id > 'id'))] ORDER BY
+   * SystemModstamp, Id LIMIT n`.
    */
   private changedSince(soql: string): object | null {
     const match =
-      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null\s+AND\s+SystemModstamp < (\S+)(?:\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
+      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null(?:\s+AND\s+SystemModstamp >= (\S+)|\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
         soql.trim(),
       );
     if (!match) return null;
-    const [, fieldList, sobject, keyField, before, since, lastId, limit] = match;
+    const [, fieldList, sobject, keyField, from, since, lastId, limit] = match;
     const def = this.org.object(sobject);
     if (!def)
       throw new HttpError(400, 'INVALID_TYPE', `sObject type '${sobject}' is not supported.`);
     const selected = fieldList.split(',').map((f) => this.org.field(def, f.trim()).name);
     const key = this.org.field(def, keyField).name;
     const after = (r: SObjectRecord) => {
+      const modified = Date.parse(String(r.SystemModstamp));
+      if (from !== undefined) return modified >= Date.parse(from);
       if (since === undefined) return true;
-      const t = Date.parse(String(r.SystemModstamp)) - Date.parse(since);
+      const t = modified - Date.parse(since);
       return t > 0 || (t === 0 && r.Id > lastId);
     };
     const records = [...def.records.values()]
@@ -971,7 +977,6 @@ class Emulator implements SalesforceEmulator {
         (r) =>
           r[key] !== null &&
           r[key] !== undefined &&
-          Date.parse(String(r.SystemModstamp)) < Date.parse(before) &&
           after(r),
       )
       .sort((a, b) =>

@@ -1,7 +1,11 @@
 /**
  * Our opportunities changed since the cursor: SOQL on SystemModstamp (which,
  * unlike LastModifiedDate, also moves on system changes and is indexed),
- * ordered by (SystemModstamp, Id), strictly after the last one read.
+ * ordered by (SystemModstamp, Id). SystemModstamp has whole seconds, so a
+ * record changed later in the cursor's second may sort before the last one
+ * read: a cursor without an id re-reads its whole second (`>=`), and the store
+ * is an idempotent upsert by our key; a cursor with an id pages inside one
+ * second full of changes (see DealOutcomesReader).
  */
 import Decimal from 'decimal.js';
 import { Connection } from 'jsforce';
@@ -20,9 +24,6 @@ const FIELDS = [
   'SystemModstamp',
 ];
 
-/** How long a second is left to settle (clock skew included) before it is read. */
-const SETTLE_MS = 2_000;
-
 export async function readSalesforceOutcomes(
   conn: Connection,
   after: OutcomeCursor | null,
@@ -30,13 +31,12 @@ export async function readSalesforceOutcomes(
 ): Promise<DealOutcome[]> {
   // SOQL datetime literals have whole seconds, as SystemModstamp does.
   const at = after?.modifiedSince.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const since = after
-    ? ` AND (SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(after.lastId)}))`
-    : '';
-  // SystemModstamp has whole seconds: a record changed later in a second already
-  // read could sort before the cursor and be missed. Only settled seconds are read.
-  const settled = new Date(Date.now() - SETTLE_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const soql = `SELECT ${FIELDS.join(', ')} FROM Opportunity WHERE ${EXTERNAL_KEY_FIELD} != null AND SystemModstamp < ${settled}${since} ORDER BY SystemModstamp, Id LIMIT ${Math.min(limit, 2000)}`;
+  const since = !after
+    ? ''
+    : after.lastId === ''
+      ? ` AND SystemModstamp >= ${at}`
+      : ` AND (SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(after.lastId)}))`;
+  const soql = `SELECT ${FIELDS.join(', ')} FROM Opportunity WHERE ${EXTERNAL_KEY_FIELD} != null${since} ORDER BY SystemModstamp, Id LIMIT ${Math.min(limit, 2000)}`;
   const result = await conn.query<Record<string, unknown>>(soql);
   return result.records.flatMap((r) => {
     const key = r[EXTERNAL_KEY_FIELD];
