@@ -21,7 +21,7 @@ export function monthsBefore(at: Date, count: number): Interval {
   return { start, end };
 }
 
-/** The partition name and bounds src/metering/event-partitions.ts would create. */
+/** The partition name and bounds src/metering/event-partitions.repository.ts would create. */
 function partitionDdl(month: Interval): string {
   const name = `usage_events_${month.start.getUTCFullYear()}_${String(month.start.getUTCMonth() + 1).padStart(2, '0')}`;
   return `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF usage_events

@@ -80,8 +80,9 @@ async function api(baseUrl: string, path: string, body?: unknown): Promise<unkno
 /**
  * The catalog through the API, so it is validated as a customer's would be:
  * three meters with dimensions, a plan pricing tokens of one model graduated,
- * of another per unit, API calls per unit, a seat licence, and a monthly credit
- * grant on API calls.
+ * of another per unit with a minimum spend, API calls per unit with a maximum,
+ * a seat licence, a monthly credit grant on API calls that rolls over, and a
+ * commitment of 150.00 a month across the usage rates (true-up).
  */
 async function createCatalog(baseUrl: string): Promise<void> {
   const meters = [
@@ -112,12 +113,26 @@ async function createCatalog(baseUrl: string): Promise<void> {
           ],
         },
       },
-      { billableItem: 'tokens_mini', rate: { model: 'per_unit', unitAmount: '0.0000025' } },
-      { billableItem: 'calls', rate: { model: 'per_unit', unitAmount: '0.002' } },
+      {
+        billableItem: 'tokens_mini',
+        rate: { model: 'per_unit', unitAmount: '0.0000025', minimumAmount: '5.00' },
+      },
+      {
+        billableItem: 'calls',
+        rate: { model: 'per_unit', unitAmount: '0.002', maximumAmount: '400.00' },
+      },
     ],
     licenceFees: [{ billableItem: 'seats', unitAmount: '49.00' }],
-    creditGrants: [{ name: 'Included calls', amount: '0.50', appliesTo: ['calls'] }],
+    creditGrants: [
+      {
+        name: 'Included calls',
+        amount: '0.50',
+        appliesTo: ['calls'],
+        rollover: { maximumAmount: '0.50' },
+      },
+    ],
     limits: [],
+    commitment: { amount: '150.00' },
   });
 }
 
@@ -136,8 +151,9 @@ async function createSubscriptions(db: Client, monthStart: Date): Promise<void> 
   );
   await db.query(
     `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, billing_cadence_unit,
-                                billing_cadence_count, billing_anchor_day)
-     SELECT c.id, (SELECT id FROM plan_versions), $1, 'month', 1, NULL FROM customers c`,
+                                billing_cadence_count, billing_anchor_day, currency)
+     SELECT c.id, v.id, $1, 'month', 1, NULL, p.currency
+     FROM customers c, plan_versions v JOIN plans p ON p.id = v.plan_id`,
     [monthStart.toISOString()],
   );
   await db.query(

@@ -267,7 +267,8 @@ function cpuCostPerBatch(body: Buffer): { jsonParseMs: number; validationMs: num
   for (let i = 0; i < rounds; i++) parsed = JSON.parse(body.toString('utf8'));
   const jsonParseMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
   started = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) triageBatch(parsed.events, new Date());
+  for (let i = 0; i < rounds; i++)
+    triageBatch(parsed.events, { now: new Date(), horizon: new Date(0) });
   const validationMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
   return {
     jsonParseMs: Math.round(jsonParseMs * 100) / 100,

@@ -21,9 +21,9 @@ export class CreateCrmDealOutcomes1795000000121 implements MigrationInterface {
         crm_created_at timestamptz NOT NULL,
         crm_modified_at timestamptz NOT NULL,
         read_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (provider, deal_key)
+        -- The customer (the key's prefix) leads the key: the table is placed by customer.
+        PRIMARY KEY (customer_id, provider, deal_key)
       )`);
-    await db.query('CREATE INDEX crm_deal_outcomes_customer ON crm_deal_outcomes (customer_id)');
     await db.query(`
       CREATE TABLE crm_read_cursors (
         provider text NOT NULL,

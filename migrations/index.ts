@@ -11,11 +11,18 @@ import { CreateAlerts1795000000070 } from './1795000000070-create-alerts';
 import { SeedDefaultAlertRule1795000000071 } from './1795000000071-seed-default-alert-rule';
 import { CreateRevenueMonths1795000000090 } from './1795000000090-create-revenue-months';
 import { MaintainCustomerMonthMrr1795000000091 } from './1795000000091-maintain-customer-month-mrr';
+import { AddSpendCommitments1795000000130 } from './1795000000130-add-spend-commitments';
+import { AddCreditRollover1795000000131 } from './1795000000131-add-credit-rollover';
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
+import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
+import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-deal-outcomes';
+import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
+import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
+import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -32,9 +39,16 @@ export const migrations = [
   SeedDefaultAlertRule1795000000071,
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
+  AddSpendCommitments1795000000130,
+  AddCreditRollover1795000000131,
   BindUsagePerSubscription1795000000140,
+  AddPlanVersionCurrencies1795000000141,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
+  CreateCreditNotes1795000000142,
   CreateCrmRecordIds1795000000120,
   CreateCrmDealOutcomes1795000000121,
+  AddQuotaPressureRule1795000000151,
+  MaintainMrrMovements1795000000170,
+  BoundUsageEventIds1795000000171,
 ];

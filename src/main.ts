@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigError } from './config/app-config';
 
@@ -11,8 +12,10 @@ async function bootstrap(): Promise<void> {
     config.database.kind === 'pglite'
       ? `embedded PGlite in ${config.database.dataDir}`
       : 'PostgreSQL';
+  // The port actually bound: PORT=0 lets the system choose (tests start replicas that way).
+  const { port } = app.getHttpServer().address() as AddressInfo;
   new Logger('Bootstrap').log(
-    `listening on ${config.publicUrl} (database: ${where}; API docs at /docs)`,
+    `listening on port ${port}, ${config.publicUrl} (database: ${where}; API docs at /docs)`,
   );
 }
 

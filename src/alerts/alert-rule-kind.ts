@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { Decimal } from '../common/decimal';
-import { DailyTotals } from '../forecasting/daily-usage.repository';
+import { DailyTotals } from '../metering/daily-usage.repository';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { SubscriptionForecast } from '../forecasting/forecasts.service';
 import { PricedVersion } from '../forecasting/plan-pricer.service';
+import { Interval } from '../common/period';
+import { QuotaHit } from '../entitlements/quota-hits.repository';
+import { QuotaInForce, StoredQuota } from '../entitlements/quotas.repository';
 import { MeterRef, RuleBasis } from './alert-rule';
 import { Firing } from './firing';
 
@@ -18,6 +21,9 @@ export interface RuleParameters {
   amount: Decimal | null;
   percent: Decimal | null;
   multiplier: Decimal | null;
+  /** quota_pressure: quota hits (N) within a set of windows (M). */
+  hits: number | null;
+  windows: number | null;
 }
 
 /** A parameter the create path always stores for the kind. */
@@ -40,7 +46,23 @@ export interface RuleSources {
     version: PricedVersion,
     quantities: ReadonlyMap<string, Decimal>,
   ): Decimal;
+  /** The live plan versions priced in `currency`, the candidates of a recommendation. */
+  liveVersions(currency: string): Promise<PricedVersion[]>;
+  /** The quotas in force for a subscription (of one meter when given), with their meters. */
+  quotasInForce(subject: ForecastSubject, meterId: string | null): Promise<PlacedQuotaRef[]>;
+  /** The subscription's hits of one quota in windows starting in `range`, oldest first. */
+  quotaHits(subscriptionId: string, quota: QuotaRef, range: Interval): Promise<QuotaHit[]>;
+  /** The quotas of each plan version. */
+  planVersionQuotas(versionIds: readonly string[]): Promise<Map<string, StoredQuota[]>>;
 }
+
+/** A quota in force and its meter, as quota rules see it. */
+export interface PlacedQuotaRef {
+  quota: QuotaInForce;
+  meter: { id: string; key: string; name: string; unit: string | null };
+}
+
+export type QuotaRef = Pick<QuotaInForce, 'meterId' | 'window' | 'alignment'>;
 
 /** What the on-ingest gate knows of a subscription before any forecast. */
 export interface GateFacts {
@@ -49,6 +71,8 @@ export interface GateFacts {
   fired(ruleId: string, level: string, meterId: string | null): boolean;
   /** The open interval's usage so far by meter id (read once per subscription, on first ask). */
   usage(): Promise<ReadonlyMap<string, Decimal>>;
+  /** Whether the subscription reached any quota in a window that started within `ms` before now. */
+  quotaReachedWithin(ms: number): Promise<boolean>;
 }
 
 /**

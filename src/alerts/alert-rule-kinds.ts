@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AlertRuleKind } from './alert-rule-kind';
 import { billShock } from './rules/bill-shock';
 import { creditBalanceLow } from './rules/credit-balance-low';
+import { quotaPressure } from './rules/quota-pressure';
 import { spendThreshold } from './rules/spend-threshold';
 import { usageSpike } from './rules/usage-spike';
 import { usageThreshold } from './rules/usage-threshold';
@@ -18,6 +19,7 @@ export const ALERT_RULE_KINDS = {
   bill_shock: billShock,
   credit_balance_low: creditBalanceLow,
   usage_spike: usageSpike,
+  quota_pressure: quotaPressure,
 } as const;
 
 type Kinds = typeof ALERT_RULE_KINDS;

@@ -31,6 +31,8 @@ interface RuleRow {
   amount: string | null;
   percent: string | null;
   multiplier: string | null;
+  hits: number | null;
+  windows: number | null;
   enabled: boolean;
   created_at: Date;
 }
@@ -40,7 +42,7 @@ const SELECT_RULES = `
          r.scope_plan_id AS plan_id, p.key AS plan_key,
          r.scope_customer_id AS customer_id, c.external_id AS customer_external_id,
          r.channels, r.factor::text, r.min_increase::text, r.amount::text, r.percent::text,
-         r.multiplier::text, r.enabled, r.created_at
+         r.multiplier::text, r.hits, r.windows, r.enabled, r.created_at
   FROM alert_rules r
   LEFT JOIN meters m ON m.id = r.meter_id
   LEFT JOIN plans p ON p.id = r.scope_plan_id
@@ -80,6 +82,8 @@ function toRule(row: RuleRow): AlertRule {
     amount: decimalOrNull(row.amount),
     percent: decimalOrNull(row.percent),
     multiplier: decimalOrNull(row.multiplier),
+    hits: row.hits,
+    windows: row.windows,
   };
   return kindOf(row.type).fromParameters(basis, parameters, meter);
 }
@@ -92,8 +96,8 @@ export class AlertRulesRepository {
   async insert(rule: NewAlertRule): Promise<AlertRule> {
     const [{ id }]: Array<{ id: string }> = await this.db.query(
       `INSERT INTO alert_rules (type, levels, meter_id, scope_plan_id, scope_customer_id, channels,
-                                factor, min_increase, amount, percent, multiplier, enabled)
-       VALUES ($1, $2::numeric[], $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12)
+                                factor, min_increase, amount, percent, multiplier, hits, windows, enabled)
+       VALUES ($1, $2::numeric[], $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12, $13, $14)
        RETURNING id`,
       [
         rule.type,
@@ -107,6 +111,8 @@ export class AlertRulesRepository {
         rule.amount?.toFixed() ?? null,
         rule.percent?.toFixed() ?? null,
         rule.multiplier?.toFixed() ?? null,
+        rule.hits,
+        rule.windows,
         rule.enabled,
       ],
     );

@@ -67,6 +67,8 @@ function toNewRule(
     amount: null,
     percent: null,
     multiplier: null,
+    hits: null,
+    windows: null,
     ...kindOf(input.type).toParameters(input),
     type: input.type,
     meterId: ids.meterId,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { ShutdownService } from '../common/shutdown.service';
 import { Decimal } from '../common/decimal';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { FiredAlert } from '../crm/crm-signals';
@@ -56,12 +57,14 @@ export class AlertsEvaluator {
     private readonly gate: IngestGate,
     private readonly sources: AlertRuleSources,
     private readonly crm: CrmOutbox,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   /** Called after an ingest commits: returns at once, evaluation follows off the request path. */
   enqueue(customerIds: Iterable<string>): void {
     for (const id of customerIds) this.pending.add(id);
-    if (!this.draining) this.draining = this.drainQueue();
+    // Held, so a replica shutting down evaluates what it took in before its database closes.
+    if (!this.draining) this.draining = this.shutdown.hold(() => this.drainQueue());
   }
 
   /** Resolves once every customer enqueued so far has been evaluated (tests, shutdown). */
@@ -127,11 +130,14 @@ export class AlertsEvaluator {
       ({ alert }) => !fired.has(alertKey(alert.ruleId, alert.level, alert.meterId)),
     );
     if (fresh.length === 0) return 0;
-    const recommended = await this.facts.recommend(forecast);
-    const recommendation = recommendationDetails(recommended);
+    const usual = fresh.some((firing) => firing.recommendation === undefined)
+      ? await this.facts.recommend(forecast)
+      : null;
     return inTransaction(this.db, async (tx) => {
       let stored = 0;
-      for (const { alert, email } of fresh) {
+      for (const { alert, email, recommendation: own, quotaPressure } of fresh) {
+        const recommended = own === undefined ? usual : own;
+        const recommendation = recommendationDetails(recommended);
         const details = recommendation ? { ...alert.details, recommendation } : alert.details;
         const id = await this.alerts.insertOnce(tx, { ...alert, details });
         if (id === null) continue;
@@ -139,7 +145,7 @@ export class AlertsEvaluator {
         if (email && alert.channels.includes('email')) {
           await this.notifications.enqueueEmail(tx, email(id));
         }
-        await this.crm.enqueueAlert(tx, crmAlert(id, alert, recommended));
+        await this.crm.enqueueAlert(tx, { ...crmAlert(id, alert, recommended), quotaPressure });
       }
       return stored;
     });

@@ -1,3 +1,5 @@
+import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { QuotaHitsService } from '../entitlements/quota-hits.service';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CrmModule } from '../crm/crm.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
@@ -17,7 +19,14 @@ import { AlertRuleSources } from './rule-sources.service';
 
 /** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
 @Module({
-  imports: [CrmModule, ForecastingModule, InvoicingModule, MeteringModule, NotificationsModule],
+  imports: [
+    CrmModule,
+    EntitlementsModule,
+    ForecastingModule,
+    InvoicingModule,
+    MeteringModule,
+    NotificationsModule,
+  ],
   controllers: [AlertsController],
   providers: [
     AlertFactsService,
@@ -35,9 +44,11 @@ export class AlertsModule implements OnModuleInit {
   constructor(
     private readonly usageMoved: UsageMoved,
     private readonly evaluator: AlertsEvaluator,
+    private readonly quotaHits: QuotaHitsService,
   ) {}
 
   onModuleInit(): void {
     this.usageMoved.subscribe((customerIds) => this.evaluator.enqueue(customerIds));
+    this.quotaHits.onReached((customerIds) => this.evaluator.enqueue(customerIds));
   }
 }

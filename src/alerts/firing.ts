@@ -1,7 +1,9 @@
 import { Decimal } from '../common/decimal';
 import { MeterForecast, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { EmailMessage } from '../notifications/email-message';
+import { QuotaPressureFigures } from '../crm/crm-signals';
 import { AlertChannel, RuleBasis } from './alert-rule';
+import { Recommendation } from './recommendation';
 
 /** Plain JSON of decimal strings and ISO instants: what an alert's details hold. */
 export type AlertDetails = {
@@ -32,6 +34,10 @@ export interface NewAlert {
 export interface Firing {
   alert: NewAlert;
   email: ((alertId: string) => EmailMessage) | null;
+  /** A kind's own proposal (quota pressure: a plan whose quotas hold); left out, the usual one by limits. */
+  recommendation?: Recommendation | null;
+  /** quota_pressure's figures for sales. */
+  quotaPressure?: QuotaPressureFigures;
 }
 
 type AlertFields = Pick<

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
+import { QuotaHitsRepository } from '../entitlements/quota-hits.repository';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { openServiceInterval } from '../forecasting/open-interval';
 import { aggregateUsage } from '../metering/usage.repository';
@@ -22,6 +23,7 @@ export class IngestGate {
   constructor(
     private readonly db: DataSource,
     private readonly alerts: AlertsRepository,
+    private readonly quotaHits: QuotaHitsRepository,
   ) {}
 
   async mayFire(
@@ -44,6 +46,8 @@ export class IngestGate {
           to: open.interval.end,
           meterIds: subject.limits.map((limit) => limit.meterId),
         }).then((meters) => new Map(meters.map((meter) => [meter.meterId, meter.quantity])))),
+      quotaReachedWithin: (ms) =>
+        this.quotaHits.anySince(subject.subscriptionId, new Date(now.getTime() - ms)),
     };
     for (const rule of applicable) {
       if (await kindOf(rule.type).mayFire(rule, facts)) return true;

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
-import { DailyTotals, DailyUsageRepository } from '../forecasting/daily-usage.repository';
+import { DailyTotals, DailyUsageRepository } from '../metering/daily-usage.repository';
 import { ForecastsService, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { PricedVersion } from '../forecasting/plan-pricer.service';
 import { CreditBalanceService } from '../invoicing/credit-balance.service';
-import { RuleSources } from './alert-rule-kind';
+import { Interval } from '../common/period';
+import { EntitlementsService } from '../entitlements/entitlements.service';
+import { QuotaHit, QuotaHitsRepository } from '../entitlements/quota-hits.repository';
+import { QuotasRepository, StoredQuota } from '../entitlements/quotas.repository';
+import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
+import { PlacedQuotaRef, QuotaRef, RuleSources } from './alert-rule-kind';
 import { AlertsRepository } from './alerts.repository';
 
 /** What rule kinds read beyond the forecast, from the modules that own it. */
@@ -15,6 +20,9 @@ export class AlertRuleSources implements RuleSources {
     private readonly daily: DailyUsageRepository,
     private readonly credit: CreditBalanceService,
     private readonly forecasts: ForecastsService,
+    private readonly entitlements: EntitlementsService,
+    private readonly quotas: QuotasRepository,
+    private readonly hits: QuotaHitsRepository,
   ) {}
 
   recentInvoiceTotals(subscriptionId: string, count: number): Promise<Decimal[]> {
@@ -35,5 +43,21 @@ export class AlertRuleSources implements RuleSources {
     quantities: ReadonlyMap<string, Decimal>,
   ): Decimal {
     return this.forecasts.priceOn(forecast, version, quantities);
+  }
+
+  liveVersions(currency: string): Promise<PricedVersion[]> {
+    return this.forecasts.liveVersions(currency);
+  }
+
+  quotasInForce(subject: ForecastSubject, meterId: string | null): Promise<PlacedQuotaRef[]> {
+    return this.entitlements.place([subject], meterId);
+  }
+
+  quotaHits(subscriptionId: string, quota: QuotaRef, range: Interval): Promise<QuotaHit[]> {
+    return this.hits.ofQuota(subscriptionId, quota, range);
+  }
+
+  planVersionQuotas(versionIds: readonly string[]): Promise<Map<string, StoredQuota[]>> {
+    return this.quotas.ofPlanVersions(versionIds);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Decimal } from '../common/decimal';
 import { FieldProblem, ValidationFailedError } from '../common/errors';
 import { Queryable } from '../database/transaction';
 import { BillableItemRecord, BillableItemRepository } from './billable-item.repository';
@@ -52,28 +53,43 @@ export class PlanVersionReferences {
 
     const content: PlanVersionContent = {
       serviceInterval: input.serviceInterval,
+      currencies: input.currencies ?? null,
       rates: input.rates.map((entry, i) => ({
         billableItem: item(entry.billableItem, `rates[${i}].billableItem`, 'metered'),
         rate: entry.rate,
+        currencyOptions: entry.currencyOptions ?? {},
       })),
       licenceFees: input.licenceFees.map((fee, i) => ({
         billableItem: item(fee.billableItem, `licenceFees[${i}].billableItem`, 'licensed'),
         unitAmount: fee.unitAmount,
+        currencyOptions: optionAmounts(fee.currencyOptions, (option) => option.unitAmount),
       })),
       creditGrants: input.creditGrants.map((grant, i) => ({
         name: grant.name,
         amount: grant.amount,
+        currencyOptions: optionAmounts(grant.currencyOptions, (option) => option.amount),
         appliesTo: grant.appliesTo.map((key, j) => item(key, `creditGrants[${i}].appliesTo[${j}]`)),
         expiresAfterIntervals: grant.expiresAfterIntervals ?? null,
+        rollover: grant.rollover,
       })),
       limits: input.limits.map((limit, i) => ({
         meter: meter(limit.meter, `limits[${i}].meter`),
         quantity: limit.quantity,
       })),
+      commitment: input.commitment,
     };
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return content;
   }
+}
+
+function optionAmounts<T>(
+  options: Record<string, T> | undefined,
+  amountOf: (option: T) => Decimal,
+): Record<string, Decimal> {
+  return Object.fromEntries(
+    Object.entries(options ?? {}).map(([code, option]) => [code, amountOf(option)]),
+  );
 }
 
 function describeItemProblem(

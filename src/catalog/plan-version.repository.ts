@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal, toDecimalString } from '../common/decimal';
+import { CurrencyOptions } from './plan-version-currencies';
 import { Cadence, CalendarUnit } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { Rate } from '../rating/rate';
 import { rateFromJson, rateToJson } from './dto/rate-json';
+import { CommitmentInterval, PlanCommitment } from './plan-commitment';
 
 /** A catalog entry a version points at: its id for joins, its key for responses. */
 export interface CatalogRef {
@@ -14,17 +16,36 @@ export interface CatalogRef {
 
 export interface PlanVersionContent {
   serviceInterval: Cadence;
-  rates: Array<{ billableItem: CatalogRef; rate: Rate }>;
-  licenceFees: Array<{ billableItem: CatalogRef; unitAmount: Decimal }>;
+  /** The currencies it bills in; null: its plan's only (see plan-version-currencies.ts). */
+  currencies: string[] | null;
+  rates: Array<{ billableItem: CatalogRef; rate: Rate; currencyOptions: CurrencyOptions<Rate> }>;
+  licenceFees: Array<{
+    billableItem: CatalogRef;
+    unitAmount: Decimal;
+    currencyOptions: CurrencyOptions<Decimal>;
+  }>;
   creditGrants: PlanCreditGrant[];
   limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
+  commitment: PlanCommitment | null;
 }
 
 export interface PlanCreditGrant {
   name: string;
   amount: Decimal;
+  currencyOptions: CurrencyOptions<Decimal>;
   appliesTo: CatalogRef[];
   expiresAfterIntervals: number | null;
+  rollover: GrantRollover | null;
+}
+
+/**
+ * What a grant's lot left unused when it expired moves into a rollover lot:
+ * at most `maximumAmount`, usable until the end of the `expiresAfterIntervals`-th
+ * service interval counted from the one it rolls into (src/credits/rollover-lots.ts).
+ */
+export interface GrantRollover {
+  maximumAmount: Decimal;
+  expiresAfterIntervals: number;
 }
 
 export interface PlanVersionRecord extends PlanVersionContent {
@@ -42,6 +63,10 @@ interface VersionRow {
   version: number;
   service_interval_unit: CalendarUnit;
   service_interval_count: number;
+  currencies: string[] | null;
+  commitment_amount: string | null;
+  commitment_interval: CommitmentInterval | null;
+  commitment_prepaid: boolean | null;
   created_at: Date;
 }
 
@@ -52,18 +77,23 @@ interface RateRow extends ChildRow {
   item_id: string;
   item_key: string;
   rate: unknown;
+  currency_options: Record<string, unknown>;
 }
 interface LicenceFeeRow extends ChildRow {
   item_id: string;
   item_key: string;
   unit_amount: string;
+  currency_options: Record<string, string>;
 }
 interface CreditGrantRow extends ChildRow {
   id: string;
   name: string;
   amount: string;
+  currency_options: Record<string, string>;
   applies_to: CatalogRef[];
   expires_after_intervals: number | null;
+  rollover_maximum_amount: string | null;
+  rollover_expires_after_intervals: number | null;
 }
 interface LimitRow extends ChildRow {
   meter_id: string;
@@ -71,8 +101,14 @@ interface LimitRow extends ChildRow {
   quantity: string;
 }
 
-const VERSION_COLUMNS =
-  'id, plan_id, version, service_interval_unit, service_interval_count, created_at';
+const VERSION_COLUMNS = `id, plan_id, version, service_interval_unit, service_interval_count, currencies,
+   commitment_amount, commitment_interval, commitment_prepaid, created_at`;
+
+const mapOptions = <P, Q>(options: Readonly<Record<string, P>>, convert: (price: P) => Q) =>
+  Object.fromEntries(Object.entries(options).map(([code, price]) => [code, convert(price)]));
+
+const decimalOptionsToJson = (options: CurrencyOptions<Decimal>) =>
+  JSON.stringify(mapOptions(options, toDecimalString));
 
 /** Plan versions and their rate card, licence fees, credit grants and limits. Versions are never updated. */
 @Injectable()
@@ -91,30 +127,53 @@ export class PlanVersionRepository {
   ): Promise<PlanVersionRecord> {
     const [{ id, version, created_at }]: Array<Pick<VersionRow, 'id' | 'version' | 'created_at'>> =
       await tx.query(
-        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count)
-       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM plan_versions WHERE plan_id = $1
+        `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count,
+                                   commitment_amount, commitment_interval, commitment_prepaid, currencies)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7::text[] FROM plan_versions WHERE plan_id = $1
        RETURNING id, version, created_at`,
-        [planId, content.serviceInterval.unit, content.serviceInterval.count],
+        [
+          planId,
+          content.serviceInterval.unit,
+          content.serviceInterval.count,
+          content.commitment && toDecimalString(content.commitment.amount),
+          content.commitment?.interval ?? null,
+          content.commitment?.prepaid ?? null,
+          content.currencies,
+        ],
       );
-    for (const [position, { billableItem, rate }] of content.rates.entries()) {
+    for (const [position, { billableItem, rate, currencyOptions }] of content.rates.entries()) {
       await tx.query(
-        'INSERT INTO plan_version_rates (plan_version_id, billable_item_id, position, rate) VALUES ($1, $2, $3, $4)',
-        [id, billableItem.id, position, rateToJson(rate)],
+        `INSERT INTO plan_version_rates (plan_version_id, billable_item_id, position, rate, currency_options)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [
+          id,
+          billableItem.id,
+          position,
+          rateToJson(rate),
+          JSON.stringify(mapOptions(currencyOptions, rateToJson)),
+        ],
       );
     }
-    for (const [position, { billableItem, unitAmount }] of content.licenceFees.entries()) {
+    for (const [position, fee] of content.licenceFees.entries()) {
       await tx.query(
-        `INSERT INTO plan_version_licence_fees (plan_version_id, billable_item_id, position, unit_amount)
-         VALUES ($1, $2, $3, $4)`,
-        [id, billableItem.id, position, toDecimalString(unitAmount)],
+        `INSERT INTO plan_version_licence_fees (plan_version_id, billable_item_id, position, unit_amount, currency_options)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [
+          id,
+          fee.billableItem.id,
+          position,
+          toDecimalString(fee.unitAmount),
+          decimalOptionsToJson(fee.currencyOptions),
+        ],
       );
     }
     const creditGrants: PlanVersionRecord['creditGrants'] = [];
     for (const [position, grant] of content.creditGrants.entries()) {
       const [inserted]: Array<{ id: string }> = await tx.query(
         `INSERT INTO plan_version_credit_grants
-           (plan_version_id, position, name, amount, applies_to, expires_after_intervals)
-         VALUES ($1, $2, $3, $4, $5::uuid[], $6) RETURNING id`,
+           (plan_version_id, position, name, amount, applies_to, expires_after_intervals,
+            rollover_maximum_amount, rollover_expires_after_intervals, currency_options)
+         VALUES ($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9) RETURNING id`,
         [
           id,
           position,
@@ -122,6 +181,9 @@ export class PlanVersionRepository {
           toDecimalString(grant.amount),
           grant.appliesTo.map((item) => item.id),
           grant.expiresAfterIntervals,
+          grant.rollover && toDecimalString(grant.rollover.maximumAmount),
+          grant.rollover?.expiresAfterIntervals ?? null,
+          decimalOptionsToJson(grant.currencyOptions),
         ],
       );
       creditGrants.push({ ...grant, id: inserted.id });
@@ -161,19 +223,20 @@ export class PlanVersionRepository {
     if (ids.length === 0) return [];
     const [rates, licenceFees, creditGrants, limits] = await Promise.all([
       db.query<RateRow[]>(
-        `SELECT r.plan_version_id, b.id AS item_id, b.key AS item_key, r.rate
+        `SELECT r.plan_version_id, b.id AS item_id, b.key AS item_key, r.rate, r.currency_options
          FROM plan_version_rates r JOIN billable_items b ON b.id = r.billable_item_id
          WHERE r.plan_version_id = ANY($1::uuid[]) ORDER BY r.position`,
         [ids],
       ),
       db.query<LicenceFeeRow[]>(
-        `SELECT f.plan_version_id, b.id AS item_id, b.key AS item_key, f.unit_amount
+        `SELECT f.plan_version_id, b.id AS item_id, b.key AS item_key, f.unit_amount, f.currency_options
          FROM plan_version_licence_fees f JOIN billable_items b ON b.id = f.billable_item_id
          WHERE f.plan_version_id = ANY($1::uuid[]) ORDER BY f.position`,
         [ids],
       ),
       db.query<CreditGrantRow[]>(
-        `SELECT g.plan_version_id, g.id, g.name, g.amount, g.expires_after_intervals,
+        `SELECT g.plan_version_id, g.id, g.name, g.amount, g.expires_after_intervals, g.currency_options,
+                g.rollover_maximum_amount, g.rollover_expires_after_intervals,
                 COALESCE((SELECT json_agg(json_build_object('id', b.id, 'key', b.key) ORDER BY a.n)
                           FROM unnest(g.applies_to) WITH ORDINALITY AS a(id, n)
                           JOIN billable_items b ON b.id = a.id), '[]') AS applies_to
@@ -197,26 +260,47 @@ export class PlanVersionRepository {
         version: row.version,
         createdAt: row.created_at,
         serviceInterval: { unit: row.service_interval_unit, count: row.service_interval_count },
+        currencies: row.currencies,
         rates: of(rates).map((r) => ({
           billableItem: { id: r.item_id, key: r.item_key },
           rate: rateFromJson(r.rate),
+          currencyOptions: mapOptions(r.currency_options, rateFromJson),
         })),
         licenceFees: of(licenceFees).map((f) => ({
           billableItem: { id: f.item_id, key: f.item_key },
           unitAmount: new Decimal(f.unit_amount),
+          currencyOptions: mapOptions(f.currency_options, (amount) => new Decimal(amount)),
         })),
         creditGrants: of(creditGrants).map((g) => ({
           id: g.id,
           name: g.name,
           amount: new Decimal(g.amount),
+          currencyOptions: mapOptions(g.currency_options, (amount) => new Decimal(amount)),
           appliesTo: g.applies_to,
           expiresAfterIntervals: g.expires_after_intervals,
+          rollover:
+            g.rollover_maximum_amount === null || g.rollover_expires_after_intervals === null
+              ? null
+              : {
+                  maximumAmount: new Decimal(g.rollover_maximum_amount),
+                  expiresAfterIntervals: g.rollover_expires_after_intervals,
+                },
         })),
         limits: of(limits).map((l) => ({
           meter: { id: l.meter_id, key: l.meter_key },
           quantity: new Decimal(l.quantity),
         })),
+        commitment: commitmentOf(row),
       };
     });
   }
+}
+
+function commitmentOf(row: VersionRow): PlanCommitment | null {
+  if (row.commitment_amount === null || row.commitment_interval === null) return null;
+  return {
+    amount: new Decimal(row.commitment_amount),
+    interval: row.commitment_interval,
+    prepaid: row.commitment_prepaid === true,
+  };
 }

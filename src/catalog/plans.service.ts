@@ -7,6 +7,7 @@ import { CreatePlanVersionInput } from './dto/plan-version.schema';
 import { PlanRecord, PlanRepository } from './plan.repository';
 import { PlanVersionRecord, PlanVersionRepository } from './plan-version.repository';
 import { PlanVersionReferences } from './plan-version-references.service';
+import { currencyProblems } from './plan-version-currencies';
 
 export interface PlanWithVersions {
   plan: PlanRecord;
@@ -45,6 +46,8 @@ export class PlansService {
     return inTransaction(this.db, async (tx) => {
       const locked = await this.plans.lockByKey(planKey, tx);
       if (!locked) throw new NotFoundError('plan', planKey);
+      const problems = currencyProblems(locked.currency, input);
+      if (problems.length > 0) throw new ValidationFailedError(problems);
       const content = await this.references.resolve(input, tx);
       const version = await this.versions.insertNext(locked.id, content, tx);
       const plan = input.live

@@ -106,12 +106,24 @@ export function scheduleForPeriod(input: ScheduleInput, period: Interval): Perio
     usageIntervals: overlapping.filter((interval) => interval.end <= period.end),
     licenceIntervals: overlapping
       .filter((interval) => interval.start >= period.start)
-      .map((interval) => ({ ...interval, prorationFactor: prorationFactor(input, interval) })),
+      .map((interval) => ({
+        ...interval,
+        prorationFactor: serviceIntervalProration(input, interval),
+      })),
   };
 }
 
-function prorationFactor(input: ScheduleInput, interval: Interval): Decimal {
-  const timeline = serviceTimeline(input);
+/** The share of a full service interval that one of the series' intervals covers (see "Proration" above). */
+export function serviceIntervalProration(input: ScheduleInput, interval: Interval): Decimal {
+  return prorationOn(serviceTimeline(input), interval);
+}
+
+/** The same for a billing period: a short first period (anchor day) or a cut last one is below 1. */
+export function billingPeriodProration(input: ScheduleInput, period: Interval): Decimal {
+  return prorationOn(billingTimeline(input), period);
+}
+
+function prorationOn(timeline: Timeline, interval: Interval): Decimal {
   const full =
     interval.start < timeline.anchor
       ? {

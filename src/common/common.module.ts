@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
+import { ShutdownService } from './shutdown.service';
 
 @Global()
 @Module({})
@@ -8,8 +9,8 @@ export class CommonModule {
   static register(clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: Clock, useValue: clock }],
-      exports: [Clock],
+      providers: [{ provide: Clock, useValue: clock }, ShutdownService],
+      exports: [Clock, ShutdownService],
     };
   }
 }

@@ -35,23 +35,31 @@ interface DecimalOptions {
   positive?: boolean;
 }
 
+export const DECIMAL_PROBLEM = 'must be a decimal string such as "12.50"';
+
+export type ReadDecimal = { ok: true; decimal: Decimal } | { ok: false; problem: string };
+
+/** A decimal string (surrounding spaces ignored) or a finite JSON number, within bounds, as a Decimal. */
+export function readDecimal(value: string | number): ReadDecimal {
+  const text = typeof value === 'number' ? numberToText(value) : value.trim();
+  if (text === null || !isDecimalString(text)) return { ok: false, problem: DECIMAL_PROBLEM };
+  if (!withinDecimalBounds(text)) return { ok: false, problem: DECIMAL_BOUNDS_PROBLEM };
+  return { ok: true, decimal: new Decimal(text) };
+}
+
 /** A decimal string (or, for quantities, a JSON number) parsed into a Decimal. */
 export function decimalField(options: DecimalOptions = {}) {
   const raw = options.allowNumber
-    ? z.union([z.string(), z.number()], { error: 'must be a decimal string such as "12.50"' })
-    : z.string({ error: 'must be a decimal string such as "12.50"' });
+    ? z.union([z.string(), z.number()], { error: DECIMAL_PROBLEM })
+    : z.string({ error: DECIMAL_PROBLEM });
   return raw
     .transform((value, ctx) => {
-      const text = typeof value === 'number' ? numberToText(value) : value.trim();
-      if (text === null || !isDecimalString(text)) {
-        ctx.addIssue({ code: 'custom', message: 'must be a decimal string such as "12.50"' });
+      const read = readDecimal(value);
+      if (!read.ok) {
+        ctx.addIssue({ code: 'custom', message: read.problem });
         return z.NEVER;
       }
-      if (!withinDecimalBounds(text)) {
-        ctx.addIssue({ code: 'custom', message: DECIMAL_BOUNDS_PROBLEM });
-        return z.NEVER;
-      }
-      const decimal = new Decimal(text);
+      const decimal = read.decimal;
       if (options.positive && !decimal.gt(0)) {
         ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
         return z.NEVER;
@@ -119,7 +127,7 @@ const ISO_TIMESTAMP =
  * rolls 2026-02-30 over to March and reads 24:00 as the next day, and year
  * 0000 is no year PostgreSQL knows.
  */
-function isCalendarTimestamp(text: string): boolean {
+export function isCalendarTimestamp(text: string): boolean {
   const fields = ISO_TIMESTAMP.exec(text);
   if (!fields) return false;
   const [year, month, day, hour, minute, second = '0', offsetHours = '0', offsetMinutes = '0'] =

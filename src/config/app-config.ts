@@ -71,6 +71,8 @@ export class AppConfig {
     readonly crm: CrmConfig = CRM_DISABLED,
     /** Requests per client address to the public usage pages. */
     readonly usagePageRateLimit: RateLimit = { requests: 60, intervalMs: 60_000 },
+    /** EVENT_RETENTION: months of raw events and event ids kept. */
+    readonly eventRetentionMonths: number = 13,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -100,6 +102,7 @@ export class AppConfig {
       new Map([...e.EXCHANGE_RATES, [e.REPORTING_CURRENCY, new Decimal(1)]]),
       crmConfig(e),
       e.USAGE_PAGE_RATE_LIMIT,
+      e.EVENT_RETENTION,
     );
   }
 }

@@ -161,6 +161,16 @@ export const environmentSchema = z
      * benchmark paces its emulator with it. Unset: only the daily limit.
      */
     SALESFORCE_RATE_LIMIT: rate.optional(),
+    /**
+     * Months of raw events kept (and of event ids remembered for idempotency);
+     * older months go once invoiced, older events are refused.
+     */
+    EVENT_RETENTION: z.coerce
+      .number({ error: 'must be a whole number of months' })
+      .int({ error: 'must be a whole number of months' })
+      .min(1, { error: 'must be at least 1 month' })
+      .max(1200, { error: 'must be at most 1200 months' })
+      .default(13),
   })
   .refine((env) => env.EXCHANGE_RATES.get(env.REPORTING_CURRENCY)?.eq(1) ?? true, {
     path: ['EXCHANGE_RATES'],

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { currentServiceInterval } from '../common/billing-schedule';
 import { alignToHours } from '../common/hour-alignment';
-import { CreditLedgerRepository, NewGrantLot } from './credit-ledger.repository';
-import { grantLotsForIntervals } from './grant-lots';
+import { CreditLedgerRepository } from './credit-ledger.repository';
+import { grantLotsForIntervals, NewGrantLot } from './grant-lots';
 import { GrantSubscriptionsRepository, SubscriptionGrants } from './grant-subscriptions.repository';
 
 /** Subscriptions per round trip: one read and one insert of their lots. */

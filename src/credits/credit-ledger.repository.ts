@@ -2,20 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { CreditConsumption, CreditLot } from './credit-lot';
-
-/** A plan grant's lot for one subscription and service interval (see grant-lots.ts). */
-export interface NewGrantLot {
-  customerId: string;
-  subscriptionId: string;
-  planCreditGrantId: string;
-  name: string;
-  currency: string;
-  amount: Decimal;
-  /** Billable item ids. */
-  appliesTo: string[];
-  validFrom: Date;
-  expiresAt: Date | null;
-}
+import type { NewGrantLot } from './grant-lots';
+import { NewRolloverLot, RolloverSource } from './rollover-lots';
 
 export interface NewTopUpLot {
   customerId: string;
@@ -29,7 +17,7 @@ export interface NewTopUpLot {
   idempotencyKey: string | null;
 }
 
-export type CreditLotKind = 'grant' | 'top_up';
+export type CreditLotKind = 'grant' | 'top_up' | 'commitment' | 'rollover';
 
 /** A lot as the ledger shows it: what it held, what invoices took from it. */
 export interface LedgerLot {
@@ -39,6 +27,10 @@ export interface LedgerLot {
   currency: string;
   amount: Decimal;
   consumed: Decimal;
+  /** What the lot passed on to a rollover lot when it expired. */
+  rolledOver: Decimal;
+  /** A rollover lot's source lot. */
+  rolledOverFrom: string | null;
   /** Billable item keys; null = every item. */
   appliesTo: string[] | null;
   validFrom: Date;
@@ -71,6 +63,8 @@ interface LedgerLotRow {
   currency: string;
   amount: string;
   consumed: string;
+  rolled_over: string;
+  rolled_over_from: string | null;
   applies_to: string[] | null;
   valid_from: Date;
   expires_at: Date | null;
@@ -84,8 +78,22 @@ interface LedgerLotRow {
   }>;
 }
 
+interface RolloverSourceRow {
+  id: string;
+  customer_id: string;
+  subscription_id: string;
+  name: string;
+  currency: string;
+  remaining: string;
+  applies_to: string[] | null;
+  expires_at: Date;
+  rollover_maximum_amount: string;
+  rollover_expires_after_intervals: number;
+}
+
 const LEDGER_SELECT = `
-  SELECT l.id, l.kind, l.name, l.currency, l.amount, l.consumed, l.valid_from, l.expires_at,
+  SELECT l.id, l.kind, l.name, l.currency, l.amount, l.consumed, l.rolled_over, l.rolled_over_from,
+         l.valid_from, l.expires_at,
          l.subscription_id, l.created_at,
          CASE WHEN l.applies_to IS NOT NULL THEN
            COALESCE((SELECT json_agg(b.key ORDER BY a.n)
@@ -105,12 +113,32 @@ const LEDGER_SELECT = `
  * from them. Every method takes the Queryable to run on, so the invoicing code
  * issues, locks and spends credit inside its own transaction.
  */
-/** The unique key of a plan grant lot in credit_lots: subscription, grant and interval start. */
+/** The unique key of a plan lot in credit_lots: subscription, grant (or commitment) and window start. */
 export function grantLotKey(
   lot: Pick<NewGrantLot, 'subscriptionId' | 'planCreditGrantId' | 'validFrom'>,
 ): string {
-  return `${lot.subscriptionId}/${lot.planCreditGrantId}/${lot.validFrom.toISOString()}`;
+  return `${lot.subscriptionId}/${lot.planCreditGrantId ?? 'commitment'}/${lot.validFrom.toISOString()}`;
 }
+
+const ISSUE_LOTS = (kind: 'grant' | 'commitment', conflictKey: string) => `
+  INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from, expires_at,
+                           subscription_id, plan_credit_grant_id)
+  SELECT customer_id, '${kind}', name, currency, amount, applies_to::uuid[], valid_from, expires_at,
+         subscription_id, plan_credit_grant_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::text[],
+              $8::timestamptz[], $9::timestamptz[])
+    AS l(customer_id, subscription_id, plan_credit_grant_id, name, currency, amount, applies_to,
+         valid_from, expires_at)
+  ORDER BY subscription_id, plan_credit_grant_id, valid_from
+  ON CONFLICT ${conflictKey} DO NOTHING`;
+
+// Inserting in key order makes concurrent issuers of overlapping lots wait for
+// each other in the same order instead of deadlocking on the unique index.
+const ISSUE_GRANT_LOTS = ISSUE_LOTS('grant', '(subscription_id, plan_credit_grant_id, valid_from)');
+const ISSUE_COMMITMENT_LOTS = ISSUE_LOTS(
+  'commitment',
+  "(subscription_id, valid_from) WHERE kind = 'commitment'",
+);
 
 @Injectable()
 export class CreditLedgerRepository {
@@ -122,7 +150,7 @@ export class CreditLedgerRepository {
     const rows: Array<{ subscription_id: string; plan_credit_grant_id: string; valid_from: Date }> =
       await db.query(
         `SELECT subscription_id, plan_credit_grant_id, valid_from FROM credit_lots
-         WHERE customer_id = $1 AND kind = 'grant' AND valid_from >= $2`,
+         WHERE customer_id = $1 AND kind IN ('grant', 'commitment') AND valid_from >= $2`,
         [customerId, since.toISOString()],
       );
     return new Set(
@@ -137,37 +165,15 @@ export class CreditLedgerRepository {
   }
 
   /**
-   * Writes the lots in one statement; a lot already issued for its subscription,
-   * grant and interval start is left alone, so issuing again is always safe.
+   * Writes the lots, one statement per kind; a lot already issued for its
+   * subscription, grant (or commitment) and window start is left alone, so
+   * issuing again is always safe.
    */
   async issueGrantLots(db: Queryable, lots: NewGrantLot[]): Promise<void> {
-    if (lots.length === 0) return;
-    await db.query(
-      // Inserting in key order makes concurrent issuers of overlapping lots wait for
-      // each other in the same order instead of deadlocking on the unique index.
-      `INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from, expires_at,
-                                subscription_id, plan_credit_grant_id)
-       SELECT customer_id, 'grant', name, currency, amount, applies_to::uuid[], valid_from, expires_at,
-              subscription_id, plan_credit_grant_id
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::text[],
-                   $8::timestamptz[], $9::timestamptz[])
-         AS l(customer_id, subscription_id, plan_credit_grant_id, name, currency, amount, applies_to,
-              valid_from, expires_at)
-       ORDER BY subscription_id, plan_credit_grant_id, valid_from
-       ON CONFLICT (subscription_id, plan_credit_grant_id, valid_from) DO NOTHING`,
-      [
-        lots.map((lot) => lot.customerId),
-        lots.map((lot) => lot.subscriptionId),
-        lots.map((lot) => lot.planCreditGrantId),
-        lots.map((lot) => lot.name),
-        lots.map((lot) => lot.currency),
-        lots.map((lot) => toDecimalString(lot.amount)),
-        // unnest flattens nested arrays, so each list travels as an array literal of uuids.
-        lots.map((lot) => `{${lot.appliesTo.join(',')}}`),
-        lots.map((lot) => lot.validFrom.toISOString()),
-        lots.map((lot) => lot.expiresAt?.toISOString() ?? null),
-      ],
-    );
+    const grants = lots.filter((lot) => lot.planCreditGrantId !== null);
+    const commitments = lots.filter((lot) => lot.planCreditGrantId === null);
+    if (grants.length > 0) await db.query(ISSUE_GRANT_LOTS, issueParameters(grants));
+    if (commitments.length > 0) await db.query(ISSUE_COMMITMENT_LOTS, issueParameters(commitments));
   }
 
   /**
@@ -246,9 +252,9 @@ export class CreditLedgerRepository {
     options: { forUpdate?: boolean; at?: Date } = {},
   ): Promise<CreditLot[]> {
     const rows: AvailableLotRow[] = await db.query(
-      `SELECT id, name, amount - consumed AS remaining, applies_to, valid_from, expires_at
+      `SELECT id, name, amount - consumed - rolled_over AS remaining, applies_to, valid_from, expires_at
        FROM credit_lots
-       WHERE customer_id = $1 AND currency = $2 AND consumed < amount
+       WHERE customer_id = $1 AND currency = $2 AND consumed + rolled_over < amount
          AND ($3::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $3)
        ORDER BY expires_at NULLS LAST, valid_from, id
        ${options.forUpdate ? 'FOR UPDATE' : ''}`,
@@ -262,6 +268,79 @@ export class CreditLedgerRepository {
       validFrom: row.valid_from,
       expiresAt: row.expires_at,
     }));
+  }
+
+  /**
+   * The subscription's grant lots whose grant rolls over, expired by `until`
+   * (their usage is billed) with credit left and not rolled over yet, locked
+   * until the transaction ends so a concurrent run cannot roll them twice.
+   */
+  async rolloverSources(
+    db: Queryable,
+    subscriptionId: string,
+    until: Date,
+  ): Promise<RolloverSource[]> {
+    const rows: RolloverSourceRow[] = await db.query(
+      `SELECT l.id, l.customer_id, l.subscription_id, l.name, l.currency,
+              l.amount - l.consumed - l.rolled_over AS remaining, l.applies_to, l.expires_at,
+              g.rollover_maximum_amount, g.rollover_expires_after_intervals
+       FROM credit_lots l JOIN plan_version_credit_grants g ON g.id = l.plan_credit_grant_id
+       WHERE l.subscription_id = $1 AND l.kind = 'grant' AND g.rollover_maximum_amount IS NOT NULL
+         AND l.expires_at <= $2 AND l.consumed + l.rolled_over < l.amount
+         AND NOT EXISTS (SELECT 1 FROM credit_lots r WHERE r.rolled_over_from = l.id)
+       ORDER BY l.expires_at, l.id
+       FOR UPDATE OF l`,
+      [subscriptionId, until.toISOString()],
+    );
+    return rows.map((row) => ({
+      lotId: row.id,
+      customerId: row.customer_id,
+      subscriptionId: row.subscription_id,
+      name: row.name,
+      currency: row.currency,
+      remaining: new Decimal(row.remaining),
+      appliesTo: row.applies_to,
+      expiresAt: row.expires_at,
+      maximumAmount: new Decimal(row.rollover_maximum_amount),
+      expiresAfterIntervals: row.rollover_expires_after_intervals,
+    }));
+  }
+
+  /**
+   * Writes rollover lots and moves their amount out of their source lots, in
+   * one statement; a source already rolled over is left alone (unique
+   * rolled_over_from), so a retry writes nothing twice.
+   */
+  async issueRollovers(db: Queryable, lots: NewRolloverLot[]): Promise<void> {
+    if (lots.length === 0) return;
+    await db.query(
+      `WITH rolled AS (
+         INSERT INTO credit_lots (customer_id, kind, name, currency, amount, applies_to, valid_from,
+                                  expires_at, subscription_id, rolled_over_from)
+         SELECT customer_id, 'rollover', name, currency, amount,
+                CASE WHEN applies_to IS NULL THEN NULL ELSE applies_to::uuid[] END,
+                valid_from, expires_at, subscription_id, rolled_over_from
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::text[],
+                     $8::timestamptz[], $9::timestamptz[])
+           AS l(rolled_over_from, customer_id, subscription_id, name, currency, amount, applies_to,
+                valid_from, expires_at)
+         ON CONFLICT (rolled_over_from) DO NOTHING
+         RETURNING rolled_over_from, amount
+       )
+       UPDATE credit_lots l SET rolled_over = l.rolled_over + r.amount
+       FROM rolled r WHERE l.id = r.rolled_over_from`,
+      [
+        lots.map((lot) => lot.rolledOverFrom),
+        lots.map((lot) => lot.customerId),
+        lots.map((lot) => lot.subscriptionId),
+        lots.map((lot) => lot.name),
+        lots.map((lot) => lot.currency),
+        lots.map((lot) => toDecimalString(lot.amount)),
+        lots.map((lot) => (lot.appliesTo === null ? null : `{${lot.appliesTo.join(',')}}`)),
+        lots.map((lot) => lot.validFrom.toISOString()),
+        lots.map((lot) => lot.expiresAt?.toISOString() ?? null),
+      ],
+    );
   }
 
   /**
@@ -311,6 +390,21 @@ export class CreditLedgerRepository {
   }
 }
 
+function issueParameters(lots: NewGrantLot[]): unknown[] {
+  return [
+    lots.map((lot) => lot.customerId),
+    lots.map((lot) => lot.subscriptionId),
+    lots.map((lot) => lot.planCreditGrantId),
+    lots.map((lot) => lot.name),
+    lots.map((lot) => lot.currency),
+    lots.map((lot) => toDecimalString(lot.amount)),
+    // unnest flattens nested arrays, so each list travels as an array literal of uuids.
+    lots.map((lot) => `{${lot.appliesTo.join(',')}}`),
+    lots.map((lot) => lot.validFrom.toISOString()),
+    lots.map((lot) => lot.expiresAt?.toISOString() ?? null),
+  ];
+}
+
 function toLedgerLot(row: LedgerLotRow): LedgerLot {
   return {
     id: row.id,
@@ -319,6 +413,8 @@ function toLedgerLot(row: LedgerLotRow): LedgerLot {
     currency: row.currency,
     amount: new Decimal(row.amount),
     consumed: new Decimal(row.consumed),
+    rolledOver: new Decimal(row.rolled_over),
+    rolledOverFrom: row.rolled_over_from,
     appliesTo: row.applies_to,
     validFrom: row.valid_from,
     expiresAt: row.expires_at,

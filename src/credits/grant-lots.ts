@@ -10,7 +10,25 @@
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { currentServiceInterval, ScheduleInput } from '../common/billing-schedule';
-import type { NewGrantLot } from './credit-ledger.repository';
+
+/**
+ * A plan's lot for one subscription and window: a credit grant's for a service
+ * interval (grant-lots.ts), or a prepaid commitment's for its window
+ * (src/invoicing/commitment-lines.ts); credit-ledger.repository.ts issues it.
+ */
+export interface NewGrantLot {
+  customerId: string;
+  subscriptionId: string;
+  /** The plan credit grant it is issued from; null for a prepaid commitment's lot. */
+  planCreditGrantId: string | null;
+  name: string;
+  currency: string;
+  amount: Decimal;
+  /** Billable item ids. */
+  appliesTo: string[];
+  validFrom: Date;
+  expiresAt: Date | null;
+}
 
 export interface GrantToIssue {
   /** The plan credit grant's row id. */
@@ -43,12 +61,13 @@ export function grantLotsForIntervals(input: GrantLotsInput): NewGrantLot[] {
       amount: grant.amount,
       appliesTo: grant.appliesTo,
       validFrom: interval.start,
-      expiresAt: expiryOf(input.schedule, interval, grant.expiresAfterIntervals),
+      expiresAt: expiryAfterIntervals(input.schedule, interval, grant.expiresAfterIntervals),
     })),
   );
 }
 
-function expiryOf(
+/** The end of the n-th service interval counted from `interval` (1 = its own end), or the subscription's end if sooner. */
+export function expiryAfterIntervals(
   schedule: ScheduleInput,
   interval: Interval,
   intervals: number | null,

@@ -58,3 +58,27 @@ describe('ledgerTotals', () => {
     expect(ledgerTotals([], NOW)).toEqual([]);
   });
 });
+
+describe('ledgerTotals with rolled-over credit', () => {
+  it('counts credit rolled over once: the source keeps none of it, the rollover lot is not granted again', () => {
+    const march = new Date('2026-03-01T00:00:00Z');
+    const totals = ledgerTotals(
+      [
+        // granted 10.00, 2.00 used, 5.00 rolled over (the cap), 3.00 expired
+        { ...lot({ amount: '10', consumed: '2', expiresAt: march }), rolledOver: new Decimal(5) },
+        // the rollover lot: 5.00, 1.00 used, 4.00 available
+        { ...lot({ amount: '5', consumed: '1' }), rolledOverFrom: 'lot-1' },
+      ],
+      NOW,
+    );
+    expect(totals.map((t) => [t.granted, t.consumed, t.expired, t.available].map(String))).toEqual([
+      ['10', '3', '3', '4'],
+    ]);
+  });
+
+  it('is used once consumed and rolled over in full', () => {
+    expect(
+      lotStatus({ ...lot({ amount: '10', consumed: '4' }), rolledOver: new Decimal(6) }, NOW),
+    ).toBe('used');
+  });
+});

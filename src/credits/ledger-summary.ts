@@ -1,9 +1,12 @@
 /**
  * What a customer's credit ledger adds up to at an instant. Pure.
  *
- * A lot is `used` once consumed in full, else `expired` from its expiresAt on,
- * else `active`. Per currency, granted = consumed + expired + available, where
- * expired counts what expired lots still held and available what active ones hold.
+ * A lot is `used` once consumed (or rolled over) in full, else `expired` from
+ * its expiresAt on, else `active`. Per currency, granted = consumed + expired +
+ * available, where expired counts what expired lots still held and available
+ * what active ones hold. Rolled-over credit moves from its source lot to a
+ * rollover lot (rollover-lots.ts): the source no longer holds it, and the
+ * rollover lot is not granted again, so the equation still holds.
  */
 import { Decimal, ZERO } from '../common/decimal';
 
@@ -14,6 +17,14 @@ export interface LotBalance {
   amount: Decimal;
   consumed: Decimal;
   expiresAt: Date | null;
+  /** What the lot passed on to a rollover lot; absent = nothing. */
+  rolledOver?: Decimal;
+  /** Set on a rollover lot: its credit was granted once, by its source lot. */
+  rolledOverFrom?: string | null;
+}
+
+function remainingOf(lot: LotBalance): Decimal {
+  return lot.amount.minus(lot.consumed).minus(lot.rolledOver ?? ZERO);
 }
 
 export interface CurrencyTotals {
@@ -25,7 +36,7 @@ export interface CurrencyTotals {
 }
 
 export function lotStatus(lot: LotBalance, now: Date): LotStatus {
-  if (lot.consumed.gte(lot.amount)) return 'used';
+  if (!remainingOf(lot).gt(0)) return 'used';
   if (lot.expiresAt !== null && lot.expiresAt <= now) return 'expired';
   return 'active';
 }
@@ -41,11 +52,12 @@ export function ledgerTotals(lots: readonly LotBalance[], now: Date): CurrencyTo
       expired: ZERO,
       available: ZERO,
     };
-    const remaining = lot.amount.minus(lot.consumed);
+    const remaining = remainingOf(lot);
+    const granted = lot.rolledOverFrom ? ZERO : lot.amount;
     const status = lotStatus(lot, now);
     totals.set(lot.currency, {
       ...total,
-      granted: total.granted.plus(lot.amount),
+      granted: total.granted.plus(granted),
       consumed: total.consumed.plus(lot.consumed),
       expired: status === 'expired' ? total.expired.plus(remaining) : total.expired,
       available: status === 'active' ? total.available.plus(remaining) : total.available,

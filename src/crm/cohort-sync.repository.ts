@@ -54,15 +54,6 @@ export class CohortSyncRepository {
     }));
   }
 
-  /** Whether any of these `crm` messages was ever enqueued (the outbox keeps sent ones). */
-  async anyEnqueued(dedupeKeys: readonly string[]): Promise<boolean> {
-    const [row]: Array<{ found: boolean }> = await this.db.query(
-      `SELECT EXISTS (SELECT 1 FROM outbox_messages WHERE channel = 'crm' AND dedupe_key = ANY($1::text[])) AS found`,
-      [dedupeKeys],
-    );
-    return row.found;
-  }
-
   private parameters(month: Month): [string, string] {
     return [firstDay(month), firstDay(addMonths(month, -1))];
   }

@@ -56,7 +56,13 @@ export class CohortSyncService {
       currency,
     );
     const messages = snapshots.map(snapshotMessage);
-    if (await this.repository.anyEnqueued(messages.map((m) => m.dedupeKey))) return nothing;
+    if (
+      await this.outbox.anyEnqueued(
+        'crm',
+        messages.map((m) => m.dedupeKey),
+      )
+    )
+      return nothing;
     const customers = await this.repository.recentCustomers(month);
     messages.push(...customers.map((c) => customerRetentionMessage(c, month, currency)));
     await inTransaction(this.db, async (tx) => {

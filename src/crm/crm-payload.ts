@@ -23,6 +23,14 @@ export const alertSignalSchema = z.object({
   incrementalAnnualRevenue: decimal,
   firedAt: instant,
   intervalEnd: instant,
+  /** quota_pressure: the quota's window, how often it was reached in the set, hours at the cap. */
+  quotaPressure: z
+    .object({
+      window: z.string().min(1),
+      capsHit: z.number().int().positive(),
+      hoursThrottled: decimal,
+    })
+    .optional(),
 });
 export type AlertSignal = z.output<typeof alertSignalSchema>;
 

@@ -47,6 +47,8 @@ export const USAGE_PROPERTY_NAMES = [
   'customerNrr',
   /** MRR gained since their cohort month, 0 when they shrank (cohort sync). */
   'expansionMrr',
+  /** Times a quota was reached in the set of windows of the last quota_pressure alert. */
+  'quotaHits',
 ] as const;
 export type UsagePropertyName = (typeof USAGE_PROPERTY_NAMES)[number];
 

@@ -35,6 +35,12 @@ export function signalLines(signal: AlertSignal, link: string): string[] {
     lines.push(
       `Usage: ${signal.quantity}${signal.limit === null ? '' : ` of a limit of ${signal.limit}`}${percent === null ? '' : ` (${percent} %)`}`,
     );
+  if (signal.quotaPressure) {
+    const { window, capsHit, hoursThrottled } = signal.quotaPressure;
+    lines.push(
+      `Quota pressure: the ${window} quota was reached ${capsHit} times, ${hoursThrottled} hours throttled; busiest ${window}: ${signal.quantity} against a quota of ${signal.limit}`,
+    );
+  }
   lines.push(`Projected bill this period: ${money(signal.projectedBill)}`);
   lines.push(
     signal.recommendedPlan === null

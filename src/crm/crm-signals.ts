@@ -19,6 +19,14 @@ export interface FiredAlert {
   incrementalAnnualRevenue: Decimal;
   firedAt: Date;
   intervalEnd: Date;
+  /** quota_pressure only: how often and how long the customer hit the quota. */
+  quotaPressure?: QuotaPressureFigures;
+}
+
+export interface QuotaPressureFigures {
+  window: string;
+  capsHit: number;
+  hoursThrottled: Decimal;
 }
 
 export interface FinalizedInvoiceFacts {
@@ -111,6 +119,13 @@ function toSignal(alert: FiredAlert): AlertSignal {
     incrementalAnnualRevenue: alert.incrementalAnnualRevenue.toFixed(),
     firedAt: alert.firedAt.toISOString(),
     intervalEnd: alert.intervalEnd.toISOString(),
+    ...(alert.quotaPressure && {
+      quotaPressure: {
+        window: alert.quotaPressure.window,
+        capsHit: alert.quotaPressure.capsHit,
+        hoursThrottled: alert.quotaPressure.hoursThrottled.toFixed(),
+      },
+    }),
   };
 }
 
@@ -136,6 +151,7 @@ export function signalProperties(signal: AlertSignal): AccountUsageProperties['p
     projectedBill: signal.projectedBill,
     lastAlert: alertLabel(signal),
     lastAlertAt: signal.firedAt,
+    quotaHits: signal.quotaPressure ? String(signal.quotaPressure.capsHit) : null,
   };
   return Object.fromEntries(Object.entries(figures).filter(([, value]) => value !== null));
 }

@@ -90,6 +90,15 @@ export class CustomerRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Those of these internal ids that exist, by id. */
+  async findByIds(ids: readonly string[]): Promise<Map<string, CustomerRecord>> {
+    const rows: CustomerRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM customers WHERE id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, toRecord(row)]));
+  }
+
   /** Up to `limit` customers after `afterExternalId`, in externalId order. */
   async listPage(limit: number, afterExternalId: string | undefined): Promise<CustomerRecord[]> {
     const rows: CustomerRow[] = await this.db.query(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PlanRepository } from '../catalog/plan.repository';
 import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup.service';
+import { billedCurrencies } from '../catalog/plan-version-currencies';
 import { Clock } from '../common/clock';
 import { ConflictError, FieldProblem, ValidationFailedError } from '../common/errors';
 import { describeCadence, isLongerThan } from '../common/period';
@@ -27,7 +27,6 @@ export interface ScheduledPlanChange {
 export class PlanChangesService {
   constructor(
     private readonly subscriptions: SubscriptionsService,
-    private readonly plans: PlanRepository,
     private readonly lookup: PlanVersionLookup,
     private readonly changes: PlanChangeRepository,
     private readonly clock: Clock,
@@ -40,7 +39,7 @@ export class PlanChangesService {
     const { subscription, current } = await this.subscriptions.get(subscriptionId);
     const target = await this.lookup.find(input.plan ?? current.planKey, input.version);
     const problems = [
-      ...(await this.currencyProblems(current.planKey, target)),
+      ...currencyProblems(subscription, target),
       ...cadenceProblems(subscription, target),
       ...(isSameVersion(current, target) ? [alreadyOn(current)] : []),
     ];
@@ -74,22 +73,21 @@ export class PlanChangesService {
       effectiveAt,
     };
   }
+}
 
-  /** An invoice has one currency, so a move to another plan keeps it. */
-  private async currencyProblems(
-    currentPlanKey: string,
-    target: PlanVersionFound,
-  ): Promise<FieldProblem[]> {
-    if (target.plan.key === currentPlanKey) return [];
-    const currentPlan = await this.plans.findByKey(currentPlanKey);
-    if (currentPlan?.currency === target.plan.currency) return [];
-    return [
-      {
-        field: 'plan',
-        problem: `bills in ${target.plan.currency}; the subscription's plan '${currentPlanKey}' bills in ${currentPlan?.currency}`,
-      },
-    ];
-  }
+/** A subscription bills in one currency for its whole life, so the version it moves to must price it. */
+function currencyProblems(
+  subscription: SubscriptionRecord,
+  target: PlanVersionFound,
+): FieldProblem[] {
+  const currencies = billedCurrencies(target.plan.currency, target.version.currencies);
+  if (currencies.includes(subscription.currency)) return [];
+  return [
+    {
+      field: target.plan.key === subscription.planKey ? 'version' : 'plan',
+      problem: `plan '${target.plan.key}' version ${target.version.version} bills in ${currencies.join(', ')}; the subscription bills in ${subscription.currency}`,
+    },
+  ];
 }
 
 /** Usage is billed per completed service interval, so an interval may not outlast the billing period. */

@@ -10,6 +10,7 @@ const subscription: SubscriptionRecord = {
   planKey: 'pro',
   planVersionId: 'pro-v1',
   version: 1,
+  currency: 'USD',
   startDate: new Date('2026-01-01T00:00:00Z'),
   endDate: null,
   billingCadence: { unit: 'month', count: 1, anchorDay: null },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal, toDecimalString } from '../common/decimal';
-import { inTransaction } from '../database/transaction';
+import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
 
 export interface SubscriptionRecord {
@@ -11,6 +11,8 @@ export interface SubscriptionRecord {
   planKey: string;
   planVersionId: string;
   version: number;
+  /** What its invoices are in (plan-version-currencies.ts). */
+  currency: string;
   startDate: Date;
   endDate: Date | null;
   billingCadence: BillingCadence;
@@ -21,6 +23,7 @@ export interface SubscriptionRecord {
 export interface NewSubscription {
   customerId: string;
   planVersionId: string;
+  currency: string;
   startDate: Date;
   endDate: Date | null;
   billingCadence: BillingCadence;
@@ -35,6 +38,7 @@ interface SubscriptionRow {
   plan_key: string;
   plan_version_id: string;
   version: number;
+  currency: string;
   start_date: Date;
   end_date: Date | null;
   billing_cadence_unit: BillingCadenceUnit;
@@ -46,7 +50,7 @@ interface SubscriptionRow {
 
 const SELECT = `
   SELECT s.id, s.customer_id, c.external_id AS customer_external_id, p.key AS plan_key, s.plan_version_id,
-         v.version, s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count,
+         v.version, s.currency, s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count,
          s.billing_anchor_day, s.created_at,
          COALESCE((SELECT json_agg(json_build_object('billableItemKey', b.key, 'quantity', l.quantity::text) ORDER BY b.key)
                    FROM subscription_licences l JOIN billable_items b ON b.id = l.billable_item_id
@@ -64,6 +68,7 @@ function toRecord(row: SubscriptionRow): SubscriptionRecord {
     planKey: row.plan_key,
     planVersionId: row.plan_version_id,
     version: row.version,
+    currency: row.currency,
     startDate: row.start_date,
     endDate: row.end_date,
     billingCadence: {
@@ -92,8 +97,8 @@ export class SubscriptionRepository {
     return inTransaction(this.db, async (tx) => {
       const inserted: Array<{ id: string }> = await tx.query(
         `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, end_date, billing_cadence_unit,
-                                    billing_cadence_count, billing_anchor_day, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                    billing_cadence_count, billing_anchor_day, idempotency_key, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
         [
           subscription.customerId,
@@ -104,6 +109,7 @@ export class SubscriptionRepository {
           subscription.billingCadence.count,
           subscription.billingCadence.anchorDay,
           subscription.idempotencyKey,
+          subscription.currency,
         ],
       );
       if (inserted.length === 0) {
@@ -122,6 +128,22 @@ export class SubscriptionRepository {
       }
       return { id, created: true };
     });
+  }
+
+  /** The subscription, locked until the transaction ends (changes to its dates queue on it). */
+  async lockById(tx: Queryable, id: string): Promise<SubscriptionRecord | null> {
+    const rows: SubscriptionRow[] = await tx.query(
+      `${SELECT} WHERE s.id = $1 FOR NO KEY UPDATE OF s`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async setEndDate(tx: Queryable, id: string, endDate: Date): Promise<void> {
+    await tx.query(
+      'WITH ended AS (UPDATE subscriptions SET end_date = $2 WHERE id = $1 RETURNING id) SELECT id FROM ended',
+      [id, endDate.toISOString()],
+    );
   }
 
   async findById(id: string): Promise<SubscriptionRecord | null> {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { licenceQuantitiesOf, licenceQuantityProblems } from '../catalog/licence-quantities';
 import { PlanVersionRecord } from '../catalog/plan-version.repository';
 import { PlanVersionLookup } from '../catalog/plan-version-lookup.service';
+import { billingCurrency } from '../catalog/plan-version-currencies';
 import { Clock } from '../common/clock';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
 import { Cadence, describeCadence, isLongerThan } from '../common/period';
@@ -48,9 +49,18 @@ export class SubscriptionsService {
         `no customer with externalId '${input.customerExternalId}'`,
       );
     }
-    const { version } = await this.lookup.find(input.plan, input.version);
+    const { plan, version } = await this.lookup.find(input.plan, input.version);
     const startDate = input.startDate ?? this.clock.now();
+    const billing = billingCurrency(plan.currency, version.currencies, customer.currency);
     const problems = [
+      ...('problem' in billing
+        ? [
+            {
+              field: 'customerExternalId',
+              problem: `customer '${customer.externalId}' ${billing.problem}`,
+            },
+          ]
+        : []),
       ...cadenceProblems(input, version),
       ...licenceQuantityProblems(input.licenceQuantities, input.plan, version),
       ...(input.endDate && input.endDate <= startDate
@@ -62,6 +72,7 @@ export class SubscriptionsService {
     const subscription: NewSubscription = {
       customerId: customer.id,
       planVersionId: version.id,
+      currency: 'currency' in billing ? billing.currency : plan.currency,
       startDate,
       endDate: input.endDate,
       billingCadence: input.billingCadence,

@@ -21,7 +21,26 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     return { ...common, url: config.url, extra: { max: 20 } };
   }
   mkdirSync(config.dataDir, { recursive: true });
-  return { ...common, driver: new PGliteDriver({ dataDir: config.dataDir }).driver };
+  return { ...common, driver: pgliteDriver(config.dataDir) };
+}
+
+/**
+ * typeorm-pglite hands its one pool to every query runner as the connection,
+ * and each runner adds an "error" listener to it for as long as it holds it
+ * (removed on release). Many runners at once (parallel requests, the demo's
+ * load) are normal, not a leak, so the pool lifts Node's cap of 10 listeners,
+ * whose MaxListenersExceededWarning would otherwise flood the demo's output.
+ */
+function pgliteDriver(dataDir: string) {
+  const { driver } = new PGliteDriver({ dataDir });
+  return class extends driver {
+    static override Pool = class extends driver.Pool {
+      constructor() {
+        super();
+        this.setMaxListeners(0);
+      }
+    };
+  };
 }
 
 export function createDataSource(config: DatabaseConfig): DataSource {

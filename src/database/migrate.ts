@@ -14,3 +14,14 @@ export async function runPendingMigrations(
     (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
   return embedded ? run() : withAdvisoryLock(dataSource, 'schema-migrations', run);
 }
+
+/** The names of the migrations this build knows that the database has not applied yet. */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const rows = (await dataSource.query(`SELECT name FROM "${table}"`)) as Array<{ name: string }>;
+  const applied = new Set(rows.map((row) => row.name));
+  // TypeORM names a migration by its class, as it records it in the table.
+  return dataSource.migrations
+    .map((migration) => migration.name ?? migration.constructor.name)
+    .filter((name) => !applied.has(name));
+}

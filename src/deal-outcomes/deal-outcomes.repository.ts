@@ -65,7 +65,7 @@ export class DealOutcomesRepository {
            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                        $8::timestamptz[], $9::timestamptz[])
              AS v(key, crm_id, stage, outcome, amount, currency, created_at, modified_at)
-           ON CONFLICT (provider, deal_key) DO UPDATE SET
+           ON CONFLICT (customer_id, provider, deal_key) DO UPDATE SET
              crm_id = EXCLUDED.crm_id, stage = EXCLUDED.stage, outcome = EXCLUDED.outcome,
              amount = EXCLUDED.amount, currency = EXCLUDED.currency,
              crm_modified_at = EXCLUDED.crm_modified_at, read_at = now()

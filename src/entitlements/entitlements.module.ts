@@ -12,7 +12,9 @@ import { EntitlementsController } from './entitlements.controller';
 import { EntitlementsService } from './entitlements.service';
 import { QuotaEnforcement } from './quota-enforcement.service';
 import { QuotaHitsRepository } from './quota-hits.repository';
+import { QuotaHitsController } from './quota-hits.controller';
 import { QuotaHitsService } from './quota-hits.service';
+import { QuotaHitsViewService } from './quota-hits-view.service';
 import { QuotasController } from './quotas.controller';
 import { QuotasRepository } from './quotas.repository';
 import { QuotasService } from './quotas.service';
@@ -23,7 +25,7 @@ import { QuotasService } from './quotas.service';
  */
 @Module({
   imports: [CatalogModule, CreditsModule, CustomersModule, ForecastingModule, MeteringModule],
-  controllers: [EntitlementsController, QuotasController],
+  controllers: [EntitlementsController, QuotaHitsController, QuotasController],
   providers: [
     CatalogDirectory,
     EntitlementUsageRepository,
@@ -31,10 +33,11 @@ import { QuotasService } from './quotas.service';
     QuotaEnforcement,
     QuotaHitsRepository,
     QuotaHitsService,
+    QuotaHitsViewService,
     QuotasRepository,
     QuotasService,
   ],
-  exports: [EntitlementsService, QuotaHitsService, QuotaHitsRepository],
+  exports: [EntitlementsService, QuotaHitsService, QuotaHitsRepository, QuotasRepository],
 })
 export class EntitlementsModule implements OnModuleInit {
   constructor(

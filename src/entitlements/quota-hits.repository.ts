@@ -145,6 +145,15 @@ export class QuotaHitsRepository {
     return rows.map(toHit);
   }
 
+  /** Whether the subscription reached any quota since `since`: the cheap test before quota pressure's. */
+  async anySince(subscriptionId: string, since: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM entitlement_quota_hits WHERE subscription_id = $1 AND window_start >= $2 LIMIT 1`,
+      [subscriptionId, since.toISOString()],
+    );
+    return rows.length > 0;
+  }
+
   /** Hits of every customer (or one) reached in [from, to), newest first. */
   async reachedBetween(
     range: Interval,

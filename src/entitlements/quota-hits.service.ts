@@ -6,7 +6,7 @@ import { Queryable } from '../database/transaction';
 import { EntitlementsService, QuotaAnswer } from './entitlements.service';
 import { QuotaHit, QuotaHitsRepository } from './quota-hits.repository';
 import { calendarWindow } from './quota-window';
-import { QuotaInForce } from './quotas.repository';
+import { QuotaInForce, QuotasRepository } from './quotas.repository';
 
 /**
  * The window a hit counts in: the quota's own window, except that a rolling
@@ -51,13 +51,23 @@ export function hitOf(
 export class QuotaHitsService {
   private readonly logger = new Logger(QuotaHitsService.name);
   private readonly pending = new Set<string>();
+  private readonly listeners: Array<(customerIds: readonly string[]) => void> = [];
   private draining: Promise<void> | null = null;
 
   constructor(
     private readonly entitlements: EntitlementsService,
     private readonly hits: QuotaHitsRepository,
+    private readonly quotas: QuotasRepository,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Called with the customers who reached a quota, after their hits are stored
+   * (alert rules about quota pressure subscribe; this module needs no import of them).
+   */
+  onReached(listener: (customerIds: readonly string[]) => void): void {
+    this.listeners.push(listener);
+  }
 
   enqueue(customerIds: Iterable<string>): void {
     for (const id of customerIds) this.pending.add(id);
@@ -71,11 +81,17 @@ export class QuotaHitsService {
 
   /** The quotas these customers have reached now, stored as hits. */
   async recordReached(customerIds: readonly string[], now: Date): Promise<void> {
+    // A service without quotas pays one small read per pass, not one per customer.
+    if ((await this.quotas.quotaMeterIds()).size === 0) return;
+    const reachedBy: string[] = [];
     for (const customerId of customerIds) {
       const meters = await this.entitlements.evaluate(customerId, now);
       const reached = meters.flatMap((meter) => meter.quotas.filter((quota) => quota.exceeded));
+      if (reached.length === 0) continue;
       await this.hits.record(reached.map((answer) => hitOf(answer, customerId, now)));
+      reachedBy.push(customerId);
     }
+    if (reachedBy.length > 0) for (const listener of this.listeners) listener(reachedBy);
   }
 
   /** Usage that enforcement refused, in the ingest transaction: the window was full. */

@@ -128,6 +128,18 @@ export class QuotasRepository {
     }));
   }
 
+  /** The quotas of each of these plan versions (a version without any maps to none). */
+  async ofPlanVersions(versionIds: readonly string[]): Promise<Map<string, StoredQuota[]>> {
+    const rows: QuotaRow[] = await this.db.query(
+      `SELECT plan_version_id AS owner_id, 'plan' AS source, ${COLUMNS}
+       FROM entitlement_plan_quotas WHERE plan_version_id = ANY ($1::uuid[]) ORDER BY position`,
+      [versionIds],
+    );
+    const byVersion = new Map<string, StoredQuota[]>(versionIds.map((id) => [id, []]));
+    for (const row of rows) byVersion.get(row.owner_id)?.push(toQuota(row));
+    return byVersion;
+  }
+
   /** Meters that carry a quota anywhere: only their usage is counted for quotas. */
   static readonly QUOTA_METERS = `SELECT meter_id FROM entitlement_plan_quotas
     UNION SELECT meter_id FROM entitlement_subscription_quotas`;

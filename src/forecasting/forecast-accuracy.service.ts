@@ -7,7 +7,8 @@ import { alignToHours } from '../common/hour-alignment';
 import { Interval } from '../common/period';
 import { aggregateUsage } from '../metering/usage.repository';
 import { Accuracy, backtest, pooledAccuracy } from './backtest';
-import { DailyUsageRepository, denseDays } from './daily-usage.repository';
+import { DailyUsageRepository } from '../metering/daily-usage.repository';
+import { denseDays } from './dense-days';
 import { ForecastSubject, ForecastSubjectsRepository } from './forecast-subjects.repository';
 import { addDays, daysBetween, startOfUtcDay } from './utc-days';
 

@@ -56,7 +56,7 @@ interface SubjectRow extends ScheduleRow {
 
 /** `$1` is the instant whose plan version applies. */
 const SELECT_SUBJECTS = `
-  SELECT s.id, s.customer_id, c.external_id, p.id AS plan_id, p.key AS plan_key, v.id AS plan_version_id, v.version, p.currency,
+  SELECT s.id, s.customer_id, c.external_id, p.id AS plan_id, p.key AS plan_key, v.id AS plan_version_id, v.version, s.currency,
          ${SCHEDULE_COLUMNS},
          coalesce((SELECT json_agg(json_build_object('meter_id', m.id, 'meter_key', m.key, 'name', m.name,
                                                      'unit', m.unit, 'aggregation', m.aggregation,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
-import { DailyUsageRepository } from './daily-usage.repository';
+import { MeteringModule } from '../metering/metering.module';
 import { ForecastAccuracyService } from './forecast-accuracy.service';
 import { ForecastSubjectsRepository } from './forecast-subjects.repository';
 import { ForecastsController } from './forecasts.controller';
@@ -9,15 +9,9 @@ import { PlanPricer } from './plan-pricer.service';
 
 /** The HTTP and database wiring of the pure forecasting code beside it. */
 @Module({
-  imports: [CatalogModule],
+  imports: [CatalogModule, MeteringModule],
   controllers: [ForecastsController],
-  providers: [
-    DailyUsageRepository,
-    ForecastAccuracyService,
-    ForecastSubjectsRepository,
-    ForecastsService,
-    PlanPricer,
-  ],
-  exports: [DailyUsageRepository, ForecastSubjectsRepository, ForecastsService],
+  providers: [ForecastAccuracyService, ForecastSubjectsRepository, ForecastsService, PlanPricer],
+  exports: [ForecastSubjectsRepository, ForecastsService],
 })
 export class ForecastingModule {}

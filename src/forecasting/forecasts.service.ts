@@ -7,7 +7,8 @@ import { NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { Interval } from '../common/period';
 import { aggregateUsage, MeterUsage } from '../metering/usage.repository';
-import { DailyUsageRepository, denseDays } from './daily-usage.repository';
+import { DailyUsageRepository } from '../metering/daily-usage.repository';
+import { denseDays } from './dense-days';
 import { forecastUsage, MeterKind, QuantityBand, UsageForecast } from './forecast';
 import {
   ForecastSubject,

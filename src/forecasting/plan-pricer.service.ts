@@ -3,6 +3,7 @@ import { BillableItemRepository } from '../catalog/billable-item.repository';
 import { licenceQuantitiesOf } from '../catalog/licence-quantities';
 import { PlanRepository } from '../catalog/plan.repository';
 import { PlanVersionRecord, PlanVersionRepository } from '../catalog/plan-version.repository';
+import { billedCurrencies, pricedIn } from '../catalog/plan-version-currencies';
 import { Decimal } from '../common/decimal';
 import { addCalendar } from '../common/period';
 import { quotePlanInterval } from '../quotes/plan-interval-quote';
@@ -33,14 +34,20 @@ export class PlanPricer {
     private readonly items: BillableItemRepository,
   ) {}
 
+  /** The version priced in `currency`; null when it has no such version or does not bill in it. */
   async load(
     planId: string,
     planKey: string,
     currency: string,
     number: number,
   ): Promise<PricedVersion | null> {
-    const version = await this.versions.findOne(planId, number);
-    if (!version) return null;
+    const [plan, found] = await Promise.all([
+      this.plans.findByKey(planKey),
+      this.versions.findOne(planId, number),
+    ]);
+    if (!plan || !found) return null;
+    if (!billedCurrencies(plan.currency, found.currencies).includes(currency)) return null;
+    const version = pricedIn(found, plan.currency, currency);
     const items = await this.items.findByKeys([
       ...version.rates.map((entry) => entry.billableItem.key),
       ...version.licenceFees.map((fee) => fee.billableItem.key),
@@ -94,14 +101,15 @@ export class PlanPricer {
         quantity,
       })),
       creditGrants: priced.version.creditGrants,
+      commitment: priced.version.commitment,
       itemNames: priced.itemNames,
     });
     return draft.total;
   }
 
-  /** The live version of every plan in `currency`, for recommendations. */
+  /** The live version of every plan that bills in `currency`, priced in it, for recommendations. */
   async liveVersions(currency: string): Promise<PricedVersion[]> {
-    const plans = (await this.plans.list()).filter((plan) => plan.currency === currency);
+    const plans = await this.plans.list();
     const loaded = await Promise.all(
       plans.map((plan) =>
         plan.liveVersion === null ? null : this.load(plan.id, plan.key, currency, plan.liveVersion),

@@ -7,6 +7,8 @@ export interface BillableSubscription {
   id: string;
   customerId: string;
   customerExternalId: string;
+  /** What its invoices are in: chosen when it was created (catalog/plan-version-currencies.ts). */
+  currency: string;
   /** Percent, from the customer. */
   taxRate: Decimal;
   start: Date;

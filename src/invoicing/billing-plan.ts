@@ -1,3 +1,4 @@
+import { PlanCommitment } from '../catalog/plan-commitment';
 import { Decimal } from '../common/decimal';
 import { Cadence } from '../common/period';
 import { GrantToIssue } from '../credits/grant-lots';
@@ -22,10 +23,11 @@ export interface BillingPlan {
   versionId: string;
   planKey: string;
   version: number;
-  /** Invoices are in the plan's currency. */
+  /** The currency its prices are in: the subscription's (a version may price several). */
   currency: string;
   serviceInterval: Cadence;
   rates: Array<{ item: MeteredItem; rate: Rate }>;
   licenceFees: Array<{ item: BillingItem; unitAmount: Decimal }>;
   creditGrants: GrantToIssue[];
+  commitment: PlanCommitment | null;
 }

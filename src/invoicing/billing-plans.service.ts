@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BillableItemRepository } from '../catalog/billable-item.repository';
 import { CatalogRef, PlanVersionRepository } from '../catalog/plan-version.repository';
+import { pricedIn } from '../catalog/plan-version-currencies';
 import { BillingPlan, MeteredItem } from './billing-plan';
 
 interface VersionRow {
@@ -12,9 +13,10 @@ interface VersionRow {
 }
 
 /**
- * Plan versions by id, in billing shape, kept in memory: versions and billable
- * items are never updated, so an entry never goes stale, and a billing run over
- * thousands of subscriptions on a handful of versions reads each one once.
+ * Plan versions by id and currency, in billing shape, kept in memory: versions
+ * and billable items are never updated, so an entry never goes stale, and a
+ * billing run over thousands of subscriptions on a handful of versions reads
+ * each one once.
  */
 @Injectable()
 export class BillingPlans {
@@ -26,26 +28,29 @@ export class BillingPlans {
     private readonly items: BillableItemRepository,
   ) {}
 
-  get(versionId: string): Promise<BillingPlan> {
-    let plan = this.cache.get(versionId);
+  /** The version priced in `currency`, one it bills in (the subscription's). */
+  get(versionId: string, currency: string): Promise<BillingPlan> {
+    const key = `${versionId}:${currency}`;
+    let plan = this.cache.get(key);
     if (!plan) {
-      plan = this.load(versionId);
-      this.cache.set(versionId, plan);
+      plan = this.load(versionId, currency);
+      this.cache.set(key, plan);
       // A failed read (say, a lost connection) must not stay cached.
-      plan.catch(() => this.cache.delete(versionId));
+      plan.catch(() => this.cache.delete(key));
     }
     return plan;
   }
 
-  private async load(versionId: string): Promise<BillingPlan> {
+  private async load(versionId: string, currency: string): Promise<BillingPlan> {
     const [row]: VersionRow[] = await this.db.query(
       `SELECT v.plan_id, p.key AS plan_key, p.currency, v.version
        FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE v.id = $1`,
       [versionId],
     );
     if (!row) throw new Error(`plan version ${versionId} does not exist`);
-    const record = await this.versions.findOne(row.plan_id, row.version, this.db);
-    if (!record) throw new Error(`plan version ${versionId} does not exist`);
+    const found = await this.versions.findOne(row.plan_id, row.version, this.db);
+    if (!found) throw new Error(`plan version ${versionId} does not exist`);
+    const record = pricedIn(found, row.currency, currency);
 
     const itemKeys = [...record.rates, ...record.licenceFees].map(
       (entry) => entry.billableItem.key,
@@ -60,7 +65,7 @@ export class BillingPlans {
       versionId,
       planKey: row.plan_key,
       version: row.version,
-      currency: row.currency,
+      currency,
       serviceInterval: record.serviceInterval,
       rates: record.rates.map(({ billableItem, rate }) => {
         const { name, meterId, filter } = itemOf(billableItem);
@@ -79,6 +84,7 @@ export class BillingPlans {
         appliesTo: grant.appliesTo.map((item) => item.id),
         expiresAfterIntervals: grant.expiresAfterIntervals,
       })),
+      commitment: record.commitment,
     };
   }
 }

@@ -3,9 +3,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { RevenueRecorder } from '../analytics/ledger/revenue-recorder.service';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
+import { ShutdownService } from '../common/shutdown.service';
 import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { rolloverLots } from '../credits/rollover-lots';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
@@ -64,6 +66,7 @@ export class BillingRunService {
     private readonly clock: Clock,
     private readonly revenue: RevenueRecorder,
     private readonly crm: CrmOutbox,
+    private readonly shutdown: ShutdownService,
   ) {
     this.credits = ledgerCredits(ledger);
   }
@@ -91,6 +94,8 @@ export class BillingRunService {
     for (;;) {
       const batch = await this.subscriptions.batchAfter(afterId, billedUntil, BATCH_SIZE);
       for (const { subscription, invoicedUntil } of batch) {
+        // A replica shutting down claims no more subscriptions: the next run bills them.
+        if (this.shutdown.stopping) return result;
         await this.billSubscription(
           subscription,
           duePeriods(subscription, invoicedUntil, billedUntil),
@@ -148,6 +153,15 @@ export class BillingRunService {
         subscription.customerId,
         draft.consumptions,
       );
+      // Grant lots whose last usage this invoice billed are final now: roll over what they left.
+      if (context.usageBilledUntil !== null) {
+        const sources = await this.ledger.rolloverSources(
+          tx,
+          subscription.id,
+          context.usageBilledUntil,
+        );
+        await this.ledger.issueRollovers(tx, rolloverLots(sources, context.schedule));
+      }
       await this.finalize(tx, invoiceId, subscription.customerId);
       return 'created';
     });

@@ -16,6 +16,7 @@ interface SubscriptionRow {
   id: string;
   customer_id: string;
   customer_external_id: string;
+  currency: string;
   tax_rate: string;
   start_date: Date;
   end_date: Date | null;
@@ -28,7 +29,7 @@ interface SubscriptionRow {
 }
 
 const COLUMNS = `
-  s.id, s.customer_id, c.external_id AS customer_external_id, c.tax_rate::text AS tax_rate,
+  s.id, s.customer_id, c.external_id AS customer_external_id, s.currency, c.tax_rate::text AS tax_rate,
          s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
          s.plan_version_id,
          COALESCE((SELECT json_agg(json_build_object('plan_version_id', pc.plan_version_id,
@@ -45,6 +46,7 @@ function toSubscription(row: SubscriptionRow): BillableSubscription {
     id: row.id,
     customerId: row.customer_id,
     customerExternalId: row.customer_external_id,
+    currency: row.currency,
     taxRate: new Decimal(row.tax_rate),
     start: row.start_date,
     end: row.end_date,

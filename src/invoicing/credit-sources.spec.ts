@@ -1,5 +1,5 @@
 import { Decimal } from '../common/decimal';
-import { NewGrantLot } from '../credits/credit-ledger.repository';
+import { NewGrantLot } from '../credits/grant-lots';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext } from './invoice-builder.service';
 import { CreditLot } from '../credits/credit-lot';

@@ -1,9 +1,6 @@
 import { Decimal } from '../common/decimal';
-import {
-  CreditLedgerRepository,
-  grantLotKey,
-  NewGrantLot,
-} from '../credits/credit-ledger.repository';
+import { CreditLedgerRepository, grantLotKey } from '../credits/credit-ledger.repository';
+import { NewGrantLot } from '../credits/grant-lots';
 import { Queryable } from '../database/transaction';
 import { BillingContext, CreditSource } from './invoice-builder.service';
 import { CreditConsumption, CreditLot } from '../credits/credit-lot';

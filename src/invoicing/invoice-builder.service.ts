@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_LICENCE_QUANTITY } from '../catalog/licence-quantities';
 import { Interval } from '../common/period';
-import { NewGrantLot } from '../credits/credit-ledger.repository';
-import { grantLotsForIntervals } from '../credits/grant-lots';
+import { grantLotsForIntervals, NewGrantLot } from '../credits/grant-lots';
 import { versionInEffect } from '../customers/plan-changes';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingPlan } from './billing-plan';
 import { BillingPlans } from './billing-plans.service';
-import { LicenceInterval, ScheduleInput, scheduleForPeriod } from '../common/billing-schedule';
-import { BillingUsageRepository, UsageSelection } from './billing-usage.repository';
+import {
+  billingPeriodProration,
+  LicenceInterval,
+  ScheduleInput,
+  scheduleForPeriod,
+  serviceIntervalProration,
+} from '../common/billing-schedule';
+import { BillingUsageRepository, UsageSelection } from '../metering/billing-usage.repository';
 import { CreditLot } from '../credits/credit-lot';
+import { committedAmount, InvoiceCommitment } from './commitment-lines';
 import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';
 import { scheduleOf } from './subscription-schedule';
 import { eventValuesNeeded, MeasuredUsage, usageCharge } from './usage-charges';
@@ -61,6 +67,7 @@ export class InvoiceBuilder {
   ): Promise<BillingContext> {
     const plan = await this.plans.get(
       versionInEffect(subscription.planVersionId, subscription.planChanges, period.start),
+      subscription.currency,
     );
     const schedule = scheduleOf(subscription, plan.serviceInterval);
     if (!schedule) throw new RangeError(`subscription ${subscription.id} has no billing period`);
@@ -85,7 +92,11 @@ export class InvoiceBuilder {
     credits: CreditSource,
   ): Promise<InvoiceDraft> {
     const { subscription, plan } = context;
-    const usageCharges = (await this.measure(db, context)).map(usageCharge);
+    const usageCharges = (await this.measure(db, context)).map((measured) => ({
+      ...usageCharge(measured),
+      // prorates a rate's minimum spend on a cut interval
+      prorationFactor: serviceIntervalProration(context.schedule, measured.interval),
+    }));
     const licenceCharges: LicenceCharge[] = plan.licenceFees.flatMap(({ item, unitAmount }) =>
       context.licenceIntervals.map((interval) => ({
         billableItemId: item.id,
@@ -104,12 +115,17 @@ export class InvoiceBuilder {
       grants: plan.creditGrants,
       intervals: context.usageIntervals,
     });
+    const commitment = commitmentOf(context);
     return calculateInvoice({
       currency: plan.currency,
       taxRate: subscription.taxRate,
       usageCharges,
       licenceCharges,
-      creditLots: await credits.lots(db, context, grantLots),
+      creditLots: await credits.lots(db, context, [
+        ...grantLots,
+        ...prepaidCommitmentLots(context, commitment),
+      ]),
+      commitment,
     });
   }
 
@@ -145,4 +161,50 @@ export class InvoiceBuilder {
     }
     return measured;
   }
+}
+
+/**
+ * The commitment windows an invoice bills (commitment-lines.ts): per service
+ * interval, the intervals whose usage it bills (post-paid) or, like licence
+ * fees, those starting in the period (prepaid, billed in advance); per billing
+ * period, the period itself, once its usage is billed when post-paid.
+ */
+function commitmentOf(context: BillingContext): InvoiceCommitment | null {
+  const { commitment } = context.plan;
+  if (!commitment) return null;
+  const { schedule, period } = context;
+  if (commitment.interval === 'billing_period') {
+    if (!commitment.prepaid && context.usageIntervals.length === 0) return null;
+    const prorationFactor = billingPeriodProration(schedule, period);
+    return { commitment, windows: [{ ...period, prorationFactor }] };
+  }
+  const windows = commitment.prepaid
+    ? context.licenceIntervals
+    : context.usageIntervals.map((interval) => ({
+        ...interval,
+        prorationFactor: serviceIntervalProration(schedule, interval),
+      }));
+  return { commitment, windows };
+}
+
+/** A prepaid commitment's credit: one lot per window billed, of the amount billed, for the plan's usage rates. */
+function prepaidCommitmentLots(
+  context: BillingContext,
+  terms: InvoiceCommitment | null,
+): NewGrantLot[] {
+  if (!terms?.commitment.prepaid) return [];
+  const { subscription, plan } = context;
+  return terms.windows
+    .map((window) => ({
+      customerId: subscription.customerId,
+      subscriptionId: subscription.id,
+      planCreditGrantId: null,
+      name: 'Prepaid commitment',
+      currency: plan.currency,
+      amount: committedAmount(terms.commitment, window, plan.currency),
+      appliesTo: plan.rates.map(({ item }) => item.id),
+      validFrom: window.start,
+      expiresAt: window.end,
+    }))
+    .filter((lot) => lot.amount.gt(0));
 }

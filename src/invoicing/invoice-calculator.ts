@@ -7,6 +7,10 @@
  * once; totals are sums of rounded figures, so the lines add up to the total a
  * customer checks.
  *
+ * A rate's minimum spend is its own `minimum_spend` line beside the usage line
+ * (rounded so the two add up to the rounded minimum); a plan commitment adds
+ * its true-up or prepayment lines (commitment-lines.ts) after the usage lines.
+ *
  * Credits: each charge line draws on the credit lots that may pay for it (the
  * lot applies to its billable item, was valid before the line's service period
  * ended and had not expired when it started), soonest-expiring first (a lot
@@ -17,9 +21,10 @@ import { Decimal, sumDecimals, ZERO } from '../common/decimal';
 import { roundToMinorUnit } from '../common/money';
 import { Interval } from '../common/period';
 import { CreditConsumption, CreditLot } from '../credits/credit-lot';
-import { BreakdownLine } from '../rating/breakdown';
-import { priceRate, Rate, Usage } from '../rating/rate';
+import { rateCharge, Rate, Usage } from '../rating/rate';
 import { LicenceInterval } from '../common/billing-schedule';
+import { commitmentLines, InvoiceCommitment } from './commitment-lines';
+import { InvoiceLineDraft } from './invoice-line';
 
 export interface UsageCharge {
   billableItemId: string;
@@ -29,6 +34,8 @@ export interface UsageCharge {
   usage: Usage;
   /** What the line shows as its quantity (units, or the events' total value for a percentage rate). */
   quantity: Decimal;
+  /** The interval's share of a full one, which prorates the rate's minimum spend; 1 when absent. */
+  prorationFactor?: Decimal;
 }
 
 export interface LicenceCharge {
@@ -37,22 +44,6 @@ export interface LicenceCharge {
   interval: LicenceInterval;
   unitAmount: Decimal;
   quantity: Decimal;
-}
-
-export type InvoiceLineKind = 'usage' | 'licence_fee' | 'credit';
-
-export interface InvoiceLineDraft {
-  kind: InvoiceLineKind;
-  billableItemId: string | null;
-  creditLotId: string | null;
-  description: string;
-  quantity: Decimal | null;
-  unitAmount: Decimal | null;
-  servicePeriod: Interval;
-  /** Unrounded (for credits: equal to amount). */
-  exactAmount: Decimal;
-  amount: Decimal;
-  breakdown: BreakdownLine[];
 }
 
 export interface InvoiceDraft {
@@ -72,12 +63,16 @@ export interface InvoiceInput {
   usageCharges: readonly UsageCharge[];
   licenceCharges: readonly LicenceCharge[];
   creditLots: readonly CreditLot[];
+  /** The plan's commitment over the windows this invoice bills; absent without one. */
+  commitment?: InvoiceCommitment | null;
 }
 
 export function calculateInvoice(input: InvoiceInput): InvoiceDraft {
+  const usage = input.usageCharges.flatMap((charge) => usageLines(charge, input.currency));
   const chargeLines = [
     ...input.licenceCharges.map((charge) => licenceLine(charge, input.currency)),
-    ...input.usageCharges.map((charge) => usageLine(charge, input.currency)),
+    ...usage,
+    ...(input.commitment ? commitmentLines(input.commitment, usage, input.currency) : []),
   ].sort((a, b) => a.servicePeriod.start.getTime() - b.servicePeriod.start.getTime());
   const subtotal = sumDecimals(chargeLines.map((line) => line.amount));
 
@@ -99,20 +94,44 @@ export function calculateInvoice(input: InvoiceInput): InvoiceDraft {
   };
 }
 
-function usageLine(charge: UsageCharge, currency: string): InvoiceLineDraft {
-  const { amount, breakdown } = priceRate(charge.rate, charge.usage);
-  return {
+/** The usage line, and the minimum spend line when the rate's minimum raises it. */
+function usageLines(charge: UsageCharge, currency: string): InvoiceLineDraft[] {
+  const { charge: priced, minimumSpend } = rateCharge(
+    charge.rate,
+    charge.usage,
+    charge.prorationFactor,
+  );
+  const servicePeriod = { start: charge.interval.start, end: charge.interval.end };
+  const usage: InvoiceLineDraft = {
     kind: 'usage',
     billableItemId: charge.billableItemId,
     creditLotId: null,
     description: charge.description,
     quantity: charge.quantity,
     unitAmount: charge.rate.model === 'per_unit' ? charge.rate.unitAmount : null,
-    servicePeriod: { start: charge.interval.start, end: charge.interval.end },
-    exactAmount: amount,
-    amount: roundToMinorUnit(amount, currency),
-    breakdown,
+    servicePeriod,
+    exactAmount: priced.amount,
+    amount: roundToMinorUnit(priced.amount, currency),
+    breakdown: priced.breakdown,
   };
+  if (!minimumSpend) return [usage];
+  // The two lines add up to the rounded minimum, whichever way the usage line rounded.
+  const minimum = roundToMinorUnit(priced.amount.plus(minimumSpend.amount), currency);
+  return [
+    usage,
+    {
+      kind: 'minimum_spend',
+      billableItemId: charge.billableItemId,
+      creditLotId: null,
+      description: `${charge.description}: minimum spend`,
+      quantity: null,
+      unitAmount: null,
+      servicePeriod,
+      exactAmount: minimumSpend.amount,
+      amount: minimum.minus(usage.amount),
+      breakdown: [minimumSpend],
+    },
+  ];
 }
 
 function licenceLine(charge: LicenceCharge, currency: string): InvoiceLineDraft {

@@ -1,7 +1,8 @@
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { BreakdownLine } from '../rating/breakdown';
-import { InvoiceDraft, InvoiceLineKind } from './invoice-calculator';
+import { InvoiceDraft } from './invoice-calculator';
+import { InvoiceLineKind } from './invoice-line';
 import { BillingContext } from './invoice-builder.service';
 
 export type InvoiceStatus = 'draft' | 'finalized' | 'void';

@@ -4,7 +4,8 @@ import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { BreakdownLine } from '../rating/breakdown';
-import { InvoiceDraft, InvoiceLineKind } from './invoice-calculator';
+import { InvoiceDraft } from './invoice-calculator';
+import { InvoiceLineKind } from './invoice-line';
 import { InvoiceLineView, InvoiceStatus, InvoiceView } from './invoice-view';
 
 export interface NewInvoice {
@@ -35,6 +36,16 @@ export interface DraftToFinalize {
   customerId: string;
   subscriptionId: string;
   periodStart: Date;
+}
+
+export interface LockedInvoice {
+  id: string;
+  status: InvoiceStatus;
+  customerId: string;
+  subscriptionId: string;
+  currency: string;
+  taxRate: Decimal;
+  tax: Decimal;
 }
 
 export interface FinalizedInvoice {
@@ -256,13 +267,51 @@ export class InvoiceRepository {
     return invoice ?? null;
   }
 
-  /** Locks the invoice row until the transaction ends, and answers its status. */
-  async lockStatus(tx: Queryable, id: string): Promise<InvoiceStatus | null> {
-    const rows: Array<{ status: InvoiceStatus }> = await tx.query(
-      'SELECT status FROM invoices WHERE id = $1 FOR UPDATE',
+  /**
+   * Locks the invoice row until the transaction ends (voids and credit notes of
+   * one invoice queue on it), and answers what they need of it.
+   */
+  async lock(tx: Queryable, id: string): Promise<LockedInvoice | null> {
+    const rows: Array<{
+      status: InvoiceStatus;
+      customer_id: string;
+      subscription_id: string;
+      currency: string;
+      tax_rate: string;
+      tax: string;
+    }> = await tx.query(
+      `SELECT status, customer_id, subscription_id, currency, tax_rate, tax
+       FROM invoices WHERE id = $1 FOR UPDATE`,
       [id],
     );
-    return rows[0]?.status ?? null;
+    const [row] = rows;
+    return row
+      ? {
+          id,
+          status: row.status,
+          customerId: row.customer_id,
+          subscriptionId: row.subscription_id,
+          currency: row.currency,
+          taxRate: new Decimal(row.tax_rate),
+          tax: new Decimal(row.tax),
+        }
+      : null;
+  }
+
+  /** The subscription's issued invoices with a line whose service period ends after `after`. */
+  async issuedWithServiceAfter(
+    tx: Queryable,
+    subscriptionId: string,
+    after: Date,
+  ): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `SELECT i.id FROM invoices i
+       WHERE i.subscription_id = $1 AND i.status = 'finalized'
+         AND EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND l.service_period_end > $2)
+       ORDER BY i.period_start`,
+      [subscriptionId, after.toISOString()],
+    );
+    return rows.map((row) => row.id);
   }
 
   async markVoid(tx: Queryable, id: string, at: Date): Promise<void> {

@@ -1,4 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiJsonBody } from '../common/http/api-json-body';
+import { voidInvoiceSchema } from './dto/credit-note.schema';
+import { toCreditNoteResponse } from './dto/credit-note.response';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { parseInput } from '../common/validation';
 import { encodeInvoiceCursor, invoiceListQuerySchema } from './dto/invoice-list.schema';
@@ -30,9 +33,19 @@ export class InvoicesController {
     return toInvoiceResponse(await this.invoices.get(id));
   }
 
+  /**
+   * Voids the invoice; a finalized one gets a credit note for what is left
+   * (`creditNote` in the answer), optionally refunded to the credit balance.
+   */
   @Post(':id/void')
   @HttpCode(200)
-  async void(@Param('id') id: string) {
-    return toInvoiceResponse(await this.invoices.void(id));
+  @ApiJsonBody(voidInvoiceSchema)
+  async void(@Param('id') id: string, @Body() body: unknown) {
+    const options = parseInput(voidInvoiceSchema, body ?? {});
+    const { invoice, creditNote } = await this.invoices.void(id, options);
+    return {
+      ...toInvoiceResponse(invoice),
+      creditNote: creditNote && toCreditNoteResponse(creditNote),
+    };
   }
 }

@@ -7,6 +7,15 @@ import { inTransaction } from '../database/transaction';
 import { InvoiceListQuery } from './dto/invoice-list.schema';
 import { InvoiceCursor, InvoiceRepository } from './invoice.repository';
 import { InvoiceView } from './invoice-view';
+import { everythingLeft } from './credit-note-lines';
+import { CreditNoteView } from './credit-note.repository';
+import { CreditNotesService } from './credit-notes.service';
+
+export interface VoidedInvoice {
+  invoice: InvoiceView;
+  /** Issued for a finalized invoice with anything left to credit. */
+  creditNote: CreditNoteView | null;
+}
 
 export interface InvoicePage {
   invoices: InvoiceView[];
@@ -20,6 +29,7 @@ export class InvoicesService {
     private readonly db: DataSource,
     private readonly invoices: InvoiceRepository,
     private readonly clock: Clock,
+    private readonly creditNotes: CreditNotesService,
   ) {}
 
   async list(query: InvoiceListQuery): Promise<InvoicePage> {
@@ -44,21 +54,33 @@ export class InvoicesService {
   }
 
   /**
-   * Voids a draft or finalized invoice; it keeps its number. Voiding does not
-   * re-open the period (events for its intervals stay refused, and no new invoice
-   * is made for it) nor give back the credit it consumed: a correction is a new
-   * charge or a top-up.
+   * Voids a draft or finalized invoice; it keeps its number. Voiding a finalized
+   * invoice issues a credit note for everything not credited yet (a draft was
+   * never issued: nothing to credit), optionally refunded to the credit balance.
+   * Voiding does not re-open the period (events for its intervals stay refused,
+   * and no new invoice is made for it) nor give back the grant credit it consumed.
    */
-  async void(id: string): Promise<InvoiceView> {
+  async void(id: string, options: { refundToCredit: boolean }): Promise<VoidedInvoice> {
     if (!isUuid(id)) throw new NotFoundError('invoice', id);
     return inTransaction(this.db, async (tx) => {
-      const status = await this.invoices.lockStatus(tx, id);
-      if (status === null) throw new NotFoundError('invoice', id);
-      if (status === 'void') throw new ConflictError(`invoice '${id}' is already void`);
+      const locked = await this.invoices.lock(tx, id);
+      if (locked === null) throw new NotFoundError('invoice', id);
+      if (locked.status === 'void') throw new ConflictError(`invoice '${id}' is already void`);
       await this.invoices.markVoid(tx, id, this.clock.now());
+      const creditNote =
+        locked.status === 'finalized'
+          ? await this.creditNotes.issue(tx, locked, {
+              reason: 'void',
+              memo: null,
+              refundToCredit: options.refundToCredit,
+              idempotencyKey: `void:${id}`,
+              wholeInvoice: true,
+              lines: (creditable) => ({ lines: everythingLeft(creditable) }),
+            })
+          : null;
       const invoice = await this.invoices.findById(id, tx);
       if (!invoice) throw new NotFoundError('invoice', id);
-      return invoice;
+      return { invoice, creditNote };
     });
   }
 }

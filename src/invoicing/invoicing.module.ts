@@ -3,14 +3,19 @@ import { RevenueLedgerModule } from '../analytics/ledger/revenue-ledger.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
+import { MeteringModule } from '../metering/metering.module';
 import { CustomersModule } from '../customers/customers.module';
 import { AccountCreditBalances } from './account-credit-balances.service';
 import { BillingPlans } from './billing-plans.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingRunsController } from './billing-runs.controller';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
-import { BillingUsageRepository } from './billing-usage.repository';
 import { CreditBalanceService } from './credit-balance.service';
+import { CreditNoteRepository } from './credit-note.repository';
+import { CreditNotesController } from './credit-notes.controller';
+import { CreditNotesService } from './credit-notes.service';
+import { SubscriptionEndingsController } from './subscription-endings.controller';
+import { SubscriptionEndingsService } from './subscription-endings.service';
 import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
@@ -20,20 +25,41 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
 
 /** Billing runs, invoices, the upcoming-invoice preview and the real-time credit balance. */
 @Module({
-  imports: [CatalogModule, CustomersModule, CreditsModule, CrmModule, RevenueLedgerModule],
-  controllers: [BillingRunsController, InvoicesController, PreviewsController],
+  imports: [
+    CatalogModule,
+    CustomersModule,
+    CreditsModule,
+    CrmModule,
+    MeteringModule,
+    RevenueLedgerModule,
+  ],
+  controllers: [
+    BillingRunsController,
+    CreditNotesController,
+    InvoicesController,
+    PreviewsController,
+    SubscriptionEndingsController,
+  ],
   providers: [
     AccountCreditBalances,
     BillingPlans,
     BillingRunService,
     BillingSubscriptionsRepository,
-    BillingUsageRepository,
     CreditBalanceService,
+    CreditNoteRepository,
+    CreditNotesService,
     InvoiceBuilder,
     InvoiceRepository,
     InvoicesService,
+    SubscriptionEndingsService,
     UpcomingInvoiceService,
   ],
-  exports: [AccountCreditBalances, BillingRunService, CreditBalanceService, InvoicesService, UpcomingInvoiceService],
+  exports: [
+    AccountCreditBalances,
+    BillingRunService,
+    CreditBalanceService,
+    InvoicesService,
+    UpcomingInvoiceService,
+  ],
 })
 export class InvoicingModule {}

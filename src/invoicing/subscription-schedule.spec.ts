@@ -12,6 +12,7 @@ function subscription(overrides: Partial<BillableSubscription> = {}): BillableSu
     id: 'sub-1',
     customerId: 'cus-1',
     customerExternalId: 'acme',
+    currency: 'USD',
     taxRate: new Decimal(0),
     start: utc('2026-03-01T00:00:00Z'),
     end: null,

@@ -4,7 +4,7 @@ import { Interval } from '../common/period';
 import { percentageRate, tier } from '../rating/rating.fixtures';
 import { priceRate, Rate } from '../rating/rate';
 import { MeteredItem } from './billing-plan';
-import { UsageTotals } from './billing-usage.repository';
+import { UsageTotals } from '../metering/billing-usage.repository';
 import { eventValuesNeeded, MeasuredUsage, usageCharge } from './usage-charges';
 
 const d = (value: string | number) => new Decimal(value);

@@ -10,7 +10,7 @@ import { Decimal, sumDecimals } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Rate, Usage } from '../rating/rate';
 import { MeteredItem } from './billing-plan';
-import { UsageTotals } from './billing-usage.repository';
+import { UsageTotals } from '../metering/billing-usage.repository';
 import { UsageCharge } from './invoice-calculator';
 
 /** Which event values a rate needs beyond the totals: none, the first `count` of them, or all. */

@@ -1,5 +1,5 @@
 import { EventRejection, UsageEventInput } from './dto/ingest-events.dto';
-import { eventIdOf, parseEvent } from './event-validation';
+import { AcceptedTimes, eventIdOf, parseEvent } from './event-validation';
 
 export interface IndexedEvent {
   index: number;
@@ -19,7 +19,7 @@ export interface TriagedBatch {
  * a given id decides for that id; a later one is a duplicate whatever it
  * carries, exactly as if it had come in a later request.
  */
-export function triageBatch(rawEvents: readonly unknown[], now: Date): TriagedBatch {
+export function triageBatch(rawEvents: readonly unknown[], times: AcceptedTimes): TriagedBatch {
   const seen = new Set<string>();
   const triaged: TriagedBatch = { candidates: [], rejected: [], duplicatesInBatch: 0 };
   rawEvents.forEach((raw, index) => {
@@ -31,7 +31,7 @@ export function triageBatch(rawEvents: readonly unknown[], now: Date): TriagedBa
       }
       seen.add(id);
     }
-    const checked = parseEvent(raw, index, now);
+    const checked = parseEvent(raw, index, times);
     if (checked.ok) triaged.candidates.push({ index, event: checked.event });
     else triaged.rejected.push(checked.rejection);
   });

@@ -1,7 +1,19 @@
 import { Decimal } from '../common/decimal';
-import { closedBoundAt, parseEvent, References, resolveEvent } from './event-validation';
+import fc from 'fast-check';
+import { usageEventSchema } from './dto/ingest-events.dto';
+import {
+  closedBoundAt,
+  parseEvent,
+  References,
+  resolveEvent,
+  wellFormedEvent,
+} from './event-validation';
 
-const NOW = new Date('2026-03-15T12:00:00Z');
+/** Thirteen months of retention before March 2026. */
+const TIMES = {
+  now: new Date('2026-03-15T12:00:00Z'),
+  horizon: new Date('2025-02-01T00:00:00Z'),
+};
 
 const references: References = {
   customers: new Map([
@@ -53,7 +65,7 @@ function event(overrides: Record<string, unknown> = {}): Record<string, unknown>
 
 /** Runs both passes, as ingestion does, and returns the rejection or the stored event. */
 function check(raw: unknown) {
-  const parsed = parseEvent(raw, 3, NOW);
+  const parsed = parseEvent(raw, 3, TIMES);
   if (!parsed.ok) return parsed;
   return resolveEvent(parsed.event, 3, references);
 }
@@ -187,6 +199,20 @@ describe('event validation', () => {
     expect(rejectionOf(event(overrides))).toEqual({ index: 3, id: 'evt_1', code, field, message });
   });
 
+  it('refuses an event older than the retention horizon, whose id would already be forgotten', () => {
+    expect(rejectionOf(event({ timestamp: '2025-01-31T23:59:59Z' }))).toEqual({
+      index: 3,
+      id: 'evt_1',
+      code: 'invalid_event',
+      field: 'events[3].timestamp',
+      message:
+        'is older than the event retention allows: events before 2025-02-01T00:00:00.000Z are no longer kept',
+    });
+    expect(check(event({ customerExternalId: 'open', timestamp: '2025-02-01T00:00:00Z' })).ok).toBe(
+      true,
+    );
+  });
+
   it('allows a timestamp up to 5 minutes ahead, and one exactly at the close', () => {
     expect(check(event({ timestamp: '2026-03-15T12:05:00Z' })).ok).toBe(true);
     expect(check(event({ timestamp: '2026-03-01T00:00:00Z' })).ok).toBe(true);
@@ -216,6 +242,48 @@ describe('event validation', () => {
       code: 'invalid_event',
       field: 'events[3].value',
     });
+  });
+});
+
+describe('wellFormedEvent, the schema checked by hand', () => {
+  const field = fc.oneof(
+    fc.string({ maxLength: 3 }),
+    fc.string({ minLength: 255, maxLength: 258 }),
+    fc.integer(),
+    fc.double(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.array(fc.string(), { maxLength: 2 }),
+    fc.constantFrom(
+      '2026-03-15T10:00:00Z',
+      '2026-03-15T10:00+01:00',
+      '2026-02-30T10:00:00Z',
+      'soon',
+    ),
+    fc.dictionary(
+      fc.string({ maxLength: 3 }),
+      fc.oneof(fc.string({ maxLength: 300 }), fc.integer()),
+    ),
+  );
+  const mutated = fc
+    .tuple(fc.constantFrom(...Object.keys(usageEventSchema.shape), 'extra'), field)
+    .map(([key, value]) => {
+      const raw: Record<string, unknown> = event();
+      if (value === undefined) delete raw[key];
+      else raw[key] = value;
+      return raw;
+    });
+
+  it('accepts exactly what usageEventSchema accepts, with the same result', () => {
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.anything()), (raw) => {
+        const parsed = usageEventSchema.safeParse(raw);
+        const fast = wellFormedEvent(raw);
+        if (fast !== null) expect(parsed).toEqual({ success: true, data: fast });
+        else if (parsed.success) expect(raw).toBe('accepted by the schema only');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

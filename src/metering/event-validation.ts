@@ -1,7 +1,7 @@
 import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
 import { isPlainText } from '../common/plain-text';
-import { decimalField, toFieldProblems } from '../common/validation';
+import { isCalendarTimestamp, readDecimal, toFieldProblems } from '../common/validation';
 import {
   EVENT_ID_MAX_LENGTH,
   EventRejection,
@@ -73,7 +73,58 @@ export interface ValidEvent {
 
 export type Checked<T> = { ok: true; event: T } | { ok: false; rejection: EventRejection };
 
-const decimalValue = decimalField({ allowNumber: true });
+const EVENT_FIELDS = new Set(Object.keys(usageEventSchema.shape));
+const TEXT_MAX_LENGTH = 256;
+
+function isText(value: unknown, maxLength: number): value is string {
+  return (
+    typeof value === 'string' && value.length > 0 && value.length <= maxLength && isPlainText(value)
+  );
+}
+
+/**
+ * usageEventSchema's accepted events, checked by hand: a batch of 1 000 events
+ * is validated in a fraction of the time the schema takes. Anything this does
+ * not accept goes through the schema, which names the field and the problem, so
+ * the two only ever differ in speed (event-validation.spec.ts checks they agree).
+ */
+export function wellFormedEvent(raw: unknown): UsageEventInput | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const fields = raw as Record<string, unknown>;
+  for (const key of Object.keys(fields)) if (!EVENT_FIELDS.has(key)) return null;
+  const { id, customerExternalId, meter, timestamp, value, dimensions } = fields;
+  if (
+    !isText(id, EVENT_ID_MAX_LENGTH) ||
+    !isText(customerExternalId, TEXT_MAX_LENGTH) ||
+    !isText(meter, TEXT_MAX_LENGTH) ||
+    typeof timestamp !== 'string' ||
+    !isCalendarTimestamp(timestamp)
+  )
+    return null;
+  const event: UsageEventInput = { id, customerExternalId, meter, timestamp: new Date(timestamp) };
+  if (value !== undefined) {
+    if (typeof value !== 'number' && (typeof value !== 'string' || !isPlainText(value)))
+      return null;
+    event.value = value;
+  }
+  if (dimensions !== undefined) {
+    if (typeof dimensions !== 'object' || dimensions === null || Array.isArray(dimensions))
+      return null;
+    const entries = dimensions as Record<string, unknown>;
+    for (const key of Object.keys(entries)) {
+      const dimension = entries[key];
+      if (
+        !isPlainText(key) ||
+        typeof dimension !== 'string' ||
+        dimension.length > TEXT_MAX_LENGTH ||
+        !isPlainText(dimension)
+      )
+        return null;
+    }
+    event.dimensions = entries as Record<string, string>;
+  }
+  return event;
+}
 
 /** The event's idempotency key, when it has a usable one. */
 export function eventIdOf(raw: unknown): string | null {
@@ -87,14 +138,28 @@ export function eventIdOf(raw: unknown): string | null {
     : null;
 }
 
+/** What bounds an event's timestamp when it arrives. */
+export interface AcceptedTimes {
+  now: Date;
+  /** The event retention's horizon: older events would be dropped, and their ids are forgotten. */
+  horizon: Date;
+}
+
 /** The checks that need no database: the event's shape and its timestamp against our clock. */
-export function parseEvent(raw: unknown, index: number, now: Date): Checked<UsageEventInput> {
-  const parsed = usageEventSchema.safeParse(raw);
-  if (!parsed.success) {
-    const [problem] = toFieldProblems(parsed.error, `events[${index}]`);
-    return rejected(index, eventIdOf(raw), 'invalid_event', problem.field, problem.problem);
+export function parseEvent(
+  raw: unknown,
+  index: number,
+  { now, horizon }: AcceptedTimes,
+): Checked<UsageEventInput> {
+  let event = wellFormedEvent(raw);
+  if (event === null) {
+    const parsed = usageEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const [problem] = toFieldProblems(parsed.error, `events[${index}]`);
+      return rejected(index, eventIdOf(raw), 'invalid_event', problem.field, problem.problem);
+    }
+    event = parsed.data;
   }
-  const event = parsed.data;
   if (event.timestamp < EARLIEST_TIMESTAMP) {
     return rejected(
       index,
@@ -102,6 +167,15 @@ export function parseEvent(raw: unknown, index: number, now: Date): Checked<Usag
       'invalid_event',
       `events[${index}].timestamp`,
       `must be on or after ${EARLIEST_TIMESTAMP.toISOString()}`,
+    );
+  }
+  if (event.timestamp < horizon) {
+    return rejected(
+      index,
+      event.id,
+      'invalid_event',
+      `events[${index}].timestamp`,
+      `is older than the event retention allows: events before ${horizon.toISOString()} are no longer kept`,
     );
   }
   if (event.timestamp.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
@@ -203,10 +277,8 @@ function readValue(meter: MeterReference, raw: string | number | undefined): Rea
         return {
           problem: `is required: meter '${meter.key}' aggregates values (${meter.aggregation})`,
         };
-      const parsed = decimalValue.safeParse(raw);
-      return parsed.success
-        ? { value: parsed.data, valueText: null }
-        : { problem: parsed.error.issues[0].message };
+      const read = readDecimal(raw);
+      return read.ok ? { value: read.decimal, valueText: null } : { problem: read.problem };
     }
   }
 }

@@ -12,8 +12,8 @@ import {
   MAX_EVENTS_PER_REQUEST,
 } from './dto/ingest-events.dto';
 import { resolveEvent } from './event-validation';
+import { EventRetentionService } from './event-retention.service';
 import { IndexedEvent, IngestParticipants } from './ingest-participants.service';
-import { EventPartitions } from './event-partitions.repository';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageMoved } from './usage-moved.service';
 
@@ -27,7 +27,7 @@ export class IngestService {
   constructor(
     private readonly db: DataSource,
     private readonly events: UsageEventsRepository,
-    private readonly partitions: EventPartitions,
+    private readonly retention: EventRetentionService,
     private readonly clock: Clock,
     private readonly usageMoved: UsageMoved,
     private readonly participants: IngestParticipants,
@@ -45,8 +45,7 @@ export class IngestService {
       candidates,
       rejected: malformed,
       duplicatesInBatch,
-    } = triageBatch(rawEvents, receivedAt);
-    await this.partitions.ensureCovering(candidates.map(({ event }) => event.timestamp));
+    } = triageBatch(rawEvents, { now: receivedAt, horizon: this.retention.horizon(receivedAt) });
 
     const { result, moved } = await inTransaction(this.db, async (tx) => {
       const references = await this.events.loadReferences(

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
-import { EventPartitions } from './event-partitions.repository';
+import { BillingUsageRepository } from './billing-usage.repository';
+import { DailyUsageRepository } from './daily-usage.repository';
+import { EventPartitionsRepository } from './event-partitions.repository';
+import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
 import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
@@ -12,7 +15,10 @@ import { UsageService } from './usage.service';
 @Module({
   controllers: [EventsController, UsageController],
   providers: [
-    EventPartitions,
+    BillingUsageRepository,
+    DailyUsageRepository,
+    EventPartitionsRepository,
+    EventRetentionService,
     IngestParticipants,
     IngestService,
     UsageEventsRepository,
@@ -20,6 +26,13 @@ import { UsageService } from './usage.service';
     UsageSubscriptionsRepository,
     UsageMoved,
   ],
-  exports: [IngestParticipants, UsageMoved],
+  // Usage read by other modules: invoices' totals and forecasts' daily series.
+  exports: [
+    BillingUsageRepository,
+    DailyUsageRepository,
+    IngestParticipants,
+    UsageMoved,
+    EventRetentionService,
+  ],
 })
 export class MeteringModule {}

@@ -4,6 +4,7 @@ import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { StoredUsage } from './ingest-participants.service';
 import { CustomerReference, MeterReference, References, ValidEvent } from './event-validation';
+import { isLater, latestFirst } from './meter-aggregation';
 
 interface CustomerRow {
   id: string;
@@ -18,11 +19,13 @@ interface MeterRow {
   dimensions: string[];
 }
 
-// The latest event of a group, by timestamp then id (bytewise, whatever the
-// database collation), so a late event never replaces a newer "last" value.
-const LATEST = 'ORDER BY timestamp DESC, event_id COLLATE "C" DESC';
-const NEWER =
-  '(excluded.last_timestamp, excluded.last_event_id COLLATE "C") > (r.last_timestamp, r.last_event_id COLLATE "C")';
+// The latest event of a group, as `last` orders them (meter-aggregation.ts), so a
+// late event never replaces a newer "last" value.
+const LATEST = `ORDER BY ${latestFirst('timestamp', 'event_id')}`;
+const NEWER = isLater(
+  { timestamp: 'excluded.last_timestamp', eventId: 'excluded.last_event_id' },
+  { timestamp: 'r.last_timestamp', eventId: 'r.last_event_id' },
+);
 
 /**
  * Stores a batch in one statement: the ids first, ON CONFLICT DO NOTHING (the

@@ -2,6 +2,7 @@ import { Aggregation } from '../catalog/dto/meter.schema';
 import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
+import { DISTINCT_VALUES, meterQuantity, ROLLUP_PARTIALS } from './meter-aggregation';
 
 export interface UsageQuery {
   customerId: string;
@@ -40,32 +41,29 @@ interface UsageRow {
 }
 
 // One pass over the hourly rows gives both levels: GROUPING SETS aggregates per
-// (meter, dimension set) and per meter. Distinct values cannot be added up
-// across hours or dimension sets, so unique_count reads its own table.
+// (meter, dimension set) and per meter.
 const AGGREGATE_USAGE = `
   WITH hourly AS (
-    SELECT meter_id, dimensions,
-           sum(event_count) AS event_count, sum(value_sum) AS value_sum, max(value_max) AS value_max,
-           (array_agg(last_value ORDER BY last_timestamp DESC, last_event_id COLLATE "C" DESC))[1] AS last_value
-    FROM usage_hourly_rollups
-    WHERE customer_id = $1 AND hour_start >= $2 AND hour_start < $3
-      AND ($4::uuid[] IS NULL OR meter_id = ANY ($4)) AND dimensions @> $5::jsonb
-    GROUP BY GROUPING SETS ((meter_id, dimensions), (meter_id))
+    SELECT r.meter_id, r.dimensions, ${ROLLUP_PARTIALS}
+    FROM usage_hourly_rollups r
+    WHERE r.customer_id = $1 AND r.hour_start >= $2 AND r.hour_start < $3
+      AND ($4::uuid[] IS NULL OR r.meter_id = ANY ($4)) AND r.dimensions @> $5::jsonb
+    GROUP BY GROUPING SETS ((r.meter_id, r.dimensions), (r.meter_id))
   ), uniques AS (
-    SELECT meter_id, dimensions, count(DISTINCT value) AS distinct_values
-    FROM usage_hourly_unique_values
-    WHERE customer_id = $1 AND hour_start >= $2 AND hour_start < $3
-      AND ($4::uuid[] IS NULL OR meter_id = ANY ($4)) AND dimensions @> $5::jsonb
-    GROUP BY GROUPING SETS ((meter_id, dimensions), (meter_id))
+    SELECT v.meter_id, v.dimensions, ${DISTINCT_VALUES} AS distinct_values
+    FROM usage_hourly_unique_values v
+    WHERE v.customer_id = $1 AND v.hour_start >= $2 AND v.hour_start < $3
+      AND ($4::uuid[] IS NULL OR v.meter_id = ANY ($4)) AND v.dimensions @> $5::jsonb
+    GROUP BY GROUPING SETS ((v.meter_id, v.dimensions), (v.meter_id))
   )
   SELECT m.id AS meter_id, m.key AS meter_key, m.aggregation, h.dimensions,
-         CASE m.aggregation
-           WHEN 'sum' THEN h.value_sum
-           WHEN 'count' THEN h.event_count
-           WHEN 'max' THEN h.value_max
-           WHEN 'last' THEN h.last_value
-           WHEN 'unique_count' THEN u.distinct_values
-         END AS quantity
+         ${meterQuantity('m.aggregation', {
+           eventCount: 'h.event_count',
+           valueSum: 'h.value_sum',
+           valueMax: 'h.value_max',
+           lastValue: 'h.last_value',
+           distinctValues: 'u.distinct_values',
+         })} AS quantity
   FROM hourly h
   JOIN meters m ON m.id = h.meter_id
   LEFT JOIN uniques u ON u.meter_id = h.meter_id AND u.dimensions IS NOT DISTINCT FROM h.dimensions
@@ -74,8 +72,7 @@ const AGGREGATE_USAGE = `
 /**
  * A customer's usage over [from, to), per meter and per dimension set, read
  * from the hourly rollups (never the raw events), each meter aggregated its
- * own way: sum of values, count of events, max value, last value (latest
- * timestamp, ties broken by event id), or count of distinct values.
+ * own way (meter-aggregation.ts).
  *
  * Only meters with at least one event in the range appear. The bounds must be
  * whole hours (see alignToHours), because that is the resolution of the rollups.

@@ -60,6 +60,24 @@ const creditBalanceLowData = usageFigures.extend({
   creditRunsOutAt: instant.nullable(),
 });
 
+export const QUOTA_PRESSURE_WINDOWS = ['hour', 'day', 'week'] as const;
+
+/**
+ * A quota reached again and again. `usage` is the busiest window's demand
+ * (used plus refused), `limit` the quota per window, `intervalEnd` the end of
+ * the set of windows watched.
+ */
+const quotaPressureData = usageFigures.extend({
+  window: z.enum(QUOTA_PRESSURE_WINDOWS),
+  capsHit: z.number().int().positive(),
+  windowsWatched: z.number().int().positive(),
+  hoursThrottled: decimal,
+  /** The plan whose quotas would hold the busiest window: its quota there (null: none caps it) and bill. */
+  upgrade: z
+    .object({ plan: z.string().min(1), quota: decimal.nullable(), projectedBill: decimal })
+    .nullable(),
+});
+
 function payload<T extends string, D extends z.ZodType>(template: T, data: D) {
   return z.object({
     customerId: z.uuid(),
@@ -76,6 +94,7 @@ export const emailPayloadSchema = z.discriminatedUnion('template', [
   payload('usage_limit_reached', usageLimitReachedData),
   payload('bill_shock', billShockData),
   payload('credit_balance_low', creditBalanceLowData),
+  payload('quota_pressure', quotaPressureData),
 ]);
 
 export type EmailPayload = z.output<typeof emailPayloadSchema>;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { ShutdownService } from '../common/shutdown.service';
 import { OutboxHandlers } from './outbox-handlers.service';
 import {
   BatchOutcome,
@@ -42,15 +43,20 @@ export class OutboxWorker {
     private readonly messages: OutboxRepository,
     private readonly handlers: OutboxHandlers,
     private readonly clock: Clock,
+    private readonly shutdown: ShutdownService,
   ) {}
 
-  /** Delivers batches until no message is due; what tests and the scheduler call. */
+  /**
+   * Delivers batches until no message is due, or until the replica is
+   * shutting down (it claims no more, and settles what it holds); what tests
+   * and the scheduler call.
+   */
   async drain(): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, skipped: 0, retrying: 0, dead: 0 };
     const channels = this.handlers.channels();
     const batched = channels.filter((channel) => this.handlers.get(channel).deliverBatch);
     const single = channels.filter((channel) => !batched.includes(channel));
-    for (;;) {
+    while (!this.shutdown.stopping) {
       const settlements: Settlement[] = [];
       if (single.length > 0) {
         const batch = await this.claim(single, BATCH_SIZE);
@@ -64,6 +70,7 @@ export class OutboxWorker {
         report[settlement.status === 'pending' ? 'retrying' : settlement.status] += 1;
       }
     }
+    return report;
   }
 
   private claim(channels: OutboxChannel[], limit: number): Promise<OutboxMessage[]> {

@@ -125,6 +125,15 @@ export class OutboxRepository {
     return rows.length > 0;
   }
 
+  /** Whether any message of the channel with one of these keys was ever enqueued (sent ones are kept). */
+  async anyEnqueued(channel: OutboxChannel, dedupeKeys: readonly string[]): Promise<boolean> {
+    const [row]: Array<{ found: boolean }> = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM outbox_messages WHERE channel = $1 AND dedupe_key = ANY($2::text[])) AS found`,
+      [channel, dedupeKeys],
+    );
+    return row.found;
+  }
+
   async findById(id: string): Promise<OutboxMessage | null> {
     const rows: OutboxRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM outbox_messages WHERE id = $1`,

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { Queryable } from '../database/transaction';
 import { OutboxQuery } from './dto/outbox-query.schema';
-import { NewOutboxMessage, OutboxMessage } from './outbox-message';
+import { NewOutboxMessage, OutboxChannel, OutboxMessage } from './outbox-message';
 import { OutboxRepository } from './outbox.repository';
 
 export interface OutboxPage {
@@ -23,6 +23,11 @@ export class OutboxService {
   /** Enqueues in the caller's transaction, due now; idempotent on (channel, dedupeKey). */
   enqueue(db: Queryable, message: NewOutboxMessage): Promise<void> {
     return this.messages.insert(db, message, this.clock.now());
+  }
+
+  /** Whether any message of the channel with one of these keys was ever enqueued. */
+  anyEnqueued(channel: OutboxChannel, dedupeKeys: readonly string[]): Promise<boolean> {
+    return this.messages.anyEnqueued(channel, dedupeKeys);
   }
 
   async list(query: OutboxQuery): Promise<OutboxPage> {

@@ -43,8 +43,10 @@ function input(overrides: Partial<PlanIntervalInput> = {}): PlanIntervalInput {
           { id: 'item-2', key: 'claude_tokens' },
         ],
         expiresAfterIntervals: 1,
+        rollover: null,
       },
     ],
+    commitment: null,
     itemNames: new Map([
       ['gpt4o_tokens', 'GPT-4o tokens'],
       ['platform_fee', 'Platform fee'],
@@ -91,6 +93,7 @@ describe('quotePlanInterval', () => {
             amount: d('100.00'),
             appliesTo: [{ id: 'item-1', key: 'gpt4o_tokens' }],
             expiresAfterIntervals: null,
+            rollover: null,
           },
         ],
       }),
@@ -118,5 +121,37 @@ describe('quotePlanInterval', () => {
     // 2.5 % × 155.5 + 2 × 0.1 = 4.0875 → 4 yen; 4900.5 → 4901 yen
     expect(draft.lines.map((line) => line.amount.toFixed())).toEqual(['4901', '4']);
     expect(draft.total.toFixed()).toBe('4905');
+  });
+
+  it('adds the true-up of a commitment per service interval, and leaves one per billing period out', () => {
+    // usage: 1 000 000 × 0.000002 + 1.00 + 500 000 × 0.0000015 = 3.75, 400 001 × 0.000003 → 1.20;
+    // 4.95 spent against 10.00 committed → true-up 5.05
+    const commitment = {
+      amount: d('10.00'),
+      interval: 'service_interval' as const,
+      prepaid: false,
+    };
+    const trueUp = quotePlanInterval(input({ commitment })).lines.filter(
+      (line) => line.kind === 'commitment_true_up',
+    );
+    expect(trueUp.map((line) => money(line.amount))).toEqual(['5.05']);
+    const perPeriod = quotePlanInterval(
+      input({ commitment: { ...commitment, interval: 'billing_period' } }),
+    );
+    expect(perPeriod.lines.some((line) => line.kind === 'commitment_true_up')).toBe(false);
+  });
+
+  it('quotes a prepaid commitment as its prepayment and the credit it gives the usage', () => {
+    const commitment = { amount: d('3.00'), interval: 'service_interval' as const, prepaid: true };
+    const draft = quotePlanInterval(input({ commitment }));
+    // 3.00 prepaid; usage 3.75 + 1.20 = 4.95 is paid by the 4.00 grant and 0.95 of the prepaid 3.00
+    expect(
+      draft.lines.filter((line) => line.kind === 'prepaid_commitment').map((l) => money(l.amount)),
+    ).toEqual(['3.00']);
+    expect(money(draft.creditsApplied)).toBe('-4.95');
+    expect(draft.consumptions.map((use) => [use.lotId, money(use.amount)])).toEqual([
+      ['credit-grant-1', '4.00'],
+      ['prepaid-commitment', '0.95'],
+    ]);
   });
 });

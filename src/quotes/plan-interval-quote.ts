@@ -6,11 +6,15 @@
  *
  * Licence fees count once (the interval's fee, billed in advance); each credit
  * grant is one lot valid for the interval (grants reset every interval, so
- * expiry and carried-over balances play no part in one interval).
+ * expiry and carried-over balances play no part in one interval). A commitment
+ * per service interval applies to the interval (its true-up, or its prepayment
+ * and the credit it gives); one per billing period spans several intervals, so
+ * a one-interval quote leaves it out.
  */
 import { Decimal, ZERO } from '../common/decimal';
 import { Interval } from '../common/period';
-import { PlanVersionContent } from '../catalog/plan-version.repository';
+import { PlanCreditGrant, PlanVersionContent } from '../catalog/plan-version.repository';
+import { committedAmount } from '../invoicing/commitment-lines';
 import { calculateInvoice, InvoiceDraft } from '../invoicing/invoice-calculator';
 import { RatedUsage } from './usage-profile';
 
@@ -20,7 +24,8 @@ export interface PlanIntervalInput {
   interval: Interval;
   rated: readonly RatedUsage[];
   licences: ReadonlyArray<{ billableItemKey: string; unitAmount: Decimal; quantity: Decimal }>;
-  creditGrants: PlanVersionContent['creditGrants'];
+  creditGrants: ReadonlyArray<Omit<PlanCreditGrant, 'currencyOptions'>>;
+  commitment: PlanVersionContent['commitment'];
   /** Line descriptions: billable item names by key (the key when absent). */
   itemNames: ReadonlyMap<string, string>;
 }
@@ -32,6 +37,22 @@ export interface PlanIntervalInput {
 export function quotePlanInterval(input: PlanIntervalInput): InvoiceDraft {
   const name = (key: string) => input.itemNames.get(key) ?? key;
   const licenceInterval = { ...input.interval, prorationFactor: new Decimal(1) };
+  const commitment =
+    input.commitment?.interval === 'service_interval'
+      ? { commitment: input.commitment, windows: [licenceInterval] }
+      : null;
+  const prepaidLots = commitment?.commitment.prepaid
+    ? [
+        {
+          id: 'prepaid-commitment',
+          name: 'Prepaid commitment',
+          remaining: committedAmount(commitment.commitment, licenceInterval, input.currency),
+          appliesTo: new Set(input.rated.map((rated) => rated.billableItemKey)),
+          validFrom: input.interval.start,
+          expiresAt: null,
+        },
+      ]
+    : [];
   return calculateInvoice({
     currency: input.currency,
     taxRate: ZERO,
@@ -50,13 +71,17 @@ export function quotePlanInterval(input: PlanIntervalInput): InvoiceDraft {
       unitAmount,
       quantity,
     })),
-    creditLots: input.creditGrants.map((grant, index) => ({
-      id: `credit-grant-${index + 1}`,
-      name: grant.name,
-      remaining: grant.amount,
-      appliesTo: new Set(grant.appliesTo.map((item) => item.key)),
-      validFrom: input.interval.start,
-      expiresAt: null,
-    })),
+    creditLots: [
+      ...input.creditGrants.map((grant, index) => ({
+        id: `credit-grant-${index + 1}`,
+        name: grant.name,
+        remaining: grant.amount,
+        appliesTo: new Set(grant.appliesTo.map((item) => item.key)),
+        validFrom: input.interval.start,
+        expiresAt: null,
+      })),
+      ...prepaidLots,
+    ],
+    commitment,
   });
 }

@@ -72,6 +72,7 @@ export class QuotesService {
         }),
       ),
       creditGrants: version.creditGrants,
+      commitment: version.commitment,
       itemNames: new Map([...items.values()].map((item) => [item.key, item.name])),
     });
     return { plan, version, draft };

@@ -2,7 +2,7 @@ import { RateModel } from '../rating/rate';
 
 /**
  * What a rate is priced from: percentage rates from the value of each event,
- * every other model from a quantity. Exhaustive, so a new model must choose.
+ * every other model from a quantity (graduated_percentage from the aggregated value). Exhaustive, so a new model must choose.
  */
 export function usageKindOf(model: RateModel): 'quantity' | 'events' {
   switch (model) {
@@ -10,6 +10,7 @@ export function usageKindOf(model: RateModel): 'quantity' | 'events' {
     case 'package':
     case 'volume':
     case 'graduated':
+    case 'graduated_percentage':
       return 'quantity';
     case 'percentage':
       return 'events';

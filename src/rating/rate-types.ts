@@ -1,4 +1,5 @@
 import { Decimal } from '../common/decimal';
+import type { SpendBounds } from './spend-bounds';
 
 // The rate models and the usage each is priced from: the models import these, `rate.ts` dispatches.
 
@@ -9,30 +10,45 @@ export interface Tier {
   flatAmount: Decimal;
 }
 
-export interface PerUnitRate {
+export interface PerUnitRate extends SpendBounds {
   model: 'per_unit';
   unitAmount: Decimal;
 }
 
-export interface PackageRate {
+export interface PackageRate extends SpendBounds {
   model: 'package';
   packageSize: Decimal;
   packageAmount: Decimal;
   /** What a partial package costs: a whole package (`up`) or nothing (`down`). */
   rounding: 'up' | 'down';
+  /** Units free each service interval before packages are counted (Lago's `free_units`); absent = 0. */
+  freeUnits?: Decimal;
 }
 
-export interface VolumeRate {
+export interface VolumeRate extends SpendBounds {
   model: 'volume';
   tiers: Tier[];
 }
 
-export interface GraduatedRate {
+export interface GraduatedRate extends SpendBounds {
   model: 'graduated';
   tiers: Tier[];
 }
 
-export interface PercentageRate {
+/** A range of the aggregated value: `rate` percent of the value inside it, plus `flatAmount` once reached. */
+export interface PercentageTier {
+  upTo: Decimal | null;
+  /** Percent: "2.5" means 2.5 %. */
+  rate: Decimal;
+  flatAmount: Decimal;
+}
+
+export interface GraduatedPercentageRate extends SpendBounds {
+  model: 'graduated_percentage';
+  tiers: PercentageTier[];
+}
+
+export interface PercentageRate extends SpendBounds {
   model: 'percentage';
   /** Percent of each event's value: "2.5" means 2.5 %. */
   rate: Decimal;
@@ -44,10 +60,16 @@ export interface PercentageRate {
   maxPerEvent: Decimal | null;
 }
 
-export type Rate = PerUnitRate | PackageRate | VolumeRate | GraduatedRate | PercentageRate;
+export type Rate =
+  | PerUnitRate
+  | PackageRate
+  | VolumeRate
+  | GraduatedRate
+  | GraduatedPercentageRate
+  | PercentageRate;
 export type RateModel = Rate['model'];
 
-/** Usage of the quantity models (per_unit, package, volume, graduated): the period's aggregated quantity. */
+/** Usage of the quantity models (all but percentage): the period's aggregated quantity (or value). */
 export interface QuantityUsage {
   quantity: Decimal;
 }

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { Decimal, sumDecimals } from '../common/decimal';
 import { roundToMinorUnit } from '../common/money';
 import { priceGraduated } from './models/graduated';
+import { priceGraduatedPercentage } from './models/graduated-percentage';
 import { pricePackage } from './models/package';
 import { pricePercentage } from './models/percentage';
 import { pricePerUnit } from './models/per-unit';
 import { priceVolume } from './models/volume';
 import { priceItems } from './quote';
-import type { PackageRate, Tier } from './rate';
+import { priceRate, rateCharge } from './rate';
+import type { PackageRate, PercentageTier, Tier } from './rate';
 import { percentageRate } from './rating.fixtures';
 
 /** Non-negative decimals up to maxInteger with up to maxScale decimals, as the API accepts them. */
@@ -153,6 +155,84 @@ describe('rating properties', () => {
           const quotient = units.div(packageSize);
           const packages = rounding === 'up' ? quotient.ceil() : quotient.floor();
           return pricePackage(rate, { quantity: units }).amount.eq(packages.times(packageAmount));
+        },
+      ),
+    );
+  });
+
+  it('package with freeUnits: the price of the usage beyond the free units, never more than without them', () => {
+    fc.assert(
+      fc.property(
+        positiveDecimal(10n ** 6n),
+        decimal(1000n),
+        quantity,
+        quantity,
+        fc.constantFrom<PackageRate['rounding']>('up', 'down'),
+        (packageSize, packageAmount, units, freeUnits, rounding) => {
+          const plain: PackageRate = { model: 'package', packageSize, packageAmount, rounding };
+          const price = (rate: PackageRate, of: Decimal) =>
+            pricePackage(rate, { quantity: of }).amount;
+          const withFree = price({ ...plain, freeUnits }, units);
+          const beyond = Decimal.max(0, units.minus(freeUnits));
+          expect(withFree.eq(price(plain, beyond))).toBe(true);
+          expect(withFree.lte(price(plain, units))).toBe(true);
+          if (units.lte(freeUnits)) expect(withFree.isZero()).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('graduated_percentage: the graduated price of the value at rate / 100 per unit, never decreasing', () => {
+    const percentageTiers: fc.Arbitrary<PercentageTier[]> = tiers.chain((someTiers) =>
+      fc
+        .array(decimal(100n, 4), { minLength: someTiers.length, maxLength: someTiers.length })
+        .map((rates) =>
+          someTiers.map(({ upTo, flatAmount }, index) => ({
+            upTo,
+            rate: rates[index],
+            flatAmount,
+          })),
+        ),
+    );
+    fc.assert(
+      fc.property(percentageTiers, quantity, quantity, (ranges, a, b) => {
+        const rate = { model: 'graduated_percentage' as const, tiers: ranges };
+        const asGraduated = {
+          model: 'graduated' as const,
+          tiers: ranges.map(({ upTo, rate: percent, flatAmount }) => ({
+            upTo,
+            unitAmount: percent.div(100),
+            flatAmount,
+          })),
+        };
+        const price = (value: Decimal) => priceGraduatedPercentage(rate, { quantity: value });
+        expect(price(a).amount.eq(priceGraduated(asGraduated, { quantity: a }).amount)).toBe(true);
+        expect(sumDecimals(price(a).breakdown.map((line) => line.quantity)).eq(a)).toBe(true);
+        const [low, high] = a.lte(b) ? [a, b] : [b, a];
+        expect(price(low).amount.lte(price(high).amount)).toBe(true);
+      }),
+    );
+  });
+
+  it('spend bounds: the price is the model price clamped to [minimum, maximum], the minimum apart', () => {
+    fc.assert(
+      fc.property(
+        tiersAndQuantity,
+        decimal(1000n, 2),
+        decimal(1000n, 2),
+        ([someTiers, units], x, y) => {
+          const [minimumAmount, maximumAmount] = x.lte(y) ? [x, y] : [y, x];
+          const model = { model: 'graduated' as const, tiers: someTiers };
+          const bounded = { ...model, minimumAmount, maximumAmount };
+          const unbounded = priceGraduated(model, { quantity: units }).amount;
+          const clamped = Decimal.min(maximumAmount, Decimal.max(minimumAmount, unbounded));
+          expect(priceRate(bounded, { quantity: units }).amount.eq(clamped)).toBe(true);
+          const { charge, minimumSpend } = rateCharge(bounded, { quantity: units });
+          expect(charge.amount.eq(Decimal.min(maximumAmount, unbounded))).toBe(true);
+          expect(sumDecimals(charge.breakdown.map((line) => line.amount)).eq(charge.amount)).toBe(
+            true,
+          );
+          expect((minimumSpend?.amount ?? new Decimal(0)).gte(0)).toBe(true);
         },
       ),
     );

@@ -88,7 +88,7 @@ export function tierLine(range: TierRange, units: Decimal): BreakdownLine {
   };
 }
 
-function describeBounds({ position, above, upTo }: TierRange): string {
+export function describeBounds({ position, above, upTo }: TierRange): string {
   const from = position === 1 ? '0' : `over ${above.toFixed()}`;
   if (upTo === null) return position === 1 ? 'all units' : from;
   return `${from} to ${upTo.toFixed()}`;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { ShutdownService } from '../common/shutdown.service';
 import { OutboxWorker } from '../outbox/outbox-worker.service';
 
 const EVERY_SECOND_MS = 1000;
@@ -12,15 +13,18 @@ const EVERY_SECOND_MS = 1000;
 export class OutboxJob {
   private running = false;
 
-  constructor(private readonly worker: OutboxWorker) {}
+  constructor(
+    private readonly worker: OutboxWorker,
+    private readonly shutdown: ShutdownService,
+  ) {}
 
   @Interval('outbox', EVERY_SECOND_MS)
   async run(): Promise<void> {
     // A slow SMTP server can make a drain outlast the interval: skip the tick rather than pile up drains.
-    if (this.running) return;
+    if (this.running || this.shutdown.stopping) return;
     this.running = true;
     try {
-      await this.worker.drain();
+      await this.shutdown.hold(() => this.worker.drain());
     } finally {
       this.running = false;
     }

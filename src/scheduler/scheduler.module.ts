@@ -4,6 +4,7 @@ import { AlertsModule } from '../alerts/alerts.module';
 import { AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
+import { MeteringModule } from '../metering/metering.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { AlertsJob } from './alerts.job';
 import { CohortSyncJob } from './cohort-sync.job';
@@ -11,6 +12,7 @@ import { CreditGrantsJob } from './credit-grants.job';
 import { CrmOutcomesJob } from './crm-outcomes.job';
 import { JobLock } from './job-lock.service';
 import { OutboxJob } from './outbox.job';
+import { EventRetentionJob } from './event-retention.job';
 
 /**
  * The timed jobs: each calls a service (under its advisory lock when only one
@@ -23,8 +25,23 @@ export class SchedulerModule {
     if (!config.schedulerEnabled) return { module: SchedulerModule };
     return {
       module: SchedulerModule,
-      imports: [ScheduleModule.forRoot(), AlertsModule, CreditsModule, CrmModule, OutboxModule],
-      providers: [JobLock, AlertsJob, CohortSyncJob, CreditGrantsJob, OutboxJob, CrmOutcomesJob],
+      imports: [
+        ScheduleModule.forRoot(),
+        AlertsModule,
+        CreditsModule,
+        CrmModule,
+        OutboxModule,
+        MeteringModule,
+      ],
+      providers: [
+        JobLock,
+        AlertsJob,
+        CohortSyncJob,
+        CreditGrantsJob,
+        OutboxJob,
+        EventRetentionJob,
+        CrmOutcomesJob,
+      ],
     };
   }
 }

@@ -5,6 +5,7 @@ import { CrmModule } from '../crm/crm.module';
 import { CustomersModule } from '../customers/customers.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
 import { InvoicingModule } from '../invoicing/invoicing.module';
+import { MeteringModule } from '../metering/metering.module';
 import { USAGE_PAGE_PATH } from '../usage-links/usage-links.service';
 import { UsageLinksModule } from '../usage-links/usage-links.module';
 import { pageHeaders } from './page-headers';
@@ -30,6 +31,7 @@ import { UsageRequestsService } from './usage-requests.service';
     CustomersModule,
     ForecastingModule,
     InvoicingModule,
+    MeteringModule,
     UsageLinksModule,
   ],
   controllers: [

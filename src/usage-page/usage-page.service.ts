@@ -6,7 +6,8 @@ import { Decimal } from '../common/decimal';
 import { NotFoundError } from '../common/errors';
 import { Cadence, Interval } from '../common/period';
 import { CustomerRecord, CustomerRepository } from '../customers/customer.repository';
-import { DailyUsageRepository, denseDays } from '../forecasting/daily-usage.repository';
+import { denseDays } from '../forecasting/dense-days';
+import { DailyUsageRepository } from '../metering/daily-usage.repository';
 import { QuantityBand } from '../forecasting/forecast';
 import { ForecastSubjectsRepository } from '../forecasting/forecast-subjects.repository';
 import { ForecastsService, SubscriptionForecast } from '../forecasting/forecasts.service';
@@ -17,6 +18,14 @@ import { CreditBalanceService } from '../invoicing/credit-balance.service';
 import { InvoiceView } from '../invoicing/invoice-view';
 import { InvoicesService } from '../invoicing/invoices.service';
 import { UsageLinksService } from '../usage-links/usage-links.service';
+
+/**
+ * The projection as the calculator shows it, a figure a person could type:
+ * two decimals, rounded up so the priced usage is never below the forecast.
+ */
+function figureToType(projected: Decimal): Decimal {
+  return projected.toDecimalPlaces(2, Decimal.ROUND_UP);
+}
 
 /** How many of the latest invoices the page lists. */
 const LAST_INVOICES = 6;
@@ -159,7 +168,7 @@ export class UsagePageService {
     const quantities = new Map(
       forecast.meters.map((meter) => [
         meter.meterKey,
-        usage?.get(meter.meterKey) ?? meter.projected.expected,
+        usage?.get(meter.meterKey) ?? figureToType(meter.projected.expected),
       ]),
     );
     const priced = await this.facts.candidates(forecast, quantities);

@@ -92,7 +92,8 @@ describe('API keys and scopes', () => {
     expect(routes.length).toBeGreaterThan(3);
     // Public on purpose: the health check, the unsubscribe link of customer
     // e-mails, whose per-customer token is the credential, and the dashboard's
-    // static shell and files, which hold no data (its script reads the API with a key).
+    // static shell and files, which hold no data (its script reads the API with a key);
+    // the customer usage page, whose per-customer token is the credential (rate limited), and its files.
     expect(
       routes
         .filter((r) => r.isPublic)
@@ -102,7 +103,12 @@ describe('API keys and scopes', () => {
       'GET /dashboard',
       'GET /dashboard/assets/:name',
       'GET /health',
+      'GET /usage-assets/:name',
+      'GET /usage/:token',
+      'GET /usage/:token/calculator',
+      'GET /usage/:token/invoices/:invoiceId',
       'GET /v1/email-preferences/unsubscribe',
+      'POST /usage/:token/requests',
       'POST /v1/email-preferences/unsubscribe',
     ]);
 

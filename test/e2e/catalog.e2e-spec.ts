@@ -280,6 +280,7 @@ describe('Catalog: meters, billable items, plans and versions', () => {
         version: 1,
         live: true,
         serviceInterval: { unit: 'month', count: 1 },
+        currencies: null,
         rates: [
           {
             billableItem: 'api_gpt4o',
@@ -300,9 +301,12 @@ describe('Catalog: meters, billable items, plans and versions', () => {
             amount: '10',
             appliesTo: ['api_gpt4o'],
             expiresAfterIntervals: 1,
+            rollover: null,
           },
         ],
         limits: [{ meter: 'api_tokens', quantity: '1000000' }],
+        // no commitment: the field is null (issue 10)
+        commitment: null,
         createdAt: expect.any(String),
       };
       expect(response.body).toEqual(expectedVersion);

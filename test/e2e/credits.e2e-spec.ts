@@ -90,7 +90,10 @@ describe('Credits', () => {
         currency: 'USD',
         amount: '50.00',
         consumed: '0.00',
+        // rollover fields (issue 10): a top-up neither rolls over nor comes from a rollover
+        rolledOver: '0.00',
         remaining: '50.00',
+        rolledOverFrom: null,
         appliesTo: null,
         validFrom: '2026-03-15T12:00:00.000Z',
         expiresAt: null,

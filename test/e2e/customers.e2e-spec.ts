@@ -216,6 +216,8 @@ describe('Customers and subscriptions', () => {
         startDate: '2026-03-15T12:00:00.000Z', // the test clock's now
         endDate: null,
         billingCadence: { unit: 'month', count: 1, anchorDay: null },
+        // A customer without a currency of its own bills in the plan's.
+        currency: 'USD',
         // A licence fee left out is billed once.
         licenceQuantities: { [priced.licensedItem.key]: '1' },
         pendingPlanChange: null,

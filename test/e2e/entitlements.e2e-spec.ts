@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { QuotaHitsService } from '../../src/entitlements/quota-hits.service';
 import {
   createApiKey,
@@ -435,7 +434,7 @@ describe('Quotas and entitlement checks', () => {
     });
   });
 
-  it('records each quota reached once per window', async () => {
+  it('records each quota reached once per window, and lists it', async () => {
     const subscribed = await customerWithQuotas([{ window: 'hour', quantity: 10 }]);
     const hits = t.app.get(QuotaHitsService);
     await send(subscribed, ['10']);
@@ -443,24 +442,32 @@ describe('Quotas and entitlement checks', () => {
     await hits.flush();
     await send(subscribed, ['3'], { enforce: true });
     await hits.flush();
-    const { rows } = await hitsOf(subscribed.subscription.id);
-    expect(rows).toEqual([
+    const listed = await t.admin.get(
+      `/v1/quota-hits?customerExternalId=${subscribed.customer.externalId}`,
+    );
+    expect(listed.status).toBe(200);
+    // Reached at 12:30 with 10, raised to 15 by the next batch, then 3 refused.
+    expect(listed.body.data).toEqual([
       {
-        window_start: new Date('2026-03-15T12:00:00Z'),
+        customerExternalId: subscribed.customer.externalId,
+        subscriptionId: subscribed.subscription.id,
+        meter: subscribed.priced.meter.key,
+        window: 'hour',
+        alignment: 'calendar',
+        kind: 'hard',
+        quantity: '10',
+        windowStart: '2026-03-15T12:00:00.000Z',
+        windowEnd: '2026-03-15T13:00:00.000Z',
+        reachedAt: '2026-03-15T12:30:00.000Z',
         peak: '15',
         refused: '3',
-        hit_at: new Date(NOW),
       },
     ]);
+    const bad = await t.admin.get('/v1/quota-hits?limit=0&since=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+      'limit',
+      'since',
+    ]);
   });
-
-  const hitsOf = async (subscriptionId: string) => {
-    const db = t.app.get(DataSource);
-    const rows = await db.query(
-      `SELECT window_start, peak::text AS peak, refused::text AS refused, hit_at
-       FROM entitlement_quota_hits WHERE subscription_id = $1`,
-      [subscriptionId],
-    );
-    return { rows };
-  };
 });

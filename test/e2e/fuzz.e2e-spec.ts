@@ -180,6 +180,8 @@ async function seed(t: TestApp): Promise<Templates> {
   const rate = { model: 'per_unit', unitAmount: '0.01' };
   return {
     'GET /health': none,
+    'GET /health/live': none,
+    'GET /health/ready': none,
     'GET /v1/api-keys': none,
     'POST /v1/api-keys': { ...none, body: { name: 'fuzzed', scope: 'read' } },
     'DELETE /v1/api-keys/{id}': at({ id: revocable.body.id }),
@@ -260,6 +262,11 @@ async function seed(t: TestApp): Promise<Templates> {
       body: { amount: '25.00', name: 'Top-up', expiresAt: '2027-01-01T00:00:00Z' },
     },
     'GET /v1/customers/{externalId}/email-preferences': at(externalId),
+    'GET /v1/customers/{externalId}/usage-page': at(externalId),
+    'POST /v1/customers/{externalId}/usage-page/rotate': at(externalId),
+    'GET /v1/usage-page-requests': at({}, { status: 'open', limit: '5' }),
+    // No request is made here: the page's own test covers applying one.
+    'POST /v1/usage-page-requests/{id}/apply': at({ id: '6f1c1d5e-3f1a-4b8e-9a43-2f6f1b0c9d11' }),
     'PUT /v1/customers/{externalId}/email-preferences': {
       ...at(externalId),
       body: { usageWarnings: true },
@@ -297,11 +304,22 @@ async function seed(t: TestApp): Promise<Templates> {
       { customerExternalId: customer.externalId, status: 'finalized', limit: '5' },
     ),
     'GET /v1/invoices/{id}': at({ id: invoiceId }),
-    'POST /v1/invoices/{id}/void': at({ id: invoiceId }),
+    'POST /v1/invoices/{id}/void': { ...at({ id: invoiceId }), body: { refundToCredit: true } },
+    'POST /v1/invoices/{id}/credit-notes': {
+      ...at({ id: invoiceId }),
+      body: { lines: [{ position: 0, amount: '1.00' }], memo: 'fuzz', refundToCredit: false },
+    },
+    'GET /v1/credit-notes': at({}, { customerExternalId: customer.externalId, limit: '5' }),
+    'GET /v1/credit-notes/{id}': at({ id: randomUUID() }),
+    'POST /v1/subscriptions/{id}/end': {
+      ...at({ id: subscription.id }),
+      body: { endDate: '2027-01-01T00:00:00Z', refundToCredit: false },
+    },
     'GET /v1/outbox': at({}, { limit: '5' }),
     'POST /v1/outbox/{id}/replay': at({ id: outboxId }),
     'GET /v1/crm/outbox': at({}, { limit: '5' }),
     'POST /v1/crm/outbox/{id}/replay': at({ id: crmOutboxId }),
+    'GET /v1/crm/deal-stages': at({}, { customerExternalId: customer.externalId }),
     'POST /v1/crm/cohort-sync': { ...none, body: { month: '2026-02' } },
     'POST /v1/alert-rules': {
       ...none,
@@ -340,6 +358,34 @@ async function seed(t: TestApp): Promise<Templates> {
     'GET /v1/analytics/retention': at({}, { month: '2026-01' }),
     'GET /v1/analytics/cohorts': at({}, { from: '2025-10', to: '2026-03' }),
     'GET /v1/analytics/expansion': at({}, { from: '2025-10', to: '2026-03' }),
+    'GET /v1/customers/{externalId}/entitlements': at(externalId),
+    'GET /v1/customers/{externalId}/entitlements/{meter}': at({
+      ...externalId,
+      meter: priced.meter.key,
+    }),
+    'GET /v1/quota-hits': at(
+      {},
+      { customerExternalId: customer.externalId, since: '2026-03-01T00:00:00Z', limit: '10' },
+    ),
+    'GET /v1/plans/{key}/versions/{version}/quotas': at({ key: priced.plan.key, version: '1' }),
+    'PUT /v1/plans/{key}/versions/{version}/quotas': {
+      ...at({ key: priced.plan.key, version: '1' }),
+      body: {
+        quotas: [
+          { meter: priced.meter.key, window: 'hour', quantity: '10000', kind: 'hard' },
+          { meter: priced.meter.key, window: 'day', alignment: 'rolling', quantity: 150000 },
+        ],
+      },
+    },
+    'GET /v1/subscriptions/{id}/quotas': at({ id: subscription.id }),
+    'PUT /v1/subscriptions/{id}/quotas': {
+      ...at({ id: subscription.id }),
+      body: {
+        quotas: [
+          { meter: priced.meter.key, window: 'hour', quantity: '20000', overage: 'credits' },
+        ],
+      },
+    },
     'GET /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
     'POST /v1/email-preferences/unsubscribe': at({}, { token: 'not-a-token' }),
   };

@@ -199,7 +199,7 @@ describe('POST /v1/subscriptions/{id}/plan-changes', () => {
         { plan: euro.plan.key },
         {
           field: 'plan',
-          problem: `bills in EUR; the subscription's plan '${pro.plan.key}' bills in USD`,
+          problem: `plan '${euro.plan.key}' version 1 bills in EUR; the subscription bills in USD`,
         },
       ],
       [

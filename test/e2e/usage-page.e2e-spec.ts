@@ -123,8 +123,13 @@ describe('customer usage page', () => {
   it('prices the projected usage on each plan exactly as POST /v1/quotes does, and takes edited figures', async () => {
     const key = catalog.starter.meter.key;
     const forecast = (await t.admin.get(`/v1/subscriptions/${acme.subscriptionId}/forecast`)).body;
-    const projected = forecast.meters[0].projected.expected;
     const page = (await t.http().get(acme.path)).text;
+    // The calculator starts from the projection, rounded up to a figure a person could type.
+    const projected = new Decimal(forecast.meters[0].projected.expected)
+      .toDecimalPlaces(2, Decimal.ROUND_UP)
+      .toFixed();
+    expect(page).toContain(`name="usage.${key}" inputmode="decimal"`);
+    expect(page).toContain(`value="${projected}"`);
     const quote = async (plan: string, quantity: string) =>
       (
         await t.admin.post('/v1/quotes', {
@@ -195,7 +200,7 @@ describe('customer usage page', () => {
     const token = acme.path.split('/').pop()!;
     const nearMiss = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     const answers = await Promise.all(
-      [nearMiss, 'A'.repeat(43), 'x', 'assets', '%00', 'a'.repeat(2000)].map((wrong) =>
+      [nearMiss, 'A'.repeat(43), 'x', 'assets', '%C3%A9t%C3%A9', 'a'.repeat(2000)].map((wrong) =>
         t.http().get(`/usage/${wrong}`),
       ),
     );

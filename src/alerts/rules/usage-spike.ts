@@ -1,6 +1,6 @@
 import { Decimal, sumDecimals, toDecimalString } from '../../common/decimal';
 import { decimalField, keyField } from '../../common/validation';
-import { denseDays } from '../../forecasting/daily-usage.repository';
+import { denseDays } from '../../forecasting/dense-days';
 import { addDays, startOfUtcDay } from '../../forecasting/utc-days';
 import { meterDetails } from '../alert-facts.service';
 import { AlertRuleKind, requiredParameter } from '../alert-rule-kind';

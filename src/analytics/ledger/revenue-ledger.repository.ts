@@ -21,12 +21,7 @@ export interface ImportedRevenue {
  * here; the ledger's triggers round each customer-month once into
  * customer_month_mrr (migration 1795000000091).
  */
-const RECORD_INVOICE = `
-  INSERT INTO revenue_months (customer_id, month, source, invoice_id, currency, original_amount, amount)
-  SELECT l.customer_id, share.month, 'invoice', i.id, i.currency,
-         sum(share.amount), sum(share.amount) * fx.rate
-  FROM invoices i
-  JOIN invoice_lines l ON l.invoice_id = i.id
+const MONTH_SHARES = `
   CROSS JOIN LATERAL (
     SELECT month::date AS month,
            CASE WHEN l.service_period_end <= l.service_period_start THEN l.amount
@@ -39,11 +34,36 @@ const RECORD_INVOICE = `
       date_trunc('month', l.service_period_start AT TIME ZONE 'UTC'),
       greatest(l.service_period_start, l.service_period_end - interval '1 microsecond') AT TIME ZONE 'UTC',
       interval '1 month') AS month
-  ) share
+  ) share`;
+
+const RECORD_INVOICE = `
+  INSERT INTO revenue_months (customer_id, month, source, invoice_id, currency, original_amount, amount)
+  SELECT l.customer_id, share.month, 'invoice', i.id, i.currency,
+         sum(share.amount), sum(share.amount) * fx.rate
+  FROM invoices i
+  JOIN invoice_lines l ON l.invoice_id = i.id
+  ${MONTH_SHARES}
   LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = i.currency
   WHERE i.id = $1 AND i.status = 'finalized'
   GROUP BY l.customer_id, share.month, i.id, i.currency, fx.rate
   ON CONFLICT (invoice_id, customer_id, month) WHERE source = 'invoice' DO NOTHING`;
+
+/**
+ * A credit note takes its lines' amounts back the same way, over the service
+ * period each credits (for an early end, the unused part of the fee's period).
+ * Its rows carry the credited invoice, so voiding that invoice later drops them too.
+ */
+const RECORD_CREDIT_NOTE = `
+  INSERT INTO revenue_months (customer_id, month, source, invoice_id, credit_note_id, currency, original_amount, amount)
+  SELECT l.customer_id, share.month, 'credit_note', n.invoice_id, n.id, n.currency,
+         -sum(share.amount), -sum(share.amount) * fx.rate
+  FROM credit_notes n
+  JOIN credit_note_lines l ON l.credit_note_id = n.id
+  ${MONTH_SHARES}
+  LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = n.currency
+  WHERE n.id = $1
+  GROUP BY l.customer_id, share.month, n.invoice_id, n.id, n.currency, fx.rate
+  ON CONFLICT (credit_note_id, customer_id, month) WHERE source = 'credit_note' DO NOTHING`;
 
 @Injectable()
 export class RevenueLedgerRepository {
@@ -56,6 +76,15 @@ export class RevenueLedgerRepository {
     rates: { currencies: string[]; rates: string[] },
   ): Promise<void> {
     await tx.query(RECORD_INVOICE, [invoiceId, rates.currencies, rates.rates]);
+  }
+
+  /** Records a credit note's negative revenue, in the issuing transaction; again adds nothing. */
+  async recordCreditNote(
+    tx: Queryable,
+    creditNoteId: string,
+    rates: { currencies: string[]; rates: string[] },
+  ): Promise<void> {
+    await tx.query(RECORD_CREDIT_NOTE, [creditNoteId, rates.currencies, rates.rates]);
   }
 
   /**

@@ -21,4 +21,12 @@ export class RevenueRecorder {
   recordFinalizedInvoice(tx: Queryable, invoiceId: string): Promise<void> {
     return this.ledger.recordInvoice(tx, invoiceId, this.rates.asArrays());
   }
+
+  /**
+   * A credit note on an invoice still standing takes revenue back. One issued
+   * by voiding records nothing: the void already took the invoice's revenue out.
+   */
+  recordCreditNote(tx: Queryable, creditNoteId: string): Promise<void> {
+    return this.ledger.recordCreditNote(tx, creditNoteId, this.rates.asArrays());
+  }
 }

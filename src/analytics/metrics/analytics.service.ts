@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { minorUnits } from '../../common/money';
 import { ExchangeRates } from '../ledger/exchange-rates.service';
 import { Month, addMonths } from '../month';
 import { AnalyticsRepository } from './analytics.repository';
@@ -33,7 +32,7 @@ export class AnalyticsService {
 
   /** Movements of each month; trailing3 compares trailing 3-month average MRR, for spiky usage revenue. */
   movements(from: Month, to: Month, smoothing: Smoothing = 'none'): Promise<MonthMovements[]> {
-    return this.repository.movements(from, to, smoothing, minorUnits(this.currency));
+    return this.repository.movements(from, to, smoothing);
   }
 
   retention(month: Month): Promise<RetentionSums> {

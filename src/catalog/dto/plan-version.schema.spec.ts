@@ -14,6 +14,7 @@ describe('plan version schema', () => {
       licenceFees: [],
       creditGrants: [],
       limits: [],
+      commitment: null,
     });
   });
 
@@ -32,6 +33,7 @@ describe('plan version schema', () => {
         },
       ],
       limits: [{ meter: 'llm_tokens', quantity: 1000000 }],
+      commitment: { amount: '100.00', prepaid: true },
     });
     expect(parsed).toEqual({
       live: false,
@@ -46,10 +48,28 @@ describe('plan version schema', () => {
           amount: new Decimal(10),
           appliesTo: ['tokens'],
           expiresAfterIntervals: 1,
+          rollover: null,
         },
       ],
       limits: [{ meter: 'llm_tokens', quantity: new Decimal(1000000) }],
+      commitment: { amount: new Decimal(100), interval: 'service_interval', prepaid: true },
     });
+  });
+
+  it('refuses a commitment without rates, of no amount, or over an unknown interval', () => {
+    expect(problemsOf({ commitment: { amount: '10' } })).toEqual([
+      {
+        field: 'commitment',
+        problem: 'needs at least one rate: a commitment is a minimum spend across the usage rates',
+      },
+    ]);
+    const rates = [{ billableItem: 'x', rate: { model: 'per_unit', unitAmount: '1' } }];
+    expect(problemsOf({ rates, commitment: { amount: '0' } })).toEqual([
+      { field: 'commitment.amount', problem: 'must be greater than 0' },
+    ]);
+    expect(problemsOf({ rates, commitment: { amount: '1', interval: 'month' } })).toEqual([
+      { field: 'commitment.interval', problem: 'must be one of service_interval, billing_period' },
+    ]);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CalendarUnit, Cadence } from '../../common/period';
-import { decimalField, keyField } from '../../common/validation';
+import { currencyField, decimalField, keyField } from '../../common/validation';
+import { COMMITMENT_INTERVALS } from '../plan-commitment';
 import { distinctBy, nameField, wholeNumberField } from './fields';
 import { rateSchema } from './rate.schema';
 
@@ -23,26 +24,77 @@ export const serviceIntervalSchema = z.strictObject({
   count: wholeNumberField(1, 1000),
 });
 
-const rateEntrySchema = z.strictObject({ billableItem: keyField, rate: rateSchema });
+/**
+ * Prices in other currencies than the plan's, keyed by ISO 4217 code (as Stripe's
+ * `currency_options` on a price: https://docs.stripe.com/api/prices/object#price_object-currency_options).
+ * Each listed currency of the version (`currencies`) needs one on every rate, fee and grant.
+ */
+const currencyOptions = <T extends z.ZodType>(price: T) =>
+  z
+    .record(currencyField, price, { error: 'must map currency codes such as "EUR" to prices' })
+    .optional();
+
+const rateEntrySchema = z.strictObject({
+  billableItem: keyField,
+  rate: rateSchema,
+  currencyOptions: currencyOptions(rateSchema),
+});
 
 const licenceFeeSchema = z.strictObject({
   billableItem: keyField,
   unitAmount: decimalField({ nonNegative: true }),
+  currencyOptions: currencyOptions(
+    z.strictObject({ unitAmount: decimalField({ nonNegative: true }) }),
+  ),
 });
 
 const creditGrantSchema = z.strictObject({
   name: nameField,
   amount: decimalField({ positive: true }),
+  currencyOptions: currencyOptions(z.strictObject({ amount: decimalField({ positive: true }) })),
   appliesTo: z
     .array(keyField, { error: 'must be a list of billable item keys' })
     .min(1, { error: 'must name at least one billable item' })
     .superRefine(distinctBy((key) => key)),
   expiresAfterIntervals: wholeNumberField(1, 1000).optional(),
+  rollover: z
+    .strictObject({
+      maximumAmount: decimalField({ positive: true }).describe(
+        'the most of an expired lot carried into the next service interval',
+      ),
+      expiresAfterIntervals: wholeNumberField(1, 1000)
+        .default(1)
+        .describe('the rolled-over credit expires at the end of this many service intervals'),
+    })
+    .nullable()
+    .default(null)
+    .describe('carry unused credit into the next service interval when the lot expires'),
 });
 
 const limitSchema = z.strictObject({
   meter: keyField,
   quantity: decimalField({ allowNumber: true, positive: true }),
+});
+
+/**
+ * A minimum spend across the version's usage rates (Lago's minimum commitment,
+ * https://getlago.com/docs/guide/plans/commitment; Metronome's and Orb's
+ * prepaid commits when `prepaid`). See src/invoicing/commitment-lines.ts.
+ */
+const commitmentSchema = z.strictObject({
+  amount: decimalField({ positive: true }).describe(
+    'minimum spend per interval across all usage rates, in the plan currency',
+  ),
+  interval: z
+    .enum(COMMITMENT_INTERVALS, { error: `must be one of ${COMMITMENT_INTERVALS.join(', ')}` })
+    .default('service_interval')
+    .describe('what the amount is measured over: each service interval or each billing period'),
+  prepaid: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .describe(
+      'true: billed in advance as credit drawn down by usage, overage billed beyond; false: the shortfall is billed as a true-up line',
+    ),
 });
 
 const list = <T extends z.ZodType>(entry: T, what: string) =>
@@ -51,6 +103,16 @@ const list = <T extends z.ZodType>(entry: T, what: string) =>
 /** A plan version as published: everything it prices, grants and limits, validated before any lookup. */
 export const createPlanVersionSchema = z.strictObject({
   live: z.boolean({ error: 'must be true or false' }).default(true),
+  /**
+   * The currencies the version bills in: the plan's (its base prices) and those
+   * priced in `currencyOptions`. Omitted: the plan's currency only, for customers
+   * of any currency (the behaviour before multi-currency versions).
+   */
+  currencies: z
+    .array(currencyField, { error: 'must be a list of currency codes' })
+    .min(1, { error: 'must name at least the plan currency' })
+    .superRefine(distinctBy((code) => code))
+    .optional(),
   serviceInterval: serviceIntervalSchema.default(defaultServiceInterval),
   rates: list(rateEntrySchema, 'rates')
     .superRefine(distinctBy((entry) => entry.billableItem, 'billableItem'))
@@ -62,6 +124,10 @@ export const createPlanVersionSchema = z.strictObject({
   limits: list(limitSchema, 'limits')
     .superRefine(distinctBy((limit) => limit.meter, 'meter'))
     .default([]),
+  commitment: commitmentSchema.nullable().default(null),
+}).refine((version) => version.commitment === null || version.rates.length > 0, {
+  error: 'needs at least one rate: a commitment is a minimum spend across the usage rates',
+  path: ['commitment'],
 });
 
 export type CreatePlanVersionInput = z.output<typeof createPlanVersionSchema>;

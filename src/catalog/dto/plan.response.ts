@@ -2,6 +2,7 @@ import { toDecimalString } from '../../common/decimal';
 import { PlanRecord } from '../plan.repository';
 import { PlanVersionRecord } from '../plan-version.repository';
 import { rateToJson } from './rate-json';
+import { CurrencyOptions } from '../plan-version-currencies';
 
 export function toPlanSummaryResponse(plan: PlanRecord) {
   return {
@@ -26,25 +27,50 @@ export function toPlanVersionResponse(plan: PlanRecord, version: PlanVersionReco
     version: version.version,
     live: plan.liveVersion === version.version,
     serviceInterval: { unit: version.serviceInterval.unit, count: version.serviceInterval.count },
+    // null: the plan's currency, for customers of any currency (plan-version-currencies.ts)
+    currencies: version.currencies,
     rates: version.rates.map((entry) => ({
       billableItem: entry.billableItem.key,
       rate: rateToJson(entry.rate),
+      ...optionsResponse(entry.currencyOptions, rateToJson),
     })),
     licenceFees: version.licenceFees.map((fee) => ({
       billableItem: fee.billableItem.key,
       unitAmount: toDecimalString(fee.unitAmount),
+      ...optionsResponse(fee.currencyOptions, (amount) => ({
+        unitAmount: toDecimalString(amount),
+      })),
     })),
     creditGrants: version.creditGrants.map((grant) => ({
       name: grant.name,
       amount: toDecimalString(grant.amount),
+      ...optionsResponse(grant.currencyOptions, (amount) => ({ amount: toDecimalString(amount) })),
       appliesTo: grant.appliesTo.map((item) => item.key),
       expiresAfterIntervals: grant.expiresAfterIntervals,
+      rollover: grant.rollover && {
+        maximumAmount: toDecimalString(grant.rollover.maximumAmount),
+        expiresAfterIntervals: grant.rollover.expiresAfterIntervals,
+      },
     })),
     limits: version.limits.map((limit) => ({
       meter: limit.meter.key,
       quantity: toDecimalString(limit.quantity),
     })),
+    commitment: version.commitment && {
+      amount: toDecimalString(version.commitment.amount),
+      interval: version.commitment.interval,
+      prepaid: version.commitment.prepaid,
+    },
     createdAt: version.createdAt.toISOString(),
+  };
+}
+
+/** `currencyOptions` only where an entry has some, so single-currency versions answer as before. */
+function optionsResponse<P, R>(options: CurrencyOptions<P>, toJson: (price: P) => R) {
+  const entries = Object.entries(options);
+  if (entries.length === 0) return {};
+  return {
+    currencyOptions: Object.fromEntries(entries.map(([code, price]) => [code, toJson(price)])),
   };
 }
 

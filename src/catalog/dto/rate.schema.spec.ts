@@ -213,7 +213,11 @@ describe('rate schema', () => {
     [null, 'rate'],
   ])('rejects %j as no known model', (input, field) => {
     expect(problemsOf(input)).toEqual([
-      { field, problem: 'must be one of per_unit, package, volume, graduated, percentage' },
+      {
+        field,
+        problem:
+          'must be one of per_unit, package, volume, graduated, graduated_percentage, percentage',
+      },
     ]);
   });
 });
@@ -265,5 +269,80 @@ describe('rate JSON', () => {
 
   it('refuses a stored rate that no longer validates', () => {
     expect(() => rateFromJson({ model: 'per_unit', unitAmount: '-1' })).toThrow();
+  });
+});
+
+describe('rate schema: billing depth fields', () => {
+  it('parses package freeUnits and leaves it out when absent', () => {
+    expect(
+      parse({ model: 'package', packageSize: 100, packageAmount: '5', freeUnits: '100' }),
+    ).toEqual({
+      model: 'package',
+      packageSize: new Decimal(100),
+      packageAmount: new Decimal(5),
+      rounding: 'up',
+      freeUnits: new Decimal(100),
+    });
+    expect(
+      problemsOf({ model: 'package', packageSize: 1, packageAmount: '1', freeUnits: '-1' }),
+    ).toEqual([{ field: 'rate.freeUnits', problem: 'must not be negative' }]);
+  });
+
+  it('parses graduated_percentage ranges and names the broken one', () => {
+    const rate = parse({
+      model: 'graduated_percentage',
+      tiers: [
+        { upTo: '1000', rate: '1', flatAmount: '200' },
+        { upTo: null, rate: '2' },
+      ],
+    });
+    expect(rateToJson(rate)).toEqual({
+      model: 'graduated_percentage',
+      tiers: [
+        { upTo: '1000', rate: '1', flatAmount: '200' },
+        { upTo: null, rate: '2', flatAmount: '0' },
+      ],
+    });
+    expect(
+      problemsOf({
+        model: 'graduated_percentage',
+        tiers: [
+          { upTo: '10', rate: '101' },
+          { upTo: '5', rate: '1' },
+        ],
+      }),
+    ).toEqual([
+      { field: 'rate.tiers[0].rate', problem: 'must be a percentage from 0 to 100' },
+      {
+        field: 'rate.tiers[1].upTo',
+        problem: 'must be null in the last tier (it has no upper bound)',
+      },
+      { field: 'rate.tiers[1].upTo', problem: "must be greater than the previous tier's upTo" },
+    ]);
+  });
+
+  it('takes minimumAmount and maximumAmount on every model, and round-trips them', () => {
+    const rate = parse({
+      model: 'volume',
+      tiers: [{ upTo: null, unitAmount: '1' }],
+      minimumAmount: '10.00',
+      maximumAmount: '500',
+    });
+    expect(rate.minimumAmount?.toFixed()).toBe('10');
+    expect(rateFromJson(rateToJson(rate))).toEqual(rate);
+    // absent bounds stay absent: stored rates answer as before
+    expect(rateToJson(parse({ model: 'per_unit', unitAmount: '1' }))).toEqual({
+      model: 'per_unit',
+      unitAmount: '1',
+    });
+  });
+
+  it('refuses a maximum below the minimum and negative bounds, naming the field', () => {
+    expect(
+      problemsOf({ model: 'per_unit', unitAmount: '1', minimumAmount: '10', maximumAmount: '5' }),
+    ).toEqual([{ field: 'rate.maximumAmount', problem: 'must not be less than minimumAmount' }]);
+    expect(problemsOf({ model: 'per_unit', unitAmount: '1', minimumAmount: '-1' })).toEqual([
+      { field: 'rate.minimumAmount', problem: 'must not be negative' },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Decimal } from '../../common/decimal';
 import { decimalField } from '../../common/validation';
-import { Rate, RateModel, Tier } from '../../rating/rate';
+import { Rate, RateModel } from '../../rating/rate';
 import { percentField } from './fields';
 
 /**
@@ -15,6 +15,7 @@ export const RATE_MODELS = [
   'package',
   'volume',
   'graduated',
+  'graduated_percentage',
   'percentage',
 ] as const satisfies readonly RateModel[];
 
@@ -29,7 +30,10 @@ const tierSchema = z.strictObject({
 });
 
 /** Tiers ascend strictly; only the last is unbounded, and it must be. */
-function checkTierBounds(tiers: Tier[], ctx: z.RefinementCtx<Tier[]>): void {
+function checkTierBounds<T extends { upTo: Decimal | null }>(
+  tiers: T[],
+  ctx: z.RefinementCtx<T[]>,
+): void {
   const problem = (index: number, message: string) =>
     ctx.addIssue({ code: 'custom', message, path: [index, 'upTo'] });
   tiers.forEach(({ upTo }, index) => {
@@ -44,15 +48,38 @@ function checkTierBounds(tiers: Tier[], ctx: z.RefinementCtx<Tier[]>): void {
   });
 }
 
-const tiersField = z
-  .array(tierSchema, { error: 'must be a list of tiers' })
-  .min(1, { error: 'must have at least one tier' })
-  .max(100, { error: 'must have at most 100 tiers' })
-  .superRefine(checkTierBounds);
+const tierList = <T extends z.ZodType<{ upTo: Decimal | null }>>(tier: T) =>
+  z
+    .array(tier, { error: 'must be a list of tiers' })
+    .min(1, { error: 'must have at least one tier' })
+    .max(100, { error: 'must have at most 100 tiers' })
+    .superRefine(checkTierBounds);
+
+const tiersField = tierList(tierSchema);
+
+/** A graduated_percentage range: `rate` percent of the value inside it, `flatAmount` once reached (Lago). */
+const percentageTiersField = tierList(
+  z.strictObject({
+    upTo: quantity().nullable(),
+    rate: percentField(),
+    flatAmount: amount().prefault('0'),
+  }),
+);
+
+/**
+ * Minimum and maximum spend per service interval, on any model (OpenMeter's
+ * usage-based price commitments; see src/rating/spend-bounds.ts). Optional, so
+ * rates without them read and answer exactly as before.
+ */
+const spendBounds = {
+  minimumAmount: amount().optional(),
+  maximumAmount: amount().optional(),
+};
 
 const perUnitSchema = z.strictObject({
   model: z.literal('per_unit'),
   unitAmount: amount(),
+  ...spendBounds,
 });
 
 const packageSchema = z.strictObject({
@@ -60,11 +87,28 @@ const packageSchema = z.strictObject({
   packageSize: quantity({ positive: true }),
   packageAmount: amount(),
   rounding: z.enum(['up', 'down'], { error: 'must be one of up, down' }).default('up'),
+  /** Lago's free units: taken off the quantity before packages are counted. */
+  freeUnits: quantity().optional(),
+  ...spendBounds,
 });
 
-const volumeSchema = z.strictObject({ model: z.literal('volume'), tiers: tiersField });
+const volumeSchema = z.strictObject({
+  model: z.literal('volume'),
+  tiers: tiersField,
+  ...spendBounds,
+});
 
-const graduatedSchema = z.strictObject({ model: z.literal('graduated'), tiers: tiersField });
+const graduatedSchema = z.strictObject({
+  model: z.literal('graduated'),
+  tiers: tiersField,
+  ...spendBounds,
+});
+
+const graduatedPercentageSchema = z.strictObject({
+  model: z.literal('graduated_percentage'),
+  tiers: percentageTiersField,
+  ...spendBounds,
+});
 
 const percentageSchema = z
   .strictObject({
@@ -77,6 +121,7 @@ const percentageSchema = z
     freeAmount: amount().prefault('0'),
     minPerEvent: amount().nullable().default(null),
     maxPerEvent: amount().nullable().default(null),
+    ...spendBounds,
   })
   .refine((rate) => !isBelow(rate.maxPerEvent, rate.minPerEvent), {
     error: 'must not be less than minPerEvent',
@@ -87,11 +132,23 @@ function isBelow(value: Decimal | null, bound: Decimal | null): boolean {
   return value !== null && bound !== null && value.lt(bound);
 }
 
-const rateUnion = z.discriminatedUnion(
-  'model',
-  [perUnitSchema, packageSchema, volumeSchema, graduatedSchema, percentageSchema],
-  { error: `must be one of ${RATE_MODELS.join(', ')}` },
-);
+const rateUnion = z
+  .discriminatedUnion(
+    'model',
+    [
+      perUnitSchema,
+      packageSchema,
+      volumeSchema,
+      graduatedSchema,
+      graduatedPercentageSchema,
+      percentageSchema,
+    ],
+    { error: `must be one of ${RATE_MODELS.join(', ')}` },
+  )
+  .refine((rate) => !isBelow(rate.maximumAmount ?? null, rate.minimumAmount ?? null), {
+    error: 'must not be less than minimumAmount',
+    path: ['maximumAmount'],
+  });
 
 /** A rate as clients send it. */
 export type RateInput = z.input<typeof rateUnion>;

@@ -91,10 +91,12 @@ async function main(): Promise<void> {
       `/v1/analytics/mrr-movements?from=${monthKey(month(0))}&to=${monthKey(month(HISTORY_MONTHS - 1))}`,
     );
     progress.tick('analytics computed');
+    const usagePage = await usagePageToShow(demo, live[0].externalId);
     progress.finish();
     report(
       demo,
       readKey,
+      usagePage,
       movements.months.at(-1)?.closingMrr ?? '0',
       (Date.now() - started) / 1000,
     );
@@ -192,7 +194,27 @@ async function ingestMonth(
   }
 }
 
-function report(demo: DemoApp, readKey: string, mrr: string, seconds: number): void {
+/** The usage page of a customer warned this month (the first live one when none was). */
+async function usagePageToShow(
+  demo: DemoApp,
+  fallback: string,
+): Promise<{ customer: string; url: string }> {
+  const warned = await demo.call<{ data: Array<{ customerExternalId: string }> }>(
+    'GET',
+    '/v1/alerts?rule=usage_threshold',
+  );
+  const customer = warned.data[0]?.customerExternalId ?? fallback;
+  const link = await demo.call<{ url: string }>('GET', `/v1/customers/${customer}/usage-page`);
+  return { customer, url: link.url };
+}
+
+function report(
+  demo: DemoApp,
+  readKey: string,
+  usagePage: { customer: string; url: string },
+  mrr: string,
+  seconds: number,
+): void {
   const where =
     demo.config.database.kind === 'pglite'
       ? `embedded PGlite in ${demo.config.database.dataDir}`
@@ -202,6 +224,8 @@ Demo company ready in ${seconds.toFixed(0)} s (${where}); last month's MRR: ${mr
 
   Dashboard   npm start, then open ${demo.config.publicUrl}/dashboard?key=${readKey}
               (a read-only key made for the demo; more with: npm run api-keys -- create --name me --scope read)
+  Usage page  ${usagePage.url}
+              (what customer ${usagePage.customer} sees from the link in their warning e-mail; no key needed)
   E-mails     ${join(demo.config.dataDir, 'mail')} (.eml files: limit warnings of this month)
   CRM outbox  GET ${demo.config.publicUrl}/v1/outbox?channel=crm with an admin key (CRM_PROVIDER=none keeps them there)
   API docs    ${demo.config.publicUrl}/docs

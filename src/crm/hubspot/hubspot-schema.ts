@@ -58,6 +58,7 @@ export const USAGE_PROPERTIES: Record<UsagePropertyName, PropertyDefinition> = {
   lastAlertAt: datetime('usage_last_alert_at', 'Last usage alert at'),
   customerNrr: number('usage_customer_nrr', 'Customer NRR % (since cohort month)'),
   expansionMrr: number('usage_expansion_mrr', 'Expansion MRR (since cohort month)'),
+  quotaHits: number('usage_quota_hits', 'Quota hits (last quota pressure alert)'),
 };
 
 export const CUSTOM_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> = {

@@ -40,6 +40,7 @@ export const USAGE_FIELDS: Record<UsagePropertyName, UsageField> = {
     label: 'Expansion MRR since cohort month',
     kind: 'currency',
   },
+  quotaHits: { name: 'Quota_Hits__c', label: 'Quota hits (last pressure alert)', kind: 'number' },
 };
 
 /** A Metadata API `CustomField`, as jsforce serialises it into the SOAP envelope. */

@@ -11,6 +11,7 @@ export function toSubscriptionResponse({
     customerExternalId: subscription.customerExternalId,
     plan: current.planKey,
     version: current.version,
+    currency: subscription.currency,
     startDate: subscription.startDate.toISOString(),
     endDate: subscription.endDate?.toISOString() ?? null,
     billingCadence: { ...subscription.billingCadence },

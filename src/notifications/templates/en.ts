@@ -40,6 +40,15 @@ export const en: Messages = {
         `Usage of ${t.meter} so far: ${t.usage} of ${t.limit}. ${bill(t)}`,
       ],
     }),
+    quota_pressure: (t) => ({
+      subject: `You reached your ${t.meter} quota ${t.capsHit} times`,
+      paragraphs: [
+        `Your usage of ${t.meter} reached its quota of ${t.limit} per ${t.window} ${t.capsHit} times in ${t.watched}, and was held at the cap for ${t.hoursThrottled} hours in all. Your busiest ${t.window} asked for ${t.usage}.`,
+        t.upgrade
+          ? `On the ${t.upgrade.plan} plan your quota would be ${t.upgrade.quota ?? 'unlimited'} per ${t.window}, enough for your busiest ${t.window}, for a bill projected at ${t.upgrade.projectedBill} this period instead of ${t.projectedBill}.`
+          : `No plan holds your busiest ${t.window} yet: reply to this e-mail and we will raise your quota.`,
+      ],
+    }),
   },
   labels: {
     meter: 'Meter',
@@ -51,6 +60,15 @@ export const en: Messages = {
     usualBill: 'Usual bill',
     creditBalance: 'Credit balance',
     creditRunsOutAt: 'Credit runs out (projected)',
+    quota: 'Quota',
+    capsHit: 'Quota reached',
+    hoursThrottled: 'Hours at the cap',
+    upgradeQuota: 'Quota after upgrading',
+  },
+  windows: {
+    hour: { one: 'hour', count: (n) => `${n} hours` },
+    day: { one: 'day', count: (n) => `${n} days` },
+    week: { one: 'week', count: (n) => `${n} weeks` },
   },
   notBefore: (date) => `not before ${date}`,
   raiseLimit: {

@@ -45,6 +45,15 @@ export const fr: Messages = {
         `Consommation de ${t.meter} à ce jour${COLON} ${t.usage} sur ${t.limit}. ${bill(t)}`,
       ],
     }),
+    quota_pressure: (t) => ({
+      subject: `Vous avez atteint ${t.capsHit} fois votre quota pour ${t.meter}`,
+      paragraphs: [
+        `Votre consommation de ${t.meter} a atteint son quota de ${t.limit} par ${t.window} ${t.capsHit} fois en ${t.watched}, et a été bloquée au plafond ${t.hoursThrottled} heures au total. Votre ${t.window} la plus chargée a demandé ${t.usage}.`,
+        t.upgrade
+          ? `Avec l’offre ${t.upgrade.plan}, votre quota serait de ${t.upgrade.quota ?? 'illimité'} par ${t.window}, assez pour votre ${t.window} la plus chargée, pour une facture estimée à ${t.upgrade.projectedBill} sur cette période au lieu de ${t.projectedBill}.`
+          : `Aucune offre ne couvre encore votre ${t.window} la plus chargée${COLON} répondez à cet e-mail et nous relèverons votre quota.`,
+      ],
+    }),
   },
   labels: {
     meter: 'Compteur',
@@ -56,6 +65,15 @@ export const fr: Messages = {
     usualBill: 'Facture habituelle',
     creditBalance: 'Solde de crédit',
     creditRunsOutAt: 'Crédit épuisé (prévision)',
+    quota: 'Quota',
+    capsHit: 'Quota atteint',
+    hoursThrottled: 'Heures au plafond',
+    upgradeQuota: 'Quota avec la nouvelle offre',
+  },
+  windows: {
+    hour: { one: 'heure', count: (n) => `${n} heures` },
+    day: { one: 'journée', count: (n) => `${n} jours` },
+    week: { one: 'semaine', count: (n) => `${n} semaines` },
   },
   notBefore: (date) => `pas avant le ${date}`,
   raiseLimit: {

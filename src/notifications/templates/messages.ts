@@ -19,7 +19,18 @@ export type TemplateTexts = {
   usage_limit_reached: FigureTexts & { limitReachedAt: string };
   bill_shock: FigureTexts & { usualBill: string };
   credit_balance_low: FigureTexts & { creditBalance: string; creditRunsOutAt: string | null };
+  quota_pressure: FigureTexts & {
+    /** "hour", "heure", "timme" */
+    window: string;
+    /** How long was watched, "168 hours" */
+    watched: string;
+    capsHit: string;
+    hoursThrottled: string;
+    upgrade: { plan: string; quota: string | null; projectedBill: string } | null;
+  };
 };
+
+export type WindowName = 'hour' | 'day' | 'week';
 
 /** The words of one e-mail: its subject and the paragraphs above the table of figures. */
 export interface Copy {
@@ -41,7 +52,13 @@ export interface Messages {
     usualBill: string;
     creditBalance: string;
     creditRunsOutAt: string;
+    quota: string;
+    capsHit: string;
+    hoursThrottled: string;
+    upgradeQuota: string;
   };
+  /** A quota window's name, and a count of them ("168 hours"). */
+  windows: Record<WindowName, { one: string; count(n: string): string }>;
   /** A projected date that falls after the interval's end. */
   notBefore(date: string): string;
   raiseLimit: { text: string; action: string };

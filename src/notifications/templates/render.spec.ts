@@ -44,7 +44,29 @@ const payloads: Record<TemplateName, EmailPayload> = {
       creditRunsOutAt: new Date('2026-03-18T00:00:00Z'),
     },
   },
+  quota_pressure: {
+    customerId: CUSTOMER_ID,
+    template: 'quota_pressure',
+    critical: false,
+    // 5 hourly caps of 10 000 tokens in a week; the busiest hour asked for 13 000.
+    data: {
+      ...figures,
+      usage: new Decimal('13000'),
+      limit: new Decimal('10000'),
+      limitReachedAt: null,
+      window: 'hour',
+      capsHit: 5,
+      windowsWatched: 168,
+      hoursThrottled: new Decimal('3.25'),
+      upgrade: { plan: 'Scale', quota: new Decimal('50000'), projectedBill: new Decimal('2400') },
+    },
+  },
 };
+
+/** The templates about one limit per service interval, which all show where usage stands against it. */
+const limitTemplates = Object.values(payloads).filter(
+  (payload) => payload.template !== 'quota_pressure',
+);
 
 const links: EmailLinks = {
   upgrade: 'https://billing.example/upgrade',
@@ -55,7 +77,7 @@ const acme = (locale: string) => ({ name: 'Acme', locale });
 
 describe('renderEmail', () => {
   // U+202F groups French digits and U+00A0 Swedish ones; U+00A0 also precedes "€".
-  describe.each(Object.values(payloads))('$template', (payload) => {
+  describe.each(limitTemplates)('$template', (payload) => {
     it.each([
       ['en', 'Hello Acme,', '€1,250.50', 'March 20, 2026', '1,000,000 tokens', 'Raise my limit'],
       [
@@ -93,6 +115,42 @@ describe('renderEmail', () => {
       },
     );
   });
+
+  it.each([
+    [
+      'en',
+      'You reached your GPT-4o tokens quota 5 times',
+      'Your usage of GPT-4o tokens reached its quota of 10,000 tokens per hour 5 times in 168 hours, ' +
+        'and was held at the cap for 3.25 hours in all. Your busiest hour asked for 13,000 tokens.',
+      'On the Scale plan your quota would be 50,000 tokens per hour, enough for your busiest hour, ' +
+        'for a bill projected at €2,400.00 this period instead of €1,250.50.',
+    ],
+    [
+      'fr',
+      'Vous avez atteint 5 fois votre quota pour GPT-4o tokens',
+      'Votre consommation de GPT-4o tokens a atteint son quota de 10\u202f000 tokens par heure 5 fois en 168 heures, ' +
+        'et a été bloquée au plafond 3,25 heures au total. Votre heure la plus chargée a demandé 13\u202f000 tokens.',
+      'Avec l’offre Scale, votre quota serait de 50\u202f000 tokens par heure, assez pour votre heure la plus chargée, ' +
+        'pour une facture estimée à 2\u202f400,00\u00a0€ sur cette période au lieu de 1\u202f250,50\u00a0€.',
+    ],
+    [
+      'sv',
+      'Du har nått din kvot för GPT-4o tokens 5 gånger',
+      'Din förbrukning av GPT-4o tokens nådde sin kvot på 10\u00a0000 tokens per timme 5 gånger under 168 timmar ' +
+        'och hölls vid taket i sammanlagt 3,25 timmar. Din mest belastade timme krävde 13\u00a0000 tokens.',
+      'Med planen Scale skulle din kvot vara 50\u00a0000 tokens per timme, tillräckligt för din mest belastade timme, ' +
+        'med en beräknad faktura på 2\u00a0400,00\u00a0€ för perioden i stället för 1\u00a0250,50\u00a0€.',
+    ],
+  ])(
+    'tells in %s how often a quota was reached and what upgrading would change',
+    (locale, subject, pressure, upgrade) => {
+      const email = renderEmail(payloads.quota_pressure, acme(locale), links);
+      expect(email.subject).toBe(subject);
+      expect(email.text).toContain(pressure);
+      expect(email.text).toContain(upgrade);
+      expect(email.html).toContain(links.upgrade);
+    },
+  );
 
   it('writes the 80 % warning in French with French figures', () => {
     const email = renderEmail(payloads.usage_threshold, acme('fr'), links);

@@ -103,5 +103,41 @@ function describe(payload: EmailPayload, m: Messages, f: Formatter): { copy: Cop
         ],
       };
     }
+    case 'quota_pressure': {
+      const quota = payload.data;
+      const window = m.windows[quota.window];
+      const capsHit = f.quantity(new Decimal(quota.capsHit), null);
+      const hoursThrottled = f.quantity(quota.hoursThrottled, null);
+      const upgrade = quota.upgrade && {
+        plan: quota.upgrade.plan,
+        quota: quota.upgrade.quota && f.quantity(quota.upgrade.quota, data.meter.unit),
+        projectedBill: f.money(quota.upgrade.projectedBill, data.currency),
+      };
+      return {
+        copy: m.templates.quota_pressure({
+          ...texts,
+          window: window.one,
+          watched: window.count(f.quantity(new Decimal(quota.windowsWatched), null)),
+          capsHit,
+          hoursThrottled,
+          upgrade,
+        }),
+        rows: [
+          [m.labels.meter, texts.meter],
+          [m.labels.quota, `${texts.limit} / ${window.one}`],
+          [m.labels.capsHit, capsHit],
+          [m.labels.hoursThrottled, hoursThrottled],
+          [m.labels.projectedBill, texts.projectedBill],
+          ...(upgrade
+            ? [
+                [
+                  m.labels.upgradeQuota,
+                  `${upgrade.plan}: ${upgrade.quota ?? '∞'} / ${window.one}`,
+                ] as Row,
+              ]
+            : []),
+        ],
+      };
+    }
   }
 }

@@ -40,6 +40,15 @@ export const sv: Messages = {
         `Förbrukning av ${t.meter} hittills: ${t.usage} av ${t.limit}. ${bill(t)}`,
       ],
     }),
+    quota_pressure: (t) => ({
+      subject: `Du har nått din kvot för ${t.meter} ${t.capsHit} gånger`,
+      paragraphs: [
+        `Din förbrukning av ${t.meter} nådde sin kvot på ${t.limit} per ${t.window} ${t.capsHit} gånger under ${t.watched} och hölls vid taket i sammanlagt ${t.hoursThrottled} timmar. Din mest belastade ${t.window} krävde ${t.usage}.`,
+        t.upgrade
+          ? `Med planen ${t.upgrade.plan} skulle din kvot vara ${t.upgrade.quota ?? 'obegränsad'} per ${t.window}, tillräckligt för din mest belastade ${t.window}, med en beräknad faktura på ${t.upgrade.projectedBill} för perioden i stället för ${t.projectedBill}.`
+          : `Ingen plan räcker ännu för din mest belastade ${t.window}: svara på det här mejlet så höjer vi din kvot.`,
+      ],
+    }),
   },
   labels: {
     meter: 'Mätare',
@@ -51,6 +60,15 @@ export const sv: Messages = {
     usualBill: 'Vanlig faktura',
     creditBalance: 'Kreditsaldo',
     creditRunsOutAt: 'Krediten tar slut (prognos)',
+    quota: 'Kvot',
+    capsHit: 'Kvoten nådd',
+    hoursThrottled: 'Timmar vid taket',
+    upgradeQuota: 'Kvot efter uppgradering',
+  },
+  windows: {
+    hour: { one: 'timme', count: (n) => `${n} timmar` },
+    day: { one: 'dag', count: (n) => `${n} dagar` },
+    week: { one: 'vecka', count: (n) => `${n} veckor` },
   },
   notBefore: (date) => `inte före ${date}`,
   raiseLimit: {

@@ -76,3 +76,36 @@ describe('pricePackage', () => {
     expect(() => price(rate('up'), '-10')).toThrow(InvalidRatingInputError);
   });
 });
+
+describe('pricePackage with freeUnits (Lago)', () => {
+  const withFree = (freeUnits: string, rounding: 'up' | 'down' = 'up'): PackageRate => ({
+    ...rate(rounding),
+    freeUnits: d(freeUnits),
+  });
+
+  it("prices Lago's example: $5 per 100 units, the first 100 free, 201 units cost $10", () => {
+    // 201 − 100 free = 101 units → 2 packages (the partial one counts) × 5
+    expect(price(withFree('100'), '201')).toBe('10');
+  });
+
+  it('costs nothing when the free units exceed the usage', () => {
+    expect(price(withFree('500'), '120')).toBe('0');
+    const { breakdown } = pricePackage(withFree('500'), { quantity: d('120') });
+    // only the 120 units used are shown as free
+    expect(breakdown.map((line) => [line.description, line.quantity.toFixed()])).toEqual([
+      ['free units: the first 500', '120'],
+      ['packages of 100 units (0 units, partial package counts as one)', '0'],
+    ]);
+  });
+
+  it('starts the packages after the free units, on and just past a boundary', () => {
+    expect(price(withFree('100'), '100')).toBe('0'); // exactly the free units
+    expect(price(withFree('100'), '300')).toBe('10'); // 200 charged: 2 packages
+    expect(price(withFree('100'), '300.5')).toBe('15'); // 200.5: a third, partial package
+    expect(price(withFree('100', 'down'), '300.5')).toBe('10'); // ... free when rounding down
+  });
+
+  it('rejects negative free units', () => {
+    expect(() => price(withFree('-1'), '10')).toThrow('freeUnits must be a non-negative number');
+  });
+});

@@ -93,6 +93,9 @@ function meterRow(meter: MeterPanel, panel: SubscriptionPanel, context: PageCont
   const { m, f } = context;
   const quantity = (name: string, value: Decimal) =>
     figure(name, value, f.quantity(value, meter.unit));
+  // A forecast is an estimate: shown to two decimals, its exact value kept in data-value.
+  const estimate = (name: string, value: Decimal) =>
+    figure(name, value, f.quantity(value.toDecimalPlaces(2), meter.unit));
   const crossing = meter.limitCrossing;
   const limitDay =
     meter.limit === null || crossing === null
@@ -102,7 +105,7 @@ function meterRow(meter: MeterPanel, panel: SubscriptionPanel, context: PageCont
         : crossing.status === 'projected'
           ? `<time data-figure="limitReachedAt" datetime="${crossing.at.toISOString()}">${e(m.limit.on(f.date(crossing.at)))}</time>`
           : e(m.limit.notBefore(f.date(new Date(panel.interval.end.getTime() - 1))));
-  return `<tr data-meter="${e(meter.key)}"><th scope="row">${e(meter.name)}</th><td>${quantity('quantity', meter.quantity)}</td><td>${meter.limit === null ? e(m.limit.none) : quantity('limit', meter.limit)}</td><td>${quantity('projected', meter.projected.expected)}</td><td>${quantity('projectedLow', meter.projected.low)} – ${quantity('projectedHigh', meter.projected.high)}</td><td>${limitDay}</td></tr>`;
+  return `<tr data-meter="${e(meter.key)}"><th scope="row">${e(meter.name)}</th><td>${quantity('quantity', meter.quantity)}</td><td>${meter.limit === null ? e(m.limit.none) : quantity('limit', meter.limit)}</td><td>${estimate('projected', meter.projected.expected)}</td><td>${estimate('projectedLow', meter.projected.low)} – ${estimate('projectedHigh', meter.projected.high)}</td><td>${limitDay}</td></tr>`;
 }
 
 function calculatorSection(panel: SubscriptionPanel, context: PageContext): string {

@@ -315,6 +315,25 @@ function drawAlerts(alerts, names) {
   if (!alerts.length) emptyRow('#alerts-table', 7, 'No alerts yet.');
 }
 
+function drawQuotaHits(hits, names) {
+  for (const hit of hits) {
+    $('#quota-hits-table tbody').append(
+      row([
+        cell(hit.reachedAt.slice(0, 16).replace('T', ' ')),
+        cell(names.get(hit.customerExternalId) || hit.customerExternalId),
+        cell(hit.meter),
+        cell(
+          `${hit.window} (${hit.alignment}, ${hit.kind}) from ${hit.windowStart.slice(0, 16).replace('T', ' ')}`,
+        ),
+        cell(hit.quantity, 'num'),
+        cell(hit.peak, 'num'),
+        cell(hit.refused, 'num'),
+      ]),
+    );
+  }
+  if (!hits.length) emptyRow('#quota-hits-table', 7, 'No quota reached in the last 7 days.');
+}
+
 async function customerNames(ids) {
   const names = new Map();
   await Promise.all(
@@ -356,10 +375,11 @@ async function retentionSeries(from, to, history) {
 async function load() {
   const { from, to } = range();
   $('#range').textContent = `${from} to ${to}`;
-  const [movements, cohorts, alerts] = await Promise.all([
+  const [movements, cohorts, alerts, quotaHits] = await Promise.all([
     api(`/v1/analytics/mrr-movements?from=${addMonths(from, -12)}&to=${to}`),
     api(`/v1/analytics/cohorts?from=${from}&to=${to}`),
     api('/v1/alerts'),
+    api(`/v1/quota-hits?limit=${LATEST_ALERTS}`),
   ]);
   currency = movements.currency;
   const shown = movements.months.filter((m) => m.month >= from);
@@ -370,6 +390,7 @@ async function load() {
   const names = await customerNames([
     ...pipeline.map((p) => p.alert.customerExternalId),
     ...latestAlerts.map((a) => a.customerExternalId),
+    ...quotaHits.data.map((hit) => hit.customerExternalId),
   ]);
 
   $('#content').hidden = false;
@@ -390,6 +411,7 @@ async function load() {
     await dealStages(pipeline.slice(0, PIPELINE_ROWS).map((p) => p.alert.customerExternalId)),
   );
   drawAlerts(latestAlerts, names);
+  drawQuotaHits(quotaHits.data, names);
   body.dataset.state = 'ready';
 }
 

@@ -3,6 +3,7 @@ import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
+import { DISTINCT_VALUES, latestFirst, meterQuantity, oldestFirst } from './meter-aggregation';
 
 /** The events of one meter for one customer over whole hours, restricted to a billable item's filter. */
 export interface UsageSelection {
@@ -29,20 +30,20 @@ interface TotalsRow {
 
 // One statement for every (item, service interval) of an invoice, read from the
 // hourly rollups: its cost follows the number of hours and dimension sets, never
-// the number of events. The meter aggregations mirror src/metering/usage.repository.ts.
+// the number of events. Each meter aggregates as meter-aggregation.ts defines.
 const TOTALS = `
   WITH selection AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[])
       WITH ORDINALITY AS s (customer_id, meter_id, from_hour, to_hour, filter, n)
   )
   SELECT s.n, coalesce(h.event_count, 0)::text AS event_count, coalesce(h.value_sum, 0)::text AS total_value,
-         CASE m.aggregation
-           WHEN 'sum' THEN h.value_sum
-           WHEN 'count' THEN h.event_count
-           WHEN 'max' THEN h.value_max
-           WHEN 'last' THEN l.last_value
-           WHEN 'unique_count' THEN u.distinct_values
-         END::text AS quantity
+         (${meterQuantity('m.aggregation', {
+           eventCount: 'h.event_count',
+           valueSum: 'h.value_sum',
+           valueMax: 'h.value_max',
+           lastValue: 'l.last_value',
+           distinctValues: 'u.distinct_values',
+         })})::text AS quantity
   FROM selection s
   JOIN meters m ON m.id = s.meter_id
   CROSS JOIN LATERAL (
@@ -51,17 +52,17 @@ const TOTALS = `
     WHERE r.customer_id = s.customer_id AND r.meter_id = s.meter_id
       AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
   ) h
-  -- The latest event (ties by id) and distinct values are read only for the meters that need them.
+  -- The latest event and distinct values are read only for the meters that need them.
   LEFT JOIN LATERAL (
     SELECT r.last_value
     FROM usage_hourly_rollups r
     WHERE m.aggregation = 'last' AND r.customer_id = s.customer_id AND r.meter_id = s.meter_id
       AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
-    ORDER BY r.last_timestamp DESC, r.last_event_id COLLATE "C" DESC
+    ORDER BY ${latestFirst('r.last_timestamp', 'r.last_event_id')}
     LIMIT 1
   ) l ON true
   LEFT JOIN LATERAL (
-    SELECT count(DISTINCT v.value) AS distinct_values
+    SELECT ${DISTINCT_VALUES} AS distinct_values
     FROM usage_hourly_unique_values v
     WHERE m.aggregation = 'unique_count' AND v.customer_id = s.customer_id AND v.meter_id = s.meter_id
       AND v.hour_start >= s.from_hour AND v.hour_start < s.to_hour AND v.dimensions @> s.filter
@@ -104,7 +105,7 @@ export class BillingUsageRepository {
     const rows: Array<{ value: string }> = await db.query(
       `SELECT coalesce(value, 0)::text AS value FROM usage_events
        WHERE customer_id = $1 AND meter_id = $2 AND timestamp >= $3 AND timestamp < $4 AND dimensions @> $5::jsonb
-       ORDER BY timestamp, event_id COLLATE "C"
+       ORDER BY ${oldestFirst('timestamp', 'event_id')}
        LIMIT $6`,
       [
         selection.customerId,

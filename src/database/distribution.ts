@@ -1,0 +1,142 @@
+/**
+ * How each table would be placed on Citus (distributed PostgreSQL), the path
+ * past one database server (README, "Scaling"). One entry per table: a new
+ * table fails test/e2e/citus-readiness.e2e-spec.ts until it is classified here.
+ *
+ * - distributed: sharded by `column`, the customer, so one customer's rows of
+ *   every table live on one node and customer-scoped statements (ingestion,
+ *   billing a subscription, a customer's usage) run there whole. Every unique
+ *   key must include the column, and a foreign key to another distributed
+ *   table must too (co-location).
+ * - reference: the catalog and settings, small and read by every node, copied
+ *   to each of them.
+ * - local: stays on the coordinator (bookkeeping nobody joins).
+ */
+export type Placement =
+  { kind: 'distributed'; column: string } | { kind: 'reference' } | { kind: 'local' };
+
+const BY_CUSTOMER: Placement = { kind: 'distributed', column: 'customer_id' };
+const REFERENCE: Placement = { kind: 'reference' };
+
+export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
+  // A customer is its own shard key.
+  customers: { kind: 'distributed', column: 'id' },
+  subscriptions: BY_CUSTOMER,
+  subscription_licences: BY_CUSTOMER,
+  subscription_plan_changes: BY_CUSTOMER,
+  usage_events: BY_CUSTOMER,
+  usage_hourly_rollups: BY_CUSTOMER,
+  usage_hourly_unique_values: BY_CUSTOMER,
+  /**
+   * The contract makes an event id unique across customers (a retry under
+   * another customer is still a duplicate), so the id table is sharded by the
+   * id itself: its one unique key then holds on every node. The price: its
+   * insert lands on another node than the event's, so on Citus ingestion is a
+   * two-node transaction instead of one.
+   */
+  usage_event_ids: { kind: 'distributed', column: 'event_id' },
+  // The CRM's record ids by our own key (a customer's, an invoice's…): a lookup sharded by that key.
+  crm_record_ids: { kind: 'distributed', column: 'key' },
+  invoices: BY_CUSTOMER,
+  credit_notes: BY_CUSTOMER,
+  credit_note_lines: BY_CUSTOMER,
+  invoice_lines: BY_CUSTOMER,
+  credit_lots: BY_CUSTOMER,
+  credit_consumptions: BY_CUSTOMER,
+  alerts: BY_CUSTOMER,
+  outbox_messages: BY_CUSTOMER,
+  revenue_months: BY_CUSTOMER,
+  customer_month_mrr: BY_CUSTOMER,
+  customer_first_month: BY_CUSTOMER,
+  entitlement_subscription_quotas: BY_CUSTOMER,
+  entitlement_usage_buckets: BY_CUSTOMER,
+  entitlement_quota_hits: BY_CUSTOMER,
+  usage_page_links: BY_CUSTOMER,
+  usage_page_requests: BY_CUSTOMER,
+  crm_deal_outcomes: BY_CUSTOMER,
+
+  meters: REFERENCE,
+  billable_items: REFERENCE,
+  plans: REFERENCE,
+  plan_versions: REFERENCE,
+  plan_version_rates: REFERENCE,
+  plan_version_licence_fees: REFERENCE,
+  plan_version_limits: REFERENCE,
+  plan_version_credit_grants: REFERENCE,
+  entitlement_plan_quotas: REFERENCE,
+  alert_rules: REFERENCE,
+  api_keys: REFERENCE,
+  revenue_rounding: REFERENCE,
+  // One gapless counter for the whole service: a global serialization point on any number of nodes.
+  invoice_numbering: REFERENCE,
+  credit_note_numbering: REFERENCE,
+  // Per-month sums over every customer (a few thousand rows), read whole by analytics.
+  mrr_movement_months: REFERENCE,
+  mrr_cohort_months: REFERENCE,
+
+  schema_migrations: { kind: 'local' },
+  // Where the CRM read-back stopped: one row per provider, bookkeeping of the job.
+  crm_read_cursors: { kind: 'local' },
+};
+
+/**
+ * What still stands between the schema and distribution by customer, as
+ * test/e2e/citus-readiness.e2e-spec.ts words it: tables keyed by their own id
+ * alone, and foreign keys by id, need the customer added to the key (and to the
+ * referencing columns) before create_distributed_table accepts them. Keys that
+ * must stay global (a customer's external id, invoice numbers, subscription
+ * idempotency keys, page tokens) move to small lookup tables distributed by
+ * that key, as usage_event_ids is. Fixing one means deleting its line here.
+ */
+export const CO_LOCATION_GAPS: readonly string[] = [
+  'alert_rules: foreign key alert_rules_scope_customer_id_fkey points from a reference table into customers',
+  'alerts: foreign key alerts_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'alerts: unique key alerts_once_per_level (rule_id, subscription_id, meter_id, level, interval_start) lacks customer_id',
+  'alerts: unique key alerts_pkey (id) lacks customer_id',
+  'credit_consumptions: foreign key credit_consumptions_invoice_id_fkey to invoices does not match customer_id to customer_id',
+  'credit_consumptions: foreign key credit_consumptions_lot_id_fkey to credit_lots does not match customer_id to customer_id',
+  'credit_consumptions: unique key credit_consumptions_pkey (lot_id, invoice_id) lacks customer_id',
+  'credit_lots: foreign key credit_lots_rolled_over_from_fkey to credit_lots does not match customer_id to customer_id',
+  'credit_lots: foreign key credit_lots_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'credit_lots: unique key credit_lots_commitment_window (valid_from, subscription_id) lacks customer_id',
+  'credit_lots: unique key credit_lots_pkey (id) lacks customer_id',
+  'credit_lots: unique key credit_lots_rolled_over_from_key (rolled_over_from) lacks customer_id',
+  'credit_lots: unique key credit_lots_subscription_id_plan_credit_grant_id_valid_from_key (valid_from, subscription_id, plan_credit_grant_id) lacks customer_id',
+  'credit_note_lines: foreign key credit_note_lines_credit_note_id_fkey to credit_notes does not match customer_id to customer_id',
+  'credit_note_lines: foreign key credit_note_lines_invoice_id_invoice_line_position_fkey to invoice_lines does not match customer_id to customer_id',
+  'credit_note_lines: unique key credit_note_lines_pkey (credit_note_id, position) lacks customer_id',
+  'credit_notes: foreign key credit_notes_credit_lot_id_fkey to credit_lots does not match customer_id to customer_id',
+  'credit_notes: foreign key credit_notes_invoice_id_fkey to invoices does not match customer_id to customer_id',
+  'credit_notes: unique key credit_notes_idempotency_key_key (idempotency_key) lacks customer_id',
+  'credit_notes: unique key credit_notes_number_key (number) lacks customer_id',
+  'credit_notes: unique key credit_notes_pkey (id) lacks customer_id',
+  'customers: unique key customers_external_id_key (external_id) lacks id',
+  'customers: unique key customers_unsubscribe_token_key (unsubscribe_token) lacks id',
+  'entitlement_quota_hits: foreign key entitlement_quota_hits_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'entitlement_quota_hits: unique key entitlement_quota_hits_pkey (subscription_id, meter_id, quota_window, alignment, window_start) lacks customer_id',
+  'entitlement_subscription_quotas: foreign key entitlement_subscription_quotas_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'entitlement_subscription_quotas: no column customer_id',
+  'entitlement_subscription_quotas: unique key entitlement_subscription_quotas_pkey (subscription_id, meter_id, quota_window, alignment) lacks customer_id',
+  'invoice_lines: foreign key invoice_lines_invoice_id_fkey to invoices does not match customer_id to customer_id',
+  'invoice_lines: unique key invoice_lines_pkey (invoice_id, position) lacks customer_id',
+  'invoices: foreign key invoices_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'invoices: unique key invoices_number_key (number) lacks customer_id',
+  'invoices: unique key invoices_pkey (id) lacks customer_id',
+  'invoices: unique key invoices_subscription_id_period_start_key (subscription_id, period_start) lacks customer_id',
+  'outbox_messages: no column customer_id',
+  'outbox_messages: unique key outbox_messages_dedupe_key (channel, dedupe_key) lacks customer_id',
+  'outbox_messages: unique key outbox_messages_pkey (id) lacks customer_id',
+  'revenue_months: foreign key revenue_months_credit_note_id_fkey to credit_notes does not match customer_id to customer_id',
+  'revenue_months: foreign key revenue_months_invoice_id_fkey to invoices does not match customer_id to customer_id',
+  'subscription_licences: foreign key subscription_licences_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'subscription_licences: no column customer_id',
+  'subscription_licences: unique key subscription_licences_pkey (subscription_id, billable_item_id) lacks customer_id',
+  'subscription_plan_changes: foreign key subscription_plan_changes_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
+  'subscription_plan_changes: no column customer_id',
+  'subscription_plan_changes: unique key subscription_plan_changes_pkey (subscription_id, effective_at) lacks customer_id',
+  'subscriptions: unique key subscriptions_idempotency_key_key (idempotency_key) lacks customer_id',
+  'subscriptions: unique key subscriptions_pkey (id) lacks customer_id',
+  'usage_page_links: unique key usage_page_links_token_digest_key (token_digest) lacks customer_id',
+  'usage_page_requests: unique key usage_page_requests_once (subscription_id, kind, interval_start) lacks customer_id',
+  'usage_page_requests: unique key usage_page_requests_pkey (id) lacks customer_id',
+];

@@ -1,0 +1,65 @@
+/**
+ * How a meter turns events into a quantity, in SQL: the one definition that
+ * the usage endpoint and limits (usage.repository.ts), invoices
+ * (billing-usage.repository.ts), forecasts (daily-usage.repository.ts) and the
+ * rollups themselves (usage-events.repository.ts) compose. All four live in
+ * metering, which owns the usage tables; the others import them.
+ *
+ * - `sum`: the sum of the values; `count`: the number of events; `max`: the
+ *   highest value;
+ * - `last`: the value of the latest event, ties on the timestamp broken by the
+ *   greatest event id in byte order (`COLLATE "C"`, the same on every
+ *   database whatever its locale);
+ * - `unique_count`: the number of distinct values, which cannot be added up
+ *   across hours or dimension sets, so it is counted from its own table.
+ */
+
+/** `ORDER BY` terms putting the latest event (the one `last` keeps) first. */
+export function latestFirst(timestamp: string, eventId: string): string {
+  return `${timestamp} DESC, ${eventId} COLLATE "C" DESC`;
+}
+
+/** `ORDER BY` terms putting events oldest first: the reverse of `latestFirst`. */
+export function oldestFirst(timestamp: string, eventId: string): string {
+  return `${timestamp}, ${eventId} COLLATE "C"`;
+}
+
+/** True when the event (a) comes after the event (b) in the order `last` uses. */
+export function isLater(
+  a: { timestamp: string; eventId: string },
+  b: { timestamp: string; eventId: string },
+): string {
+  return `(${a.timestamp}, ${a.eventId} COLLATE "C") > (${b.timestamp}, ${b.eventId} COLLATE "C")`;
+}
+
+/**
+ * The select list that merges hourly rollup rows (`usage_hourly_rollups`,
+ * aliased `r`) into one partial per group: event_count, value_sum, value_max,
+ * last_value. Use with a GROUP BY.
+ */
+export const ROLLUP_PARTIALS = `sum(r.event_count) AS event_count, sum(r.value_sum) AS value_sum,
+  max(r.value_max) AS value_max,
+  (array_agg(r.last_value ORDER BY ${latestFirst('r.last_timestamp', 'r.last_event_id')}))[1] AS last_value`;
+
+/** The distinct values of `usage_hourly_unique_values` rows (aliased `v`) in a group. */
+export const DISTINCT_VALUES = 'count(DISTINCT v.value)';
+
+/** Where each aggregation's figure sits in a query: column expressions. */
+export interface AggregationParts {
+  eventCount: string;
+  valueSum: string;
+  valueMax: string;
+  lastValue: string;
+  distinctValues: string;
+}
+
+/** The meter's quantity: the part its aggregation (a `meters.aggregation` expression) names. */
+export function meterQuantity(aggregation: string, parts: AggregationParts): string {
+  return `CASE ${aggregation}
+    WHEN 'sum' THEN ${parts.valueSum}
+    WHEN 'count' THEN ${parts.eventCount}
+    WHEN 'max' THEN ${parts.valueMax}
+    WHEN 'last' THEN ${parts.lastValue}
+    WHEN 'unique_count' THEN ${parts.distinctValues}
+  END`;
+}
