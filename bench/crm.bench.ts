@@ -12,17 +12,20 @@
  * Writes bench/results/crm.json.
  */
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { currentLoad, machine, round, runBench, writeResult } from './harness';
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { AppConfig } from '../src/config/app-config';
 import { CrmProviderName } from '../src/crm/crm-provider';
+import { DealOutcomesReader } from '../src/crm/deal-outcomes-reader.service';
 import { OutboxWorker } from '../src/outbox/outbox-worker.service';
 import { startHubSpotEmulator } from '../test/emulators/hubspot';
 import { startSalesforceEmulator } from '../test/emulators/salesforce';
 import { startPostgres } from './postgres';
 
 const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 10_000);
+const DEALS = Number(process.env.BENCH_DEALS ?? 10_000);
 
 /** What the run needs of an emulator, whichever it is. */
 interface Target {
@@ -31,6 +34,8 @@ interface Target {
   /** Records a batch call takes: the calls-per-record target is its inverse. */
   recordsPerCall: number;
   addAccount(externalId: string): string;
+  /** A deal/opportunity of ours (key `${uuid}:usage_limit`), as sales left it. */
+  addDeal(n: number): void;
   /** Requests received so far and how many were refused for the rate limit (HubSpot 429, Salesforce 403). */
   counts(): { requests: number; rateLimited: number };
   close(): Promise<void>;
@@ -48,6 +53,15 @@ async function hubspot(): Promise<Target> {
     recordsPerCall: 100,
     addAccount: (externalId) =>
       hs.addCompany({ name: externalId, domain: `${externalId}.example` }),
+    addDeal: (n) =>
+      hs.addDeal({
+        usage_external_key: `${randomUUID()}:usage_limit`,
+        dealname: `Deal ${n}`,
+        amount: '1200',
+        dealstage: n % 3 === 0 ? 'closedwon' : 'appointmentscheduled',
+        hs_is_closed_won: String(n % 3 === 0),
+        hs_is_closed: String(n % 3 === 0),
+      }),
     counts: () => ({
       requests: hs.requests.length,
       rateLimited: hs.requests.filter((r) => r.status === 429).length,
@@ -70,6 +84,17 @@ async function salesforce(): Promise<Target> {
     recordsPerCall: 200,
     addAccount: (externalId) =>
       sf.insert('Account', { Name: externalId, Usage_External_Id__c: externalId }),
+    addDeal: (n) => {
+      sf.insert('Opportunity', {
+        Usage_External_Key__c: `${randomUUID()}:usage_limit`,
+        Name: `Deal ${n}`,
+        StageName: n % 3 === 0 ? 'Closed Won' : 'Prospecting',
+        IsWon: n % 3 === 0,
+        IsClosed: n % 3 === 0,
+        CloseDate: '2026-12-31',
+        Amount: 1200,
+      });
+    },
     counts: () => ({
       requests: sf.requests.length,
       rateLimited: sf.requests.filter((r) => r.status === 403).length,
@@ -155,11 +180,32 @@ async function run(postgresUrl: string, db: Client, provider: CrmProviderName) {
       http429: after.rateLimited - before.rateLimited,
       drainReport: report,
       outbox: Object.fromEntries(rows.map((r) => [r.status, Number(r.count)])),
+      outcomeReadBack: await readBack(app.get(DealOutcomesReader), target),
     };
   } finally {
     await app.close();
     await target.close();
   }
+}
+
+/** Deal outcomes of DEALS deals read back from scratch, then again (nothing changed). */
+async function readBack(reader: DealOutcomesReader, target: Target) {
+  for (let n = 0; n < DEALS; n++) target.addDeal(n);
+  const before = target.counts();
+  const started = performance.now();
+  const read = await reader.readBack();
+  const seconds = (performance.now() - started) / 1000;
+  const calls = target.counts().requests - before.requests;
+  const again = target.counts().requests;
+  const reread = await reader.readBack();
+  return {
+    deals: DEALS,
+    read,
+    apiCalls: calls,
+    callsPerDeal: round(calls / DEALS, 5),
+    wallSeconds: round(seconds, 2),
+    rereadAfterNoChange: { read: reread, apiCalls: target.counts().requests - again },
+  };
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-no
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
+import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-deal-outcomes';
 import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
 import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
@@ -46,6 +47,7 @@ export const migrations = [
   CreateUsagePages1795000000160,
   CreateCreditNotes1795000000142,
   CreateCrmRecordIds1795000000120,
+  CreateCrmDealOutcomes1795000000121,
   AddQuotaPressureRule1795000000151,
   MaintainMrrMovements1795000000170,
   BoundUsageEventIds1795000000171,

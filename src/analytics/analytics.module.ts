@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
 import { RevenueImportController } from './ledger/revenue-import.controller';
 import { RevenueImportService } from './ledger/revenue-import.service';
 import { RevenueLedgerModule } from './ledger/revenue-ledger.module';
@@ -9,7 +10,7 @@ import { UpsellSignalsRepository } from './metrics/upsell-signals.repository';
 
 /** Revenue import, MRR movements, retention, cohorts and expansion over the revenue ledger. */
 @Module({
-  imports: [RevenueLedgerModule],
+  imports: [DealOutcomesModule, RevenueLedgerModule],
   controllers: [RevenueImportController, AnalyticsController],
   providers: [RevenueImportService, AnalyticsRepository, UpsellSignalsRepository, AnalyticsService],
   exports: [AnalyticsService],

@@ -42,6 +42,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   outbox_messages: 'outbox',
 
   crm_record_ids: 'crm',
+  crm_deal_outcomes: 'deal-outcomes',
+  crm_read_cursors: 'deal-outcomes',
 
   entitlement_plan_quotas: 'entitlements',
   entitlement_subscription_quotas: 'entitlements',

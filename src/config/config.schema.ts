@@ -132,7 +132,7 @@ export const environmentSchema = z
     CRM_REQUEST_TIMEOUT: duration.default(30_000),
     HUBSPOT_ACCESS_TOKEN: optionalText,
     HUBSPOT_BASE_URL: url(/^https?:\/\//, 'must be an http:// or https:// URL'),
-    /** Private apps on Professional: 100 requests per 10 s (Enterprise: 190); "<requests>/<duration>". */
+    /** Private apps: 100 requests per 10 s on Free/Starter, 190 on Professional/Enterprise; "<requests>/<duration>". */
     HUBSPOT_RATE_LIMIT: rate.default({ requests: 100, intervalMs: 10_000 }),
     HUBSPOT_DEAL_PIPELINE: z.string().min(1).default('default'),
     HUBSPOT_DEAL_STAGE: z.string().min(1).default('appointmentscheduled'),

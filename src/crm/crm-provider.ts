@@ -1,3 +1,5 @@
+import { DealOutcome, OutcomeCursor } from '../deal-outcomes/deal-outcome';
+
 /**
  * The port through which the rest of the service talks to a CRM. Adapters
  * (hubspot/, salesforce/) implement it; no provider type leaves src/crm/.
@@ -123,7 +125,7 @@ export interface RecordFailure {
   retriable: boolean;
 }
 
-export interface CrmProvider {
+export interface CrmProvider extends DealOutcomeReader {
   readonly name: CrmProviderName;
   /** Finds (and, when configured, creates) the company/account of each customer, in batches. */
   resolveAccounts(customers: readonly CustomerIdentity[]): Promise<Map<string, CrmAccount | null>>;
@@ -186,4 +188,9 @@ export interface CrmRecordIdStore {
     objectType: string,
     ids: ReadonlyMap<string, string>,
   ): Promise<void>;
+}
+
+/** Reads our deals modified after the cursor, oldest first, at most `limit`. */
+export interface DealOutcomeReader {
+  readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]>;
 }

@@ -16,6 +16,8 @@ import { CrmRecordIdsRepository } from './crm-record-ids.repository';
 import { CrmSetupService } from './crm-setup.service';
 import { CrmSyncRepository } from './crm-sync.repository';
 import { CrmSyncService } from './crm-sync.service';
+import { DealOutcomesReader } from './deal-outcomes-reader.service';
+import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
 
 /**
  * CRM sync: producers enqueue through CrmOutbox; the outbox worker delivers
@@ -25,7 +27,7 @@ import { CrmSyncService } from './crm-sync.service';
 @Module({
   // Invoicing enqueues invoices here; credit balances come through the
   // CRM_CREDIT_BALANCES port, which invoicing binds (crm-credit-balances.module.ts).
-  imports: [AnalyticsModule, OutboxModule],
+  imports: [AnalyticsModule, DealOutcomesModule, OutboxModule],
   controllers: [CohortSyncController, CrmOutboxController],
   providers: [
     CohortDelivery,
@@ -37,6 +39,7 @@ import { CrmSyncService } from './crm-sync.service';
       useFactory: createCrmProvider,
     },
     CrmRecordIdsRepository,
+    DealOutcomesReader,
     CrmAccountFigures,
     CrmDelivery,
     CrmOutbox,
@@ -44,6 +47,6 @@ import { CrmSyncService } from './crm-sync.service';
     CrmSyncRepository,
     CrmSyncService,
   ],
-  exports: [CohortSyncService, CrmOutbox, CrmSetupService],
+  exports: [CohortSyncService, CrmOutbox, CrmSetupService, DealOutcomesReader],
 })
 export class CrmModule {}

@@ -53,6 +53,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   entitlement_quota_hits: BY_CUSTOMER,
   usage_page_links: BY_CUSTOMER,
   usage_page_requests: BY_CUSTOMER,
+  crm_deal_outcomes: BY_CUSTOMER,
 
   meters: REFERENCE,
   billable_items: REFERENCE,
@@ -74,6 +75,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   mrr_cohort_months: REFERENCE,
 
   schema_migrations: { kind: 'local' },
+  // Where the CRM read-back stopped: one row per provider, bookkeeping of the job.
+  crm_read_cursors: { kind: 'local' },
 };
 
 /**

@@ -9,6 +9,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { AlertsJob } from './alerts.job';
 import { CohortSyncJob } from './cohort-sync.job';
 import { CreditGrantsJob } from './credit-grants.job';
+import { CrmOutcomesJob } from './crm-outcomes.job';
 import { JobLock } from './job-lock.service';
 import { OutboxJob } from './outbox.job';
 import { EventRetentionJob } from './event-retention.job';
@@ -32,7 +33,15 @@ export class SchedulerModule {
         OutboxModule,
         MeteringModule,
       ],
-      providers: [JobLock, AlertsJob, CohortSyncJob, CreditGrantsJob, OutboxJob, EventRetentionJob],
+      providers: [
+        JobLock,
+        AlertsJob,
+        CohortSyncJob,
+        CreditGrantsJob,
+        OutboxJob,
+        EventRetentionJob,
+        CrmOutcomesJob,
+      ],
     };
   }
 }

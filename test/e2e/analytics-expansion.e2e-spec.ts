@@ -79,8 +79,19 @@ describe('expansion analytics', () => {
   it('gives the share expanding, expansion revenue and upsell signal conversion per month', async () => {
     const body = (await t.admin.get('/v1/analytics/expansion?from=2026-01&to=2026-04').expect(200))
       .body;
+    // No CRM deals were read back here: crmDeals is zero every month (see crm-sync for outcomes).
+    const noDeals = {
+      opened: 0,
+      won: 0,
+      lost: 0,
+      open: 0,
+      wonConversion: null,
+      wonArr: '0.00',
+      wonUnconverted: 0,
+    };
     expect(body).toEqual({
       currency: 'USD',
+      signalConversionBasis: 'proxy: signalled customers whose MRR rose within 3 months',
       months: [
         {
           // Everyone is new. Signals: a, b, c; a expands in Feb and b in Apr (within 3 months),
@@ -95,6 +106,7 @@ describe('expansion analytics', () => {
           signalledCustomers: 3,
           convertedCustomers: 2,
           signalConversion: '66.67',
+          crmDeals: noDeals,
         },
         {
           // a, b, d active; a expands: 1 of 3; +50 − 20. b's February signal converts in April.
@@ -108,6 +120,7 @@ describe('expansion analytics', () => {
           signalledCustomers: 1,
           convertedCustomers: 1,
           signalConversion: '100.00',
+          crmDeals: noDeals,
         },
         {
           month: '2026-03',
@@ -120,6 +133,7 @@ describe('expansion analytics', () => {
           signalledCustomers: 0,
           convertedCustomers: 0,
           signalConversion: null,
+          crmDeals: noDeals,
         },
         {
           month: '2026-04',
@@ -132,6 +146,7 @@ describe('expansion analytics', () => {
           signalledCustomers: 0,
           convertedCustomers: 0,
           signalConversion: null,
+          crmDeals: noDeals,
         },
       ],
     });

@@ -22,6 +22,8 @@ export interface CrmTask {
 }
 
 export interface CrmDeal {
+  /** The CRM's record id. */
+  id: string;
   key: string;
   amount: Decimal;
   accountId: string | null;
@@ -68,6 +70,8 @@ export interface CrmHarness {
   accountsNamed(name: string): string[];
   /** The next create of this kind succeeds in the CRM, but its answer is lost. */
   loseNextCreate(kind: CreateKind): void;
+  /** A sales rep closes the deal, won or lost. */
+  closeDeal(id: string, outcome: 'won' | 'lost'): void;
   tasks(): CrmTask[];
   deals(): CrmDeal[];
   invoices(): Array<{ number: string; accountId: string | null }>;
@@ -142,6 +146,7 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
         .filter((c) => c.properties.name === name)
         .map((c) => c.id),
     loseNextCreate: (kind) => hs.loseAnswerTo('POST', HUBSPOT_CREATES[kind]),
+    closeDeal: (id, outcome) => hs.setDealStage(id, outcome === 'won' ? 'closedwon' : 'closedlost'),
     tasks: () =>
       hs.records('tasks').map((task) => ({
         key: task.properties.usage_external_key,
@@ -152,6 +157,7 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
       })),
     deals: () =>
       hs.records('deals').map((deal) => ({
+        id: deal.id,
         key: deal.properties.usage_external_key,
         amount: new Decimal(deal.properties.amount),
         accountId: company('deals', deal.id),
@@ -222,6 +228,8 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
         .filter((a) => a.Name === name)
         .map((a) => a.Id),
     loseNextCreate: (kind) => sf.loseAnswerTo('PATCH', SALESFORCE_CREATES[kind]),
+    closeDeal: (id, outcome) =>
+      sf.setOpportunityStage(id, outcome === 'won' ? 'Closed Won' : 'Closed Lost'),
     tasks: () =>
       sf.records('Task').map((task) => ({
         key: String(task.Usage_External_Key__c),
@@ -232,6 +240,7 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
       })),
     deals: () =>
       sf.records('Opportunity').map((deal) => ({
+        id: deal.Id,
         key: String(deal.Usage_External_Key__c),
         amount: new Decimal(String(deal.Amount)),
         accountId: text(deal.AccountId),

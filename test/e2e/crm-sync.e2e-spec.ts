@@ -1,7 +1,10 @@
 import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator.service';
 import { Decimal } from '../../src/common/decimal';
 import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
+import { CRM_PROVIDER } from '../../src/crm/crm-provider.token';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
+import { DealOutcomesReader } from '../../src/crm/deal-outcomes-reader.service';
+import { DealOutcomesRepository } from '../../src/deal-outcomes/deal-outcomes.repository';
 import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import {
   createCustomer,
@@ -308,5 +311,39 @@ describe.each(TARGETS)('CRM sync with %s', (target) => {
     expect(crm.tasks().filter((task) => task.accountId === good.accountId)).toHaveLength(1);
     expect(crm.deals().filter((deal) => deal.accountId === good.accountId)).toHaveLength(1);
     expect(crm.tasks().filter((task) => task.accountId === bad.accountId)).toHaveLength(0);
+  });
+
+  it('reads deal outcomes back: won and lost are stored, reported, and the read resumes from its cursor', async () => {
+    const reader = t.app.get(DealOutcomesReader);
+    expect(await reader.readBack()).toBe(crm.deals().length);
+    // Nothing changed in the CRM since: the stored cursor holds.
+    expect(await reader.readBack()).toBe(0);
+    const [won, lost] = crm.deals();
+    crm.closeDeal(won.id, 'won');
+    crm.closeDeal(lost.id, 'lost');
+    // A restarted process starts from the stored cursor: it reads just the two deals sales moved.
+    const restarted = new DealOutcomesReader(
+      t.app.get(CRM_PROVIDER),
+      t.app.get(DealOutcomesRepository),
+    );
+    expect(await restarted.readBack()).toBe(2);
+
+    // The deals were opened in the CRM today (its own clock).
+    const month = new Date().toISOString().slice(0, 7);
+    t.clock.set(new Date().toISOString());
+    const response = await t.admin.get(`/v1/analytics/expansion?from=${month}&to=${month}`);
+    expect(response.status).toBe(200);
+    expect(response.body.signalConversionBasis).toMatch(/^proxy/);
+    const [row] = response.body.months as Array<{ crmDeals: Record<string, unknown> }>;
+    const opened = crm.deals().length;
+    expect(row.crmDeals).toMatchObject({
+      opened,
+      won: 1,
+      lost: 1,
+      open: opened - 2,
+      wonConversion: new Decimal(100).div(opened).toFixed(2),
+      wonUnconverted: 0,
+    });
+    expect(new Decimal(row.crmDeals.wonArr as string).eq(won.amount)).toBe(true);
   });
 });

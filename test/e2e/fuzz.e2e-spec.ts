@@ -319,6 +319,7 @@ async function seed(t: TestApp): Promise<Templates> {
     'POST /v1/outbox/{id}/replay': at({ id: outboxId }),
     'GET /v1/crm/outbox': at({}, { limit: '5' }),
     'POST /v1/crm/outbox/{id}/replay': at({ id: crmOutboxId }),
+    'GET /v1/crm/deal-stages': at({}, { customerExternalId: customer.externalId }),
     'POST /v1/crm/cohort-sync': { ...none, body: { month: '2026-02' } },
     'POST /v1/alert-rules': {
       ...none,

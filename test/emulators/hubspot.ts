@@ -292,6 +292,11 @@ export class HubSpotEmulator {
     return this.create('companies', properties).id;
   }
 
+  /** A deal created in the CRM directly (test data), returning its id. */
+  addDeal(properties: Record<string, string>): string {
+    return this.create('deals', properties).id;
+  }
+
   records(type: ObjectType): HubSpotRecord[] {
     return [...this.objects.get(type)!.values()];
   }

@@ -100,6 +100,8 @@ export interface SalesforceEmulator {
   editMetadata(fullName: string, tag: string, value: string): void;
   /** The next successful call to `method path` is applied, and its answer lost. */
   loseAnswerTo(method: string, path: RegExp): void;
+  /** A sales rep moves an opportunity ('Closed Won' / 'Closed Lost' close it). */
+  setOpportunityStage(id: string, stage: string): void;
   /** The user is deactivated: records can no longer be assigned to them. */
   deactivateUser(id: string): void;
   /** Sets the org's rolling 24 h API usage and allocation (default 0 of 100 000). */
@@ -209,6 +211,8 @@ class Org {
           'Amount',
           'Description',
           'IsClosed',
+          'IsWon',
+          'SystemModstamp',
         ],
         ['Name', 'StageName', 'CloseDate'],
       ),
@@ -449,10 +453,16 @@ class Org {
     const record: SObjectRecord = {
       OwnerId: INTEGRATION_USER_ID,
       CreatedDate: now,
+      ...(def.name === 'Opportunity' ? { IsWon: false, IsClosed: false } : {}),
       ...merged,
       Id: id,
       LastModifiedDate: now,
     };
+    // SystemModstamp has whole seconds, like the SOQL datetime literals that filter it,
+    // and REST serves datetimes as `2026-08-15T12:00:00.000+0000`:
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_valid_date_formats.htm
+    if (def.fields.has('systemmodstamp'))
+      record.SystemModstamp = now.replace(/\.\d{3}Z$/, '.000+0000');
     def.records.set(id, record);
     return { id, success: true, created: existing === null, errors: [] };
   }
@@ -589,6 +599,18 @@ class Emulator implements SalesforceEmulator {
 
   loseAnswerTo(method: string, path: RegExp): void {
     this.losing.push({ method, path });
+  }
+
+  setOpportunityStage(id: string, stage: string): void {
+    const def = this.org.object('Opportunity')!;
+    const record = def.records.get(id);
+    if (!record) throw new Error(`no opportunity ${id}`);
+    const won = stage === 'Closed Won';
+    this.org.save(
+      def,
+      { StageName: stage, IsWon: won, IsClosed: won || stage === 'Closed Lost' },
+      record,
+    );
   }
 
   deactivateUser(id: string): void {
@@ -926,8 +948,54 @@ class Emulator implements SalesforceEmulator {
     });
   }
 
+  /**
+   * The outcome read-back: `… WHERE key != null [AND SystemModstamp >= t | AND
+   * (SystemModstamp > t OR (SystemModstamp = t AND Id > 'id'))] ORDER BY
+   * SystemModstamp, Id LIMIT n`.
+   */
+  private changedSince(soql: string): object | null {
+    const match =
+      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null(?:\s+AND\s+SystemModstamp >= (\S+)|\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
+        soql.trim(),
+      );
+    if (!match) return null;
+    const [, fieldList, sobject, keyField, from, since, lastId, limit] = match;
+    const def = this.org.object(sobject);
+    if (!def)
+      throw new HttpError(400, 'INVALID_TYPE', `sObject type '${sobject}' is not supported.`);
+    const selected = fieldList.split(',').map((f) => this.org.field(def, f.trim()).name);
+    const key = this.org.field(def, keyField).name;
+    const after = (r: SObjectRecord) => {
+      const modified = Date.parse(String(r.SystemModstamp));
+      if (from !== undefined) return modified >= Date.parse(from);
+      if (since === undefined) return true;
+      const t = modified - Date.parse(since);
+      return t > 0 || (t === 0 && r.Id > lastId);
+    };
+    const records = [...def.records.values()]
+      .filter(
+        (r) =>
+          r[key] !== null &&
+          r[key] !== undefined &&
+          after(r),
+      )
+      .sort((a, b) =>
+        String(a.SystemModstamp) === String(b.SystemModstamp)
+          ? a.Id.localeCompare(b.Id)
+          : Date.parse(String(a.SystemModstamp)) - Date.parse(String(b.SystemModstamp)),
+      )
+      .slice(0, Number(limit))
+      .map((r) => ({
+        attributes: { type: def.name, url: `/services/data/v62.0/sobjects/${def.name}/${r.Id}` },
+        ...Object.fromEntries(selected.map((f) => [f, r[f] ?? null])),
+      }));
+    return { totalSize: records.length, done: true, records };
+  }
+
   /** `SELECT a, b FROM S WHERE f IN ('x', 'y')` or `WHERE f = 'x'`: what the adapter sends. */
   private query(soql: string): object {
+    const changed = this.changedSince(soql);
+    if (changed) return changed;
     const match =
       /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+(?:IN\s*\((.*)\)|=\s*('(?:[^'\\]|\\.)*'))\s*$/i.exec(
         soql.trim(),

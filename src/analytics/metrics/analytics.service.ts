@@ -2,8 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { ExchangeRates } from '../ledger/exchange-rates.service';
 import { Month, addMonths } from '../month';
 import { AnalyticsRepository } from './analytics.repository';
-import { ExpansionMonth, expansionMonths } from './expansion-metrics';
-import { Cohort, MonthMovements, RetentionSums, Smoothing, cohortTable } from './revenue-metrics';
+import { Decimal } from '../../common/decimal';
+import { DealOutcomeMonth } from '../../deal-outcomes/deal-outcomes.repository';
+import { DealOutcomesService } from '../../deal-outcomes/deal-outcomes.service';
+import { CrmDealsOfMonth, ExpansionMonth, expansionMonths } from './expansion-metrics';
+import {
+  Cohort,
+  MonthMovements,
+  RetentionSums,
+  Smoothing,
+  cohortTable,
+  percentage,
+} from './revenue-metrics';
 import { UpsellSignalsRepository } from './upsell-signals.repository';
 
 /** MRR movements, trailing-12 retention, cohorts and expansion over the revenue ledger, in the reporting currency. */
@@ -13,6 +23,7 @@ export class AnalyticsService {
     private readonly repository: AnalyticsRepository,
     private readonly upsellSignals: UpsellSignalsRepository,
     private readonly rates: ExchangeRates,
+    private readonly dealOutcomes: DealOutcomesService,
   ) {}
 
   get currency(): string {
@@ -34,10 +45,35 @@ export class AnalyticsService {
 
   /** Expansion of each month, from its movements, with its upsell signals' conversion. */
   async expansion(from: Month, to: Month): Promise<ExpansionMonth[]> {
-    const [movements, signals] = await Promise.all([
+    const [movements, signals, deals] = await Promise.all([
       this.movements(from, to),
       this.upsellSignals.signals(from, to),
+      this.dealOutcomes.byMonth(from, to),
     ]);
-    return expansionMonths(movements, signals);
+    return expansionMonths(
+      movements,
+      signals,
+      new Map(deals.map((d) => [d.month as Month, this.dealsOfMonth(d)])),
+    );
+  }
+
+  /** Won ARR in the reporting currency (a CRM with one currency holds it in the reporting one). */
+  private dealsOfMonth(month: DealOutcomeMonth): CrmDealsOfMonth {
+    let wonArr = new Decimal(0);
+    let wonUnconverted = 0;
+    for (const { currency, amount } of month.wonAmounts) {
+      const converted = this.rates.convert(new Decimal(amount), currency ?? this.currency);
+      if (converted) wonArr = wonArr.plus(converted);
+      else wonUnconverted += 1;
+    }
+    return {
+      opened: month.deals,
+      won: month.won,
+      lost: month.lost,
+      open: month.open,
+      wonConversion: percentage(new Decimal(month.won), new Decimal(month.deals)),
+      wonArr,
+      wonUnconverted,
+    };
   }
 }

@@ -8,6 +8,7 @@ import { MonthMovements, percentage } from './revenue-metrics';
  * with MRR > 0) in one of the next 3 months. A proxy for won deals, which the
  * CRM does not report back: an expansion may have other causes, and for the
  * last 3 months the window is not over yet, so their conversion can still rise.
+ * The CRM's own answer (deals won and lost) is `CrmDealsOfMonth`, beside it.
  */
 export interface UpsellSignals {
   month: Month;
@@ -30,12 +31,39 @@ export interface ExpansionMonth {
   convertedCustomers: number;
   /** convertedCustomers / signalledCustomers, as a percentage; null without signals. */
   signalConversion: string | null;
+  /** What sales did with the deals our signals opened that month, read back from the CRM. */
+  crmDeals: CrmDealsOfMonth;
 }
+
+/** Deals opened in the CRM by our signals in a month, and how they ended. */
+export interface CrmDealsOfMonth {
+  opened: number;
+  won: number;
+  lost: number;
+  open: number;
+  /** won / opened, as a percentage; null without deals. */
+  wonConversion: string | null;
+  /** Annual revenue of the won deals, in the reporting currency. */
+  wonArr: Decimal;
+  /** Won deals whose currency has no exchange rate: left out of wonArr, never guessed. */
+  wonUnconverted: number;
+}
+
+const NO_DEALS: CrmDealsOfMonth = {
+  opened: 0,
+  won: 0,
+  lost: 0,
+  open: 0,
+  wonConversion: null,
+  wonArr: new Decimal(0),
+  wonUnconverted: 0,
+};
 
 /** Expansion metrics of each month of `movements`, with that month's upsell signals (none when absent). */
 export function expansionMonths(
   movements: MonthMovements[],
   signals: UpsellSignals[],
+  crmDeals: ReadonlyMap<Month, CrmDealsOfMonth> = new Map(),
 ): ExpansionMonth[] {
   const signalsOf = new Map(signals.map((s) => [s.month, s]));
   return movements.map((m) => {
@@ -55,6 +83,7 @@ export function expansionMonths(
       signalledCustomers: signalled,
       convertedCustomers: converted,
       signalConversion: percentage(new Decimal(converted), new Decimal(signalled)),
+      crmDeals: crmDeals.get(m.month) ?? NO_DEALS,
     };
   });
 }

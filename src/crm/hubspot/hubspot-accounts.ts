@@ -74,7 +74,7 @@ export class HubSpotAccounts {
     const byDomain = new Map<string, Company>();
     let after: string | undefined;
     do {
-      const page = await this.api.call('company search', (client) =>
+      const page = await this.api.search('company search', (client) =>
         client.crm.companies.searchApi.doSearch({
           filterGroups: [
             {

@@ -1,3 +1,4 @@
+import { DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import { HubSpotConfig } from '../../config/app-config';
 import {
   AccountUsageProperties,
@@ -18,6 +19,7 @@ import { recordFailures, sendInBatches } from './hubspot-batches';
 import { HubSpotCohorts } from './hubspot-cohorts';
 import { HubSpotDeals } from './hubspot-deals';
 import { HubSpotKeyedRecords } from './hubspot-keyed-records';
+import { readHubSpotOutcomes } from './hubspot-outcomes';
 import {
   companyProperties,
   dealProperties,
@@ -108,6 +110,10 @@ export class HubSpotCrmProvider implements CrmProvider {
         properties: invoiceProperties(invoice),
       })),
     );
+  }
+
+  readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]> {
+    return readHubSpotOutcomes(this.api, after, limit);
   }
 
   upsertCohortSnapshots(snapshots: readonly CohortSnapshot[]): Promise<RecordFailure[]> {

@@ -158,7 +158,7 @@ export class HubSpotKeyedRecords {
           limit: 200,
           after,
         };
-        const page = await this.api.call(`${type} search`, (client) =>
+        const page = await this.api.search(`${type} search`, (client) =>
           type === 'tasks'
             ? client.crm.objects.tasks.searchApi.doSearch(request as never)
             : client.crm.commerce.invoices.searchApi.doSearch(request as never),

@@ -3,6 +3,7 @@
  * sObject Collections call of up to 200 records, keyed by an external id
  * where it creates, so a retry after a lost response creates nothing new.
  */
+import { DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import {
   AccountUsageProperties,
   CohortSnapshot,
@@ -23,6 +24,7 @@ import {
   upsertRecords,
 } from './salesforce-collections';
 import { SalesforceOptions } from './salesforce-options';
+import { readSalesforceOutcomes } from './salesforce-outcomes';
 import {
   accountUpdateRecord,
   cohortSnapshotRecord,
@@ -109,6 +111,10 @@ export class SalesforceCrmProvider implements CrmProvider {
       upsertRecords(conn, COHORT_OBJECT, COHORT_KEY_FIELD, records),
     );
     return [...failures, ...sent];
+  }
+
+  readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]> {
+    return this.session.call((conn) => readSalesforceOutcomes(conn, after, limit));
   }
 
   setup(): Promise<SetupReport> {

@@ -262,7 +262,18 @@ function openPipeline(alerts) {
     );
 }
 
-function drawPipeline(pipeline, names) {
+/** Each pipeline customer's deal stages as the CRM holds them (read back by the outcome job). */
+async function dealStages(customerIds) {
+  if (!customerIds.length) return new Map();
+  const query = customerIds.map((id) => `customerExternalId=${encodeURIComponent(id)}`).join('&');
+  const { data } = await api(`/v1/crm/deal-stages?${query}`);
+  const stages = new Map();
+  for (const deal of data)
+    if (!stages.has(deal.customerExternalId)) stages.set(deal.customerExternalId, deal);
+  return stages;
+}
+
+function drawPipeline(pipeline, names, stages) {
   const table = $('#pipeline-table');
   table.dataset.total = addDecimals(pipeline.map((p) => p.recommendation.incrementalAnnualRevenue));
   for (const { alert, recommendation } of pipeline.slice(0, PIPELINE_ROWS)) {
@@ -273,14 +284,15 @@ function drawPipeline(pipeline, names) {
       cell(plan(recommendation.recommendedPlan)),
       cell(money(recommendation.incrementalAnnualRevenue), 'num'),
       cell(date(alert.firedAt)),
+      cell(stages.get(alert.customerExternalId)?.stage ?? 'not in CRM yet'),
     ]);
     tr.dataset.subscriptionId = alert.subscriptionId;
     tr.title = recommendation.summary;
     table.querySelector('tbody').append(tr);
   }
   if (pipeline.length > PIPELINE_ROWS)
-    emptyRow('#pipeline-table', 5, `and ${pipeline.length - PIPELINE_ROWS} more (largest first)`);
-  if (!pipeline.length) emptyRow('#pipeline-table', 5, 'No open upgrade recommendations.');
+    emptyRow('#pipeline-table', 6, `and ${pipeline.length - PIPELINE_ROWS} more (largest first)`);
+  if (!pipeline.length) emptyRow('#pipeline-table', 6, 'No open upgrade recommendations.');
 }
 
 function drawAlerts(alerts, names) {
@@ -393,7 +405,11 @@ async function load() {
     ? ''
     : 'Needs 13 months of revenue history.';
   drawCohorts(cohorts.cohorts);
-  drawPipeline(pipeline, names);
+  drawPipeline(
+    pipeline,
+    names,
+    await dealStages(pipeline.slice(0, PIPELINE_ROWS).map((p) => p.alert.customerExternalId)),
+  );
   drawAlerts(latestAlerts, names);
   drawQuotaHits(quotaHits.data, names);
   body.dataset.state = 'ready';

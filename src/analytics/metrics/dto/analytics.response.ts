@@ -74,7 +74,21 @@ export function toExpansionResponse(currency: string, months: ExpansionMonth[]) 
       signalledCustomers: m.signalledCustomers,
       convertedCustomers: m.convertedCustomers,
       signalConversion: m.signalConversion,
+      crmDeals: {
+        opened: m.crmDeals.opened,
+        won: m.crmDeals.won,
+        lost: m.crmDeals.lost,
+        open: m.crmDeals.open,
+        wonConversion: m.crmDeals.wonConversion,
+        wonArr: formatMoney(m.crmDeals.wonArr, currency),
+        wonUnconverted: m.crmDeals.wonUnconverted,
+      },
     })),
+    /**
+     * signalConversion is a proxy (signalled customers whose MRR rose within
+     * 3 months); crmDeals is what sales recorded in the CRM.
+     */
+    signalConversionBasis: 'proxy: signalled customers whose MRR rose within 3 months',
   };
 }
 
