@@ -39,15 +39,13 @@ export class UsagePageLinksRepository {
   async findOrCreate(customerId: string, now: Date): Promise<UsagePageLink> {
     const token = newToken();
     const rows: LinkRow[] = await this.db.query(
-      `WITH inserted AS (
-         INSERT INTO usage_page_links (customer_id, token, token_digest, created_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (customer_id) DO NOTHING
-         RETURNING ${COLUMNS}
-       )
-       SELECT ${COLUMNS} FROM inserted
-       UNION ALL
-       SELECT ${COLUMNS} FROM usage_page_links WHERE customer_id = $1`,
+      // DO UPDATE (a no-op) rather than DO NOTHING plus a SELECT: the SELECT would
+      // read the statement's snapshot, taken before a concurrent first use
+      // committed its row, and find nothing; DO UPDATE waits and returns that row.
+      `INSERT INTO usage_page_links (customer_id, token, token_digest, created_at)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (customer_id) DO UPDATE SET token = usage_page_links.token
+       RETURNING ${COLUMNS}`,
       [customerId, token, tokenDigest(token), now.toISOString()],
     );
     return toLink(rows[0]);

@@ -4,6 +4,8 @@ import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { Formatter } from '../../src/notifications/templates/formatter';
 import { Decimal } from '../../src/common/decimal';
 import { SAME_ORIGIN_ONLY_CSP } from '../../src/common/http/content-security-policy';
+import { UsageLinksService } from '../../src/usage-links/usage-links.service';
+import { createCustomer } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { CrmHarness, startCrmHarness } from './crm-harness';
 import {
@@ -316,6 +318,18 @@ describe('customer usage page', () => {
       .get(DataSource)
       .query('SELECT count(*)::int AS n FROM usage_page_links');
     expect(rows[0].n).toBe(2);
+  });
+
+  it('gives concurrent first uses of a link one token (e-mails sent in parallel ask at once)', async () => {
+    const links = t.app.get(UsageLinksService);
+    for (let round = 0; round < 5; round++) {
+      const customer = await createCustomer(t);
+      const [{ id: customerId }] = await t.app
+        .get(DataSource)
+        .query('SELECT id FROM customers WHERE external_id = $1', [customer.externalId]);
+      const urls = await Promise.all(Array.from({ length: 8 }, () => links.urlFor(customerId)));
+      expect(new Set(urls.map((link) => link.url)).size).toBe(1);
+    }
   });
 });
 
