@@ -33,6 +33,7 @@ describe('expansion metrics', () => {
 
   const months = expansionMonths(movements, signals).map((m) => ({
     ...m,
+    crmDeals: { ...m.crmDeals, wonArr: m.crmDeals.wonArr.toFixed() },
     expansion: m.expansion.toFixed(),
     contraction: m.contraction.toFixed(),
     netExpansion: m.netExpansion.toFixed(),
@@ -51,6 +52,16 @@ describe('expansion metrics', () => {
       signalledCustomers: 0,
       convertedCustomers: 0,
       signalConversion: null,
+      // No CRM outcomes were read back: every deal figure is zero.
+      crmDeals: {
+        opened: 0,
+        open: 0,
+        won: 0,
+        lost: 0,
+        wonUnconverted: 0,
+        wonArr: '0',
+        wonConversion: null,
+      },
     });
     // February: A, B, D active; A expands (1 of 3 = 33.33 %); +50 − 20 = 30 net; 1 of 3 signals converted.
     expect(months[1]).toEqual({
@@ -64,6 +75,16 @@ describe('expansion metrics', () => {
       signalledCustomers: 3,
       convertedCustomers: 1,
       signalConversion: '33.33',
+      // No CRM outcomes were read back: every deal figure is zero.
+      crmDeals: {
+        opened: 0,
+        open: 0,
+        won: 0,
+        lost: 0,
+        wonUnconverted: 0,
+        wonArr: '0',
+        wonConversion: null,
+      },
     });
     // March: all 4 active; only B expands (C comes back, which is a reactivation): 25 %; +60 − 10 = 50.
     expect(months[2]).toMatchObject({
