@@ -103,8 +103,9 @@ export function wellFormedEvent(raw: unknown): UsageEventInput | null {
     return null;
   const event: UsageEventInput = { id, customerExternalId, meter, timestamp: new Date(timestamp) };
   if (value !== undefined) {
-    if (typeof value !== 'number' && (typeof value !== 'string' || !isPlainText(value)))
-      return null;
+    // Infinities and NaN are numbers to JavaScript but no value to the schema.
+    const finiteNumber = typeof value === 'number' && Number.isFinite(value);
+    if (!finiteNumber && (typeof value !== 'string' || !isPlainText(value))) return null;
     event.value = value;
   }
   if (dimensions !== undefined) {
