@@ -244,6 +244,9 @@ describe('customer usage page', () => {
     expect(tasks[0].subject).toBe(`Customer request: Acme SARL asks for plan ${catalog.scale}`);
     expect(tasks[0].body).toContain('Requested by the customer on their usage page');
     expect(tasks[0].body).toContain('(highest priority)');
+    // Marked in the CRM's own fields, as sales filter on them: HIGH task, high deal.
+    expect(tasks[0].priority).toBe('HIGH');
+    expect(deals[0]).toMatchObject({ priority: 'high', requestedByCustomer: true });
     // (199.00 + usage) − (49.00 + usage) = 150.00 a month more, 1 800.00 a year.
     expect(deals[0].amount.toFixed(2)).toBe('1800.00');
 
