@@ -19,6 +19,7 @@ import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-no
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
+import { CreateUsagePageRateLimits1795000000161 } from './1795000000161-create-usage-page-rate-limits';
 import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-deal-outcomes';
 import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
@@ -45,6 +46,7 @@ export const migrations = [
   AddPlanVersionCurrencies1795000000141,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
+  CreateUsagePageRateLimits1795000000161,
   CreateCreditNotes1795000000142,
   CreateCrmRecordIds1795000000120,
   CreateCrmDealOutcomes1795000000121,

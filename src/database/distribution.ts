@@ -77,6 +77,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   schema_migrations: { kind: 'local' },
   // Where the CRM read-back stopped: one row per provider, bookkeeping of the job.
   crm_read_cursors: { kind: 'local' },
+  // The usage pages' request counters per client address: short-lived, joined by nothing.
+  usage_page_rate_limits: { kind: 'local' },
 };
 
 /**

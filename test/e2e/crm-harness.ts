@@ -5,9 +5,11 @@
  */
 import { Decimal } from '../../src/common/decimal';
 import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
+import { DEAL_PRIORITY_HIGH } from '../../src/crm/hubspot/hubspot-records';
 import { COHORT_OBJECT, USAGE_PROPERTIES } from '../../src/crm/hubspot/hubspot-schema';
 import {
   COHORT_OBJECT as SF_COHORT_OBJECT,
+  REQUESTED_BY_CUSTOMER_FIELD,
   USAGE_FIELDS,
 } from '../../src/crm/salesforce/salesforce-schema';
 import { HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot';
@@ -19,6 +21,8 @@ export interface CrmTask {
   accountId: string | null;
   subject: string;
   body: string;
+  /** As the CRM holds it: HubSpot `hs_task_priority` (HIGH…), Salesforce `Priority` (High…). */
+  priority: string | null;
 }
 
 export interface CrmDeal {
@@ -27,6 +31,10 @@ export interface CrmDeal {
   key: string;
   amount: Decimal;
   accountId: string | null;
+  /** As the CRM marks it: HubSpot `hs_priority` high, Salesforce `Requested_By_Customer__c`. */
+  requestedByCustomer: boolean;
+  /** HubSpot `hs_priority` (low, medium, high); Salesforce opportunities have none. */
+  priority: string | null;
 }
 
 /** A cohort snapshot as the CRM holds it; money and rates with 2 decimals. */
@@ -154,6 +162,7 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
         accountId: company('tasks', task.id),
         subject: task.properties.hs_task_subject,
         body: task.properties.hs_task_body,
+        priority: task.properties.hs_task_priority ?? null,
       })),
     deals: () =>
       hs.records('deals').map((deal) => ({
@@ -161,6 +170,8 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
         key: deal.properties.usage_external_key,
         amount: new Decimal(deal.properties.amount),
         accountId: company('deals', deal.id),
+        requestedByCustomer: deal.properties.hs_priority === DEAL_PRIORITY_HIGH,
+        priority: deal.properties.hs_priority ?? null,
       })),
     invoices: () =>
       hs.records('invoices').map((invoice) => ({
@@ -237,6 +248,7 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
         accountId: text(task.WhatId),
         subject: String(task.Subject),
         body: String(task.Description),
+        priority: text(task.Priority),
       })),
     deals: () =>
       sf.records('Opportunity').map((deal) => ({
@@ -244,6 +256,8 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
         key: String(deal.Usage_External_Key__c),
         amount: new Decimal(String(deal.Amount)),
         accountId: text(deal.AccountId),
+        requestedByCustomer: deal[REQUESTED_BY_CUSTOMER_FIELD] === true,
+        priority: null,
       })),
     invoices: () =>
       sf.records('Usage_Invoice__c').map((invoice) => ({

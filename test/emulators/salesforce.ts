@@ -142,7 +142,21 @@ interface FieldDef {
   referenceTo?: string;
   /** Required or master-detail: Salesforce refuses field permissions on it. */
   alwaysVisible?: boolean;
+  /** A restricted picklist's values (API names); anything else fails the record. */
+  picklist?: readonly string[];
+  /** A checkbox takes a JSON boolean only. */
+  checkbox?: boolean;
 }
+
+/**
+ * The standard Task priorities, the TaskPriority values of a new org; a value
+ * outside them fails the record with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST
+ * (Object Reference, "TaskPriority"; SOAP API Developer Guide, "Core Data
+ * Types Used in API Calls" → StatusCode):
+ * https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-taskpriority.html
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+ */
+export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
 
 interface SObjectDef {
   name: string;
@@ -246,6 +260,7 @@ class Org {
     ]) {
       this.objects.set(def.name.toLowerCase(), def);
     }
+    this.object('Task')!.fields.get('priority')!.picklist = TASK_PRIORITIES;
   }
 
   object(name: string): SObjectDef | undefined {
@@ -312,6 +327,7 @@ class Org {
       referenceTo: xmlValue(xml, 'referenceTo') ?? undefined,
       alwaysVisible:
         xmlValue(xml, 'required') === 'true' || xmlValue(xml, 'type') === 'MasterDetail',
+      checkbox: xmlValue(xml, 'type') === 'Checkbox',
     };
     for (const target of targets) target?.fields.set(fieldName.toLowerCase(), field);
     this.metadata.set(fullName.toLowerCase(), xml);
@@ -415,6 +431,10 @@ class Org {
       return failure('INACTIVE_OWNER_OR_USER', 'operation performed with inactive user', [
         'OwnerId',
       ]);
+    for (const [name, value] of Object.entries(fields)) {
+      const problem = fieldValueProblem(this.field(def, name), value);
+      if (problem) return problem;
+    }
     for (const field of def.fields.values()) {
       const value = merged[field.name];
       if (typeof value !== 'string' || value === '') continue;
@@ -470,6 +490,23 @@ class Org {
 
 function failure(statusCode: string, message: string, fields: string[] = []): RecordResult {
   return { success: false, errors: [{ statusCode, message, fields }] };
+}
+
+/** A value written to a restricted picklist or a checkbox that the field cannot hold. */
+function fieldValueProblem(field: FieldDef, value: FieldValue): RecordResult | null {
+  if (field.picklist && (typeof value !== 'string' || !field.picklist.includes(value)))
+    return failure(
+      'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      `${field.name}: bad value for restricted picklist field: ${String(value)}`,
+      [field.name],
+    );
+  if (field.checkbox && typeof value !== 'boolean')
+    return failure(
+      'INVALID_TYPE_ON_FIELD_IN_RECORD',
+      `${field.name}: value not of required type: ${String(value)}`,
+      [field.name],
+    );
+  return null;
 }
 
 /**
@@ -973,12 +1010,7 @@ class Emulator implements SalesforceEmulator {
       return t > 0 || (t === 0 && r.Id > lastId);
     };
     const records = [...def.records.values()]
-      .filter(
-        (r) =>
-          r[key] !== null &&
-          r[key] !== undefined &&
-          after(r),
-      )
+      .filter((r) => r[key] !== null && r[key] !== undefined && after(r))
       .sort((a, b) =>
         String(a.SystemModstamp) === String(b.SystemModstamp)
           ? a.Id.localeCompare(b.Id)
