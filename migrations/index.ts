@@ -17,6 +17,7 @@ import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usag
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
 import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
+import { AddCommitmentCurrencyOptions1795000000147 } from './1795000000147-add-commitment-currency-options';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 import { CreateUsagePageRateLimits1795000000161 } from './1795000000161-create-usage-page-rate-limits';
@@ -44,6 +45,7 @@ export const migrations = [
   AddCreditRollover1795000000131,
   BindUsagePerSubscription1795000000140,
   AddPlanVersionCurrencies1795000000141,
+  AddCommitmentCurrencyOptions1795000000147,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
   CreateUsagePageRateLimits1795000000161,
