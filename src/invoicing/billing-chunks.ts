@@ -10,9 +10,6 @@ import { Interval } from '../common/period';
 import { BillableSubscription } from './billable-subscription';
 import { duePeriods } from './subscription-schedule';
 
-/** Subscriptions billed together: large enough to amortize round trips, small enough to hold customer locks briefly. */
-export const CHUNK_SIZE = 100;
-
 export function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) {

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
-import { CHUNK_SIZE, chunksOf } from './billing-chunks';
+import { chunksOf } from './billing-chunks';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { ChunkRound, ChunkRoundFailed, InvoiceChunkService } from './invoice-chunk.service';
 import { InvoiceRepository } from './invoice.repository';
@@ -84,7 +84,7 @@ export class BillingRunService {
     let afterId: string | null = null;
     for (;;) {
       const batch = await this.subscriptions.batchAfter(afterId, billedUntil, BATCH_SIZE);
-      for (const chunk of chunksOf(batch, CHUNK_SIZE)) {
+      for (const chunk of chunksOf(batch, this.config.billingChunkSize)) {
         // A replica shutting down claims no more subscriptions: the next run bills them.
         if (this.shutdown.stopping) return result;
         await this.billChunk(
