@@ -73,6 +73,8 @@ export class AppConfig {
     readonly usagePageRateLimit: RateLimit = { requests: 60, intervalMs: 60_000 },
     /** EVENT_RETENTION: months of raw events and event ids kept. */
     readonly eventRetentionMonths: number = 13,
+    /** BILLING_CHUNK_SIZE: subscriptions a billing run bills per transaction. */
+    readonly billingChunkSize: number = 100,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -103,6 +105,7 @@ export class AppConfig {
       crmConfig(e),
       e.USAGE_PAGE_RATE_LIMIT,
       e.EVENT_RETENTION,
+      e.BILLING_CHUNK_SIZE,
     );
   }
 }

@@ -171,6 +171,13 @@ export const environmentSchema = z
       .min(1, { error: 'must be at least 1 month' })
       .max(1200, { error: 'must be at most 1200 months' })
       .default(13),
+    /** Subscriptions a billing run bills per transaction (src/invoicing/billing-chunks.ts). */
+    BILLING_CHUNK_SIZE: z.coerce
+      .number({ error: 'must be a whole number of subscriptions' })
+      .int({ error: 'must be a whole number of subscriptions' })
+      .min(1, { error: 'must be at least 1' })
+      .max(500, { error: 'must be at most 500' })
+      .default(100),
   })
   .refine((env) => env.EXCHANGE_RATES.get(env.REPORTING_CURRENCY)?.eq(1) ?? true, {
     path: ['EXCHANGE_RATES'],

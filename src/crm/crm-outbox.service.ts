@@ -28,8 +28,8 @@ export class CrmOutbox {
     return this.enqueue(tx, alertMessages(alert));
   }
 
-  enqueueInvoice(tx: Queryable, invoice: FinalizedInvoiceFacts): Promise<void> {
-    return this.enqueue(tx, [invoiceMessage(invoice)]);
+  enqueueInvoices(tx: Queryable, invoices: readonly FinalizedInvoiceFacts[]): Promise<void> {
+    return this.enqueue(tx, invoices.map(invoiceMessage));
   }
 
   enqueueCustomerRequest(

@@ -111,17 +111,30 @@ export class BillingSubscriptionsRepository {
   }
 
   /**
-   * Claims the subscription for this transaction. SKIP LOCKED lets replicas
-   * running the same billing run share the work: a subscription another one is
-   * billing is left to it (false) instead of waited for. NO KEY UPDATE, unlike
-   * UPDATE, lets rows that reference the subscription (credit lots, plan changes)
-   * be written meanwhile, and is not skipped because of them.
+   * Claims the subscriptions for this transaction, answering those claimed.
+   * SKIP LOCKED lets replicas running the same billing run share the work: a
+   * subscription another one is billing is left to it instead of waited for.
+   * NO KEY UPDATE, unlike UPDATE, lets rows that reference the subscription
+   * (credit lots, plan changes) be written meanwhile, and is not skipped because of them.
    */
-  async claim(tx: Queryable, id: string): Promise<boolean> {
+  async claim(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
     const rows: Array<{ id: string }> = await tx.query(
-      'SELECT id FROM subscriptions WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED',
-      [id],
+      'SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED',
+      [ids],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Where each subscription's invoices stop (end of its latest period), read
+   * after claiming it, so it counts the invoices of whoever billed it before.
+   */
+  async invoicedUntil(tx: Queryable, ids: readonly string[]): Promise<Map<string, Date>> {
+    const rows: Array<{ subscription_id: string; invoiced_until: Date }> = await tx.query(
+      `SELECT subscription_id, max(period_end) AS invoiced_until FROM invoices
+       WHERE subscription_id = ANY($1::uuid[]) GROUP BY subscription_id`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.subscription_id, row.invoiced_until]));
   }
 }

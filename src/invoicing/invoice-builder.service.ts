@@ -91,11 +91,21 @@ export class InvoiceBuilder {
     context: BillingContext,
     credits: CreditSource,
   ): Promise<InvoiceDraft> {
+    const [measured] = await this.measure(db, [context]);
+    return this.price(context, measured, await credits.lots(db, context, lotsToIssue(context)));
+  }
+
+  /** Prices, credits and taxes one invoice from its measured usage and the credit lots it may draw on. Pure. */
+  price(
+    context: BillingContext,
+    measured: readonly MeasuredUsage[],
+    creditLots: CreditLot[],
+  ): InvoiceDraft {
     const { subscription, plan } = context;
-    const usageCharges = (await this.measure(db, context)).map((measured) => ({
-      ...usageCharge(measured),
+    const usageCharges = measured.map((usage) => ({
+      ...usageCharge(usage),
       // prorates a rate's minimum spend on a cut interval
-      prorationFactor: serviceIntervalProration(context.schedule, measured.interval),
+      prorationFactor: serviceIntervalProration(context.schedule, usage.interval),
     }));
     const licenceCharges: LicenceCharge[] = plan.licenceFees.flatMap(({ item, unitAmount }) =>
       context.licenceIntervals.map((interval) => ({
@@ -107,60 +117,74 @@ export class InvoiceBuilder {
         quantity: subscription.licenceQuantities.get(item.id) ?? DEFAULT_LICENCE_QUANTITY,
       })),
     );
-    const grantLots = grantLotsForIntervals({
-      customerId: subscription.customerId,
-      subscriptionId: subscription.id,
-      currency: plan.currency,
-      schedule: context.schedule,
-      grants: plan.creditGrants,
-      intervals: context.usageIntervals,
-    });
-    const commitment = commitmentOf(context);
     return calculateInvoice({
       currency: plan.currency,
       taxRate: subscription.taxRate,
       usageCharges,
       licenceCharges,
-      creditLots: await credits.lots(db, context, [
-        ...grantLots,
-        ...prepaidCommitmentLots(context, commitment),
-      ]),
-      commitment,
+      creditLots,
+      commitment: commitmentOf(context),
     });
   }
 
-  /** Usage of every rated item in every billed interval: one rollup query, plus raw events where a rate needs them. */
-  private async measure(db: Queryable, context: BillingContext): Promise<MeasuredUsage[]> {
-    const rated = context.plan.rates.flatMap(({ item, rate }) =>
-      context.usageIntervals.map((interval) => {
-        const selection: UsageSelection = {
-          customerId: context.subscription.customerId,
-          meterId: item.meterId,
-          interval,
-          filter: item.filter,
-        };
-        return { item, rate, interval, selection };
-      }),
+  /**
+   * Usage of every rated item in every billed interval of each context, in the
+   * contexts' order: one rollup query for all of them (a whole chunk of
+   * invoices), plus raw events where a rate needs them.
+   */
+  async measure(db: Queryable, contexts: readonly BillingContext[]): Promise<MeasuredUsage[][]> {
+    const rated = contexts.map((context) =>
+      context.plan.rates.flatMap(({ item, rate }) =>
+        context.usageIntervals.map((interval) => {
+          const selection: UsageSelection = {
+            customerId: context.subscription.customerId,
+            meterId: item.meterId,
+            interval,
+            filter: item.filter,
+          };
+          return { item, rate, interval, selection };
+        }),
+      ),
     );
     const totals = await this.usage.totals(
       db,
-      rated.map(({ selection }) => selection),
+      rated.flat().map(({ selection }) => selection),
     );
-    const measured: MeasuredUsage[] = [];
-    for (const [index, { item, rate, interval, selection }] of rated.entries()) {
-      const needed = eventValuesNeeded(rate, totals[index]);
-      const eventValues =
-        needed.kind === 'none'
-          ? null
-          : await this.usage.eventValues(
-              db,
-              selection,
-              needed.kind === 'first' ? needed.count : null,
-            );
-      measured.push({ item, rate, interval, totals: totals[index], eventValues });
+    let next = 0;
+    const measured: MeasuredUsage[][] = [];
+    for (const ofContext of rated) {
+      const usages: MeasuredUsage[] = [];
+      for (const { item, rate, interval, selection } of ofContext) {
+        const total = totals[next++];
+        const needed = eventValuesNeeded(rate, total);
+        const eventValues =
+          needed.kind === 'none'
+            ? null
+            : await this.usage.eventValues(
+                db,
+                selection,
+                needed.kind === 'first' ? needed.count : null,
+              );
+        usages.push({ item, rate, interval, totals: total, eventValues });
+      }
+      measured.push(usages);
     }
     return measured;
   }
+}
+
+/** The plan credit an invoice's intervals come with: grant lots, and a prepaid commitment's lots. */
+export function lotsToIssue(context: BillingContext): NewGrantLot[] {
+  const { subscription, plan } = context;
+  const grantLots = grantLotsForIntervals({
+    customerId: subscription.customerId,
+    subscriptionId: subscription.id,
+    currency: plan.currency,
+    schedule: context.schedule,
+    grants: plan.creditGrants,
+    intervals: context.usageIntervals,
+  });
+  return [...grantLots, ...prepaidCommitmentLots(context, commitmentOf(context))];
 }
 
 /**

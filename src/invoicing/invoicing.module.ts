@@ -17,6 +17,7 @@ import { CreditNotesService } from './credit-notes.service';
 import { SubscriptionEndingsController } from './subscription-endings.controller';
 import { SubscriptionEndingsService } from './subscription-endings.service';
 import { InvoiceBuilder } from './invoice-builder.service';
+import { InvoiceChunkService } from './invoice-chunk.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
@@ -49,6 +50,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     CreditNoteRepository,
     CreditNotesService,
     InvoiceBuilder,
+    InvoiceChunkService,
     InvoiceRepository,
     InvoicesService,
     SubscriptionEndingsService,
