@@ -50,10 +50,22 @@ export interface LedgerConsumption {
 interface AvailableLotRow {
   id: string;
   name: string;
+  currency: string;
   remaining: string;
   applies_to: string[] | null;
   valid_from: Date;
   expires_at: Date | null;
+}
+
+function toAvailableLot(row: AvailableLotRow): CreditLot {
+  return {
+    id: row.id,
+    name: row.name,
+    remaining: new Decimal(row.remaining),
+    appliesTo: row.applies_to === null ? null : new Set(row.applies_to),
+    validFrom: row.valid_from,
+    expiresAt: row.expires_at,
+  };
 }
 
 interface LedgerLotRow {
@@ -251,23 +263,40 @@ export class CreditLedgerRepository {
     currency: string,
     options: { forUpdate?: boolean; at?: Date } = {},
   ): Promise<CreditLot[]> {
-    const rows: AvailableLotRow[] = await db.query(
-      `SELECT id, name, amount - consumed - rolled_over AS remaining, applies_to, valid_from, expires_at
+    const rows = await this.availableLotRows(db, customerId, [currency], options);
+    return rows.map(toAvailableLot);
+  }
+
+  /** The available lots in each of these currencies (a currency without any maps to none), in one read. */
+  async availableLotsByCurrency(
+    db: Queryable,
+    customerId: string,
+    currencies: readonly string[],
+    at: Date,
+  ): Promise<Map<string, CreditLot[]>> {
+    const byCurrency = new Map<string, CreditLot[]>(currencies.map((currency) => [currency, []]));
+    if (currencies.length === 0) return byCurrency;
+    for (const row of await this.availableLotRows(db, customerId, currencies, { at })) {
+      byCurrency.get(row.currency)?.push(toAvailableLot(row));
+    }
+    return byCurrency;
+  }
+
+  private availableLotRows(
+    db: Queryable,
+    customerId: string,
+    currencies: readonly string[],
+    options: { forUpdate?: boolean; at?: Date },
+  ): Promise<AvailableLotRow[]> {
+    return db.query(
+      `SELECT id, name, currency, amount - consumed - rolled_over AS remaining, applies_to, valid_from, expires_at
        FROM credit_lots
-       WHERE customer_id = $1 AND currency = $2 AND consumed + rolled_over < amount
+       WHERE customer_id = $1 AND currency = ANY ($2::text[]) AND consumed + rolled_over < amount
          AND ($3::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $3)
        ORDER BY expires_at NULLS LAST, valid_from, id
        ${options.forUpdate ? 'FOR UPDATE' : ''}`,
-      [customerId, currency, options.at?.toISOString() ?? null],
+      [customerId, currencies, options.at?.toISOString() ?? null],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      remaining: new Decimal(row.remaining),
-      appliesTo: row.applies_to === null ? null : new Set(row.applies_to),
-      validFrom: row.valid_from,
-      expiresAt: row.expires_at,
-    }));
   }
 
   /**
