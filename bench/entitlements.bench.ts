@@ -22,6 +22,7 @@ import {
   runBench,
   writeResult,
 } from './harness';
+import type { CheckLoad, CheckLoadResult } from './entitlements-checker';
 import { startPostgres } from './postgres';
 
 const CUSTOMERS = 200;
@@ -158,48 +159,41 @@ async function paceIngestion(baseUrl: string, customers: string[], eventsPerSeco
   return Math.round((events / (Date.now() - started)) * 1000);
 }
 
+/** The check load generator, in its own process (bench/entitlements-checker.ts). */
+function startChecker(): { run(load: CheckLoad): Promise<CheckLoadResult>; stop(): void } {
+  const child = fork(resolve(__dirname, 'entitlements-checker.js'));
+  return {
+    run: (load) =>
+      new Promise((resolveResult) => {
+        child.once('message', (result) => resolveResult(result as CheckLoadResult));
+        child.send(load);
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+let checker: ReturnType<typeof startChecker>;
+
 /**
  * Checks paced to TARGET_CHECKS_PER_SECOND for SECONDS (open loop: each is sent
  * at its time, whatever the others are doing, up to CHECK_CONCURRENCY in
- * flight), each timed from send to full response.
+ * flight), each timed from send to full response, by the checker process.
  */
 async function paceChecks(baseUrl: string, customers: string[], key: string) {
-  const started = Date.now();
-  const deadline = started + SECONDS * 1000;
-  const latencies: number[] = [];
-  let refusedForConcurrency = 0;
-  let inFlight = 0;
-  const pending: Array<Promise<void>> = [];
-  for (let n = 0; ; n++) {
-    const due = started + (n * 1000) / TARGET_CHECKS_PER_SECOND;
-    if (due >= deadline) break;
-    await sleep(Math.max(0, due - Date.now()));
-    if (inFlight >= CHECK_CONCURRENCY) {
-      refusedForConcurrency += 1;
-      continue;
-    }
-    const customer = customers[Math.floor(Math.random() * customers.length)];
-    inFlight += 1;
-    pending.push(
-      (async () => {
-        const sent = process.hrtime.bigint();
-        const response = await fetch(`${baseUrl}/v1/customers/${customer}/entitlements/tokens`, {
-          headers: { authorization: `Bearer ${key}` },
-        });
-        const body = (await response.json()) as { allowed?: boolean };
-        if (response.status !== 200 || body.allowed !== true) {
-          throw new Error(`check: ${response.status} ${JSON.stringify(body)}`);
-        }
-        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-        inFlight -= 1;
-      })(),
-    );
-  }
-  await Promise.all(pending);
+  const result = await checker.run({
+    baseUrl,
+    customers,
+    key,
+    checksPerSecond: TARGET_CHECKS_PER_SECOND,
+    concurrency: CHECK_CONCURRENCY,
+    seconds: SECONDS,
+  });
+  if (result.failures.length > 0) throw new Error(`checks: ${result.failures.join('; ')}`);
+  const latencies = result.latenciesMs;
   return {
-    checksPerSecond: Math.round((latencies.length / (Date.now() - started)) * 1000),
+    checksPerSecond: Math.round((latencies.length / result.elapsedMs) * 1000),
     checks: latencies.length,
-    skippedAtConcurrencyLimit: refusedForConcurrency,
+    skippedAtConcurrencyLimit: result.skippedAtConcurrencyLimit,
     latencyMs: {
       p50: round(percentile(latencies, 50) ?? 0, 2),
       p90: round(percentile(latencies, 90) ?? 0, 2),
@@ -246,6 +240,7 @@ async function main(): Promise<void> {
   // Started one after the other: the first applies the migrations.
   const first = await startReplica(postgres.url);
   const second = await startReplica(postgres.url);
+  checker = startChecker();
   try {
     const api = apiOf(first.baseUrl);
     const { customers, checkKey } = await setUp(api, new Date());
@@ -289,7 +284,7 @@ async function main(): Promise<void> {
       machine: machine(loadAtStart),
       setup: {
         customers: `${CUSTOMERS}, each subscribed to one plan with an hourly hard quota of ${HOURLY_QUOTA} tokens (never reached: every check and batch does the full work)`,
-        checks: `GET /v1/customers/{id}/entitlements/tokens with a 'check' key, ${TARGET_CHECKS_PER_SECOND}/s open loop (at most ${CHECK_CONCURRENCY} in flight), random customer, ${SECONDS} s; latency from send to full response, measured by a load generator in its own process`,
+        checks: `GET /v1/customers/{id}/entitlements/tokens with a 'check' key, ${TARGET_CHECKS_PER_SECOND}/s open loop (at most ${CHECK_CONCURRENCY} in flight), random customer, ${SECONDS} s; latency from send to full response, measured over keep-alive sockets by a load generator in its own process (bench/entitlements-checker.ts), apart from the ingestion load`,
         ingestion: `${INGEST_CLIENTS} clients, batches of ${BATCH_SIZE} events of 50 customers, paced to ${TARGET_EVENTS_PER_SECOND}/s`,
         replicas:
           'two replicas of the service, each its own Node process, on one PostgreSQL: "oneReplica" sends checks and events to the same one, "ownReplica" sends checks to the second',
@@ -313,6 +308,7 @@ async function main(): Promise<void> {
     };
     writeResult('entitlements', result);
   } finally {
+    checker.stop();
     await second.stop();
     await first.stop();
     await postgres.stop();

@@ -5,7 +5,7 @@ import { ForecastsService, SubscriptionForecast } from '../forecasting/forecasts
 import { PricedVersion } from '../forecasting/plan-pricer.service';
 import { CreditBalanceService } from '../invoicing/credit-balance.service';
 import { Interval } from '../common/period';
-import { EntitlementsService } from '../entitlements/entitlements.service';
+import { QuotaConfigService } from '../entitlements/quota-config.service';
 import { QuotaHit, QuotaHitsRepository } from '../entitlements/quota-hits.repository';
 import { QuotasRepository, StoredQuota } from '../entitlements/quotas.repository';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
@@ -20,7 +20,7 @@ export class AlertRuleSources implements RuleSources {
     private readonly daily: DailyUsageRepository,
     private readonly credit: CreditBalanceService,
     private readonly forecasts: ForecastsService,
-    private readonly entitlements: EntitlementsService,
+    private readonly quotaConfig: QuotaConfigService,
     private readonly quotas: QuotasRepository,
     private readonly hits: QuotaHitsRepository,
   ) {}
@@ -50,7 +50,7 @@ export class AlertRuleSources implements RuleSources {
   }
 
   quotasInForce(subject: ForecastSubject, meterId: string | null): Promise<PlacedQuotaRef[]> {
-    return this.entitlements.place([subject], meterId);
+    return this.quotaConfig.place([subject], meterId);
   }
 
   quotaHits(subscriptionId: string, quota: QuotaRef, range: Interval): Promise<QuotaHit[]> {

@@ -2,6 +2,7 @@ import { isUuid } from '../common/ids';
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { ExpiringCache } from '../common/expiring-cache';
 import { NotFoundError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { ApiKeyRecord, ApiKeyRepository } from './api-key.repository';
@@ -19,10 +20,22 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-/** API keys: only their SHA-256 is stored; the plain key is shown once, at creation. */
+/** Verified keys remembered at most; beyond it the one verified longest ago is read again. */
+const TRUSTED_KEYS = 10_000;
+
+/**
+ * API keys: only their SHA-256 is stored; the plain key is shown once, at
+ * creation. A verified key is trusted for KEY_TRUST_MS without reading it
+ * again (a product checks entitlements on every request); a revocation takes
+ * effect at once in this process and within KEY_TRUST_MS in the others.
+ */
 @Injectable()
 export class ApiKeysService {
   private readonly bootstrapHash: Buffer | null;
+  /** Hex SHA-256 of a presented key → the principal it was verified as. */
+  private readonly trusted: ExpiringCache<string, Principal>;
+  /** Counts revocations, so a read that raced one is not trusted. */
+  private revocations = 0;
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -30,6 +43,7 @@ export class ApiKeysService {
     config: AppConfig,
   ) {
     this.bootstrapHash = config.adminApiKey ? sha256(config.adminApiKey) : null;
+    this.trusted = new ExpiringCache(config.trust.apiKeyMs, TRUSTED_KEYS);
   }
 
   async create(name: string, scope: Scope): Promise<ApiKeyRecord & { key: string }> {
@@ -50,6 +64,8 @@ export class ApiKeysService {
   async revoke(id: string): Promise<void> {
     const found = isUuid(id) && (await this.keys.revoke(id, this.clock.now()));
     if (!found) throw new NotFoundError('API key', id);
+    this.revocations += 1;
+    this.trusted.deleteWhere((principal) => principal.keyId === id);
   }
 
   /** The principal a presented key stands for, or null. Comparisons are constant-time. */
@@ -58,8 +74,15 @@ export class ApiKeysService {
     if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) {
       return { keyId: null, name: 'ADMIN_API_KEY', scope: 'admin' };
     }
+    // Keyed by the hash, never the key: the cache holds no secret.
+    const cacheKey = hash.toString('hex');
+    const trusted = this.trusted.get(cacheKey);
+    if (trusted) return trusted;
+    const revocationsBefore = this.revocations;
     const record = await this.keys.findActiveByHash(hash);
     if (!record || !timingSafeEqual(record.keyHash, hash)) return null;
-    return { keyId: record.id, name: record.name, scope: record.scope };
+    const principal: Principal = { keyId: record.id, name: record.name, scope: record.scope };
+    if (this.revocations === revocationsBefore) this.trusted.set(cacheKey, principal);
+    return principal;
   }
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
+import { CustomerListeners } from './customer-listeners.service';
 import { ShutdownService } from './shutdown.service';
 
 @Global()
@@ -9,8 +10,8 @@ export class CommonModule {
   static register(clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: Clock, useValue: clock }, ShutdownService],
-      exports: [Clock, ShutdownService],
+      providers: [{ provide: Clock, useValue: clock }, CustomerListeners, ShutdownService],
+      exports: [Clock, CustomerListeners, ShutdownService],
     };
   }
 }

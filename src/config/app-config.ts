@@ -46,6 +46,14 @@ export interface SalesforceConfig {
   rateLimit: RateLimit | null;
 }
 
+/** Milliseconds a cached read is trusted before it is read again (0: never cached). */
+export interface TrustConfig {
+  /** A verified API key: a revocation on another replica takes effect within it. */
+  apiKeyMs: number;
+  /** A customer's subscriptions and quotas in force, as the entitlement check reads them. */
+  quotaConfigMs: number;
+}
+
 /** Which CRM receives our numbers; `none` turns the sync off (nothing is enqueued). */
 export type CrmConfig = { createMissingAccounts: boolean; requestTimeoutMs: number } & (
   | { provider: 'none' }
@@ -75,6 +83,8 @@ export class AppConfig {
     readonly eventRetentionMonths: number = 13,
     /** BILLING_CHUNK_SIZE: subscriptions a billing run bills per transaction. */
     readonly billingChunkSize: number = 100,
+    /** KEY_TRUST_MS and QUOTA_CONFIG_TRUST_MS: how long the entitlement check's hot reads are trusted. */
+    readonly trust: TrustConfig = { apiKeyMs: 5_000, quotaConfigMs: 10_000 },
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
@@ -106,6 +116,7 @@ export class AppConfig {
       e.USAGE_PAGE_RATE_LIMIT,
       e.EVENT_RETENTION,
       e.BILLING_CHUNK_SIZE,
+      { apiKeyMs: e.KEY_TRUST_MS, quotaConfigMs: e.QUOTA_CONFIG_TRUST_MS },
     );
   }
 }

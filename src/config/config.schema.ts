@@ -26,6 +26,13 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+/** Milliseconds a cached read is trusted: a whole number from 0 (no cache) to an hour. */
+const trustMs = z.coerce
+  .number({ error: 'must be a whole number of milliseconds' })
+  .int({ error: 'must be a whole number of milliseconds' })
+  .min(0, { error: 'must be at least 0' })
+  .max(3_600_000, { error: 'must be at most 3600000 (an hour)' });
+
 const optionalText = z
   .string()
   .optional()
@@ -178,6 +185,10 @@ export const environmentSchema = z
       .min(1, { error: 'must be at least 1' })
       .max(500, { error: 'must be at most 500' })
       .default(100),
+    /** How long a verified API key is trusted without reading it again (0: read on every request). */
+    KEY_TRUST_MS: trustMs.default(5_000),
+    /** How long a customer's subscriptions and quotas are trusted by the entitlement check. */
+    QUOTA_CONFIG_TRUST_MS: trustMs.default(10_000),
   })
   .refine((env) => env.EXCHANGE_RATES.get(env.REPORTING_CURRENCY)?.eq(1) ?? true, {
     path: ['EXCHANGE_RATES'],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PlanVersionFound, PlanVersionLookup } from '../catalog/plan-version-lookup.service';
 import { billedCurrencies } from '../catalog/plan-version-currencies';
 import { Clock } from '../common/clock';
+import { CustomerListeners } from '../common/customer-listeners.service';
 import { ConflictError, FieldProblem, ValidationFailedError } from '../common/errors';
 import { describeCadence, isLongerThan } from '../common/period';
 import { CreatePlanChangeInput } from './dto/plan-change.schema';
@@ -30,6 +31,7 @@ export class PlanChangesService {
     private readonly lookup: PlanVersionLookup,
     private readonly changes: PlanChangeRepository,
     private readonly clock: Clock,
+    private readonly listeners: CustomerListeners,
   ) {}
 
   async schedule(
@@ -66,6 +68,7 @@ export class PlanChangesService {
       planVersionId: target.version.id,
       effectiveAt,
     });
+    this.listeners.changed([subscription.customerId]);
     return {
       subscriptionId: subscription.id,
       from: current,

@@ -146,6 +146,26 @@ export class SubscriptionRepository {
     );
   }
 
+  /**
+   * The first instant after `after` at which the customer's subscriptions
+   * change by themselves (one starts or ends, a scheduled plan change takes
+   * effect), or null: what was read about them stays true until then.
+   */
+  async nextChangeOfCustomer(customerId: string, after: Date): Promise<Date | null> {
+    const rows: Array<{ at: Date | null }> = await this.db.query(
+      `SELECT min(at) AS at FROM (
+         SELECT s.start_date AS at FROM subscriptions s WHERE s.customer_id = $1 AND s.start_date > $2
+         UNION ALL
+         SELECT s.end_date FROM subscriptions s WHERE s.customer_id = $1 AND s.end_date > $2
+         UNION ALL
+         SELECT c.effective_at FROM subscription_plan_changes c JOIN subscriptions s ON s.id = c.subscription_id
+         WHERE s.customer_id = $1 AND c.effective_at > $2
+       ) changes`,
+      [customerId, after.toISOString()],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   async findById(id: string): Promise<SubscriptionRecord | null> {
     const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.id = $1`, [id]);
     return rows[0] ? toRecord(rows[0]) : null;

@@ -5,6 +5,7 @@ import { PlanVersionRecord } from '../catalog/plan-version.repository';
 import { PlanVersionLookup } from '../catalog/plan-version-lookup.service';
 import { billingCurrency } from '../catalog/plan-version-currencies';
 import { Clock } from '../common/clock';
+import { CustomerListeners } from '../common/customer-listeners.service';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
 import { Cadence, describeCadence, isLongerThan } from '../common/period';
 import { CustomerRepository } from './customer.repository';
@@ -31,6 +32,7 @@ export class SubscriptionsService {
     private readonly lookup: PlanVersionLookup,
     private readonly planChanges: PlanChangeRepository,
     private readonly clock: Clock,
+    private readonly listeners: CustomerListeners,
   ) {}
 
   async create(
@@ -83,6 +85,7 @@ export class SubscriptionsService {
       idempotencyKey,
     };
     const { id, created } = await this.subscriptions.insert(subscription);
+    this.listeners.changed([customer.id]);
     return { subscription: await this.get(id), replayed: !created };
   }
 

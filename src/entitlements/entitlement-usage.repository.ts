@@ -9,9 +9,10 @@ import { QuotasRepository } from './quotas.repository';
 /** What a quota counts: events (count meters) or the sum of their values (sum meters). */
 export type Measure = 'events' | 'values';
 
-/** A window of one meter to measure; `id` ties the answer back to the caller's quota. */
+/** A window of one customer's meter to measure; `id` ties the answer back to the caller's quota. */
 export interface UsageWindow {
   id: number;
+  customerId: string;
   meterId: string;
   measure: Measure;
   start: Date;
@@ -71,9 +72,8 @@ export class EntitlementUsageRepository {
     );
   }
 
-  /** The usage in each window, by window id, in one statement. */
+  /** The usage in each window (of any customers), by window id, in one statement. */
   async usedIn(
-    customerId: string,
     windows: readonly UsageWindow[],
     db: Queryable = this.db,
   ): Promise<Map<number, Decimal>> {
@@ -83,15 +83,15 @@ export class EntitlementUsageRepository {
     );
     const rows: RangeRow[] = await db.query(
       `SELECT r.id, coalesce(sum(CASE WHEN r.measure = 'events' THEN b.event_count ELSE b.value_sum END), 0)::text AS used
-       FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-         AS r (id, meter_id, measure, granularity, range_from, range_to)
+       FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+         AS r (id, customer_id, meter_id, measure, granularity, range_from, range_to)
        LEFT JOIN entitlement_usage_buckets b
-         ON b.customer_id = $1 AND b.meter_id = r.meter_id AND b.granularity = r.granularity
+         ON b.customer_id = r.customer_id AND b.meter_id = r.meter_id AND b.granularity = r.granularity
         AND b.bucket_start >= r.range_from AND b.bucket_start < r.range_to
        GROUP BY r.id`,
       [
-        customerId,
         ranges.map(([window]) => window.id),
+        ranges.map(([window]) => window.customerId),
         ranges.map(([window]) => window.meterId),
         ranges.map(([window]) => window.measure),
         ranges.map(([, range]) => range.granularity),

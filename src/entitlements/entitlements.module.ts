@@ -10,6 +10,7 @@ import { CatalogDirectory } from './catalog-directory.service';
 import { EntitlementUsageRepository } from './entitlement-usage.repository';
 import { EntitlementsController } from './entitlements.controller';
 import { EntitlementsService } from './entitlements.service';
+import { QuotaConfigService } from './quota-config.service';
 import { QuotaEnforcement } from './quota-enforcement.service';
 import { QuotaHitsRepository } from './quota-hits.repository';
 import { QuotaHitsController } from './quota-hits.controller';
@@ -30,6 +31,7 @@ import { QuotasService } from './quotas.service';
     CatalogDirectory,
     EntitlementUsageRepository,
     EntitlementsService,
+    QuotaConfigService,
     QuotaEnforcement,
     QuotaHitsRepository,
     QuotaHitsService,
@@ -37,7 +39,13 @@ import { QuotasService } from './quotas.service';
     QuotasRepository,
     QuotasService,
   ],
-  exports: [EntitlementsService, QuotaHitsService, QuotaHitsRepository, QuotasRepository],
+  exports: [
+    EntitlementsService,
+    QuotaConfigService,
+    QuotaHitsService,
+    QuotaHitsRepository,
+    QuotasRepository,
+  ],
 })
 export class EntitlementsModule implements OnModuleInit {
   constructor(

@@ -7,7 +7,6 @@ import { Decimal, sumDecimals } from '../common/decimal';
 import { NotFoundError } from '../common/errors';
 import { alignToHours } from '../common/hour-alignment';
 import { Interval } from '../common/period';
-import { CustomerRepository } from '../customers/customer.repository';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
 import { Queryable } from '../database/transaction';
 import {
@@ -15,9 +14,10 @@ import {
   ForecastSubjectsRepository,
 } from '../forecasting/forecast-subjects.repository';
 import { CatalogDirectory } from './catalog-directory.service';
-import { EntitlementUsageRepository, Measure, UsageWindow } from './entitlement-usage.repository';
+import { EntitlementUsageRepository, UsageWindow } from './entitlement-usage.repository';
+import { QuotaConfigService, QuotaOfSubject } from './quota-config.service';
 import { fixedLengthMs, QuotaStanding, rollingResetsAt, standing, windowAt } from './quota-window';
-import { QuotaInForce, QuotasRepository } from './quotas.repository';
+import { QuotaInForce } from './quotas.repository';
 
 /** Credit that can pay for a meter, in the plan's currency: the ledger's available credit. */
 export interface MeterCredit {
@@ -48,16 +48,8 @@ export interface CustomerEntitlements {
 }
 
 /** A quota placed in its window, before its usage is read. */
-export interface PlacedQuota {
-  quota: QuotaInForce;
-  subject: ForecastSubject;
-  meter: MeterRecord;
-  measure: Measure;
+export interface PlacedQuota extends QuotaOfSubject {
   window: Interval;
-}
-
-export function measureOf(meter: MeterRecord): Measure {
-  return meter.aggregation === 'count' ? 'events' : 'values';
 }
 
 /** The service interval of a subscription that contains `at`, on whole hours (as usage is kept). */
@@ -68,17 +60,17 @@ export function serviceIntervalAt(subject: ForecastSubject, at: Date): Interval 
 
 /**
  * "May this customer use more right now?": every quota of the customer's
- * active subscriptions, measured from the usage buckets ingestion keeps (a
- * handful of indexed reads, no event scan), with the credit that pays for
- * each meter.
+ * active subscriptions (their configuration kept by QuotaConfigService),
+ * measured from the usage buckets ingestion keeps, with the credit that pays
+ * for each meter: usage and credit are read live, in two reads side by side,
+ * so an event or a top-up changes the next answer.
  */
 @Injectable()
 export class EntitlementsService {
   constructor(
     private readonly db: DataSource,
-    private readonly customers: CustomerRepository,
     private readonly subjects: ForecastSubjectsRepository,
-    private readonly quotas: QuotasRepository,
+    private readonly config: QuotaConfigService,
     private readonly usage: EntitlementUsageRepository,
     private readonly ledger: CreditLedgerRepository,
     private readonly directory: CatalogDirectory,
@@ -86,43 +78,57 @@ export class EntitlementsService {
   ) {}
 
   async check(externalId: string, meterKey: string | null = null): Promise<CustomerEntitlements> {
-    const customer = await this.customers.findByExternalId(externalId);
-    if (!customer) throw new NotFoundError('customer', externalId);
-    let meterId: string | null = null;
-    if (meterKey !== null) {
-      const meter = await this.directory.meterByKey(meterKey);
-      if (!meter) throw new NotFoundError('meter', meterKey);
-      meterId = meter.id;
-    }
     const now = this.clock.now();
-    const meters = await this.evaluate(customer.id, now, meterId);
-    if (meterKey !== null && meters.length === 0) {
-      // A meter without a quota for this customer: nothing limits it.
-      const meter = (await this.directory.meterByKey(meterKey)) as MeterRecord;
-      meters.push({ meter, allowed: true, quotas: [], credit: null });
+    const config = await this.config.forCustomer(externalId, now);
+    if (!config) throw new NotFoundError('customer', externalId);
+    let meter: MeterRecord | null = null;
+    if (meterKey !== null) {
+      meter = await this.directory.meterByKey(meterKey);
+      if (!meter) throw new NotFoundError('meter', meterKey);
     }
+    const quotas = meter
+      ? config.quotas.filter((quota) => quota.meter.id === meter.id)
+      : config.quotas;
+    const meters = await this.measure(config.customerId, quotas, now);
+    // A meter without a quota for this customer: nothing limits it.
+    if (meter && meters.length === 0)
+      meters.push({ meter, allowed: true, quotas: [], credit: null });
     return { customerExternalId: externalId, checkedAt: now, meters };
   }
 
-  /** The customer's quotas at `now` (of one meter when given), grouped by meter. */
-  async evaluate(
-    customerId: string,
-    now: Date,
-    meterId: string | null = null,
-  ): Promise<MeterEntitlement[]> {
+  /** The customer's quotas at `now`, read afresh (for jobs, which a stale answer would mislead). */
+  async evaluate(customerId: string, now: Date): Promise<MeterEntitlement[]> {
     const subjects = await this.subjects.active([customerId], now);
+    return this.measure(customerId, await this.config.place(subjects, null), now);
+  }
+
+  /** These quotas placed in their windows at `now`, measured, grouped by meter. */
+  private async measure(
+    customerId: string,
+    quotas: readonly QuotaOfSubject[],
+    now: Date,
+  ): Promise<MeterEntitlement[]> {
     const windows: Array<PlacedQuota & UsageWindow> = [];
-    for (const quota of await this.place(subjects, meterId)) {
+    for (const quota of quotas) {
       const window = windowAt(quota.quota, now, serviceIntervalAt(quota.subject, now));
       if (window === null) continue;
-      windows.push({ ...quota, window, ...window, id: windows.length, meterId: quota.meter.id });
+      windows.push({
+        ...quota,
+        window,
+        ...window,
+        id: windows.length,
+        customerId,
+        meterId: quota.meter.id,
+      });
     }
-    const used = await this.usage.usedIn(customerId, windows);
-    const credits = await this.creditFor(
-      customerId,
-      windows.map(({ subject, meter }) => ({ currency: subject.currency, meterId: meter.id })),
-      now,
-    );
+    const [used, credits] = await Promise.all([
+      this.usage.usedIn(windows),
+      this.creditFor(
+        customerId,
+        windows.map(({ subject, meter }) => ({ currency: subject.currency, meterId: meter.id })),
+        now,
+      ),
+    ]);
     const byMeter = new Map<string, MeterEntitlement>();
     for (const placedQuota of windows) {
       const { quota, meter } = placedQuota;
@@ -147,25 +153,6 @@ export class EntitlementsService {
     return [...byMeter.values()].sort((a, b) => a.meter.key.localeCompare(b.meter.key));
   }
 
-  /** The quotas in force for these subscriptions (of one meter when given), with their meters. */
-  async place(
-    subjects: readonly ForecastSubject[],
-    meterId: string | null,
-    db: Queryable = this.db,
-  ): Promise<Array<Omit<PlacedQuota, 'window'>>> {
-    const inForce = await this.quotas.inForce(subjects, db);
-    const bySubscription = new Map(subjects.map((subject) => [subject.subscriptionId, subject]));
-    const placed: Array<Omit<PlacedQuota, 'window'>> = [];
-    for (const quota of inForce) {
-      if (meterId !== null && quota.meterId !== meterId) continue;
-      const meter = await this.directory.meterById(quota.meterId);
-      const subject = bySubscription.get(quota.subscriptionId);
-      if (!meter || !subject) continue;
-      placed.push({ quota, subject, meter, measure: measureOf(meter) });
-    }
-    return placed;
-  }
-
   /**
    * The available credit in the ledger (granted or topped up, less what
    * invoices consumed and what expired) that pays for each meter, read at
@@ -179,10 +166,15 @@ export class EntitlementsService {
     db: Queryable = this.db,
   ): Promise<Map<string, MeterCredit>> {
     const credits = new Map<string, MeterCredit>();
-    for (const currency of new Set(wanted.map((entry) => entry.currency))) {
-      const lots = (await this.ledger.availableLots(db, customerId, currency, { at: now })).filter(
-        (lot) => lot.validFrom <= now,
-      );
+    const currencies = [...new Set(wanted.map((entry) => entry.currency))];
+    const lotsByCurrency = await this.ledger.availableLotsByCurrency(
+      db,
+      customerId,
+      currencies,
+      now,
+    );
+    for (const [currency, available] of lotsByCurrency) {
+      const lots = available.filter((lot) => lot.validFrom <= now);
       if (lots.length === 0) continue;
       for (const meterId of new Set(
         wanted.filter((entry) => entry.currency === currency).map((entry) => entry.meterId),

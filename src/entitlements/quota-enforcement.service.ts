@@ -15,14 +15,17 @@ import {
   PlacedQuota,
   serviceIntervalAt,
 } from './entitlements.service';
+import { QuotaConfigService } from './quota-config.service';
 import { hitOf, QuotaHitsService } from './quota-hits.service';
 import { QuotaHit } from './quota-hits.repository';
 import { windowAt } from './quota-window';
 import { QuotasRepository } from './quotas.repository';
 
+type Window = PlacedQuota & UsageWindow;
+
 /** One event against one hard quota, in the window of the event's timestamp. */
 interface Charge {
-  window: PlacedQuota & UsageWindow;
+  window: Window;
   windowKey: string;
 }
 
@@ -40,6 +43,7 @@ export class QuotaEnforcement implements IngestParticipant {
     private readonly usage: EntitlementUsageRepository,
     private readonly subjects: ForecastSubjectsRepository,
     private readonly entitlements: EntitlementsService,
+    private readonly quotaConfig: QuotaConfigService,
     private readonly hits: QuotaHitsService,
   ) {}
 
@@ -47,6 +51,10 @@ export class QuotaEnforcement implements IngestParticipant {
     return this.usage.record(tx, usage);
   }
 
+  /**
+   * Set-based: the batch's customers' subscriptions, quotas and usage are read
+   * in one statement each, whatever the number of customers and events.
+   */
   async refuse(
     tx: Queryable,
     events: readonly IndexedEvent[],
@@ -58,75 +66,49 @@ export class QuotaEnforcement implements IngestParticipant {
     const customerIds = [...new Set(metered.map(({ event }) => event.customerId))];
     // Held until commit: a concurrent enforcing batch of these customers reads our usage after us.
     await this.usage.lockCustomers(tx, customerIds);
-    const rejections: EventRejection[] = [];
-    for (const customerId of customerIds) {
-      const own = metered.filter(({ event }) => event.customerId === customerId);
-      rejections.push(...(await this.refuseForCustomer(tx, customerId, own, now)));
-    }
-    return rejections;
-  }
-
-  private async refuseForCustomer(
-    tx: Queryable,
-    customerId: string,
-    events: readonly IndexedEvent[],
-    now: Date,
-  ): Promise<EventRejection[]> {
-    const subjects = await this.subjects.active([customerId], now);
-    const hard = (await this.entitlements.place(subjects, null, tx)).filter(
+    const subjects = await this.subjects.active(customerIds, now);
+    const hard = (await this.quotaConfig.place(subjects, null, tx)).filter(
       (placed) => placed.quota.kind === 'hard',
     );
     if (hard.length === 0) return [];
-    const windows = new Map<string, PlacedQuota & UsageWindow>();
-    const charges = events.map(({ event }) =>
-      hard
-        .filter((placed) => placed.meter.id === event.meterId)
-        .flatMap((placed): Charge[] => {
-          const at = event.timestamp;
-          const window = windowAt(placed.quota, at, serviceIntervalAt(placed.subject, at));
-          if (window === null) return [];
-          const windowKey = `${placed.quota.subscriptionId}|${placed.quota.window}|${placed.quota.alignment}|${placed.meter.id}|${window.start.toISOString()}`;
-          const known = windows.get(windowKey) ?? {
-            ...placed,
-            window,
-            ...window,
-            id: windows.size,
-            meterId: placed.meter.id,
-          };
-          windows.set(windowKey, known);
-          return [{ window: known, windowKey }];
-        }),
+    const hardOf = (customerId: string, meterId: string) =>
+      hard.filter(
+        (placed) => placed.subject.customerId === customerId && placed.meter.id === meterId,
+      );
+    const windows = new Map<string, Window>();
+    const charges = metered.map(({ event }) =>
+      hardOf(event.customerId, event.meterId).flatMap((placed): Charge[] => {
+        const at = event.timestamp;
+        const window = windowAt(placed.quota, at, serviceIntervalAt(placed.subject, at));
+        if (window === null) return [];
+        const windowKey = `${placed.quota.subscriptionId}|${placed.quota.window}|${placed.quota.alignment}|${placed.meter.id}|${window.start.toISOString()}`;
+        const known = windows.get(windowKey) ?? {
+          ...placed,
+          window,
+          ...window,
+          id: windows.size,
+          customerId: event.customerId,
+          meterId: placed.meter.id,
+        };
+        windows.set(windowKey, known);
+        return [{ window: known, windowKey }];
+      }),
     );
-    const windowList = [...windows.values()];
-    const used = await this.usage.usedIn(customerId, windowList, tx);
-    const credits = windowList.some((window) => window.quota.overage === 'credits')
-      ? await this.entitlements.creditFor(
-          customerId,
-          windowList.map((window) => ({
-            currency: window.subject.currency,
-            meterId: window.meterId,
-          })),
-          now,
-          tx,
-        )
-      : new Map();
+    const used = await this.usage.usedIn([...windows.values()], tx);
+    const creditPays = await this.creditPaying([...windows.values()], now, tx);
     const running = new Map(
       [...windows].map(([key, window]) => [key, used.get(window.id) ?? ZERO]),
     );
     const rejections: EventRejection[] = [];
     const refusedHits: QuotaHit[] = [];
-    events.forEach(({ index, event }, position) => {
-      const measure = hard.find((placed) => placed.meter.id === event.meterId)?.measure;
+    metered.forEach(({ index, event }, position) => {
+      const measure = hardOf(event.customerId, event.meterId)[0]?.measure;
       const quantity = measure === 'events' ? new Decimal(1) : (event.value ?? ZERO);
-      const passed = charges[position].find(({ window, windowKey }) => {
-        const creditPays =
-          window.quota.overage === 'credits' &&
-          (credits.get(creditKey(window.subject.currency, window.meterId))?.balance.gt(0) ?? false);
-        return (
-          !creditPays &&
-          (running.get(windowKey) as Decimal).plus(quantity).gt(window.quota.quantity)
-        );
-      });
+      const passed = charges[position].find(
+        ({ window, windowKey }) =>
+          !creditPays.has(window.id) &&
+          (running.get(windowKey) as Decimal).plus(quantity).gt(window.quota.quantity),
+      );
       if (passed) {
         const { window, windowKey } = passed;
         const usedSoFar = running.get(windowKey) as Decimal;
@@ -137,7 +119,7 @@ export class QuotaEnforcement implements IngestParticipant {
           field: window.measure === 'values' ? `events[${index}].value` : `events[${index}]`,
           message: `would take '${window.meter.key}' to ${usedSoFar.plus(quantity).toFixed()}, past the hard quota of ${window.quota.quantity.toFixed()} per ${window.quota.window} (${window.quota.alignment}); ${window.quota.quantity.minus(usedSoFar).toFixed()} left in the window ending ${window.end.toISOString()}`,
         });
-        refusedHits.push(hitOf({ ...window, used: usedSoFar }, customerId, now, quantity));
+        refusedHits.push(hitOf({ ...window, used: usedSoFar }, event.customerId, now, quantity));
         return;
       }
       for (const { windowKey } of charges[position]) {
@@ -146,5 +128,34 @@ export class QuotaEnforcement implements IngestParticipant {
     });
     await this.hits.recordRefused(tx, refusedHits);
     return rejections;
+  }
+
+  /** Ids of the windows whose overage credit pays for, as the customer has credit for the meter. */
+  private async creditPaying(
+    windows: readonly Window[],
+    now: Date,
+    tx: Queryable,
+  ): Promise<Set<number>> {
+    const paying = new Set<number>();
+    // Read per customer, only for the rare quotas whose overage credit pays.
+    const customerIds = new Set(
+      windows.filter((window) => window.quota.overage === 'credits').map((w) => w.customerId),
+    );
+    for (const customerId of customerIds) {
+      const own = windows.filter(
+        (window) => window.customerId === customerId && window.quota.overage === 'credits',
+      );
+      const credits = await this.entitlements.creditFor(
+        customerId,
+        own.map((window) => ({ currency: window.subject.currency, meterId: window.meterId })),
+        now,
+        tx,
+      );
+      for (const window of own) {
+        const credit = credits.get(creditKey(window.subject.currency, window.meterId));
+        if (credit?.balance.gt(0)) paying.add(window.id);
+      }
+    }
+    return paying;
   }
 }

@@ -4,9 +4,10 @@ import { MeterRecord } from '../catalog/meter.repository';
 import { PlanRepository } from '../catalog/plan.repository';
 import { PlanVersionRepository } from '../catalog/plan-version.repository';
 import { Clock } from '../common/clock';
+import { CustomerListeners } from '../common/customer-listeners.service';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { isUuid } from '../common/ids';
-import { SubscriptionRepository } from '../customers/subscription.repository';
+import { SubscriptionRecord, SubscriptionRepository } from '../customers/subscription.repository';
 import { inTransaction } from '../database/transaction';
 import { ForecastSubjectsRepository } from '../forecasting/forecast-subjects.repository';
 import { CatalogDirectory } from './catalog-directory.service';
@@ -51,6 +52,7 @@ export class QuotasService {
     private readonly quotas: QuotasRepository,
     private readonly directory: CatalogDirectory,
     private readonly clock: Clock,
+    private readonly listeners: CustomerListeners,
   ) {}
 
   async planQuotas(planKey: string, version: number): Promise<PlanVersionQuotas> {
@@ -70,6 +72,8 @@ export class QuotasService {
     const versionId = await this.requireVersion(planKey, version);
     const quotas = await this.resolve(input);
     await inTransaction(this.db, (tx) => this.quotas.replace(tx, 'plan', versionId, quotas));
+    // Any subscriber of the version, now or by a scheduled change.
+    this.listeners.changed(null);
     return this.planQuotas(planKey, version);
   }
 
@@ -93,11 +97,12 @@ export class QuotasService {
     subscriptionId: string,
     input: QuotaInput[],
   ): Promise<SubscriptionQuotas> {
-    await this.requireSubscription(subscriptionId);
+    const { customerId } = await this.requireSubscription(subscriptionId);
     const quotas = await this.resolve(input);
     await inTransaction(this.db, (tx) =>
       this.quotas.replace(tx, 'subscription', subscriptionId, quotas),
     );
+    this.listeners.changed([customerId]);
     return this.subscriptionQuotas(subscriptionId);
   }
 
@@ -142,9 +147,10 @@ export class QuotasService {
     return found.id;
   }
 
-  private async requireSubscription(id: string): Promise<void> {
+  private async requireSubscription(id: string): Promise<SubscriptionRecord> {
     const found = isUuid(id) ? await this.subscriptions.findById(id) : null;
     if (!found) throw new NotFoundError('subscription', id);
+    return found;
   }
 }
 

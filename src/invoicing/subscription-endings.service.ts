@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { CustomerListeners } from '../common/customer-listeners.service';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { startOfHour } from '../common/hour-alignment';
 import { isUuid } from '../common/ids';
@@ -35,11 +36,12 @@ export class SubscriptionEndingsService {
     private readonly invoices: InvoiceRepository,
     private readonly creditNotes: CreditNotesService,
     private readonly clock: Clock,
+    private readonly listeners: CustomerListeners,
   ) {}
 
   async end(id: string, input: EndSubscriptionInput): Promise<EndedSubscription> {
     if (!isUuid(id)) throw new NotFoundError('subscription', id);
-    return inTransaction(this.db, async (tx) => {
+    const { ended, customerId } = await inTransaction(this.db, async (tx) => {
       const subscription = await this.subscriptions.lockById(tx, id);
       if (!subscription) throw new NotFoundError('subscription', id);
       const endDate = input.endDate ?? this.clock.now();
@@ -72,7 +74,12 @@ export class SubscriptionEndingsService {
         });
         if (note) creditNotes.push(note);
       }
-      return { subscriptionId: id, endDate, creditNotes };
+      return {
+        ended: { subscriptionId: id, endDate, creditNotes },
+        customerId: subscription.customerId,
+      };
     });
+    this.listeners.changed([customerId]);
+    return ended;
   }
 }
