@@ -16,6 +16,7 @@ import { AddCreditRollover1795000000131 } from './1795000000131-add-credit-rollo
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
 import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
+import { AddPlanChangesNow1795000000143 } from './1795000000143-add-plan-changes-now';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
@@ -46,6 +47,7 @@ export const migrations = [
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
   CreateCreditNotes1795000000142,
+  AddPlanChangesNow1795000000143,
   CreateCrmRecordIds1795000000120,
   CreateCrmDealOutcomes1795000000121,
   AddQuotaPressureRule1795000000151,

@@ -24,7 +24,7 @@ interface SubscriptionRow {
   billing_cadence_count: number;
   billing_anchor_day: number | null;
   plan_version_id: string;
-  plan_changes: Array<{ plan_version_id: string; effective_at: string }>;
+  plan_changes: Array<{ plan_version_id: string; effective_at: string; mid_period: boolean }>;
   licences: Array<{ billable_item_id: string; quantity: string }>;
 }
 
@@ -33,7 +33,8 @@ const COLUMNS = `
          s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
          s.plan_version_id,
          COALESCE((SELECT json_agg(json_build_object('plan_version_id', pc.plan_version_id,
-                                                     'effective_at', pc.effective_at) ORDER BY pc.effective_at)
+                                                     'effective_at', pc.effective_at,
+                                                     'mid_period', pc.mid_period) ORDER BY pc.effective_at)
                    FROM subscription_plan_changes pc WHERE pc.subscription_id = s.id), '[]') AS plan_changes,
          COALESCE((SELECT json_agg(json_build_object('billable_item_id', l.billable_item_id,
                                                      'quantity', l.quantity::text))
@@ -56,6 +57,7 @@ function toSubscription(row: SubscriptionRow): BillableSubscription {
     planChanges: row.plan_changes.map((change) => ({
       planVersionId: change.plan_version_id,
       effectiveAt: new Date(change.effective_at),
+      midPeriod: change.mid_period,
     })),
     licenceQuantities: new Map(
       row.licences.map((licence) => [licence.billable_item_id, new Decimal(licence.quantity)]),
