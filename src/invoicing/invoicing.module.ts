@@ -19,6 +19,8 @@ import { SubscriptionEndingsService } from './subscription-endings.service';
 import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
+import { PlanChangesController } from './plan-changes.controller';
+import { SubscriptionChangesService } from './subscription-changes.service';
 import { InvoicesService } from './invoices.service';
 import { PreviewsController } from './previews.controller';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
@@ -37,6 +39,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingRunsController,
     CreditNotesController,
     InvoicesController,
+    PlanChangesController,
     PreviewsController,
     SubscriptionEndingsController,
   ],
@@ -51,6 +54,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoiceBuilder,
     InvoiceRepository,
     InvoicesService,
+    SubscriptionChangesService,
     SubscriptionEndingsService,
     UpcomingInvoiceService,
   ],
@@ -59,6 +63,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingRunService,
     CreditBalanceService,
     InvoicesService,
+    SubscriptionChangesService,
     UpcomingInvoiceService,
   ],
 })
