@@ -41,7 +41,10 @@ export class PlanChangesService {
   async schedule(subscriptionId: string, input: PlanTarget): Promise<ScheduledPlanChange> {
     const { subscription, current } = await this.subscriptions.get(subscriptionId);
     const target = await this.lookup.find(input.plan ?? current.planKey, input.version);
-    const problems = [...fitProblems(subscription, target), ...sameVersionProblems(current, target)];
+    const problems = [
+      ...fitProblems(subscription, target),
+      ...sameVersionProblems(current, target),
+    ];
     if (problems.length > 0) throw new ValidationFailedError(problems);
 
     const effectiveAt = nextPeriodStart(

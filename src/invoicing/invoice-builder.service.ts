@@ -104,9 +104,7 @@ export class InvoiceBuilder {
       licenceIntervals,
       usageBilledUntil: billed.length > 0 ? billed[billed.length - 1].end : null,
       usageParts: await Promise.all(phasedUsage(subscription, period, billed).map(priced)),
-      licenceParts: await Promise.all(
-        phasedLicences(subscription, schedule, period).map(priced),
-      ),
+      licenceParts: await Promise.all(phasedLicences(subscription, schedule, period).map(priced)),
     };
   }
 

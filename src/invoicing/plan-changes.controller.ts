@@ -6,17 +6,8 @@ import { toPlanChangeResponse } from '../customers/dto/plan-change.response';
 import { createPlanChangeSchema } from '../customers/dto/plan-change.schema';
 import { idempotencyKeyHeaderSchema } from '../customers/dto/subscription.schema';
 import { PlanChangesService } from '../customers/plan-changes.service';
-import { toCreditNoteResponse } from './dto/credit-note.response';
-import { PlanChangeNow, SubscriptionChangesService } from './subscription-changes.service';
-
-/** A change now, as the API answers it: the change and the credit notes it issued. */
-export function toPlanChangeNowResponse(change: PlanChangeNow) {
-  return {
-    ...toPlanChangeResponse(change),
-    effective: 'now' as const,
-    creditNotes: change.creditNotes.map(toCreditNoteResponse),
-  };
-}
+import { toPlanChangeNowResponse } from './dto/plan-change-now.response';
+import { SubscriptionChangesService } from './subscription-changes.service';
 
 @ApiTags('subscriptions')
 @ApiBearerAuth()
@@ -36,7 +27,8 @@ export class PlanChangesController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: "with effective 'now': a retry with the same key answers the first change and changes nothing",
+    description:
+      "with effective 'now': a retry with the same key answers the first change and changes nothing",
   })
   async create(
     @Param('id') id: string,

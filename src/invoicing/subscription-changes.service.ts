@@ -77,7 +77,10 @@ export class SubscriptionChangesService {
       const inForce = changeInEffect(changes, now) ?? subscription;
       const current: PlanRef = { planKey: inForce.planKey, version: inForce.version };
       const target = await this.lookup.find(input.plan ?? current.planKey, input.version);
-      const { serviceInterval } = await this.plans.get(inForce.planVersionId, subscription.currency);
+      const { serviceInterval } = await this.plans.get(
+        inForce.planVersionId,
+        subscription.currency,
+      );
       const retried = changes.some(
         (change) =>
           change.midPeriod === true &&
@@ -128,7 +131,12 @@ export class SubscriptionChangesService {
       from: previousPlan(subscription, changes, earlier.effectiveAt),
       to: { planKey: earlier.planKey, version: earlier.version },
       effectiveAt: earlier.effectiveAt,
-      creditNotes: await this.creditFeesBilledAhead(tx, subscription.id, earlier.effectiveAt, input),
+      creditNotes: await this.creditFeesBilledAhead(
+        tx,
+        subscription.id,
+        earlier.effectiveAt,
+        input,
+      ),
     };
   }
 
@@ -151,7 +159,11 @@ export class SubscriptionChangesService {
  * invoiced yet) and the current service interval (its usage not billed yet),
  * on the hour-aligned schedule billing uses.
  */
-function changeWindow(subscription: SubscriptionRecord, serviceInterval: Cadence, now: Date): Interval {
+function changeWindow(
+  subscription: SubscriptionRecord,
+  serviceInterval: Cadence,
+  now: Date,
+): Interval {
   const schedule = alignToHours({
     subscriptionStart: subscription.startDate,
     subscriptionEnd: subscription.endDate,
@@ -172,7 +184,12 @@ function changeWindow(subscription: SubscriptionRecord, serviceInterval: Cadence
   };
 }
 
-function checkEffectiveAt(asked: Date | undefined, effectiveAt: Date, window: Interval, now: Date): void {
+function checkEffectiveAt(
+  asked: Date | undefined,
+  effectiveAt: Date,
+  window: Interval,
+  now: Date,
+): void {
   if (asked !== undefined && asked > now) {
     throw ValidationFailedError.field(
       'effectiveAt',
