@@ -17,6 +17,7 @@ import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usag
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
 import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
 import { AddPlanChangesNow1795000000143 } from './1795000000143-add-plan-changes-now';
+import { DateLicenceQuantities1795000000144 } from './1795000000144-date-licence-quantities';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
@@ -48,6 +49,7 @@ export const migrations = [
   CreateUsagePages1795000000160,
   CreateCreditNotes1795000000142,
   AddPlanChangesNow1795000000143,
+  DateLicenceQuantities1795000000144,
   CreateCrmRecordIds1795000000120,
   CreateCrmDealOutcomes1795000000121,
   AddQuotaPressureRule1795000000151,

@@ -130,7 +130,7 @@ export const CO_LOCATION_GAPS: readonly string[] = [
   'revenue_months: foreign key revenue_months_invoice_id_fkey to invoices does not match customer_id to customer_id',
   'subscription_licences: foreign key subscription_licences_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
   'subscription_licences: no column customer_id',
-  'subscription_licences: unique key subscription_licences_pkey (subscription_id, billable_item_id) lacks customer_id',
+  'subscription_licences: unique key subscription_licences_pkey (subscription_id, billable_item_id, effective_at) lacks customer_id',
   'subscription_plan_changes: foreign key subscription_plan_changes_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
   'subscription_plan_changes: no column customer_id',
   'subscription_plan_changes: unique key subscription_plan_changes_idempotency_key (subscription_id, idempotency_key) lacks customer_id',

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_LICENCE_QUANTITY } from '../catalog/licence-quantities';
 import { Interval } from '../common/period';
 import { grantLotsForIntervals, NewGrantLot } from '../credits/grant-lots';
 import { versionInEffect } from '../customers/plan-changes';
-import { PhasedInterval, phasedLicences, phasedUsage } from './plan-phases';
+import { licenceQuantityAt, PhasedInterval, phasedLicences, phasedUsage } from './plan-phases';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingPlan } from './billing-plan';
@@ -125,8 +124,7 @@ export class InvoiceBuilder {
         description: item.name,
         interval,
         unitAmount,
-        // a fee of a version the subscription moved to has no stored quantity: billed once, as at subscription
-        quantity: subscription.licenceQuantities.get(item.id) ?? DEFAULT_LICENCE_QUANTITY,
+        quantity: licenceQuantityAt(subscription, item.id, interval.start),
       })),
     );
     const grantLots = grantLotsForIntervals({

@@ -36,7 +36,7 @@ export class PlanChangesController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
     const headers = parseInput(idempotencyKeyHeaderSchema, { 'Idempotency-Key': idempotencyKey });
-    const { effective, effectiveAt, refundToCredit, ...target } = parseInput(
+    const { effective, effectiveAt, licenceQuantities, refundToCredit, ...target } = parseInput(
       createPlanChangeSchema,
       body,
     );
@@ -47,6 +47,7 @@ export class PlanChangesController {
     const change = await this.changesNow.changeNow(id, {
       ...target,
       effectiveAt,
+      licenceQuantities,
       refundToCredit,
       idempotencyKey: key === undefined ? null : `request:${key}`,
     });

@@ -4,6 +4,7 @@ import { roundToMinorUnit } from '../common/money';
 import { Interval } from '../common/period';
 import { PlanChange } from '../customers/plan-changes';
 import {
+  licenceQuantityAt,
   midPeriodBoundaries,
   phasedLicences,
   phasedUsage,
@@ -138,5 +139,38 @@ describe('phasedUsage', () => {
     expect(
       phasedUsage(history(boundary), april, [carried]).map((part) => part.planVersionId),
     ).toEqual(['pro']);
+  });
+});
+
+describe('licenceQuantityAt', () => {
+  const subscription = {
+    licenceQuantities: new Map([['seats', new Decimal(2)]]),
+    licenceChanges: [
+      {
+        billableItemId: 'seats',
+        quantity: new Decimal(5),
+        effectiveAt: at('2026-04-16T00:00:00Z'),
+      },
+      {
+        billableItemId: 'seats',
+        quantity: new Decimal(3),
+        effectiveAt: at('2026-04-20T00:00:00Z'),
+      },
+    ],
+  };
+
+  it('takes the latest quantity changed by then, else the one subscribed, else 1', () => {
+    expect(licenceQuantityAt(subscription, 'seats', at('2026-04-01T00:00:00Z')).toFixed()).toBe(
+      '2',
+    );
+    expect(licenceQuantityAt(subscription, 'seats', at('2026-04-16T00:00:00Z')).toFixed()).toBe(
+      '5',
+    );
+    expect(licenceQuantityAt(subscription, 'seats', at('2026-04-25T00:00:00Z')).toFixed()).toBe(
+      '3',
+    );
+    expect(licenceQuantityAt(subscription, 'platform', at('2026-04-25T00:00:00Z')).toFixed()).toBe(
+      '1',
+    );
   });
 });

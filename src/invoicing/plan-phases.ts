@@ -22,7 +22,10 @@ import {
   serviceIntervalProration,
   serviceIntervalsBetween,
 } from '../common/billing-schedule';
+import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
+import { DEFAULT_LICENCE_QUANTITY } from '../catalog/licence-quantities';
+import { BillableSubscription } from './billable-subscription';
 import { PlanChange, versionInEffect } from '../customers/plan-changes';
 
 /** What decides the version of each part: the subscription's own version and its changes. */
@@ -89,4 +92,31 @@ export function phasedLicences(
 function versionOf(history: PlanHistory, period: Interval, part: Interval): string {
   const at = part.start > period.start ? part.start : period.start;
   return versionInEffect(history.planVersionId, history.planChanges, at);
+}
+
+/**
+ * The licence quantity of an item at `at`: the latest quantity changed now by
+ * then, else the one subscribed; a fee of a version the subscription moved to
+ * has no stored quantity and is billed once, as at subscription.
+ */
+export function licenceQuantityAt(
+  subscription: Pick<BillableSubscription, 'licenceQuantities' | 'licenceChanges'>,
+  billableItemId: string,
+  at: Date,
+): Decimal {
+  let latest: { quantity: Decimal; effectiveAt: Date } | null = null;
+  for (const change of subscription.licenceChanges ?? []) {
+    if (
+      change.billableItemId === billableItemId &&
+      change.effectiveAt <= at &&
+      (latest === null || change.effectiveAt > latest.effectiveAt)
+    ) {
+      latest = change;
+    }
+  }
+  return (
+    latest?.quantity ??
+    subscription.licenceQuantities.get(billableItemId) ??
+    DEFAULT_LICENCE_QUANTITY
+  );
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { licenceQuantitiesOf, licenceQuantityProblems } from '../catalog/licence-quantities';
 import { PlanVersionLookup } from '../catalog/plan-version-lookup.service';
+import { Decimal } from '../common/decimal';
 import { currentServiceInterval, periodContaining } from '../common/billing-schedule';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
@@ -25,6 +27,8 @@ import { CreditNotesService } from './credit-notes.service';
 export interface ChangeNowInput extends PlanTarget {
   /** When the change took effect (default now), floored to the hour. */
   effectiveAt?: Date;
+  /** New quantities by billable item key, from the change on; with them the version may stay the same. */
+  licenceQuantities?: Readonly<Record<string, Decimal>>;
   refundToCredit?: boolean;
   /** Who asked: a retry with the same key answers the first change and does nothing. */
   idempotencyKey: string | null;
@@ -87,9 +91,12 @@ export class SubscriptionChangesService {
           change.effectiveAt.getTime() === effectiveAt.getTime() &&
           change.planVersionId === target.version.id,
       );
+      const quantities = input.licenceQuantities ?? {};
+      const changesQuantities = Object.keys(quantities).length > 0;
       const problems = [
         ...fitProblems(subscription, target),
-        ...(retried ? [] : sameVersionProblems(current, target)),
+        ...(retried || changesQuantities ? [] : sameVersionProblems(current, target)),
+        ...licenceQuantityProblems(quantities, target.plan.key, target.version),
         ...serviceIntervalProblems(serviceInterval, target.version.serviceInterval),
       ];
       if (problems.length > 0) throw new ValidationFailedError(problems);
@@ -105,6 +112,14 @@ export class SubscriptionChangesService {
           idempotencyKey: input.idempotencyKey,
         },
         tx,
+      );
+      await this.subscriptions.saveLicenceQuantities(
+        tx,
+        subscription.id,
+        effectiveAt,
+        licenceQuantitiesOf(target.version, quantities)
+          .filter(({ fee }) => fee.billableItem.key in quantities)
+          .map(({ fee, quantity }) => ({ billableItemId: fee.billableItem.id, quantity })),
       );
       // A change now replaces what was scheduled for later: the customer chose the new plan.
       await this.changes.deletePendingAfter(tx, subscription.id, effectiveAt);

@@ -33,6 +33,7 @@ describe('plan changes now', () => {
   let meter: string;
   let basic: string;
   let pro: string;
+  let licensed: string;
   let eventSequence = 0;
 
   beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('plan changes now', () => {
     evaluator = t.app.get(AlertsEvaluator);
     meter = (await createMeter(t)).key;
     const metered = (await createBillableItem(t, meteredItemBody(meter))).key;
-    const licensed = (await createBillableItem(t, licensedItemBody())).key;
+    licensed = (await createBillableItem(t, licensedItemBody())).key;
     const refs = { meteredItem: metered, licensedItem: licensed, meter };
     const version = (unitAmount: string, fee: string, limit: string) =>
       planVersionBody(refs, {
@@ -248,6 +249,48 @@ describe('plan changes now', () => {
       ['04-26', '14.00'],
       ['05-03', '14.00'],
       ['05-10', '14.00'],
+    ]);
+  });
+
+  it('changes a licence quantity now on the same plan: the fee prorated on each quantity', async () => {
+    t.clock.set('2026-04-02T00:00:00Z');
+    const customer = (await createCustomer(t)).externalId;
+    const subscription = await createSubscription(t, {
+      customerExternalId: customer,
+      plan: basic,
+      startDate: '2026-04-01T00:00:00Z',
+      licenceQuantities: { [licensed]: '1' },
+    });
+    t.clock.set('2026-04-16T00:10:00Z');
+    const unknown = await t.admin.post(`/v1/subscriptions/${subscription.id}/plan-changes`, {
+      effective: 'now',
+      licenceQuantities: { nope: '3' },
+    });
+    expect([unknown.status, unknown.body.error.details[0].field]).toEqual([
+      400,
+      'licenceQuantities.nope',
+    ]);
+    const changed = await t.admin.post(`/v1/subscriptions/${subscription.id}/plan-changes`, {
+      effective: 'now',
+      licenceQuantities: { [licensed]: '3' },
+    });
+    expect(changed.status).toBe(201);
+    expect(changed.body).toMatchObject({ fromPlan: basic, toPlan: basic, toVersion: 1 });
+    expect(
+      (await t.admin.get(`/v1/subscriptions/${subscription.id}`)).body.licenceQuantities,
+    ).toEqual({ [licensed]: '3' });
+
+    t.clock.set('2026-05-01T02:00:00Z');
+    await runBilling(t);
+    const [april] = await listInvoices(t, `subscriptionId=${subscription.id}`);
+    // 30.00 × 1 × 15/30 = 15.00 to April 16, then 30.00 × 3 × 15/30 = 45.00
+    expect(
+      april.lines
+        .filter((line) => line.kind === 'licence_fee')
+        .map((line) => [line.servicePeriodStart.slice(5, 10), line.quantity, line.amount]),
+    ).toEqual([
+      ['04-01', '1', '15.00'],
+      ['04-16', '3', '45.00'],
     ]);
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { wholeNumberField } from '../../catalog/dto/fields';
+import { licenceQuantitiesField, wholeNumberField } from '../../catalog/dto/fields';
 import { keyField, timestampField } from '../../common/validation';
 
 /** Fields that only a change now takes: a change at the period end has nothing to prorate. */
-const NOW_ONLY = ['effectiveAt', 'refundToCredit'] as const;
+const NOW_ONLY = ['effectiveAt', 'licenceQuantities', 'refundToCredit'] as const;
 
 /**
  * `POST /v1/subscriptions/{id}/plan-changes`: the version to move to, at the
@@ -25,6 +25,12 @@ export const createPlanChangeSchema = z
       .optional()
       .describe(
         "with effective 'now': when the change took effect, floored to the hour; within the current service interval and billing period, not in the future (default: now)",
+      ),
+    licenceQuantities: licenceQuantitiesField()
+      .unwrap()
+      .optional()
+      .describe(
+        "with effective 'now': new quantities by licence fee's billable item key, from the change on (the plan may stay the same)",
       ),
     refundToCredit: z
       .boolean({ error: 'must be true or false' })
