@@ -16,6 +16,8 @@ import { AddCreditRollover1795000000131 } from './1795000000131-add-credit-rollo
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
 import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
+import { AddPlanChangesNow1795000000143 } from './1795000000143-add-plan-changes-now';
+import { DateLicenceQuantities1795000000144 } from './1795000000144-date-licence-quantities';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { AddCommitmentCurrencyOptions1795000000147 } from './1795000000147-add-commitment-currency-options';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
@@ -50,6 +52,8 @@ export const migrations = [
   CreateUsagePages1795000000160,
   CreateUsagePageRateLimits1795000000161,
   CreateCreditNotes1795000000142,
+  AddPlanChangesNow1795000000143,
+  DateLicenceQuantities1795000000144,
   CreateCrmRecordIds1795000000120,
   CreateCrmDealOutcomes1795000000121,
   AddQuotaPressureRule1795000000151,

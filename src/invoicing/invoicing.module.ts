@@ -20,6 +20,8 @@ import { InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceChunkService } from './invoice-chunk.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
+import { PlanChangesController } from './plan-changes.controller';
+import { SubscriptionChangesService } from './subscription-changes.service';
 import { InvoicesService } from './invoices.service';
 import { PreviewsController } from './previews.controller';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
@@ -38,6 +40,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingRunsController,
     CreditNotesController,
     InvoicesController,
+    PlanChangesController,
     PreviewsController,
     SubscriptionEndingsController,
   ],
@@ -53,6 +56,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoiceChunkService,
     InvoiceRepository,
     InvoicesService,
+    SubscriptionChangesService,
     SubscriptionEndingsService,
     UpcomingInvoiceService,
   ],
@@ -61,6 +65,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingRunService,
     CreditBalanceService,
     InvoicesService,
+    SubscriptionChangesService,
     UpcomingInvoiceService,
   ],
 })
