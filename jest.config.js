@@ -6,10 +6,7 @@ const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
  * as parameter types (typeorm's DataSource) are not loaded in every test file.
  */
 const unitTransform = {
-  '^.+\\.ts$': [
-    'ts-jest',
-    { diagnostics: false, tsconfig: { emitDecoratorMetadata: false } },
-  ],
+  '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { emitDecoratorMetadata: false } }],
 };
 
 module.exports = {
