@@ -42,6 +42,11 @@ interface StoredInvoice {
   number: string | null;
 }
 
+/** A transaction of the fake: what to undo, newest last, should it fail. */
+interface Tx {
+  undo: Array<() => void>;
+}
+
 /** What a committed transaction leaves: invoices and what finalizing them queued. */
 interface State {
   invoices: StoredInvoice[];
@@ -68,7 +73,7 @@ function monthly(id: string, start = JAN, end: Date | null = null): BillableSubs
 }
 
 class InMemoryBilling {
-  state: State = { invoices: [], revenue: [], crm: [], rolloversAsked: [] };
+  readonly state: State = { invoices: [], revenue: [], crm: [], rolloversAsked: [] };
   readonly subscriptions: BillableSubscription[] = [];
   /** Subscriptions another replica holds: their claim is skipped. */
   readonly claimedElsewhere = new Set<string>();
@@ -77,18 +82,12 @@ class InMemoryBilling {
   readonly batchesAfter: Array<string | null> = [];
 
   readonly db = {
-    transaction: async <T>(work: (tx: object) => Promise<T>): Promise<T> => {
-      const { invoices, revenue, crm, rolloversAsked } = this.state;
-      const before = {
-        invoices: invoices.map((invoice) => ({ ...invoice })),
-        revenue: [...revenue],
-        crm: [...crm],
-        rolloversAsked: [...rolloversAsked],
-      };
+    transaction: async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
+      const tx: Tx = { undo: [] };
       try {
-        return await work({});
+        return await work(tx);
       } catch (error) {
-        this.state = before;
+        for (const undo of tx.undo.reverse()) undo();
         throw error;
       }
     },
@@ -119,17 +118,19 @@ class InMemoryBilling {
 
   readonly invoices = {
     lockCustomer: async () => undefined,
-    insertDraft: async (_tx: unknown, invoice: NewInvoice): Promise<string | null> => {
+    insertDraft: async (tx: Tx, invoice: NewInvoice): Promise<string | null> => {
       const taken = this.invoicesOf(invoice.subscriptionId).some(
         (i) => i.periodStart.getTime() === invoice.period.start.getTime(),
       );
       if (taken) return null;
+      tx.undo.push(() => this.state.invoices.pop());
       return this.addInvoice(invoice.subscriptionId, invoice.period, 'draft');
     },
     saveContents: async () => undefined,
-    finalize: async (_tx: unknown, id: string) => {
+    finalize: async (tx: Tx, id: string) => {
       const invoice = this.state.invoices.find((i) => i.id === id);
       if (!invoice || invoice.status !== 'draft') return null;
+      tx.undo.push(() => Object.assign(invoice, { status: 'draft', number: null }));
       invoice.status = 'finalized';
       invoice.number = `INV-${this.state.invoices.filter((i) => i.number).length + 1}`;
       return { id, number: invoice.number };
@@ -162,21 +163,26 @@ class InMemoryBilling {
 
   readonly ledger = {
     recordConsumptions: async () => undefined,
-    rolloverSources: async (_tx: unknown, subscriptionId: string, billedUntil: Date) => {
-      this.state.rolloversAsked.push(`${subscriptionId} ${billedUntil.toISOString()}`);
+    rolloverSources: async (tx: Tx, subscriptionId: string, billedUntil: Date) => {
+      this.record(tx, this.state.rolloversAsked, `${subscriptionId} ${billedUntil.toISOString()}`);
       return [];
     },
     issueRollovers: async () => undefined,
   };
 
   readonly revenue = {
-    recordFinalizedInvoice: async (_tx: unknown, id: string) => void this.state.revenue.push(id),
+    recordFinalizedInvoice: async (tx: Tx, id: string) => this.record(tx, this.state.revenue, id),
   };
 
   readonly crm = {
-    enqueueInvoice: async (_tx: unknown, invoice: { id: string }) =>
-      void this.state.crm.push(invoice.id),
+    enqueueInvoice: async (tx: Tx, invoice: { id: string }) =>
+      this.record(tx, this.state.crm, invoice.id),
   };
+
+  private record(tx: Tx, list: string[], entry: string): void {
+    list.push(entry);
+    tx.undo.push(() => list.pop());
+  }
 
   invoicesOf(subscriptionId: string): StoredInvoice[] {
     return this.state.invoices.filter((i) => i.subscriptionId === subscriptionId);
