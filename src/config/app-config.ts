@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Decimal } from '../common/decimal';
 import { Environment, environmentSchema } from './config.schema';
+import { DEFAULT_RETRY_POLICY, outboxRetrySchema, RetryPolicy } from './outbox-retry';
 
 export class ConfigError extends Error {}
 
@@ -73,15 +74,16 @@ export class AppConfig {
     readonly usagePageRateLimit: RateLimit = { requests: 60, intervalMs: 60_000 },
     /** EVENT_RETENTION: months of raw events and event ids kept. */
     readonly eventRetentionMonths: number = 13,
+    readonly outboxRetry: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const parsed = environmentSchema.safeParse(env);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map(
-        (issue) => `${issue.path.join('.')} ${issue.message}`,
-      );
+    const retry = outboxRetrySchema.safeParse(env);
+    if (!parsed.success || !retry.success) {
+      const issues = [...(parsed.error?.issues ?? []), ...(retry.error?.issues ?? [])];
+      const problems = issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
       throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
     }
     const e = parsed.data;
@@ -103,6 +105,7 @@ export class AppConfig {
       crmConfig(e),
       e.USAGE_PAGE_RATE_LIMIT,
       e.EVENT_RETENTION,
+      retry.data,
     );
   }
 }

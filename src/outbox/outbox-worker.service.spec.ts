@@ -1,4 +1,5 @@
 import { ManualClock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { ShutdownService } from '../common/shutdown.service';
 import {
   BatchOutcome,
@@ -72,6 +73,11 @@ class InMemoryOutbox {
 const START = new Date('2026-03-20T00:00:00Z');
 
 function workerWith(...handlers: OutboxHandler[]) {
+  return workerConfigured({}, ...handlers);
+}
+
+/** A worker whose retry policy comes from these OUTBOX_* variables. */
+function workerConfigured(env: NodeJS.ProcessEnv, ...handlers: OutboxHandler[]) {
   const outbox = new InMemoryOutbox();
   const clock = new ManualClock(START);
   const registry = new OutboxHandlers();
@@ -81,6 +87,7 @@ function workerWith(...handlers: OutboxHandler[]) {
     registry,
     clock,
     new ShutdownService(),
+    AppConfig.fromEnvironment(env),
   );
   return { outbox, clock, worker };
 }
@@ -119,6 +126,21 @@ describe('OutboxWorker', () => {
     clock.set(retryAt);
     expect(await worker.drain()).toEqual({ sent: 1, skipped: 0, retrying: 0, dead: 0 });
     expect(outbox.rows[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('waits and gives up as OUTBOX_RETRY_* and OUTBOX_MAX_ATTEMPTS say', async () => {
+    const { outbox, clock, worker } = workerConfigured(
+      { OUTBOX_RETRY_BASE_DELAY: '200ms', OUTBOX_RETRY_MAX_DELAY: '1s', OUTBOX_MAX_ATTEMPTS: '2' },
+      scripted(new Error('connection reset'), new Error('connection reset')),
+    );
+    outbox.add('email', 'invoice', START);
+    expect(await worker.drain()).toEqual({ sent: 0, skipped: 0, retrying: 1, dead: 0 });
+    const wait = outbox.rows[0].nextAttemptAt.getTime() - START.getTime();
+    expect(wait).toBeGreaterThanOrEqual(100);
+    expect(wait).toBeLessThanOrEqual(200);
+    clock.set(outbox.rows[0].nextAttemptAt);
+    expect(await worker.drain()).toEqual({ sent: 0, skipped: 0, retrying: 0, dead: 1 });
+    expect(outbox.rows[0]).toMatchObject({ status: 'dead', attempts: 2 });
   });
 
   it('gives up at once on a permanent failure', async () => {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { ShutdownService } from '../common/shutdown.service';
 import { OutboxHandlers } from './outbox-handlers.service';
 import {
@@ -11,7 +12,7 @@ import {
 } from './outbox-handler';
 import { OutboxChannel, OutboxMessage } from './outbox-message';
 import { OutboxRepository, Settlement } from './outbox.repository';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from './retry-policy';
+import { retryDelayMs } from './retry-policy';
 
 const BATCH_SIZE = 20;
 /** A batching channel's claim when its handler names no size. */
@@ -44,6 +45,7 @@ export class OutboxWorker {
     private readonly handlers: OutboxHandlers,
     private readonly clock: Clock,
     private readonly shutdown: ShutdownService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -142,12 +144,13 @@ export class OutboxWorker {
         refundAttempt: true,
       };
     }
+    const policy = this.config.outboxRetry;
     const permanent = failure instanceof PermanentDeliveryError;
-    if (permanent || message.attempts >= DEFAULT_RETRY_POLICY.maxAttempts) {
+    if (permanent || message.attempts >= policy.maxAttempts) {
       this.logger.error(`outbox message ${message.id} is dead: ${error}`);
       return { status: 'dead', error };
     }
-    const delay = retryDelayMs(message.attempts, DEFAULT_RETRY_POLICY);
+    const delay = retryDelayMs(message.attempts, policy);
     return { status: 'pending', error, retryAt: new Date(now + delay) };
   }
 }
