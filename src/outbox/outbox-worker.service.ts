@@ -24,6 +24,7 @@ const MAX_CHANNEL_BATCH = 100;
  */
 const CLAIM_LEASE_MS = 5 * 60_000;
 const MAX_ERROR_LENGTH = 2000;
+const SUPERSEDED = 'superseded by a newer message for the same record';
 
 export interface DrainReport {
   sent: number;
@@ -61,7 +62,7 @@ export class OutboxWorker {
     while (!this.shutdown.stopping) {
       const settlements: Settlement[] = [];
       if (single.length > 0) {
-        const batch = await this.claim(single, BATCH_SIZE);
+        const batch = await this.claimCurrent(single, BATCH_SIZE, settlements);
         settlements.push(...(await Promise.all(batch.map((m) => this.deliver(m)))));
       }
       for (const channel of batched) {
@@ -75,10 +76,26 @@ export class OutboxWorker {
     return report;
   }
 
-  private claim(channels: OutboxChannel[], limit: number): Promise<OutboxMessage[]> {
+  /**
+   * Claims due messages and settles at once, as skipped, those a newer
+   * message for the same record supersedes (their settlements join
+   * `settlements`): delivered now, they would overwrite newer content.
+   */
+  private async claimCurrent(
+    channels: OutboxChannel[],
+    limit: number,
+    settlements: Settlement[],
+  ): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS);
-    return this.messages.claimDue(channels, limit, now, leaseUntil);
+    const batch = await this.messages.claimDue(channels, limit, now, leaseUntil);
+    const superseded = await this.messages.superseded(batch.map((m) => m.id));
+    for (const message of batch.filter((m) => superseded.has(m.id))) {
+      const settlement: Settlement = { status: 'skipped', reason: SUPERSEDED };
+      await this.settle(message, settlement);
+      settlements.push(settlement);
+    }
+    return batch.filter((m) => !superseded.has(m.id));
   }
 
   private async deliver(message: OutboxMessage): Promise<Settlement> {
@@ -89,15 +106,17 @@ export class OutboxWorker {
 
   /** One claim of a batching channel, handed to its handler in one call. */
   private async deliverBatch(handler: OutboxHandler): Promise<Settlement[]> {
-    const batch = await this.claim([handler.channel], handler.batchSize ?? MAX_CHANNEL_BATCH);
-    if (batch.length === 0) return [];
+    const skipped: Settlement[] = [];
+    const limit = handler.batchSize ?? MAX_CHANNEL_BATCH;
+    const batch = await this.claimCurrent([handler.channel], limit, skipped);
+    if (batch.length === 0) return skipped;
     let outcomes: Map<string, BatchOutcome>;
     try {
       outcomes = await handler.deliverBatch!(batch);
     } catch (failure) {
       outcomes = new Map(batch.map((m) => [m.id, { status: 'failed', error: failure }]));
     }
-    return Promise.all(
+    const settled = await Promise.all(
       batch.map(async (message) => {
         const outcome = outcomes.get(message.id) ?? {
           status: 'failed',
@@ -111,6 +130,7 @@ export class OutboxWorker {
         return settlement;
       }),
     );
+    return [...skipped, ...settled];
   }
 
   private async settle(message: OutboxMessage, settlement: Settlement): Promise<void> {

@@ -88,6 +88,8 @@ export interface SalesforceEmulator {
    */
   loginHostUrl: string;
   accessToken: string;
+  /** The server behind `url` (faults.ts wraps it). */
+  httpServer: Server;
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
@@ -516,7 +518,7 @@ class Emulator implements SalesforceEmulator {
   readonly integrationUserId = INTEGRATION_USER_ID;
   private readonly org = new Org();
   private readonly sessions = new Set<string>();
-  private readonly server: Server;
+  readonly httpServer: Server;
   private readonly sockets = new Set<Socket>();
   private faults: FaultKind[] = [];
   private rateLimit: RateLimit | null = null;
@@ -545,7 +547,7 @@ class Emulator implements SalesforceEmulator {
         PermissionSetId: permissionSet.Id,
       });
     }
-    this.server = this.createServer(false);
+    this.httpServer = this.createServer(false);
     this.loginServer = this.createServer(true);
   }
 
@@ -563,7 +565,7 @@ class Emulator implements SalesforceEmulator {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     };
-    this.url = await listen(this.server);
+    this.url = await listen(this.httpServer);
     this.loginHostUrl = await listen(this.loginServer);
   }
 
@@ -640,7 +642,7 @@ class Emulator implements SalesforceEmulator {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await Promise.all(
-      [this.server, this.loginServer].map(
+      [this.httpServer, this.loginServer].map(
         (server) => new Promise<void>((resolve) => server.close(() => resolve())),
       ),
     );
@@ -973,12 +975,7 @@ class Emulator implements SalesforceEmulator {
       return t > 0 || (t === 0 && r.Id > lastId);
     };
     const records = [...def.records.values()]
-      .filter(
-        (r) =>
-          r[key] !== null &&
-          r[key] !== undefined &&
-          after(r),
-      )
+      .filter((r) => r[key] !== null && r[key] !== undefined && after(r))
       .sort((a, b) =>
         String(a.SystemModstamp) === String(b.SystemModstamp)
           ? a.Id.localeCompare(b.Id)
