@@ -106,7 +106,7 @@ export class OutboxRepository {
 
   /**
    * Which of these messages a newer message for the same record supersedes:
-   * one with a later `record_at` (creation and id break ties), pending, sent
+   * one with a later `record_at` (or written later at the same moment), pending, sent
    * or skipped. A dead one does not count: it may never be delivered.
    */
   async superseded(ids: readonly string[]): Promise<Set<string>> {
@@ -118,7 +118,7 @@ export class OutboxRepository {
            SELECT 1 FROM outbox_messages n
            WHERE n.channel = m.channel AND n.record_key = m.record_key
              AND n.record_at >= m.record_at AND n.status <> 'dead'
-             AND (n.record_at, n.created_at, n.id) > (m.record_at, m.created_at, m.id))`,
+             AND (n.record_at, n.seq) > (m.record_at, m.seq))`,
       [ids],
     );
     return new Set(rows.map((row) => row.id));

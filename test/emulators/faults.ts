@@ -27,6 +27,8 @@ export interface FaultOptions {
   seed: number;
   /** Share of the calls that fail; 0.5 by default. */
   rate?: number;
+  /** The faults to choose from; all of them by default. */
+  kinds?: readonly InjectedFault[];
   /** How long a stalled answer is held: longer than the client's timeout. */
   stallMs: number;
   /** The Retry-After of a 429, in whole seconds; 1 by default. */
@@ -36,7 +38,7 @@ export interface FaultOptions {
 export interface FaultInjection {
   /** Calls that met each fault so far, and calls answered normally (`none`). */
   counts(): Record<InjectedFault | 'none', number>;
-  /** Calls are answered normally from now on. */
+  /** Calls are answered by the emulator alone from now on. */
   stop(): void;
 }
 
@@ -45,19 +47,19 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export function injectFaults(server: Server, options: FaultOptions): FaultInjection {
   const random = mulberry32(options.seed);
   const rate = options.rate ?? 0.5;
+  const kinds = options.kinds ?? FAULTS;
   const counts = { none: 0, '429': 0, '5xx': 0, drop: 0, lost: 0, stall: 0 };
-  let active = true;
   const handlers = server.listeners('request') as Handler[];
   server.removeAllListeners('request');
   const handle: Handler = (req, res) => {
     for (const handler of handlers) handler.call(server, req, res);
   };
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const faulty = (req: IncomingMessage, res: ServerResponse) => {
     // Drawn for every call, so the sequence of faults depends on the seed alone.
     const failing = random() < rate;
-    const fault = FAULTS[Math.floor(random() * FAULTS.length)];
+    const fault = kinds[Math.floor(random() * kinds.length)];
     const status = SERVER_ERRORS[Math.floor(random() * SERVER_ERRORS.length)];
-    if (!active || !failing) {
+    if (!failing) {
       counts.none += 1;
       return handle(req, res);
     }
@@ -83,11 +85,16 @@ export function injectFaults(server: Server, options: FaultOptions): FaultInject
         holdAnswer(res, options.stallMs);
         return handle(req, res);
     }
-  });
+  };
+  server.on('request', faulty);
+  let stopped = false;
   return {
     counts: () => ({ ...counts }),
     stop: () => {
-      active = false;
+      if (stopped) return;
+      stopped = true;
+      server.off('request', faulty);
+      for (const handler of handlers) server.on('request', handler);
     },
   };
 }
