@@ -27,6 +27,7 @@ import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-d
 import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
 import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
+import { AddOutboxRecordSupersession1795000000100 } from './1795000000100-add-outbox-record-supersession';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -43,6 +44,7 @@ export const migrations = [
   SeedDefaultAlertRule1795000000071,
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
+  AddOutboxRecordSupersession1795000000100,
   AddSpendCommitments1795000000130,
   AddCreditRollover1795000000131,
   BindUsagePerSubscription1795000000140,

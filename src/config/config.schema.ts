@@ -17,7 +17,7 @@ export function parseDurationMs(text: string): number | null {
   return match ? Number(match[1]) * DURATION_MS[match[2]] : null;
 }
 
-const duration = z.string().transform((text, ctx) => {
+export const duration = z.string().transform((text, ctx) => {
   const ms = parseDurationMs(text);
   if (ms === null) {
     ctx.addIssue({ code: 'custom', message: 'must be a duration such as "30m", "1h" or "2d"' });

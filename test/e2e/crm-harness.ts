@@ -3,6 +3,7 @@
  * runs unchanged against both: the app's environment, test accounts, and
  * what landed in the CRM, in the port's terms.
  */
+import { Server } from 'node:http';
 import { Decimal } from '../../src/common/decimal';
 import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
 import { DEAL_PRIORITY_HIGH } from '../../src/crm/hubspot/hubspot-records';
@@ -67,6 +68,8 @@ export interface CrmHarness {
   /** Whether the CRM holds the cohort snapshot object (HubSpot needs Enterprise). */
   holdsCohorts: boolean;
   env: Record<string, string>;
+  /** The emulator's API server, for injectFaults (test/emulators/faults.ts). */
+  httpServer: Server;
   ownerId: string;
   /** A second sales rep, whom tests may deactivate. */
   otherOwnerId: string;
@@ -135,6 +138,7 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
     hs.associatedCompanies(type, id)[0] ?? null;
   return {
     provider: 'hubspot',
+    httpServer: hs.httpServer,
     holdsCohorts: hs.tier === 'enterprise',
     ownerId,
     otherOwnerId,
@@ -216,6 +220,7 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
   const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return {
     provider: 'salesforce',
+    httpServer: sf.httpServer,
     holdsCohorts: true,
     ownerId,
     otherOwnerId,

@@ -247,6 +247,12 @@ export class HubSpotEmulator {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The server answering the API, once listening (faults.ts wraps it). */
+  get httpServer(): Server {
+    if (!this.server) throw new Error('the emulator is not listening');
+    return this.server;
+  }
+
   async listen(): Promise<void> {
     const server = createServer((req, res) => void this.handle(req, res));
     server.on('connection', (socket) => {

@@ -88,6 +88,8 @@ export interface SalesforceEmulator {
    */
   loginHostUrl: string;
   accessToken: string;
+  /** The server behind `url` (faults.ts wraps it). */
+  httpServer: Server;
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
@@ -553,7 +555,7 @@ class Emulator implements SalesforceEmulator {
   readonly integrationUserId = INTEGRATION_USER_ID;
   private readonly org = new Org();
   private readonly sessions = new Set<string>();
-  private readonly server: Server;
+  readonly httpServer: Server;
   private readonly sockets = new Set<Socket>();
   private faults: FaultKind[] = [];
   private rateLimit: RateLimit | null = null;
@@ -582,7 +584,7 @@ class Emulator implements SalesforceEmulator {
         PermissionSetId: permissionSet.Id,
       });
     }
-    this.server = this.createServer(false);
+    this.httpServer = this.createServer(false);
     this.loginServer = this.createServer(true);
   }
 
@@ -600,7 +602,7 @@ class Emulator implements SalesforceEmulator {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     };
-    this.url = await listen(this.server);
+    this.url = await listen(this.httpServer);
     this.loginHostUrl = await listen(this.loginServer);
   }
 
@@ -677,7 +679,7 @@ class Emulator implements SalesforceEmulator {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await Promise.all(
-      [this.server, this.loginServer].map(
+      [this.httpServer, this.loginServer].map(
         (server) => new Promise<void>((resolve) => server.close(() => resolve())),
       ),
     );
