@@ -23,6 +23,7 @@ import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-d
 import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
 import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
+import { DistributeOnCitus1795000000190 } from './1795000000190-distribute-on-citus';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   AddQuotaPressureRule1795000000151,
   MaintainMrrMovements1795000000170,
   BoundUsageEventIds1795000000171,
+  DistributeOnCitus1795000000190,
 ];
