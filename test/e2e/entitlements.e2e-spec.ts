@@ -305,6 +305,29 @@ describe('Quotas and entitlement checks', () => {
     });
   });
 
+  it('answers quota and subscription changes at once, though it keeps them between checks', async () => {
+    const subscribed = await createSubscribedCustomer(t, {
+      subscription: { endDate: '2026-03-15T14:00:00Z' },
+    });
+    const meter = subscribed.priced.meter.key;
+    expect((await check(subscribed)).quotas).toEqual([]);
+    // Kept from the check above, yet the plan's new quota applies to the next one.
+    await setPlanQuotas(subscribed, [{ meter, window: 'hour', quantity: 100 }]);
+    expect((await check(subscribed)).quotas).toMatchObject([{ quantity: '100' }]);
+    // The subscription's own end, reached by the clock, ends its quotas.
+    t.clock.set('2026-03-15T14:30:00Z');
+    expect((await check(subscribed)).quotas).toEqual([]);
+    t.clock.set(NOW);
+    expect((await check(subscribed)).quotas).toMatchObject([{ quantity: '100' }]);
+    // Ended earlier through the API: from that end on, no quota, not the one kept until 14:00.
+    const ended = await t.admin.post(`/v1/subscriptions/${subscribed.subscription.id}/end`, {
+      endDate: '2026-03-15T12:45:00Z',
+    });
+    expect(ended.status).toBe(200);
+    t.clock.set('2026-03-15T12:50:00Z');
+    expect((await check(subscribed)).quotas).toEqual([]);
+  });
+
   it('lists every meter with a quota, and answers a meter without one as unlimited', async () => {
     const subscribed = await customerWithQuotas([{ window: 'week', quantity: 5 }]);
     const all = await t.admin.get(`/v1/customers/${subscribed.customer.externalId}/entitlements`);
