@@ -15,6 +15,12 @@ describe('AppConfig.fromEnvironment', () => {
       upgradePath: undefined,
     });
     expect(config.usagePageRateLimit).toEqual({ requests: 60, intervalMs: 60_000 });
+    expect(config.trust).toEqual({ apiKeyMs: 5_000, quotaConfigMs: 10_000 });
+  });
+
+  it('reads the trust delays of the entitlement check, 0 turning a cache off', () => {
+    const config = AppConfig.fromEnvironment({ KEY_TRUST_MS: '0', QUOTA_CONFIG_TRUST_MS: '2500' });
+    expect(config.trust).toEqual({ apiKeyMs: 0, quotaConfigMs: 2_500 });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -43,6 +49,8 @@ describe('AppConfig.fromEnvironment', () => {
     ['EXCHANGE_RATES', 'EUR=1.08', /EXCHANGE_RATES has "EUR=1.08"/],
     ['EXCHANGE_RATES', 'EUR:0', /EXCHANGE_RATES has "EUR:0"/],
     ['EXCHANGE_RATES', 'EUR:1.08,EUR:1.1', /EXCHANGE_RATES lists EUR twice/],
+    ['KEY_TRUST_MS', '5s', /KEY_TRUST_MS must be a whole number of milliseconds/],
+    ['QUOTA_CONFIG_TRUST_MS', '-1', /QUOTA_CONFIG_TRUST_MS must be at least 0/],
     ['EXCHANGE_RATES', 'USD:2', /EXCHANGE_RATES gives the reporting currency a rate other than 1/],
   ])('rejects a bad %s naming it', (name, value, message) => {
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(ConfigError);
