@@ -20,6 +20,7 @@ describe('AppConfig.fromEnvironment', () => {
       baseDelayMs: 30_000,
       maxDelayMs: 3_600_000,
     });
+    expect(config.trust).toEqual({ apiKeyMs: 5_000, quotaConfigMs: 10_000 });
   });
 
   it('reads the outbox retry policy', () => {
@@ -29,6 +30,11 @@ describe('AppConfig.fromEnvironment', () => {
       OUTBOX_MAX_ATTEMPTS: '25',
     });
     expect(config.outboxRetry).toEqual({ maxAttempts: 25, baseDelayMs: 500, maxDelayMs: 2000 });
+  });
+
+  it('reads the trust delays of the entitlement check, 0 turning a cache off', () => {
+    const config = AppConfig.fromEnvironment({ KEY_TRUST_MS: '0', QUOTA_CONFIG_TRUST_MS: '2500' });
+    expect(config.trust).toEqual({ apiKeyMs: 0, quotaConfigMs: 2_500 });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -57,6 +63,8 @@ describe('AppConfig.fromEnvironment', () => {
     ['EXCHANGE_RATES', 'EUR=1.08', /EXCHANGE_RATES has "EUR=1.08"/],
     ['EXCHANGE_RATES', 'EUR:0', /EXCHANGE_RATES has "EUR:0"/],
     ['EXCHANGE_RATES', 'EUR:1.08,EUR:1.1', /EXCHANGE_RATES lists EUR twice/],
+    ['KEY_TRUST_MS', '5s', /KEY_TRUST_MS must be a whole number of milliseconds/],
+    ['QUOTA_CONFIG_TRUST_MS', '-1', /QUOTA_CONFIG_TRUST_MS must be at least 0/],
     ['EXCHANGE_RATES', 'USD:2', /EXCHANGE_RATES gives the reporting currency a rate other than 1/],
     ['OUTBOX_RETRY_BASE_DELAY', 'soon', /OUTBOX_RETRY_BASE_DELAY must be a duration/],
     ['OUTBOX_RETRY_BASE_DELAY', '0s', /OUTBOX_RETRY_BASE_DELAY must be longer than 0/],

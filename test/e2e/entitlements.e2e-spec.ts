@@ -147,6 +147,36 @@ describe('Quotas and entitlement checks', () => {
       expect((await check(subscribed)).quotas[0]).toMatchObject({ used: '10001', remaining: '0' });
     });
 
+    it('judges each customer of one enforcing batch against its own quota', async () => {
+      const small = await customerWithQuotas([{ window: 'hour', quantity: '100' }]);
+      const large = await customerWithQuotas([{ window: 'hour', quantity: '1000' }]);
+      const event = (subscribed: SubscribedCustomer, value: string) => ({
+        id: `evt_${(eventSequence += 1)}`,
+        customerExternalId: subscribed.customer.externalId,
+        meter: subscribed.priced.meter.key,
+        timestamp: t.clock.now().toISOString(),
+        value,
+      });
+      // small: 80, then 30 would make 110 (refused), then 20 makes 100; large: 80 + 900 = 980.
+      const response = await t.admin.post('/v1/events', {
+        enforce: true,
+        events: [
+          event(small, '80'),
+          event(large, '80'),
+          event(small, '30'),
+          event(large, '900'),
+          event(small, '20'),
+        ],
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        accepted: 4,
+        rejected: [{ index: 2, code: 'quota_exceeded' }],
+      });
+      expect((await check(small)).quotas[0]).toMatchObject({ used: '100', allowed: false });
+      expect((await check(large)).quotas[0]).toMatchObject({ used: '980', remaining: '20' });
+    });
+
     it('allows again in the next hour', async () => {
       const subscribed = await customerWithQuotas([{ window: 'hour', quantity: '10000' }]);
       await send(subscribed, ['10000'], { enforce: true });
@@ -303,6 +333,29 @@ describe('Quotas and entitlement checks', () => {
       used: '100',
       remaining: '150',
     });
+  });
+
+  it('answers quota and subscription changes at once, though it keeps them between checks', async () => {
+    const subscribed = await createSubscribedCustomer(t, {
+      subscription: { endDate: '2026-03-15T14:00:00Z' },
+    });
+    const meter = subscribed.priced.meter.key;
+    expect((await check(subscribed)).quotas).toEqual([]);
+    // Kept from the check above, yet the plan's new quota applies to the next one.
+    await setPlanQuotas(subscribed, [{ meter, window: 'hour', quantity: 100 }]);
+    expect((await check(subscribed)).quotas).toMatchObject([{ quantity: '100' }]);
+    // The subscription's own end, reached by the clock, ends its quotas.
+    t.clock.set('2026-03-15T14:30:00Z');
+    expect((await check(subscribed)).quotas).toEqual([]);
+    t.clock.set(NOW);
+    expect((await check(subscribed)).quotas).toMatchObject([{ quantity: '100' }]);
+    // Ended earlier through the API: from that end on, no quota, not the one kept until 14:00.
+    const ended = await t.admin.post(`/v1/subscriptions/${subscribed.subscription.id}/end`, {
+      endDate: '2026-03-15T12:45:00Z',
+    });
+    expect(ended.status).toBe(200);
+    t.clock.set('2026-03-15T12:50:00Z');
+    expect((await check(subscribed)).quotas).toEqual([]);
   });
 
   it('lists every meter with a quota, and answers a meter without one as unlimited', async () => {
