@@ -13,6 +13,8 @@ import {
   BENCH_ADMIN_KEY,
   currentLoad,
   machine,
+  median,
+  percentile,
   round,
   runBench,
   startBenchApp,
@@ -121,12 +123,6 @@ function loadBatch(load: readonly string[]): Event[] {
     timestamp: new Date(Date.now() - Math.floor(Math.random() * 60_000)).toISOString(),
     value: String(1 + Math.floor(Math.random() * 100)),
   }));
-}
-
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /**
@@ -249,8 +245,6 @@ async function setRulesEnabled(api: Api, enabled: boolean): Promise<void> {
   const { data } = (await api('GET', '/v1/alert-rules')) as { data: Array<{ id: string }> };
   for (const rule of data) await api('PATCH', `/v1/alert-rules/${rule.id}`, { enabled });
 }
-
-const median = (values: number[]) => percentile(values, 50) ?? 0;
 
 async function main(): Promise<void> {
   const loadAtStart = currentLoad();

@@ -12,7 +12,16 @@ import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BENCH_ADMIN_KEY, currentLoad, machine, round, runBench, writeResult } from './harness';
+import {
+  BENCH_ADMIN_KEY,
+  currentLoad,
+  machine,
+  median,
+  percentile,
+  round,
+  runBench,
+  writeResult,
+} from './harness';
 import type { CheckLoad, CheckLoadResult } from './entitlements-checker';
 import { startPostgres } from './postgres';
 
@@ -130,14 +139,6 @@ async function post(baseUrl: string, body: string): Promise<void> {
   const result = (await response.json()) as { accepted?: number };
   if (result.accepted !== BATCH_SIZE) throw new Error(`ingest: ${JSON.stringify(result)}`);
 }
-
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const median = (values: number[]) => percentile(values, 50) ?? 0;
 
 /** Ingestion paced to `eventsPerSecond` (0: none) for SECONDS; returns the rate reached. */
 async function paceIngestion(baseUrl: string, customers: string[], eventsPerSecond: number) {

@@ -14,6 +14,15 @@ export function round(value: number, decimals: number): number {
   return Math.round(value * 10 ** decimals) / 10 ** decimals;
 }
 
+/** The nearest-rank percentile (p in 0–100); null without values. */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const median = (values: number[]) => percentile(values, 50) ?? 0;
+
 /** Load averages say how shared the machine was, which the figures depend on. */
 export function currentLoad(): number[] {
   return loadavg().map((load) => round(load, 2));
@@ -34,14 +43,21 @@ export interface BenchApp {
   baseUrl: string;
 }
 
-/** The real service on `databaseUrl`, listening on loopback, with timed jobs off (they would compete for the CPU measured). */
-export async function startBenchApp(databaseUrl: string): Promise<BenchApp> {
+/**
+ * The real service on `databaseUrl`, listening on loopback, with timed jobs off
+ * (they would compete for the CPU measured); `env` adds or overrides settings.
+ */
+export async function startBenchApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<BenchApp> {
   const app = await createApp(
     AppConfig.fromEnvironment({
       DATABASE_URL: databaseUrl,
       ADMIN_API_KEY: BENCH_ADMIN_KEY,
       LOG_LEVEL: 'warn',
       SCHEDULER_ENABLED: 'false',
+      ...env,
     }),
   );
   await app.listen(0, '127.0.0.1');

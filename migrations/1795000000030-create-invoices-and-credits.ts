@@ -103,8 +103,12 @@ export class CreateInvoicesAndCredits1795000000030 implements MigrationInterface
 
   async down(db: QueryRunner): Promise<void> {
     for (const table of [
-      'subscription_plan_changes', 'credit_consumptions', 'credit_lots',
-      'invoice_numbering', 'invoice_lines', 'invoices',
+      'subscription_plan_changes',
+      'credit_consumptions',
+      'credit_lots',
+      'invoice_numbering',
+      'invoice_lines',
+      'invoices',
     ]) {
       await db.query(`DROP TABLE ${table}`);
     }

@@ -16,13 +16,18 @@ import { AddCreditRollover1795000000131 } from './1795000000131-add-credit-rollo
 import { BindUsagePerSubscription1795000000140 } from './1795000000140-bind-usage-per-subscription';
 import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-version-currencies';
 import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
+import { AddPlanChangesNow1795000000143 } from './1795000000143-add-plan-changes-now';
+import { DateLicenceQuantities1795000000144 } from './1795000000144-date-licence-quantities';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
+import { AddCommitmentCurrencyOptions1795000000147 } from './1795000000147-add-commitment-currency-options';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
+import { CreateUsagePageRateLimits1795000000161 } from './1795000000161-create-usage-page-rate-limits';
 import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-deal-outcomes';
 import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pressure-rule';
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
 import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
+import { AddOutboxRecordSupersession1795000000100 } from './1795000000100-add-outbox-record-supersession';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -39,13 +44,18 @@ export const migrations = [
   SeedDefaultAlertRule1795000000071,
   CreateRevenueMonths1795000000090,
   MaintainCustomerMonthMrr1795000000091,
+  AddOutboxRecordSupersession1795000000100,
   AddSpendCommitments1795000000130,
   AddCreditRollover1795000000131,
   BindUsagePerSubscription1795000000140,
   AddPlanVersionCurrencies1795000000141,
+  AddCommitmentCurrencyOptions1795000000147,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
+  CreateUsagePageRateLimits1795000000161,
   CreateCreditNotes1795000000142,
+  AddPlanChangesNow1795000000143,
+  DateLicenceQuantities1795000000144,
   CreateCrmRecordIds1795000000120,
   CreateCrmDealOutcomes1795000000121,
   AddQuotaPressureRule1795000000151,

@@ -1,12 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { toPlanChangeNowResponse } from '../invoicing/dto/plan-change-now.response';
 import { ApiJsonBody } from '../common/http/api-json-body';
 import { parseInput } from '../common/validation';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertUpgradesService } from './alert-upgrades.service';
 import { AlertsService } from './alerts.service';
 import { toAlertRuleResponse } from './dto/alert-rule.response';
 import {
   alertsQuerySchema,
+  applyUpgradeSchema,
   createAlertRuleSchema,
   updateAlertRuleSchema,
 } from './dto/alert-rule.schema';
@@ -19,6 +22,7 @@ export class AlertsController {
   constructor(
     private readonly rules: AlertRulesService,
     private readonly alerts: AlertsService,
+    private readonly upgrades: AlertUpgradesService,
   ) {}
 
   @Post('v1/alert-rules')
@@ -50,5 +54,16 @@ export class AlertsController {
     return {
       data: (await this.alerts.list(parseInput(alertsQuerySchema, query))).map(toAlertResponse),
     };
+  }
+
+  @Post('v1/alerts/:id/apply-upgrade')
+  @ApiOperation({
+    summary:
+      "Applies the plan the alert recommends now, prorated (a plan change with effective 'now'); applying it again changes nothing",
+  })
+  @ApiJsonBody(applyUpgradeSchema)
+  async applyUpgrade(@Param('id') id: string, @Body() body: unknown) {
+    const { refundToCredit } = parseInput(applyUpgradeSchema, body ?? {});
+    return toPlanChangeNowResponse(await this.upgrades.apply(id, refundToCredit));
   }
 }

@@ -10,6 +10,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { AlertFactsService } from './alert-facts.service';
 import { AlertRulesRepository } from './alert-rules.repository';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertUpgradesService } from './alert-upgrades.service';
 import { AlertsController } from './alerts.controller';
 import { AlertsEvaluator } from './alerts-evaluator.service';
 import { AlertsRepository } from './alerts.repository';
@@ -29,6 +30,7 @@ import { AlertRuleSources } from './rule-sources.service';
   ],
   controllers: [AlertsController],
   providers: [
+    AlertUpgradesService,
     AlertFactsService,
     AlertRuleSources,
     AlertRulesRepository,

@@ -50,18 +50,31 @@ export function alertKey(ruleId: string, level: string, meterId: string | null):
   return `${ruleId}|${level}|${meterId ?? ''}`;
 }
 
+/**
+ * An alert level fires once per interval and plan phase: from the interval's
+ * start, or from the plan change made within it (plan_phase_start, migration
+ * 1795000000143), so a level fired under the old limit fires again under the new one.
+ */
+const ARMED_FROM = (subscription: string, intervalStart: string, at: string) =>
+  `GREATEST(${intervalStart}::timestamptz, plan_phase_start(${subscription}::uuid, ${at}::timestamptz))`;
+
 const toText = (value: Decimal | null) => (value === null ? null : value.toFixed());
 
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Keys (alertKey) of the alerts already fired for a subscription's interval. */
-  async firedKeys(subscriptionId: string, intervalStart: Date): Promise<Set<string>> {
+  /**
+   * Keys (alertKey) of the alerts already fired for a subscription's interval
+   * under the plan in force at `at`: a plan changed mid-interval re-arms every
+   * level against its own limits.
+   */
+  async firedKeys(subscriptionId: string, intervalStart: Date, at: Date): Promise<Set<string>> {
     const rows: Array<{ rule_id: string; level: string; meter_id: string | null }> =
       await this.db.query(
-        'SELECT rule_id, level, meter_id FROM alerts WHERE subscription_id = $1 AND interval_start = $2',
-        [subscriptionId, intervalStart.toISOString()],
+        `SELECT rule_id, level, meter_id FROM alerts
+         WHERE subscription_id = $1 AND interval_start = $2 AND armed_from = ${ARMED_FROM('$1', '$2', '$3')}`,
+        [subscriptionId, intervalStart.toISOString(), at.toISOString()],
       );
     return new Set(rows.map((row) => alertKey(row.rule_id, row.level, row.meter_id)));
   }
@@ -71,8 +84,9 @@ export class AlertsRepository {
     const rows: Array<{ id: string }> = await tx.query(
       `INSERT INTO alerts (rule_id, rule_type, customer_id, subscription_id, meter_id, level,
                            interval_start, interval_end, quantity, "limit", amount, threshold_amount,
-                           currency, details, channels, fired_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::text[], $16)
+                           currency, details, channels, fired_at, armed_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::text[], $16,
+               ${ARMED_FROM('$4', '$7', '$16')})
        ON CONFLICT ON CONSTRAINT alerts_once_per_level DO NOTHING
        RETURNING id`,
       [
@@ -95,6 +109,15 @@ export class AlertsRepository {
       ],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /** An alert's subscription and details (its recommendation), or null when there is no such alert. */
+  async findDetails(id: string): Promise<{ subscriptionId: string; details: AlertDetails } | null> {
+    const rows: Array<{ subscription_id: string; details: AlertDetails }> = await this.db.query(
+      'SELECT subscription_id, details FROM alerts WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? { subscriptionId: rows[0].subscription_id, details: rows[0].details } : null;
   }
 
   /** Newest first. */

@@ -52,6 +52,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
 
   usage_page_links: 'usage-links',
   usage_page_requests: 'usage-page',
+  usage_page_rate_limits: 'usage-page',
 
   revenue_months: 'analytics',
   mrr_movement_months: 'analytics',

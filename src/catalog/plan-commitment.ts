@@ -19,3 +19,9 @@ export interface PlanCommitment {
   interval: CommitmentInterval;
   prepaid: boolean;
 }
+
+/** A version's commitment as published: its amount in the plan's currency and in each other it bills in. */
+export interface PricedCommitment extends PlanCommitment {
+  /** By currency code, as plan-version-currencies.ts's CurrencyOptions (not imported: it imports this). */
+  currencyOptions: Readonly<Record<string, Decimal>>;
+}

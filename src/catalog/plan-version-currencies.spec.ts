@@ -55,6 +55,26 @@ describe('currencyProblems', () => {
     ]);
   });
 
+  it('names the commitment amount a listed currency lacks', () => {
+    const rates = [
+      {
+        billableItem: 'tokens',
+        rate: { model: 'per_unit', unitAmount: '0.01' },
+        currencyOptions: { EUR: { model: 'per_unit', unitAmount: '0.009' } },
+      },
+    ];
+    const commitment = { amount: '100.00' };
+    expect(
+      currencyProblems('USD', version({ currencies: ['USD', 'EUR'], rates, commitment })),
+    ).toEqual([
+      { field: 'commitment.currencyOptions.EUR', problem: 'is required: the version bills in EUR' },
+    ]);
+    const priced = { ...commitment, currencyOptions: { EUR: { amount: '90.00' } } };
+    expect(
+      currencyProblems('USD', version({ currencies: ['USD', 'EUR'], rates, commitment: priced })),
+    ).toEqual([]);
+  });
+
   it('asks for currencies when options are given without them, and for the plan currency in them', () => {
     expect(
       currencyProblems('USD', version({ licenceFees: [fee({ EUR: { unitAmount: '45' } })] })),
@@ -85,6 +105,7 @@ describe('pricedIn', () => {
     ],
     licenceFees: [{ unitAmount: d('49'), currencyOptions: { EUR: d('45') } }],
     creditGrants: [{ amount: d('10'), currencyOptions: { EUR: d('9') } }],
+    commitment: { amount: d('100'), currencyOptions: { EUR: d('90') } },
   };
 
   it('swaps every base price for the currency option', () => {
@@ -92,6 +113,7 @@ describe('pricedIn', () => {
     expect(eur.rates[0].rate).toEqual({ model: 'per_unit', unitAmount: d('0.009') });
     expect(eur.licenceFees[0].unitAmount).toEqual(d('45'));
     expect(eur.creditGrants[0].amount).toEqual(d('9'));
+    expect(eur.commitment?.amount).toEqual(d('90'));
   });
 
   it('keeps the base prices in the plan currency', () => {

@@ -29,6 +29,7 @@ export interface CurrencyPricedContent {
   rates: ReadonlyArray<{ rate: Rate; currencyOptions: CurrencyOptions<Rate> }>;
   licenceFees: ReadonlyArray<{ unitAmount: Decimal; currencyOptions: CurrencyOptions<Decimal> }>;
   creditGrants: ReadonlyArray<{ amount: Decimal; currencyOptions: CurrencyOptions<Decimal> }>;
+  commitment: { amount: Decimal; currencyOptions: CurrencyOptions<Decimal> } | null;
 }
 
 /** The currencies a version bills in. */
@@ -56,8 +57,8 @@ export function billingCurrency(
 
 /**
  * What a published version must satisfy beyond its shape: `currencies` holds the
- * plan's currency, and every other listed currency is priced on every rate, fee
- * and grant, and no option names a currency the version does not list.
+ * plan's currency, and every other listed currency is priced on every rate, fee,
+ * grant and the commitment, and no option names a currency the version does not list.
  */
 export function currencyProblems(
   planCurrency: string,
@@ -73,6 +74,9 @@ export function currencyProblems(
       field: `creditGrants[${i}]`,
       options: grant.currencyOptions,
     })),
+    ...(input.commitment
+      ? [{ field: 'commitment', options: input.commitment.currencyOptions }]
+      : []),
   ];
   const { currencies } = input;
   if (currencies === undefined) {
@@ -139,5 +143,9 @@ export function pricedIn<T extends CurrencyPricedContent>(
       ...grant,
       amount: option(grant.currencyOptions, `creditGrants[${i}]`),
     })),
+    commitment: version.commitment && {
+      ...version.commitment,
+      amount: option(version.commitment.currencyOptions, 'commitment'),
+    },
   };
 }

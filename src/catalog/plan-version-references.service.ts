@@ -76,7 +76,10 @@ export class PlanVersionReferences {
         meter: meter(limit.meter, `limits[${i}].meter`),
         quantity: limit.quantity,
       })),
-      commitment: input.commitment,
+      commitment: input.commitment && {
+        ...input.commitment,
+        currencyOptions: optionAmounts(input.commitment.currencyOptions, (option) => option.amount),
+      },
     };
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return content;

@@ -6,7 +6,7 @@ import { Cadence, CalendarUnit } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { Rate } from '../rating/rate';
 import { rateFromJson, rateToJson } from './dto/rate-json';
-import { CommitmentInterval, PlanCommitment } from './plan-commitment';
+import { CommitmentInterval, PricedCommitment } from './plan-commitment';
 
 /** A catalog entry a version points at: its id for joins, its key for responses. */
 export interface CatalogRef {
@@ -26,7 +26,7 @@ export interface PlanVersionContent {
   }>;
   creditGrants: PlanCreditGrant[];
   limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
-  commitment: PlanCommitment | null;
+  commitment: PricedCommitment | null;
 }
 
 export interface PlanCreditGrant {
@@ -67,6 +67,7 @@ interface VersionRow {
   commitment_amount: string | null;
   commitment_interval: CommitmentInterval | null;
   commitment_prepaid: boolean | null;
+  commitment_currency_options: Record<string, string>;
   created_at: Date;
 }
 
@@ -102,7 +103,7 @@ interface LimitRow extends ChildRow {
 }
 
 const VERSION_COLUMNS = `id, plan_id, version, service_interval_unit, service_interval_count, currencies,
-   commitment_amount, commitment_interval, commitment_prepaid, created_at`;
+   commitment_amount, commitment_interval, commitment_prepaid, commitment_currency_options, created_at`;
 
 const mapOptions = <P, Q>(options: Readonly<Record<string, P>>, convert: (price: P) => Q) =>
   Object.fromEntries(Object.entries(options).map(([code, price]) => [code, convert(price)]));
@@ -128,8 +129,9 @@ export class PlanVersionRepository {
     const [{ id, version, created_at }]: Array<Pick<VersionRow, 'id' | 'version' | 'created_at'>> =
       await tx.query(
         `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count,
-                                   commitment_amount, commitment_interval, commitment_prepaid, currencies)
-       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7::text[] FROM plan_versions WHERE plan_id = $1
+                                   commitment_amount, commitment_interval, commitment_prepaid, currencies,
+                                   commitment_currency_options)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7::text[], $8 FROM plan_versions WHERE plan_id = $1
        RETURNING id, version, created_at`,
         [
           planId,
@@ -139,6 +141,7 @@ export class PlanVersionRepository {
           content.commitment?.interval ?? null,
           content.commitment?.prepaid ?? null,
           content.currencies,
+          decimalOptionsToJson(content.commitment?.currencyOptions ?? {}),
         ],
       );
     for (const [position, { billableItem, rate, currencyOptions }] of content.rates.entries()) {
@@ -296,11 +299,12 @@ export class PlanVersionRepository {
   }
 }
 
-function commitmentOf(row: VersionRow): PlanCommitment | null {
+function commitmentOf(row: VersionRow): PricedCommitment | null {
   if (row.commitment_amount === null || row.commitment_interval === null) return null;
   return {
     amount: new Decimal(row.commitment_amount),
     interval: row.commitment_interval,
     prepaid: row.commitment_prepaid === true,
+    currencyOptions: mapOptions(row.commitment_currency_options, (amount) => new Decimal(amount)),
   };
 }

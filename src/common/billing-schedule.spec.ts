@@ -388,17 +388,18 @@ describe('billing invariants (property-based)', () => {
         const periods = billingPeriods(input, start, end);
         expect(periods[0].start).toEqual(start);
         expect(periods[periods.length - 1].end).toEqual(end);
-        periods.slice(1).forEach((period, i) => expect(period.start).toEqual(periods[i].end));
+        // One expectation per case, not per period or interval: a case has up to a thousand.
+        const gaps = periods.slice(1).filter((period, i) => +period.start !== +periods[i].end);
+        expect(gaps).toEqual([]);
 
         const serviceIntervals = serviceIntervalsBetween(input, start, end).map(days);
         const schedules = periods.map((period) => scheduleForPeriod(input, period));
         expect(schedules.flatMap((s) => s.usageIntervals.map(days))).toEqual(serviceIntervals);
         expect(schedules.flatMap((s) => s.licenceIntervals.map(days))).toEqual(serviceIntervals);
-        schedules
+        const outOfRange = schedules
           .flatMap((s) => s.licenceIntervals)
-          .forEach(({ prorationFactor }) => {
-            expect(prorationFactor.gt(0) && prorationFactor.lte(1)).toBe(true);
-          });
+          .filter(({ prorationFactor }) => !(prorationFactor.gt(0) && prorationFactor.lte(1)));
+        expect(outOfRange).toEqual([]);
       }),
       { numRuns: 200 },
     );

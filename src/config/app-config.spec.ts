@@ -16,6 +16,20 @@ describe('AppConfig.fromEnvironment', () => {
     });
     expect(config.usagePageRateLimit).toEqual({ requests: 60, intervalMs: 60_000 });
     expect(config.trust).toEqual({ apiKeyMs: 5_000, quotaConfigMs: 10_000 });
+    expect(config.outboxRetry).toEqual({
+      maxAttempts: 10,
+      baseDelayMs: 30_000,
+      maxDelayMs: 3_600_000,
+    });
+  });
+
+  it('reads the outbox retry policy', () => {
+    const config = AppConfig.fromEnvironment({
+      OUTBOX_RETRY_BASE_DELAY: '500ms',
+      OUTBOX_RETRY_MAX_DELAY: '2s',
+      OUTBOX_MAX_ATTEMPTS: '25',
+    });
+    expect(config.outboxRetry).toEqual({ maxAttempts: 25, baseDelayMs: 500, maxDelayMs: 2000 });
   });
 
   it('reads the trust delays of the entitlement check, 0 turning a cache off', () => {
@@ -52,6 +66,16 @@ describe('AppConfig.fromEnvironment', () => {
     ['KEY_TRUST_MS', '5s', /KEY_TRUST_MS must be a whole number of milliseconds/],
     ['QUOTA_CONFIG_TRUST_MS', '-1', /QUOTA_CONFIG_TRUST_MS must be at least 0/],
     ['EXCHANGE_RATES', 'USD:2', /EXCHANGE_RATES gives the reporting currency a rate other than 1/],
+    ['OUTBOX_RETRY_BASE_DELAY', 'soon', /OUTBOX_RETRY_BASE_DELAY must be a duration/],
+    ['OUTBOX_RETRY_BASE_DELAY', '0s', /OUTBOX_RETRY_BASE_DELAY must be longer than 0/],
+    [
+      'OUTBOX_RETRY_BASE_DELAY',
+      '2h',
+      /OUTBOX_RETRY_BASE_DELAY must not be longer than OUTBOX_RETRY_MAX_DELAY/,
+    ],
+    ['OUTBOX_RETRY_MAX_DELAY', '1', /OUTBOX_RETRY_MAX_DELAY must be a duration/],
+    ['OUTBOX_MAX_ATTEMPTS', '0', /OUTBOX_MAX_ATTEMPTS must be at least 1/],
+    ['OUTBOX_MAX_ATTEMPTS', 'many', /OUTBOX_MAX_ATTEMPTS must be a whole number of attempts/],
   ])('rejects a bad %s naming it', (name, value, message) => {
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(message);

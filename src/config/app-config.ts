@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Decimal } from '../common/decimal';
 import { Environment, environmentSchema } from './config.schema';
+import { DEFAULT_RETRY_POLICY, outboxRetrySchema, RetryPolicy } from './outbox-retry';
 
 export class ConfigError extends Error {}
 
@@ -81,17 +82,20 @@ export class AppConfig {
     readonly usagePageRateLimit: RateLimit = { requests: 60, intervalMs: 60_000 },
     /** EVENT_RETENTION: months of raw events and event ids kept. */
     readonly eventRetentionMonths: number = 13,
+    /** BILLING_CHUNK_SIZE: subscriptions a billing run bills per transaction. */
+    readonly billingChunkSize: number = 100,
     /** KEY_TRUST_MS and QUOTA_CONFIG_TRUST_MS: how long the entitlement check's hot reads are trusted. */
     readonly trust: TrustConfig = { apiKeyMs: 5_000, quotaConfigMs: 10_000 },
+    readonly outboxRetry: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 
   /** Reads and validates the environment; a bad setting names the variable and the problem. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const parsed = environmentSchema.safeParse(env);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map(
-        (issue) => `${issue.path.join('.')} ${issue.message}`,
-      );
+    const retry = outboxRetrySchema.safeParse(env);
+    if (!parsed.success || !retry.success) {
+      const issues = [...(parsed.error?.issues ?? []), ...(retry.error?.issues ?? [])];
+      const problems = issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
       throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
     }
     const e = parsed.data;
@@ -113,7 +117,9 @@ export class AppConfig {
       crmConfig(e),
       e.USAGE_PAGE_RATE_LIMIT,
       e.EVENT_RETENTION,
+      e.BILLING_CHUNK_SIZE,
       { apiKeyMs: e.KEY_TRUST_MS, quotaConfigMs: e.QUOTA_CONFIG_TRUST_MS },
+      retry.data,
     );
   }
 }

@@ -17,7 +17,7 @@ export function parseDurationMs(text: string): number | null {
   return match ? Number(match[1]) * DURATION_MS[match[2]] : null;
 }
 
-const duration = z.string().transform((text, ctx) => {
+export const duration = z.string().transform((text, ctx) => {
   const ms = parseDurationMs(text);
   if (ms === null) {
     ctx.addIssue({ code: 'custom', message: 'must be a duration such as "30m", "1h" or "2d"' });
@@ -178,6 +178,13 @@ export const environmentSchema = z
       .min(1, { error: 'must be at least 1 month' })
       .max(1200, { error: 'must be at most 1200 months' })
       .default(13),
+    /** Subscriptions a billing run bills per transaction (src/invoicing/billing-chunks.ts). */
+    BILLING_CHUNK_SIZE: z.coerce
+      .number({ error: 'must be a whole number of subscriptions' })
+      .int({ error: 'must be a whole number of subscriptions' })
+      .min(1, { error: 'must be at least 1' })
+      .max(500, { error: 'must be at most 500' })
+      .default(100),
     /** How long a verified API key is trusted without reading it again (0: read on every request). */
     KEY_TRUST_MS: trustMs.default(5_000),
     /** How long a customer's subscriptions and quotas are trusted by the entitlement check. */

@@ -17,6 +17,18 @@ export interface NewTopUpLot {
   idempotencyKey: string | null;
 }
 
+/** What one invoice took from the credit lots. */
+export interface InvoiceConsumptions {
+  invoiceId: string;
+  customerId: string;
+  consumptions: readonly CreditConsumption[];
+}
+
+/** Credit is spent per customer and currency: the key of one such purse. */
+export function creditPurseKey(customerId: string, currency: string): string {
+  return `${customerId}/${currency}`;
+}
+
 export type CreditLotKind = 'grant' | 'top_up' | 'commitment' | 'rollover';
 
 /** A lot as the ledger shows it: what it held, what invoices took from it. */
@@ -50,22 +62,10 @@ export interface LedgerConsumption {
 interface AvailableLotRow {
   id: string;
   name: string;
-  currency: string;
   remaining: string;
   applies_to: string[] | null;
   valid_from: Date;
   expires_at: Date | null;
-}
-
-function toAvailableLot(row: AvailableLotRow): CreditLot {
-  return {
-    id: row.id,
-    name: row.name,
-    remaining: new Decimal(row.remaining),
-    appliesTo: row.applies_to === null ? null : new Set(row.applies_to),
-    validFrom: row.valid_from,
-    expiresAt: row.expires_at,
-  };
 }
 
 interface LedgerLotRow {
@@ -263,8 +263,8 @@ export class CreditLedgerRepository {
     currency: string,
     options: { forUpdate?: boolean; at?: Date } = {},
   ): Promise<CreditLot[]> {
-    const rows = await this.availableLotRows(db, customerId, [currency], options);
-    return rows.map(toAvailableLot);
+    const lots = await this.availableLotsOf(db, [{ customerId, currency }], options);
+    return lots.get(creditPurseKey(customerId, currency)) ?? [];
   }
 
   /** The available lots in each of these currencies (a currency without any maps to none), in one read. */
@@ -276,50 +276,82 @@ export class CreditLedgerRepository {
   ): Promise<Map<string, CreditLot[]>> {
     const byCurrency = new Map<string, CreditLot[]>(currencies.map((currency) => [currency, []]));
     if (currencies.length === 0) return byCurrency;
-    for (const row of await this.availableLotRows(db, customerId, currencies, { at })) {
-      byCurrency.get(row.currency)?.push(toAvailableLot(row));
+    const purses = currencies.map((currency) => ({ customerId, currency }));
+    const lots = await this.availableLotsOf(db, purses, { at });
+    for (const currency of currencies) {
+      byCurrency.set(currency, lots.get(creditPurseKey(customerId, currency)) ?? []);
     }
     return byCurrency;
   }
 
-  private availableLotRows(
+  /**
+   * availableLots for several customers and currencies in one statement, by
+   * creditPurseKey; with `forUpdate`, locked in customer order.
+   */
+  async availableLotsOf(
     db: Queryable,
-    customerId: string,
-    currencies: readonly string[],
-    options: { forUpdate?: boolean; at?: Date },
-  ): Promise<AvailableLotRow[]> {
-    return db.query(
-      `SELECT id, name, currency, amount - consumed - rolled_over AS remaining, applies_to, valid_from, expires_at
-       FROM credit_lots
-       WHERE customer_id = $1 AND currency = ANY ($2::text[]) AND consumed + rolled_over < amount
-         AND ($3::timestamptz IS NULL OR expires_at IS NULL OR expires_at > $3)
-       ORDER BY expires_at NULLS LAST, valid_from, id
-       ${options.forUpdate ? 'FOR UPDATE' : ''}`,
-      [customerId, currencies, options.at?.toISOString() ?? null],
+    purses: ReadonlyArray<{ customerId: string; currency: string }>,
+    options: { forUpdate?: boolean; at?: Date } = {},
+  ): Promise<Map<string, CreditLot[]>> {
+    const rows: Array<AvailableLotRow & { customer_id: string; currency: string }> = await db.query(
+      `SELECT l.id, l.customer_id, l.currency, l.name, l.amount - l.consumed - l.rolled_over AS remaining,
+              l.applies_to, l.valid_from, l.expires_at
+       FROM credit_lots l
+       JOIN (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS p (customer_id, currency)) p
+         ON l.customer_id = p.customer_id AND l.currency = p.currency
+       WHERE l.consumed + l.rolled_over < l.amount
+         AND ($3::timestamptz IS NULL OR l.expires_at IS NULL OR l.expires_at > $3)
+       ORDER BY l.customer_id, l.currency, l.expires_at NULLS LAST, l.valid_from, l.id
+       ${options.forUpdate ? 'FOR UPDATE OF l' : ''}`,
+      [
+        purses.map((purse) => purse.customerId),
+        purses.map((purse) => purse.currency),
+        options.at?.toISOString() ?? null,
+      ],
     );
+    const lots = new Map<string, CreditLot[]>();
+    for (const row of rows) {
+      const key = creditPurseKey(row.customer_id, row.currency);
+      const list = lots.get(key) ?? [];
+      list.push({
+        id: row.id,
+        name: row.name,
+        remaining: new Decimal(row.remaining),
+        appliesTo: row.applies_to === null ? null : new Set(row.applies_to),
+        validFrom: row.valid_from,
+        expiresAt: row.expires_at,
+      });
+      lots.set(key, list);
+    }
+    return lots;
   }
 
   /**
-   * The subscription's grant lots whose grant rolls over, expired by `until`
+   * Each subscription's grant lots whose grant rolls over, expired by its `until`
    * (their usage is billed) with credit left and not rolled over yet, locked
    * until the transaction ends so a concurrent run cannot roll them twice.
    */
   async rolloverSources(
     db: Queryable,
-    subscriptionId: string,
-    until: Date,
+    bounds: ReadonlyArray<{ subscriptionId: string; until: Date }>,
   ): Promise<RolloverSource[]> {
+    if (bounds.length === 0) return [];
     const rows: RolloverSourceRow[] = await db.query(
       `SELECT l.id, l.customer_id, l.subscription_id, l.name, l.currency,
               l.amount - l.consumed - l.rolled_over AS remaining, l.applies_to, l.expires_at,
               g.rollover_maximum_amount, g.rollover_expires_after_intervals
-       FROM credit_lots l JOIN plan_version_credit_grants g ON g.id = l.plan_credit_grant_id
-       WHERE l.subscription_id = $1 AND l.kind = 'grant' AND g.rollover_maximum_amount IS NOT NULL
-         AND l.expires_at <= $2 AND l.consumed + l.rolled_over < l.amount
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS b (subscription_id, until)
+       JOIN credit_lots l ON l.subscription_id = b.subscription_id AND l.expires_at <= b.until
+       JOIN plan_version_credit_grants g ON g.id = l.plan_credit_grant_id
+       WHERE l.kind = 'grant' AND g.rollover_maximum_amount IS NOT NULL
+         AND l.consumed + l.rolled_over < l.amount
          AND NOT EXISTS (SELECT 1 FROM credit_lots r WHERE r.rolled_over_from = l.id)
-       ORDER BY l.expires_at, l.id
+       ORDER BY l.subscription_id, l.expires_at, l.id
        FOR UPDATE OF l`,
-      [subscriptionId, until.toISOString()],
+      [
+        bounds.map((bound) => bound.subscriptionId),
+        bounds.map((bound) => bound.until.toISOString()),
+      ],
     );
     return rows.map((row) => ({
       lotId: row.id,
@@ -373,47 +405,51 @@ export class CreditLedgerRepository {
   }
 
   /**
-   * Records what an invoice took from each lot and adds it to the lot's
-   * `consumed`, in one statement. A lot already charged for this invoice is
+   * Records what invoices took from each lot and adds it to the lot's
+   * `consumed`, in one statement. A lot already charged for an invoice is
    * skipped, so a retried finalization records nothing twice; a lot that would
    * go below zero fails the statement (CHECK on credit_lots), as does a lot of
-   * another customer, before anything is written.
+   * another customer than its invoice's, before anything is written.
    */
-  async recordConsumptions(
-    db: Queryable,
-    invoiceId: string,
-    customerId: string,
-    consumptions: CreditConsumption[],
-  ): Promise<void> {
-    if (consumptions.length === 0) return;
-    const [{ requested, owned }]: Array<{ requested: number; owned: number }> = await db.query(
-      `WITH requested AS (
-         SELECT lot_id, sum(amount) AS amount FROM unnest($3::uuid[], $4::numeric[]) AS c(lot_id, amount)
-         GROUP BY lot_id
+  async recordConsumptions(db: Queryable, spent: readonly InvoiceConsumptions[]): Promise<void> {
+    const rows = spent.flatMap(({ invoiceId, customerId, consumptions }) =>
+      consumptions.map(({ lotId, amount }) => ({ invoiceId, customerId, lotId, amount })),
+    );
+    if (rows.length === 0) return;
+    const [{ stray }]: Array<{ stray: { invoice_id: string; customer_id: string } | null }> =
+      await db.query(
+        `WITH requested AS (
+         SELECT invoice_id, customer_id, lot_id, sum(amount) AS amount
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[]) AS c(invoice_id, customer_id, lot_id, amount)
+         GROUP BY invoice_id, customer_id, lot_id
        ), owned AS (
-         SELECT r.lot_id, r.amount FROM requested r
-         JOIN credit_lots l ON l.id = r.lot_id AND l.customer_id = $2
+         SELECT r.invoice_id, r.customer_id, r.lot_id, r.amount FROM requested r
+         JOIN credit_lots l ON l.id = r.lot_id AND l.customer_id = r.customer_id
        ), recorded AS (
          INSERT INTO credit_consumptions (lot_id, invoice_id, customer_id, amount)
-         SELECT lot_id, $1, $2, amount FROM owned
+         SELECT lot_id, invoice_id, customer_id, amount FROM owned
          WHERE (SELECT count(*) FROM owned) = (SELECT count(*) FROM requested)
          ON CONFLICT (lot_id, invoice_id) DO NOTHING
          RETURNING lot_id, amount
        ), spent AS (
+         -- one lot may pay several invoices of a chunk: UPDATE … FROM applies one row per lot
          UPDATE credit_lots l SET consumed = l.consumed + r.amount
-         FROM recorded r WHERE l.id = r.lot_id
+         FROM (SELECT lot_id, sum(amount) AS amount FROM recorded GROUP BY lot_id) r WHERE l.id = r.lot_id
        )
-       SELECT (SELECT count(*) FROM requested)::int AS requested, (SELECT count(*) FROM owned)::int AS owned`,
-      [
-        invoiceId,
-        customerId,
-        consumptions.map((consumption) => consumption.lotId),
-        consumptions.map((consumption) => toDecimalString(consumption.amount)),
-      ],
-    );
-    if (owned !== requested) {
+       SELECT (SELECT json_build_object('invoice_id', r.invoice_id, 'customer_id', r.customer_id)
+               FROM requested r
+               WHERE NOT EXISTS (SELECT 1 FROM owned o WHERE o.invoice_id = r.invoice_id AND o.lot_id = r.lot_id)
+               LIMIT 1) AS stray`,
+        [
+          rows.map((row) => row.invoiceId),
+          rows.map((row) => row.customerId),
+          rows.map((row) => row.lotId),
+          rows.map((row) => toDecimalString(row.amount)),
+        ],
+      );
+    if (stray !== null) {
       throw new Error(
-        `invoice ${invoiceId} names credit lots that are not customer ${customerId}'s`,
+        `invoice ${stray.invoice_id} names credit lots that are not customer ${stray.customer_id}'s`,
       );
     }
   }

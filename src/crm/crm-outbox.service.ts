@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { Queryable } from '../database/transaction';
 import { OutboxService } from '../outbox/outbox.service';
 import { CustomerRequestSignal } from './crm-payload';
+import { overwrittenRecord } from './crm-supersession';
 import {
   alertMessages,
   CrmMessage,
@@ -28,8 +29,8 @@ export class CrmOutbox {
     return this.enqueue(tx, alertMessages(alert));
   }
 
-  enqueueInvoice(tx: Queryable, invoice: FinalizedInvoiceFacts): Promise<void> {
-    return this.enqueue(tx, [invoiceMessage(invoice)]);
+  enqueueInvoices(tx: Queryable, invoices: readonly FinalizedInvoiceFacts[]): Promise<void> {
+    return this.enqueue(tx, invoices.map(invoiceMessage));
   }
 
   enqueueCustomerRequest(
@@ -42,6 +43,9 @@ export class CrmOutbox {
 
   private async enqueue(tx: Queryable, messages: CrmMessage[]): Promise<void> {
     if (this.config.crm.provider === 'none') return;
-    for (const message of messages) await this.outbox.enqueue(tx, { channel: 'crm', ...message });
+    for (const message of messages) {
+      const record = overwrittenRecord(message.payload);
+      await this.outbox.enqueue(tx, { channel: 'crm', ...message, ...(record && { record }) });
+    }
   }
 }

@@ -60,6 +60,12 @@ export interface UpsellTask {
   subject: string;
   body: string;
   dueAt: Date;
+  /**
+   * The customer asked for it on their usage page: the strongest signal, so
+   * the CRM's highest priority (HubSpot HIGH, Salesforce High); an alert's
+   * task gets the middle one (MEDIUM, Normal).
+   */
+  requestedByCustomer: boolean;
 }
 
 /** An expansion deal/opportunity, one open per customer and reason, updated as the forecast moves. */
@@ -74,6 +80,11 @@ export interface ExpansionOpportunity {
   currency: string;
   closeDate: Date;
   description: string;
+  /**
+   * Asked for by the customer: HubSpot `hs_priority` high, Salesforce
+   * `Requested_By_Customer__c`. Otherwise the deal's priority is left to sales.
+   */
+  requestedByCustomer: boolean;
 }
 
 export interface CrmInvoice {

@@ -32,6 +32,7 @@ describe('upsellTask', () => {
       ownerId: '77',
       subject: 'Upsell: Acme is at 85 % of its tokens limit',
       dueAt: new Date('2026-03-16T12:00:00.000Z'),
+      requestedByCustomer: false,
     });
     expect(task.body.split('\n')).toEqual([
       'Alert: usage_threshold 80 % (tokens) at 2026-03-15T12:00:00.000Z',
@@ -53,6 +54,7 @@ describe('expansionOpportunity', () => {
         currency: 'USD',
         name: 'Expansion: Acme → scale',
         closeDate: new Date('2026-04-01T00:00:00.000Z'),
+        requestedByCustomer: false,
       },
     );
   });

@@ -67,6 +67,7 @@ export function upsellTask(
     subject: `Upsell: ${subject.name} is at ${reached}`,
     body: signalLines(signal, usageLink(publicUrl, subject.externalId)).join('\n'),
     dueAt: new Date(new Date(signal.firedAt).getTime() + TASK_DUE_AFTER_MS),
+    requestedByCustomer: false,
   };
 }
 
@@ -86,6 +87,7 @@ export function expansionOpportunity(
     // The upgrade should land before the interval that would overrun the limit ends.
     closeDate: new Date(signal.intervalEnd),
     description: signalLines(signal, usageLink(publicUrl, subject.externalId)).join('\n'),
+    requestedByCustomer: false,
   };
 }
 
@@ -127,6 +129,7 @@ export function requestTask(
     subject: `Customer request: ${requestTitle(request, subject.name)}`,
     body: requestLines(request, usageLink(publicUrl, subject.externalId)).join('\n'),
     dueAt: new Date(request.requestedAt),
+    requestedByCustomer: true,
   };
 }
 
@@ -145,5 +148,6 @@ export function requestOpportunity(
     currency: request.currency,
     closeDate: new Date(request.intervalEnd),
     description: requestLines(request, usageLink(publicUrl, subject.externalId)).join('\n'),
+    requestedByCustomer: true,
   };
 }

@@ -69,6 +69,22 @@ export class CrmSyncRepository {
     );
   }
 
+  /**
+   * Each customer's latest finalized invoice total, by period: what "last
+   * invoice total" means whichever invoice's message is delivered last
+   * (retries reorder them).
+   */
+  async latestInvoiceTotals(customerIds: readonly string[]): Promise<Map<string, string>> {
+    if (customerIds.length === 0) return new Map();
+    const rows: Array<{ customer_id: string; total: string }> = await this.db.query(
+      `SELECT DISTINCT ON (customer_id) customer_id, total::text AS total
+       FROM invoices WHERE customer_id = ANY($1::uuid[]) AND status = 'finalized'
+       ORDER BY customer_id, period_end DESC, finalized_at DESC, number DESC`,
+      [customerIds],
+    );
+    return new Map(rows.map((row) => [row.customer_id, row.total]));
+  }
+
   /** Finalized (or since voided) invoices by id; drafts have no number and are never pushed. */
   async invoices(ids: readonly string[]): Promise<Map<string, CrmInvoiceRow>> {
     const rows: Array<{

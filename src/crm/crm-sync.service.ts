@@ -85,6 +85,11 @@ export class CrmSyncService {
     const invoices = await this.repository.invoices(
       ready.flatMap((m) => (m.payload.kind === 'invoice' ? [m.payload.invoiceId] : [])),
     );
+    const lastTotals = await this.repository.latestInvoiceTotals([
+      ...new Set(
+        ready.flatMap((m) => (m.payload.kind === 'invoice' ? [m.payload.customerId] : [])),
+      ),
+    ]);
     const invoiceEntries: Entry<CrmInvoice>[] = [];
     for (const message of ready) {
       if (message.payload.kind !== 'invoice') continue;
@@ -104,7 +109,7 @@ export class CrmSyncService {
     );
     // Properties first: a company must carry the numbers before a task points sales at it.
     await this.push(
-      live(this.propertyEntries(ready, subjects, invoices, figures)),
+      live(this.propertyEntries(ready, subjects, invoices, lastTotals, figures)),
       (records) => provider.updateAccountProperties(records),
       fail,
     );
@@ -218,12 +223,15 @@ export class CrmSyncService {
 
   /**
    * One update per account: the messages' properties merged, later ones
-   * winning, plus invoice totals and the figures read now (MRR, credit).
+   * winning, plus the figures read now: the latest invoice total (not the
+   * total of the invoice at hand, which a retry may deliver after a later
+   * one), MRR and credit.
    */
   private propertyEntries(
     messages: readonly Parsed[],
     subjects: ReadonlyMap<string, RecordSubject>,
-    invoices: ReadonlyMap<string, { total: string }>,
+    invoices: ReadonlyMap<string, unknown>,
+    lastTotals: ReadonlyMap<string, string>,
     figures: ReadonlyMap<string, AccountUsageProperties['properties']>,
   ): Entry<AccountUsageProperties>[] {
     const byAccount = new Map<string, Entry<AccountUsageProperties>>();
@@ -232,8 +240,10 @@ export class CrmSyncService {
       const properties =
         payload.kind === 'account_properties'
           ? payload.properties
-          : payload.kind === 'invoice' && invoices.has(payload.invoiceId)
-            ? { lastInvoiceTotal: invoices.get(payload.invoiceId)!.total }
+          : payload.kind === 'invoice' &&
+              invoices.has(payload.invoiceId) &&
+              lastTotals.has(payload.customerId)
+            ? { lastInvoiceTotal: lastTotals.get(payload.customerId)! }
             : null;
       if (!subject || !properties) continue;
       const accountId = subject.account.id;

@@ -4,7 +4,6 @@ import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { PlanChangeRepository } from './plan-change.repository';
-import { PlanChangesController } from './plan-changes.controller';
 import { PlanChangesService } from './plan-changes.service';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -13,7 +12,7 @@ import { SubscriptionsService } from './subscriptions.service';
 /** Customers with their CRM identities, their subscriptions pinned to plan versions, and plan changes. */
 @Module({
   imports: [CatalogModule],
-  controllers: [CustomersController, SubscriptionsController, PlanChangesController],
+  controllers: [CustomersController, SubscriptionsController],
   providers: [
     CustomerRepository,
     CustomersService,

@@ -12,6 +12,8 @@ export interface PlanChangeRecord extends PlanChange {
 
 export interface NewPlanChange extends PlanChange {
   subscriptionId: string;
+  /** The request that made a change now (its Idempotency-Key, an alert's or a request's id). */
+  idempotencyKey?: string | null;
 }
 
 interface PlanChangeRow {
@@ -20,7 +22,14 @@ interface PlanChangeRow {
   plan_key: string;
   version: number;
   effective_at: Date;
+  mid_period: boolean;
 }
+
+const SELECT_CHANGES = `
+  SELECT c.subscription_id, c.plan_version_id, p.key AS plan_key, v.version, c.effective_at, c.mid_period
+  FROM subscription_plan_changes c
+  JOIN plan_versions v ON v.id = c.plan_version_id
+  JOIN plans p ON p.id = v.plan_id`;
 
 /** `subscription_plan_changes`: at most one change per subscription and boundary. */
 @Injectable()
@@ -34,10 +43,41 @@ export class PlanChangeRepository {
    */
   async save(change: NewPlanChange, db: Queryable = this.db): Promise<void> {
     await db.query(
-      `INSERT INTO subscription_plan_changes (subscription_id, plan_version_id, effective_at)
-       VALUES ($1, $2, $3)
-       ON CONFLICT (subscription_id, effective_at) DO UPDATE SET plan_version_id = EXCLUDED.plan_version_id`,
-      [change.subscriptionId, change.planVersionId, change.effectiveAt],
+      `INSERT INTO subscription_plan_changes (subscription_id, plan_version_id, effective_at, mid_period, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (subscription_id, effective_at) DO UPDATE
+         SET plan_version_id = EXCLUDED.plan_version_id, mid_period = EXCLUDED.mid_period,
+             idempotency_key = EXCLUDED.idempotency_key`,
+      [
+        change.subscriptionId,
+        change.planVersionId,
+        change.effectiveAt,
+        change.midPeriod ?? false,
+        change.idempotencyKey ?? null,
+      ],
+    );
+  }
+
+  /** The change a request with this key made, if any. */
+  async findByIdempotencyKey(
+    subscriptionId: string,
+    idempotencyKey: string,
+    db: Queryable = this.db,
+  ): Promise<PlanChangeRecord | null> {
+    const rows: PlanChangeRow[] = await db.query(
+      `${SELECT_CHANGES} WHERE c.subscription_id = $1 AND c.idempotency_key = $2`,
+      [subscriptionId, idempotencyKey],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Drops the changes still to come after `after`: a change now replaces what was scheduled. */
+  async deletePendingAfter(db: Queryable, subscriptionId: string, after: Date): Promise<void> {
+    await db.query(
+      `WITH deleted AS (DELETE FROM subscription_plan_changes WHERE subscription_id = $1 AND effective_at > $2
+                        RETURNING 1)
+       SELECT count(*) FROM deleted`,
+      [subscriptionId, after],
     );
   }
 
@@ -47,11 +87,7 @@ export class PlanChangeRepository {
     db: Queryable = this.db,
   ): Promise<Map<string, PlanChangeRecord[]>> {
     const rows: PlanChangeRow[] = await db.query(
-      `SELECT c.subscription_id, c.plan_version_id, p.key AS plan_key, v.version, c.effective_at
-       FROM subscription_plan_changes c
-       JOIN plan_versions v ON v.id = c.plan_version_id
-       JOIN plans p ON p.id = v.plan_id
-       WHERE c.subscription_id = ANY($1::uuid[])
+      `${SELECT_CHANGES} WHERE c.subscription_id = ANY($1::uuid[])
        ORDER BY c.subscription_id, c.effective_at`,
       [subscriptionIds],
     );
@@ -77,5 +113,6 @@ function toRecord(row: PlanChangeRow): PlanChangeRecord {
     planKey: row.plan_key,
     version: row.version,
     effectiveAt: row.effective_at,
+    midPeriod: row.mid_period,
   };
 }

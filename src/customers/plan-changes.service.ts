@@ -5,12 +5,17 @@ import { Clock } from '../common/clock';
 import { CustomerListeners } from '../common/customer-listeners.service';
 import { ConflictError, FieldProblem, ValidationFailedError } from '../common/errors';
 import { describeCadence, isLongerThan } from '../common/period';
-import { CreatePlanChangeInput } from './dto/plan-change.schema';
 import { PlanChangeRepository } from './plan-change.repository';
 import { nextPeriodStart } from './plan-changes';
 import { SubscriptionRecord } from './subscription.repository';
 import { PlanRef } from './subscription-view';
 import { SubscriptionsService } from './subscriptions.service';
+
+/** The version asked for: a plan key (default: the current plan) and a version (default: its live one). */
+export interface PlanTarget {
+  plan?: string;
+  version?: number;
+}
 
 export interface ScheduledPlanChange {
   subscriptionId: string;
@@ -20,9 +25,10 @@ export interface ScheduledPlanChange {
 }
 
 /**
- * Migrations between plan versions. A change takes effect at the next billing
- * period boundary, so every period (and its invoice) is priced by one version;
- * asking again before that boundary replaces the pending change.
+ * Migrations between plan versions at the next billing period boundary, so the
+ * period (and its invoice) is priced by one version; asking again before that
+ * boundary replaces the pending change. Changes now, prorated, are
+ * invoicing/subscription-changes.service.ts.
  */
 @Injectable()
 export class PlanChangesService {
@@ -34,16 +40,12 @@ export class PlanChangesService {
     private readonly listeners: CustomerListeners,
   ) {}
 
-  async schedule(
-    subscriptionId: string,
-    input: CreatePlanChangeInput,
-  ): Promise<ScheduledPlanChange> {
+  async schedule(subscriptionId: string, input: PlanTarget): Promise<ScheduledPlanChange> {
     const { subscription, current } = await this.subscriptions.get(subscriptionId);
     const target = await this.lookup.find(input.plan ?? current.planKey, input.version);
     const problems = [
-      ...currencyProblems(subscription, target),
-      ...cadenceProblems(subscription, target),
-      ...(isSameVersion(current, target) ? [alreadyOn(current)] : []),
+      ...fitProblems(subscription, target),
+      ...sameVersionProblems(current, target),
     ];
     if (problems.length > 0) throw new ValidationFailedError(problems);
 
@@ -109,13 +111,21 @@ function cadenceProblems(
   ];
 }
 
-function isSameVersion(current: PlanRef, target: PlanVersionFound): boolean {
-  return current.planKey === target.plan.key && current.version === target.version.version;
+/** Whether the subscription can move to the version at all: its currency, a service interval within its cadence. */
+export function fitProblems(
+  subscription: SubscriptionRecord,
+  target: PlanVersionFound,
+): FieldProblem[] {
+  return [...currencyProblems(subscription, target), ...cadenceProblems(subscription, target)];
 }
 
-function alreadyOn(current: PlanRef): FieldProblem {
-  return {
-    field: 'version',
-    problem: `is the version the subscription is on (plan '${current.planKey}' version ${current.version})`,
-  };
+/** Moving to the version the subscription is on changes nothing: refused. */
+export function sameVersionProblems(current: PlanRef, target: PlanVersionFound): FieldProblem[] {
+  if (current.planKey !== target.plan.key || current.version !== target.version.version) return [];
+  return [
+    {
+      field: 'version',
+      problem: `is the version the subscription is on (plan '${current.planKey}' version ${current.version})`,
+    },
+  ];
 }

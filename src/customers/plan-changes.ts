@@ -3,9 +3,8 @@
  * at a given instant. Pure.
  *
  * A subscription keeps the version it was created on (`plan_version_id`) until
- * a plan change takes effect; changes take effect at billing period boundaries
- * (`subscription_plan_changes.effective_at`), so asking with a billing period's
- * start gives the one version that prices the whole period.
+ * a plan change takes effect (`subscription_plan_changes.effective_at`): at a
+ * billing period boundary, or now, on a whole hour (`midPeriod`).
  */
 import { periodContaining, ScheduleInput } from '../common/billing-schedule';
 
@@ -13,6 +12,11 @@ export interface PlanChange {
   planVersionId: string;
   /** Inclusive: the change prices everything from this instant on. */
   effectiveAt: Date;
+  /**
+   * Taken effect now rather than at a period boundary: its period is priced on
+   * both versions, split at effectiveAt (invoicing/plan-phases.ts).
+   */
+  midPeriod?: boolean;
 }
 
 /** The latest change with effectiveAt ≤ at; null while the subscription's own version holds. */

@@ -48,13 +48,24 @@ interface SubscriptionRow {
   created_at: Date;
 }
 
+/**
+ * The quantity row of `alias` (a subscription_licences row) in force now: the
+ * latest of its item, since a change now adds a row from its instant on and
+ * none is added ahead of time.
+ */
+export const licenceInForce = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM subscription_licences later
+               WHERE later.subscription_id = ${alias}.subscription_id
+                 AND later.billable_item_id = ${alias}.billable_item_id
+                 AND later.effective_at > ${alias}.effective_at)`;
+
 const SELECT = `
   SELECT s.id, s.customer_id, c.external_id AS customer_external_id, p.key AS plan_key, s.plan_version_id,
          v.version, s.currency, s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count,
          s.billing_anchor_day, s.created_at,
          COALESCE((SELECT json_agg(json_build_object('billableItemKey', b.key, 'quantity', l.quantity::text) ORDER BY b.key)
                    FROM subscription_licences l JOIN billable_items b ON b.id = l.billable_item_id
-                   WHERE l.subscription_id = s.id), '[]') AS licences
+                   WHERE l.subscription_id = s.id AND ${licenceInForce('l')}), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
   JOIN plan_versions v ON v.id = s.plan_version_id
@@ -137,6 +148,23 @@ export class SubscriptionRepository {
       [id],
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Licence quantities from `effectiveAt` on (a change now); a retry at the same instant writes the same rows. */
+  async saveLicenceQuantities(
+    tx: Queryable,
+    subscriptionId: string,
+    effectiveAt: Date,
+    quantities: ReadonlyArray<{ billableItemId: string; quantity: Decimal }>,
+  ): Promise<void> {
+    for (const { billableItemId, quantity } of quantities) {
+      await tx.query(
+        `INSERT INTO subscription_licences (subscription_id, billable_item_id, quantity, effective_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (subscription_id, billable_item_id, effective_at) DO UPDATE SET quantity = EXCLUDED.quantity`,
+        [subscriptionId, billableItemId, toDecimalString(quantity), effectiveAt.toISOString()],
+      );
+    }
   }
 
   async setEndDate(tx: Queryable, id: string, endDate: Date): Promise<void> {

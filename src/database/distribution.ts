@@ -77,6 +77,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   schema_migrations: { kind: 'local' },
   // Where the CRM read-back stopped: one row per provider, bookkeeping of the job.
   crm_read_cursors: { kind: 'local' },
+  // The usage pages' request counters per client address: short-lived, joined by nothing.
+  usage_page_rate_limits: { kind: 'local' },
 };
 
 /**
@@ -91,7 +93,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
 export const CO_LOCATION_GAPS: readonly string[] = [
   'alert_rules: foreign key alert_rules_scope_customer_id_fkey points from a reference table into customers',
   'alerts: foreign key alerts_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
-  'alerts: unique key alerts_once_per_level (rule_id, subscription_id, meter_id, level, interval_start) lacks customer_id',
+  'alerts: unique key alerts_once_per_level (rule_id, subscription_id, meter_id, level, interval_start, armed_from) lacks customer_id',
   'alerts: unique key alerts_pkey (id) lacks customer_id',
   'credit_consumptions: foreign key credit_consumptions_invoice_id_fkey to invoices does not match customer_id to customer_id',
   'credit_consumptions: foreign key credit_consumptions_lot_id_fkey to credit_lots does not match customer_id to customer_id',
@@ -130,9 +132,10 @@ export const CO_LOCATION_GAPS: readonly string[] = [
   'revenue_months: foreign key revenue_months_invoice_id_fkey to invoices does not match customer_id to customer_id',
   'subscription_licences: foreign key subscription_licences_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
   'subscription_licences: no column customer_id',
-  'subscription_licences: unique key subscription_licences_pkey (subscription_id, billable_item_id) lacks customer_id',
+  'subscription_licences: unique key subscription_licences_pkey (subscription_id, billable_item_id, effective_at) lacks customer_id',
   'subscription_plan_changes: foreign key subscription_plan_changes_subscription_id_fkey to subscriptions does not match customer_id to customer_id',
   'subscription_plan_changes: no column customer_id',
+  'subscription_plan_changes: unique key subscription_plan_changes_idempotency_key (subscription_id, idempotency_key) lacks customer_id',
   'subscription_plan_changes: unique key subscription_plan_changes_pkey (subscription_id, effective_at) lacks customer_id',
   'subscriptions: unique key subscriptions_idempotency_key_key (idempotency_key) lacks customer_id',
   'subscriptions: unique key subscriptions_pkey (id) lacks customer_id',

@@ -1,3 +1,4 @@
+import { licenceInForce } from '../customers/subscription.repository';
 import {
   SCHEDULE_COLUMNS,
   ScheduleRow,
@@ -65,7 +66,7 @@ const SELECT_SUBJECTS = `
                    WHERE l.plan_version_id = v.id), '[]') AS limits,
          coalesce((SELECT json_agg(json_build_object('key', b.key, 'quantity', sl.quantity::text))
                    FROM subscription_licences sl JOIN billable_items b ON b.id = sl.billable_item_id
-                   WHERE sl.subscription_id = s.id), '[]') AS licences
+                   WHERE sl.subscription_id = s.id AND ${licenceInForce('sl')}), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
   JOIN plan_versions v ON v.id = plan_version_at(s.id, $1)

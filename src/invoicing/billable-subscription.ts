@@ -19,6 +19,14 @@ export interface BillableSubscription {
   planVersionId: string;
   /** Later versions, oldest first. */
   planChanges: PlanChange[];
-  /** Licence quantities by billable item id. */
+  /** Licence quantities by billable item id, as subscribed. */
   licenceQuantities: ReadonlyMap<string, Decimal>;
+  /** Quantities changed now, each from its instant on (plan-phases.ts, licenceQuantityAt). */
+  licenceChanges?: readonly LicenceQuantityChange[];
+}
+
+export interface LicenceQuantityChange {
+  billableItemId: string;
+  quantity: Decimal;
+  effectiveAt: Date;
 }

@@ -1,21 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RevenueRecorder } from '../analytics/ledger/revenue-recorder.service';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { ShutdownService } from '../common/shutdown.service';
-import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
-import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
-import { rolloverLots } from '../credits/rollover-lots';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
+import { chunksOf } from './billing-chunks';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
-import { ledgerCredits } from './credit-sources';
-import { CreditSource, InvoiceBuilder } from './invoice-builder.service';
-import { FinalizedInvoice, InvoiceRepository } from './invoice.repository';
-import { duePeriods } from './subscription-schedule';
+import { ChunkRound, ChunkRoundFailed, InvoiceChunkService } from './invoice-chunk.service';
+import { InvoiceRepository } from './invoice.repository';
 
 /** Subscriptions read per round trip; memory holds one batch, whatever the number of subscriptions. */
 const BATCH_SIZE = 500;
@@ -37,12 +33,11 @@ export interface BillingRunResult {
   failures: BillingRunFailure[];
 }
 
-/** What billing one period came to: a new invoice, one already there, or a subscription another run is billing. */
-type PeriodOutcome = 'created' | 'exists' | 'claimed_elsewhere';
-
 /**
  * Invoices every billing period that ended at least the grace period before
- * `asOf`, each in its own transaction, and finalizes it.
+ * `asOf`, and finalizes it: chunks of subscriptions, each round of a chunk (the
+ * next period of each of its subscriptions) in one transaction
+ * (invoice-chunk.service.ts).
  *
  * Safe to repeat and to run on several replicas at once: an invoice is unique per
  * subscription and period (a period already invoiced is skipped), and a
@@ -54,22 +49,18 @@ type PeriodOutcome = 'created' | 'exists' | 'claimed_elsewhere';
 @Injectable()
 export class BillingRunService {
   private readonly logger = new Logger(BillingRunService.name);
-  private readonly credits: CreditSource;
 
   constructor(
     private readonly db: DataSource,
     private readonly subscriptions: BillingSubscriptionsRepository,
     private readonly invoices: InvoiceRepository,
-    private readonly builder: InvoiceBuilder,
-    private readonly ledger: CreditLedgerRepository,
+    private readonly chunks: InvoiceChunkService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly revenue: RevenueRecorder,
     private readonly crm: CrmOutbox,
     private readonly shutdown: ShutdownService,
-  ) {
-    this.credits = ledgerCredits(ledger);
-  }
+  ) {}
 
   async run(asOf?: Date): Promise<BillingRunResult> {
     const now = this.clock.now();
@@ -93,12 +84,12 @@ export class BillingRunService {
     let afterId: string | null = null;
     for (;;) {
       const batch = await this.subscriptions.batchAfter(afterId, billedUntil, BATCH_SIZE);
-      for (const { subscription, invoicedUntil } of batch) {
+      for (const chunk of chunksOf(batch, this.config.billingChunkSize)) {
         // A replica shutting down claims no more subscriptions: the next run bills them.
         if (this.shutdown.stopping) return result;
-        await this.billSubscription(
-          subscription,
-          duePeriods(subscription, invoicedUntil, billedUntil),
+        await this.billChunk(
+          chunk.map(({ subscription }) => subscription),
+          billedUntil,
           result,
         );
       }
@@ -109,79 +100,43 @@ export class BillingRunService {
     return result;
   }
 
-  private async billSubscription(
-    subscription: BillableSubscription,
-    periods: Interval[],
+  /**
+   * Bills every due period of the chunk's subscriptions, a round (the next
+   * period of each) per transaction. A round that fails wrote nothing; its
+   * subscriptions are then billed one by one, so one failing invoice is reported
+   * alone and holds back only its own subscription's later periods.
+   */
+  private async billChunk(
+    chunk: readonly BillableSubscription[],
+    billedUntil: Date,
     result: BillingRunResult,
   ): Promise<void> {
-    for (const period of periods) {
-      const outcome = await this.attempt(subscription.id, period.start, result, () =>
-        this.billPeriod(subscription, period),
-      );
-      if (outcome === 'created') {
-        result.invoicesCreated += 1;
-        result.invoicesFinalized += 1;
+    let pending = chunk;
+    while (pending.length > 0 && !this.shutdown.stopping) {
+      let round: ChunkRound;
+      try {
+        round = await this.chunks.billNextPeriods(pending, billedUntil);
+      } catch (error) {
+        if (pending.length > 1) {
+          for (const subscription of pending)
+            await this.billChunk([subscription], billedUntil, result);
+        } else {
+          // A round that failed before it knew the period (say, a lost connection) is reported at the subscription's start.
+          const periodStart =
+            error instanceof ChunkRoundFailed && error.periods.length > 0
+              ? error.periods[0].period.start
+              : pending[0].start;
+          this.reportFailure(pending[0].id, periodStart, error, result);
+        }
+        return;
       }
-      if (outcome === 'claimed_elsewhere') result.subscriptionsSkipped += 1;
-      if (outcome === 'claimed_elsewhere' || outcome === 'failed') return;
+      result.invoicesCreated += round.created;
+      result.invoicesFinalized += round.created;
+      result.subscriptionsSkipped += round.claimedElsewhere.length;
+      pending = round.billed
+        .filter(({ moreDue }) => moreDue)
+        .map(({ subscription }) => subscription);
     }
-  }
-
-  /** One invoice, in one transaction: created, priced, credited, numbered and finalized, or nothing at all. */
-  private billPeriod(subscription: BillableSubscription, period: Interval): Promise<PeriodOutcome> {
-    return inTransaction(this.db, async (tx) => {
-      if (!(await this.subscriptions.claim(tx, subscription.id))) return 'claimed_elsewhere';
-      await this.invoices.lockCustomer(tx, subscription.customerId);
-      const context = await this.builder.context(subscription, period);
-      const invoiceId = await this.invoices.insertDraft(tx, {
-        customerId: subscription.customerId,
-        subscriptionId: subscription.id,
-        planVersionId: context.plan.versionId,
-        period,
-        currency: context.plan.currency,
-        taxRate: subscription.taxRate,
-        usageBilledUntil: context.usageBilledUntil,
-        createdAt: this.clock.now(),
-      });
-      if (invoiceId === null) return 'exists';
-      // Usage is read after the customer lock, so it holds every event that will ever count for these intervals.
-      const draft = await this.builder.build(tx, context, this.credits);
-      await this.invoices.saveContents(tx, invoiceId, subscription.customerId, draft);
-      await this.ledger.recordConsumptions(
-        tx,
-        invoiceId,
-        subscription.customerId,
-        draft.consumptions,
-      );
-      // Grant lots whose last usage this invoice billed are final now: roll over what they left.
-      if (context.usageBilledUntil !== null) {
-        const sources = await this.ledger.rolloverSources(
-          tx,
-          subscription.id,
-          context.usageBilledUntil,
-        );
-        await this.ledger.issueRollovers(tx, rolloverLots(sources, context.schedule));
-      }
-      await this.finalize(tx, invoiceId, subscription.customerId);
-      return 'created';
-    });
-  }
-
-  /**
-   * Finalizes a draft, records its revenue in the analytics ledger and queues
-   * its CRM push, all in the same transaction.
-   */
-  private async finalize(
-    tx: EntityManager,
-    invoiceId: string,
-    customerId: string,
-  ): Promise<FinalizedInvoice | null> {
-    const finalized = await this.invoices.finalize(tx, invoiceId, this.clock.now());
-    if (finalized) {
-      await this.revenue.recordFinalizedInvoice(tx, invoiceId);
-      await this.crm.enqueueInvoice(tx, { id: invoiceId, customerId });
-    }
-    return finalized;
   }
 
   /**
@@ -198,7 +153,14 @@ export class BillingRunService {
         const outcome = await this.attempt(draft.subscriptionId, draft.periodStart, result, () =>
           inTransaction(this.db, async (tx) => {
             await this.invoices.lockCustomer(tx, draft.customerId);
-            return this.finalize(tx, draft.id, draft.customerId);
+            const [invoice] = await this.invoices.finalize(tx, [draft.id], this.clock.now());
+            if (invoice) {
+              await this.revenue.recordFinalizedInvoices(tx, [invoice.id]);
+              await this.crm.enqueueInvoices(tx, [
+                { id: invoice.id, customerId: draft.customerId },
+              ]);
+            }
+            return invoice ?? null;
           }),
         );
         if (outcome !== null && outcome !== 'failed') finalized += 1;
@@ -208,7 +170,7 @@ export class BillingRunService {
     }
   }
 
-  /** Runs one invoice's work; a failure is logged and reported, and the run goes on. */
+  /** Runs one invoice's work; a failure is reported, and the run goes on. */
   private async attempt<T>(
     subscriptionId: string,
     periodStart: Date,
@@ -218,12 +180,21 @@ export class BillingRunService {
     try {
       return await work();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error(
-        `billing subscription ${subscriptionId} for the period from ${periodStart.toISOString()} failed: ${message}`,
-      );
-      result.failures.push({ subscriptionId, periodStart, message });
+      this.reportFailure(subscriptionId, periodStart, error, result);
       return 'failed';
     }
+  }
+
+  private reportFailure(
+    subscriptionId: string,
+    periodStart: Date,
+    error: unknown,
+    result: BillingRunResult,
+  ): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(
+      `billing subscription ${subscriptionId} for the period from ${periodStart.toISOString()} failed: ${message}`,
+    );
+    result.failures.push({ subscriptionId, periodStart, message });
   }
 }

@@ -24,8 +24,8 @@ interface SubscriptionRow {
   billing_cadence_count: number;
   billing_anchor_day: number | null;
   plan_version_id: string;
-  plan_changes: Array<{ plan_version_id: string; effective_at: string }>;
-  licences: Array<{ billable_item_id: string; quantity: string }>;
+  plan_changes: Array<{ plan_version_id: string; effective_at: string; mid_period: boolean }>;
+  licences: Array<{ billable_item_id: string; quantity: string; effective_at: string | null }>;
 }
 
 const COLUMNS = `
@@ -33,10 +33,12 @@ const COLUMNS = `
          s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
          s.plan_version_id,
          COALESCE((SELECT json_agg(json_build_object('plan_version_id', pc.plan_version_id,
-                                                     'effective_at', pc.effective_at) ORDER BY pc.effective_at)
+                                                     'effective_at', pc.effective_at,
+                                                     'mid_period', pc.mid_period) ORDER BY pc.effective_at)
                    FROM subscription_plan_changes pc WHERE pc.subscription_id = s.id), '[]') AS plan_changes,
          COALESCE((SELECT json_agg(json_build_object('billable_item_id', l.billable_item_id,
-                                                     'quantity', l.quantity::text))
+                                                     'quantity', l.quantity::text,
+                                                     'effective_at', NULLIF(l.effective_at, '-infinity')))
                    FROM subscription_licences l WHERE l.subscription_id = s.id), '[]') AS licences`;
 
 const SELECT = `SELECT ${COLUMNS} FROM subscriptions s JOIN customers c ON c.id = s.customer_id`;
@@ -56,9 +58,23 @@ function toSubscription(row: SubscriptionRow): BillableSubscription {
     planChanges: row.plan_changes.map((change) => ({
       planVersionId: change.plan_version_id,
       effectiveAt: new Date(change.effective_at),
+      midPeriod: change.mid_period,
     })),
     licenceQuantities: new Map(
-      row.licences.map((licence) => [licence.billable_item_id, new Decimal(licence.quantity)]),
+      row.licences
+        .filter((licence) => licence.effective_at === null)
+        .map((licence) => [licence.billable_item_id, new Decimal(licence.quantity)]),
+    ),
+    licenceChanges: row.licences.flatMap(({ billable_item_id, quantity, effective_at }) =>
+      effective_at === null
+        ? []
+        : [
+            {
+              billableItemId: billable_item_id,
+              quantity: new Decimal(quantity),
+              effectiveAt: new Date(effective_at),
+            },
+          ],
     ),
   };
 }
@@ -111,17 +127,30 @@ export class BillingSubscriptionsRepository {
   }
 
   /**
-   * Claims the subscription for this transaction. SKIP LOCKED lets replicas
-   * running the same billing run share the work: a subscription another one is
-   * billing is left to it (false) instead of waited for. NO KEY UPDATE, unlike
-   * UPDATE, lets rows that reference the subscription (credit lots, plan changes)
-   * be written meanwhile, and is not skipped because of them.
+   * Claims the subscriptions for this transaction, answering those claimed.
+   * SKIP LOCKED lets replicas running the same billing run share the work: a
+   * subscription another one is billing is left to it instead of waited for.
+   * NO KEY UPDATE, unlike UPDATE, lets rows that reference the subscription
+   * (credit lots, plan changes) be written meanwhile, and is not skipped because of them.
    */
-  async claim(tx: Queryable, id: string): Promise<boolean> {
+  async claim(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
     const rows: Array<{ id: string }> = await tx.query(
-      'SELECT id FROM subscriptions WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED',
-      [id],
+      'SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED',
+      [ids],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Where each subscription's invoices stop (end of its latest period), read
+   * after claiming it, so it counts the invoices of whoever billed it before.
+   */
+  async invoicedUntil(tx: Queryable, ids: readonly string[]): Promise<Map<string, Date>> {
+    const rows: Array<{ subscription_id: string; invoiced_until: Date }> = await tx.query(
+      `SELECT subscription_id, max(period_end) AS invoiced_until FROM invoices
+       WHERE subscription_id = ANY($1::uuid[]) GROUP BY subscription_id`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.subscription_id, row.invoiced_until]));
   }
 }

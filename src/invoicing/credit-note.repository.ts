@@ -6,7 +6,7 @@ import { Queryable } from '../database/transaction';
 import { CreditableLine, CreditNoteLineDraft, CreditNoteTotals } from './credit-note-lines';
 import { InvoiceLineKind } from './invoice-line';
 
-export type CreditNoteReason = 'void' | 'early_end' | 'overcharge';
+export type CreditNoteReason = 'void' | 'early_end' | 'overcharge' | 'plan_change';
 
 export interface NewCreditNote extends CreditNoteTotals {
   id: string;

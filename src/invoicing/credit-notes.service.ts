@@ -18,6 +18,7 @@ import {
   creditNoteTotals,
   LineCredit,
   requestedCredits,
+  unusedFees,
 } from './credit-note-lines';
 import {
   CreditNoteCursor,
@@ -41,6 +42,13 @@ export interface CreditNoteRequest {
   ): { lines: CreditNoteLineDraft[] } | { problems: FieldProblem[] };
   /** Everything left is credited: the note takes all the tax left too. */
   wholeInvoice: boolean;
+}
+
+/** Why fees billed in advance stop being used at some instant, and what to do with their credit. */
+export interface UnusedFeesCredit {
+  reason: Extract<CreditNoteReason, 'early_end' | 'plan_change'>;
+  memo: string;
+  refundToCredit: boolean;
 }
 
 export interface CorrectionInput {
@@ -126,6 +134,33 @@ export class CreditNotesService {
     });
     if (request.reason !== 'void') await this.revenue.recordCreditNote(tx, id);
     return this.notes.findById(id, tx);
+  }
+
+  /**
+   * Credits the licence fees a subscription's issued invoices billed in advance
+   * for service from `cut` on (an early end, a plan change now): one note per
+   * such invoice for the unused share by time (credit-note-lines.ts,
+   * unusedFees). Keyed by invoice, reason and cut, so a retry issues nothing.
+   */
+  async creditUnusedFees(
+    tx: Queryable,
+    subscriptionId: string,
+    cut: Date,
+    credit: UnusedFeesCredit,
+  ): Promise<CreditNoteView[]> {
+    const notes: CreditNoteView[] = [];
+    for (const invoiceId of await this.invoices.issuedWithServiceAfter(tx, subscriptionId, cut)) {
+      const invoice = await this.invoices.lock(tx, invoiceId);
+      if (!invoice) continue;
+      const note = await this.issue(tx, invoice, {
+        ...credit,
+        idempotencyKey: `${credit.reason}:${invoiceId}:${cut.toISOString()}`,
+        wholeInvoice: false,
+        lines: (creditable) => ({ lines: unusedFees(creditable, cut, invoice.currency) }),
+      });
+      if (note) notes.push(note);
+    }
+    return notes;
   }
 
   /** Corrects an overcharge on a finalized invoice: the amounts asked for off the lines named. */

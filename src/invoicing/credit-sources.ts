@@ -56,6 +56,11 @@ export class CreditSnapshot implements CreditSource {
         expiresAt: lot.expiresAt,
       });
     }
+    return this.available();
+  }
+
+  /** The lots with credit left, as previous spends left them. */
+  available(): CreditLot[] {
     return [...this.byId.values()].filter((lot) => lot.remaining.gt(0));
   }
 

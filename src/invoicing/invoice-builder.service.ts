@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_LICENCE_QUANTITY } from '../catalog/licence-quantities';
 import { Interval } from '../common/period';
 import { grantLotsForIntervals, NewGrantLot } from '../credits/grant-lots';
 import { versionInEffect } from '../customers/plan-changes';
+import { licenceQuantityAt, PhasedInterval, phasedLicences, phasedUsage } from './plan-phases';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { BillingPlan } from './billing-plan';
@@ -21,10 +21,20 @@ import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calcula
 import { scheduleOf } from './subscription-schedule';
 import { eventValuesNeeded, MeasuredUsage, usageCharge } from './usage-charges';
 
+/** A part of the period (plan-phases.ts) and the version that prices it. */
+export interface PricedPart<T extends Interval = Interval> {
+  interval: T;
+  plan: BillingPlan;
+}
+
 /** What one billing period of a subscription bills. */
 export interface BillingContext {
   subscription: BillableSubscription;
-  /** The version in effect at the period start: plan changes take effect at period boundaries. */
+  /**
+   * The version in effect at the period start: its currency, commitment and
+   * credit grants hold for the whole period. Rates and licence fees follow
+   * changes now (usageParts, licenceParts).
+   */
   plan: BillingPlan;
   schedule: ScheduleInput;
   period: Interval;
@@ -34,6 +44,10 @@ export interface BillingContext {
   licenceIntervals: LicenceInterval[];
   /** End of the last usage interval: finalizing the invoice closes usage before it. */
   usageBilledUntil: Date | null;
+  /** The usage intervals split at changes now, each priced on its own version. */
+  usageParts: PricedPart[];
+  /** The licence fee parts billed in advance, each on its own version. */
+  licenceParts: PricedPart<LicenceInterval>[];
 }
 
 /** Where the credit an invoice may use comes from: the ledger (billing runs) or a snapshot of it (previews). */
@@ -65,16 +79,21 @@ export class InvoiceBuilder {
     period: Interval,
     startedBefore?: Date,
   ): Promise<BillingContext> {
-    const plan = await this.plans.get(
+    const planOf = (versionId: string) => this.plans.get(versionId, subscription.currency);
+    const plan = await planOf(
       versionInEffect(subscription.planVersionId, subscription.planChanges, period.start),
-      subscription.currency,
     );
+    // A change now keeps the service interval (subscription-changes.service.ts): one schedule serves the period.
     const schedule = scheduleOf(subscription, plan.serviceInterval);
     if (!schedule) throw new RangeError(`subscription ${subscription.id} has no billing period`);
     const { usageIntervals, licenceIntervals } = scheduleForPeriod(schedule, period);
     const billed = startedBefore
       ? usageIntervals.filter((interval) => interval.start < startedBefore)
       : usageIntervals;
+    const priced = async <T extends PhasedInterval>({ planVersionId, ...interval }: T) => ({
+      interval: { ...interval, planVersionId },
+      plan: await planOf(planVersionId),
+    });
     return {
       subscription,
       plan,
@@ -83,6 +102,8 @@ export class InvoiceBuilder {
       usageIntervals: billed,
       licenceIntervals,
       usageBilledUntil: billed.length > 0 ? billed[billed.length - 1].end : null,
+      usageParts: await Promise.all(phasedUsage(subscription, period, billed).map(priced)),
+      licenceParts: await Promise.all(phasedLicences(subscription, schedule, period).map(priced)),
     };
   }
 
@@ -91,76 +112,101 @@ export class InvoiceBuilder {
     context: BillingContext,
     credits: CreditSource,
   ): Promise<InvoiceDraft> {
+    const [measured] = await this.measure(db, [context]);
+    return this.price(context, measured, await credits.lots(db, context, lotsToIssue(context)));
+  }
+
+  /** Prices, credits and taxes one invoice from its measured usage and the credit lots it may draw on. Pure. */
+  price(
+    context: BillingContext,
+    measured: readonly MeasuredUsage[],
+    creditLots: CreditLot[],
+  ): InvoiceDraft {
     const { subscription, plan } = context;
-    const usageCharges = (await this.measure(db, context)).map((measured) => ({
-      ...usageCharge(measured),
+    const usageCharges = measured.map((usage) => ({
+      ...usageCharge(usage),
       // prorates a rate's minimum spend on a cut interval
-      prorationFactor: serviceIntervalProration(context.schedule, measured.interval),
+      prorationFactor: serviceIntervalProration(context.schedule, usage.interval),
     }));
-    const licenceCharges: LicenceCharge[] = plan.licenceFees.flatMap(({ item, unitAmount }) =>
-      context.licenceIntervals.map((interval) => ({
+    const licenceCharges: LicenceCharge[] = context.licenceParts.flatMap(({ interval, plan }) =>
+      plan.licenceFees.map(({ item, unitAmount }) => ({
         billableItemId: item.id,
         description: item.name,
         interval,
         unitAmount,
-        // a fee of a version the subscription moved to has no stored quantity: billed once, as at subscription
-        quantity: subscription.licenceQuantities.get(item.id) ?? DEFAULT_LICENCE_QUANTITY,
+        quantity: licenceQuantityAt(subscription, item.id, interval.start),
       })),
     );
-    const grantLots = grantLotsForIntervals({
-      customerId: subscription.customerId,
-      subscriptionId: subscription.id,
-      currency: plan.currency,
-      schedule: context.schedule,
-      grants: plan.creditGrants,
-      intervals: context.usageIntervals,
-    });
-    const commitment = commitmentOf(context);
     return calculateInvoice({
       currency: plan.currency,
       taxRate: subscription.taxRate,
       usageCharges,
       licenceCharges,
-      creditLots: await credits.lots(db, context, [
-        ...grantLots,
-        ...prepaidCommitmentLots(context, commitment),
-      ]),
-      commitment,
+      creditLots,
+      commitment: commitmentOf(context),
     });
   }
 
-  /** Usage of every rated item in every billed interval: one rollup query, plus raw events where a rate needs them. */
-  private async measure(db: Queryable, context: BillingContext): Promise<MeasuredUsage[]> {
-    const rated = context.plan.rates.flatMap(({ item, rate }) =>
-      context.usageIntervals.map((interval) => {
-        const selection: UsageSelection = {
-          customerId: context.subscription.customerId,
-          meterId: item.meterId,
-          interval,
-          filter: item.filter,
-        };
-        return { item, rate, interval, selection };
-      }),
+  /**
+   * Usage of every rated item in every billed interval of each context, in the
+   * contexts' order: one rollup query for all of them (a whole chunk of
+   * invoices), plus raw events where a rate needs them. An interval cut by a
+   * plan change is measured per part, each on its own plan's rates.
+   */
+  async measure(db: Queryable, contexts: readonly BillingContext[]): Promise<MeasuredUsage[][]> {
+    const rated = contexts.map((context) =>
+      context.usageParts.flatMap(({ interval: { start, end }, plan }) =>
+        plan.rates.map(({ item, rate }) => {
+          const interval = { start, end };
+          const selection: UsageSelection = {
+            customerId: context.subscription.customerId,
+            meterId: item.meterId,
+            interval,
+            filter: item.filter,
+          };
+          return { item, rate, interval, selection };
+        }),
+      ),
     );
     const totals = await this.usage.totals(
       db,
-      rated.map(({ selection }) => selection),
+      rated.flat().map(({ selection }) => selection),
     );
-    const measured: MeasuredUsage[] = [];
-    for (const [index, { item, rate, interval, selection }] of rated.entries()) {
-      const needed = eventValuesNeeded(rate, totals[index]);
-      const eventValues =
-        needed.kind === 'none'
-          ? null
-          : await this.usage.eventValues(
-              db,
-              selection,
-              needed.kind === 'first' ? needed.count : null,
-            );
-      measured.push({ item, rate, interval, totals: totals[index], eventValues });
+    let next = 0;
+    const measured: MeasuredUsage[][] = [];
+    for (const ofContext of rated) {
+      const usages: MeasuredUsage[] = [];
+      for (const { item, rate, interval, selection } of ofContext) {
+        const total = totals[next++];
+        const needed = eventValuesNeeded(rate, total);
+        const eventValues =
+          needed.kind === 'none'
+            ? null
+            : await this.usage.eventValues(
+                db,
+                selection,
+                needed.kind === 'first' ? needed.count : null,
+              );
+        usages.push({ item, rate, interval, totals: total, eventValues });
+      }
+      measured.push(usages);
     }
     return measured;
   }
+}
+
+/** The plan credit an invoice's intervals come with: grant lots, and a prepaid commitment's lots. */
+export function lotsToIssue(context: BillingContext): NewGrantLot[] {
+  const { subscription, plan } = context;
+  const grantLots = grantLotsForIntervals({
+    customerId: subscription.customerId,
+    subscriptionId: subscription.id,
+    currency: plan.currency,
+    schedule: context.schedule,
+    grants: plan.creditGrants,
+    intervals: context.usageIntervals,
+  });
+  return [...grantLots, ...prepaidCommitmentLots(context, commitmentOf(context))];
 }
 
 /**

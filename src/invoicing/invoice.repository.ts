@@ -19,6 +19,13 @@ export interface NewInvoice {
   createdAt: Date;
 }
 
+/** What saveContents writes for one draft. */
+export interface DraftContents {
+  invoiceId: string;
+  customerId: string;
+  draft: InvoiceDraft;
+}
+
 export interface InvoiceFilter {
   customerExternalId?: string;
   status?: InvoiceStatus;
@@ -105,45 +112,57 @@ const SELECT_INVOICES = `
   JOIN plan_versions v ON v.id = i.plan_version_id
   JOIN plans p ON p.id = v.plan_id`;
 
-// Lines travel as parallel arrays (one statement for the whole invoice); the
-// invoice's totals are written by the same statement.
+// Lines travel as parallel arrays, tagged with their invoice (one statement for
+// a whole chunk of invoices); the invoices' totals are written by the same statement.
 const SAVE_CONTENTS = `
   WITH lines AS (
     INSERT INTO invoice_lines (invoice_id, position, customer_id, kind, billable_item_id, credit_lot_id,
                                description, quantity, unit_amount, service_period_start, service_period_end,
                                exact_amount, amount, breakdown)
-    SELECT $1, l.n - 1, $2, l.kind, l.billable_item_id, l.credit_lot_id, l.description, l.quantity, l.unit_amount,
-           l.service_period_start, l.service_period_end, l.exact_amount, l.amount, l.breakdown
-    FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::numeric[], $8::numeric[],
-                $9::timestamptz[], $10::timestamptz[], $11::numeric[], $12::numeric[], $13::jsonb[])
-      WITH ORDINALITY AS l (kind, billable_item_id, credit_lot_id, description, quantity, unit_amount,
-                            service_period_start, service_period_end, exact_amount, amount, breakdown, n)
+    SELECT l.invoice_id, l.position, l.customer_id, l.kind, l.billable_item_id, l.credit_lot_id, l.description,
+           l.quantity, l.unit_amount, l.service_period_start, l.service_period_end, l.exact_amount, l.amount,
+           l.breakdown
+    FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::numeric[],
+                $9::numeric[], $10::timestamptz[], $11::timestamptz[], $12::numeric[], $13::numeric[], $14::jsonb[])
+      AS l (invoice_id, position, customer_id, kind, billable_item_id, credit_lot_id, description, quantity,
+            unit_amount, service_period_start, service_period_end, exact_amount, amount, breakdown)
     RETURNING 1
   ), totals AS (
-    UPDATE invoices SET subtotal = $14, credits_applied = $15, tax = $16, total = $17
-    WHERE id = $1 AND status = 'draft'
-    RETURNING id
+    UPDATE invoices i SET subtotal = t.subtotal, credits_applied = t.credits_applied, tax = t.tax, total = t.total
+    FROM unnest($15::uuid[], $16::numeric[], $17::numeric[], $18::numeric[], $19::numeric[])
+      AS t (id, subtotal, credits_applied, tax, total)
+    WHERE i.id = t.id AND i.status = 'draft'
+    RETURNING i.id
   )
   SELECT (SELECT count(*) FROM lines)::int AS lines, (SELECT count(*) FROM totals)::int AS invoices`;
 
 // Numbers come from one counter row, taken inside the finalizing transaction: a
-// rolled-back finalization gives its number back, so finalized numbers have no
+// rolled-back finalization gives its numbers back, so finalized numbers have no
 // gaps (and finalizations queue on that row for the instant before they commit).
-// The counter moves only when the invoice is a draft. Finalizing also closes the
-// billed usage of its subscription: metering refuses events before
-// subscriptions.usage_closed_before when every subscription running then is closed.
+// The counter moves by the number of drafts among the invoices, which are
+// numbered in the order given. Finalizing also closes the billed usage of each
+// subscription (at most one invoice per subscription per call): metering refuses
+// events before subscriptions.usage_closed_before when every subscription running
+// then is closed.
 const FINALIZE = `
   WITH draft AS (
-    SELECT id, subscription_id, usage_billed_until FROM invoices WHERE id = $1 AND status = 'draft' FOR UPDATE
+    SELECT i.id, i.subscription_id, i.usage_billed_until, d.position
+    FROM unnest($1::uuid[]) WITH ORDINALITY AS d (id, position)
+    JOIN invoices i ON i.id = d.id
+    WHERE i.status = 'draft'
+    FOR UPDATE OF i
+  ), numbered AS (
+    SELECT id, row_number() OVER (ORDER BY position) AS k, count(*) OVER () AS n FROM draft
   ), counter AS (
-    UPDATE invoice_numbering SET last_number = last_number + 1
+    UPDATE invoice_numbering SET last_number = last_number + (SELECT count(*) FROM draft)
     WHERE EXISTS (SELECT 1 FROM draft)
     RETURNING last_number
   ), finalized AS (
     UPDATE invoices i
     SET status = 'finalized', finalized_at = $2,
-        number = 'INV-' || lpad(counter.last_number::text, greatest(6, length(counter.last_number::text)), '0')
-    FROM counter WHERE i.id = $1
+        number = 'INV-' || lpad((counter.last_number - numbered.n + numbered.k)::text,
+                                greatest(6, length((counter.last_number - numbered.n + numbered.k)::text)), '0')
+    FROM numbered, counter WHERE i.id = numbered.id
     RETURNING i.id, i.number
   ), closed AS (
     UPDATE subscriptions s SET usage_closed_before = greatest(s.usage_closed_before, draft.usage_billed_until)
@@ -166,74 +185,96 @@ export class InvoiceRepository {
    * customer (a top-up, a subscription) be written meanwhile.
    */
   async lockCustomer(tx: Queryable, customerId: string): Promise<void> {
-    await tx.query('SELECT id FROM customers WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
+    await this.lockCustomers(tx, [customerId]);
+  }
+
+  /** lockCustomer for several customers, locked in id order so that two lockers never deadlock. */
+  async lockCustomers(tx: Queryable, customerIds: readonly string[]): Promise<void> {
+    await tx.query(
+      'SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
+      [customerIds],
+    );
   }
 
   /**
-   * A draft for the subscription's period, or null when the period already has an
-   * invoice: one per subscription and period, whoever (a replica, an earlier run) made it.
+   * A draft for each subscription's period, in one statement, answered by
+   * subscription id; a period that already has an invoice gets none: one per
+   * subscription and period, whoever (a replica, an earlier run) made it.
    */
-  async insertDraft(tx: Queryable, invoice: NewInvoice): Promise<string | null> {
-    const rows: Array<{ id: string }> = await tx.query(
+  async insertDrafts(tx: Queryable, invoices: readonly NewInvoice[]): Promise<Map<string, string>> {
+    if (invoices.length === 0) return new Map();
+    const rows: Array<{ id: string; subscription_id: string }> = await tx.query(
       `INSERT INTO invoices (customer_id, subscription_id, plan_version_id, period_start, period_end, status,
                              currency, tax_rate, subtotal, credits_applied, tax, total, usage_billed_until, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, 0, 0, 0, 0, $8, $9)
+       SELECT customer_id, subscription_id, plan_version_id, period_start, period_end, 'draft',
+              currency, tax_rate, 0, 0, 0, 0, usage_billed_until, created_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+                   $7::numeric[], $8::timestamptz[], $9::timestamptz[])
+         AS d (customer_id, subscription_id, plan_version_id, period_start, period_end, currency, tax_rate,
+               usage_billed_until, created_at)
        ON CONFLICT (subscription_id, period_start) DO NOTHING
-       RETURNING id`,
+       RETURNING id, subscription_id`,
       [
-        invoice.customerId,
-        invoice.subscriptionId,
-        invoice.planVersionId,
-        invoice.period.start.toISOString(),
-        invoice.period.end.toISOString(),
-        invoice.currency,
-        toDecimalString(invoice.taxRate),
-        invoice.usageBilledUntil?.toISOString() ?? null,
-        invoice.createdAt.toISOString(),
+        invoices.map((invoice) => invoice.customerId),
+        invoices.map((invoice) => invoice.subscriptionId),
+        invoices.map((invoice) => invoice.planVersionId),
+        invoices.map((invoice) => invoice.period.start.toISOString()),
+        invoices.map((invoice) => invoice.period.end.toISOString()),
+        invoices.map((invoice) => invoice.currency),
+        invoices.map((invoice) => toDecimalString(invoice.taxRate)),
+        invoices.map((invoice) => invoice.usageBilledUntil?.toISOString() ?? null),
+        invoices.map((invoice) => invoice.createdAt.toISOString()),
       ],
     );
-    return rows[0]?.id ?? null;
+    return new Map(rows.map((row) => [row.subscription_id, row.id]));
   }
 
-  /** Writes a draft's lines and totals. */
-  async saveContents(
-    tx: Queryable,
-    invoiceId: string,
-    customerId: string,
-    draft: InvoiceDraft,
-  ): Promise<void> {
-    const { lines } = draft;
+  /** Writes drafts' lines and totals, in one statement. */
+  async saveContents(tx: Queryable, contents: readonly DraftContents[]): Promise<void> {
+    if (contents.length === 0) return;
+    const lines = contents.flatMap(({ invoiceId, customerId, draft }) =>
+      draft.lines.map((line, position) => ({ invoiceId, customerId, position, line })),
+    );
     const decimalOrNull = (value: Decimal | null) =>
       value === null ? null : toDecimalString(value);
     const [saved]: Array<{ lines: number; invoices: number }> = await tx.query(SAVE_CONTENTS, [
-      invoiceId,
-      customerId,
-      lines.map((line) => line.kind),
-      lines.map((line) => line.billableItemId),
-      lines.map((line) => line.creditLotId),
-      lines.map((line) => line.description),
-      lines.map((line) => decimalOrNull(line.quantity)),
-      lines.map((line) => decimalOrNull(line.unitAmount)),
-      lines.map((line) => line.servicePeriod.start.toISOString()),
-      lines.map((line) => line.servicePeriod.end.toISOString()),
-      lines.map((line) => toDecimalString(line.exactAmount)),
-      lines.map((line) => toDecimalString(line.amount)),
-      lines.map((line) => JSON.stringify(breakdownToJson(line.breakdown))),
-      toDecimalString(draft.subtotal),
-      toDecimalString(draft.creditsApplied),
-      toDecimalString(draft.tax),
-      toDecimalString(draft.total),
+      lines.map((l) => l.invoiceId),
+      lines.map((l) => l.position),
+      lines.map((l) => l.customerId),
+      lines.map(({ line }) => line.kind),
+      lines.map(({ line }) => line.billableItemId),
+      lines.map(({ line }) => line.creditLotId),
+      lines.map(({ line }) => line.description),
+      lines.map(({ line }) => decimalOrNull(line.quantity)),
+      lines.map(({ line }) => decimalOrNull(line.unitAmount)),
+      lines.map(({ line }) => line.servicePeriod.start.toISOString()),
+      lines.map(({ line }) => line.servicePeriod.end.toISOString()),
+      lines.map(({ line }) => toDecimalString(line.exactAmount)),
+      lines.map(({ line }) => toDecimalString(line.amount)),
+      lines.map(({ line }) => JSON.stringify(breakdownToJson(line.breakdown))),
+      contents.map((c) => c.invoiceId),
+      contents.map((c) => toDecimalString(c.draft.subtotal)),
+      contents.map((c) => toDecimalString(c.draft.creditsApplied)),
+      contents.map((c) => toDecimalString(c.draft.tax)),
+      contents.map((c) => toDecimalString(c.draft.total)),
     ]);
-    if (saved.invoices !== 1) throw new Error(`invoice ${invoiceId} is not a draft`);
+    if (saved.invoices !== contents.length) {
+      throw new Error(`${contents.length - saved.invoices} of the invoices are not drafts`);
+    }
   }
 
   /**
-   * Numbers and finalizes a draft, and closes the usage it bills; null when the
-   * invoice is not a draft (then no number is taken).
+   * Numbers and finalizes drafts, in the order given, and closes the usage they
+   * bill; an invoice that is not a draft is left out (and takes no number).
    */
-  async finalize(tx: Queryable, invoiceId: string, at: Date): Promise<FinalizedInvoice | null> {
-    const rows: FinalizedInvoice[] = await tx.query(FINALIZE, [invoiceId, at.toISOString()]);
-    return rows[0] ?? null;
+  async finalize(
+    tx: Queryable,
+    invoiceIds: readonly string[],
+    at: Date,
+  ): Promise<FinalizedInvoice[]> {
+    if (invoiceIds.length === 0) return [];
+    const rows: FinalizedInvoice[] = await tx.query(FINALIZE, [invoiceIds, at.toISOString()]);
+    return rows.map(({ id, number }) => ({ id, number }));
   }
 
   /** Drafts of periods ended by `endedBy`, in id order after `afterId`. */

@@ -17,8 +17,11 @@ import { CreditNotesService } from './credit-notes.service';
 import { SubscriptionEndingsController } from './subscription-endings.controller';
 import { SubscriptionEndingsService } from './subscription-endings.service';
 import { InvoiceBuilder } from './invoice-builder.service';
+import { InvoiceChunkService } from './invoice-chunk.service';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoicesController } from './invoices.controller';
+import { PlanChangesController } from './plan-changes.controller';
+import { SubscriptionChangesService } from './subscription-changes.service';
 import { InvoicesService } from './invoices.service';
 import { PreviewsController } from './previews.controller';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
@@ -37,6 +40,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingRunsController,
     CreditNotesController,
     InvoicesController,
+    PlanChangesController,
     PreviewsController,
     SubscriptionEndingsController,
   ],
@@ -49,8 +53,10 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     CreditNoteRepository,
     CreditNotesService,
     InvoiceBuilder,
+    InvoiceChunkService,
     InvoiceRepository,
     InvoicesService,
+    SubscriptionChangesService,
     SubscriptionEndingsService,
     UpcomingInvoiceService,
   ],
@@ -59,6 +65,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     BillingRunService,
     CreditBalanceService,
     InvoicesService,
+    SubscriptionChangesService,
     UpcomingInvoiceService,
   ],
 })

@@ -7,11 +7,9 @@ import { startOfHour } from '../common/hour-alignment';
 import { isUuid } from '../common/ids';
 import { SubscriptionRepository } from '../customers/subscription.repository';
 import { inTransaction } from '../database/transaction';
-import { unusedFees } from './credit-note-lines';
 import { CreditNoteView } from './credit-note.repository';
 import { CreditNotesService } from './credit-notes.service';
 import { EndSubscriptionInput } from './dto/credit-note.schema';
-import { InvoiceRepository } from './invoice.repository';
 
 export interface EndedSubscription {
   subscriptionId: string;
@@ -33,7 +31,6 @@ export class SubscriptionEndingsService {
   constructor(
     private readonly db: DataSource,
     private readonly subscriptions: SubscriptionRepository,
-    private readonly invoices: InvoiceRepository,
     private readonly creditNotes: CreditNotesService,
     private readonly clock: Clock,
     private readonly listeners: CustomerListeners,
@@ -60,20 +57,11 @@ export class SubscriptionEndingsService {
       await this.subscriptions.setEndDate(tx, id, endDate);
       // Billing measures on whole hours and floors an end (hour-alignment.ts): so does the credit.
       const cut = startOfHour(endDate);
-      const creditNotes: CreditNoteView[] = [];
-      for (const invoiceId of await this.invoices.issuedWithServiceAfter(tx, id, cut)) {
-        const invoice = await this.invoices.lock(tx, invoiceId);
-        if (!invoice) continue;
-        const note = await this.creditNotes.issue(tx, invoice, {
-          reason: 'early_end',
-          memo: `subscription ended ${endDate.toISOString()}`,
-          refundToCredit: input.refundToCredit,
-          idempotencyKey: `early_end:${invoiceId}:${cut.toISOString()}`,
-          wholeInvoice: false,
-          lines: (creditable) => ({ lines: unusedFees(creditable, cut, invoice.currency) }),
-        });
-        if (note) creditNotes.push(note);
-      }
+      const creditNotes = await this.creditNotes.creditUnusedFees(tx, id, cut, {
+        reason: 'early_end',
+        memo: `subscription ended ${endDate.toISOString()}`,
+        refundToCredit: input.refundToCredit,
+      });
       return {
         ended: { subscriptionId: id, endDate, creditNotes },
         customerId: subscription.customerId,

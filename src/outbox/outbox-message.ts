@@ -18,6 +18,18 @@ export interface NewOutboxMessage {
   dedupeKey: string;
   /** Plain JSON; each channel's handler parses it back into its own type. */
   payload: JsonValue;
+  /**
+   * The record the message overwrites as a whole, and the moment its content
+   * describes. Retries reorder deliveries: a message is skipped, not
+   * delivered, once a newer one for the same record exists (not dead).
+   */
+  record?: OutboxRecord;
+}
+
+export interface OutboxRecord {
+  /** Unique per channel: equal keys overwrite the same thing. */
+  key: string;
+  at: Date;
 }
 
 export interface OutboxMessage extends NewOutboxMessage {

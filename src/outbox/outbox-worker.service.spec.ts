@@ -1,4 +1,5 @@
 import { ManualClock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { ShutdownService } from '../common/shutdown.service';
 import {
   BatchOutcome,
@@ -8,7 +9,7 @@ import {
   PermanentDeliveryError,
 } from './outbox-handler';
 import { OutboxHandlers } from './outbox-handlers.service';
-import { OutboxChannel, OutboxMessage } from './outbox-message';
+import { OutboxChannel, OutboxMessage, OutboxRecord } from './outbox-message';
 import { OutboxRepository, Settlement } from './outbox.repository';
 import { OutboxWorker } from './outbox-worker.service';
 
@@ -19,8 +20,9 @@ import { OutboxWorker } from './outbox-worker.service';
  */
 class InMemoryOutbox {
   readonly rows: OutboxMessage[] = [];
+  private readonly records = new Map<string, OutboxRecord>();
 
-  add(channel: OutboxChannel, dedupeKey: string, at: Date): OutboxMessage {
+  add(channel: OutboxChannel, dedupeKey: string, at: Date, record?: OutboxRecord): OutboxMessage {
     const message: OutboxMessage = {
       id: `m${this.rows.length + 1}`,
       channel,
@@ -34,7 +36,31 @@ class InMemoryOutbox {
       sentAt: null,
     };
     this.rows.push(message);
+    if (record) this.records.set(message.id, record);
     return message;
+  }
+
+  /** A later message (by record time, then position) for the same record, not dead. */
+  async superseded(ids: readonly string[]): Promise<Set<string>> {
+    const rank = (id: string) => [
+      this.records.get(id)!.at.getTime(),
+      this.rows.findIndex((m) => m.id === id),
+    ];
+    const newer = (a: string, b: string) => {
+      const [[atA, posA], [atB, posB]] = [rank(a), rank(b)];
+      return atA > atB || (atA === atB && posA > posB);
+    };
+    return new Set(
+      ids.filter((id) =>
+        this.rows.some(
+          (other) =>
+            this.records.has(id) &&
+            this.records.get(other.id)?.key === this.records.get(id)!.key &&
+            other.status !== 'dead' &&
+            newer(other.id, id),
+        ),
+      ),
+    );
   }
 
   async claimDue(
@@ -65,6 +91,7 @@ class InMemoryOutbox {
       if (settlement.refundAttempt) message.attempts -= 1;
     }
     if ('error' in settlement) message.lastError = settlement.error;
+    if (settlement.status === 'skipped') message.lastError = settlement.reason;
     return true;
   }
 }
@@ -72,6 +99,11 @@ class InMemoryOutbox {
 const START = new Date('2026-03-20T00:00:00Z');
 
 function workerWith(...handlers: OutboxHandler[]) {
+  return workerConfigured({}, ...handlers);
+}
+
+/** A worker whose retry policy comes from these OUTBOX_* variables. */
+function workerConfigured(env: NodeJS.ProcessEnv, ...handlers: OutboxHandler[]) {
   const outbox = new InMemoryOutbox();
   const clock = new ManualClock(START);
   const registry = new OutboxHandlers();
@@ -81,6 +113,7 @@ function workerWith(...handlers: OutboxHandler[]) {
     registry,
     clock,
     new ShutdownService(),
+    AppConfig.fromEnvironment(env),
   );
   return { outbox, clock, worker };
 }
@@ -119,6 +152,63 @@ describe('OutboxWorker', () => {
     clock.set(retryAt);
     expect(await worker.drain()).toEqual({ sent: 1, skipped: 0, retrying: 0, dead: 0 });
     expect(outbox.rows[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('waits and gives up as OUTBOX_RETRY_* and OUTBOX_MAX_ATTEMPTS say', async () => {
+    const { outbox, clock, worker } = workerConfigured(
+      { OUTBOX_RETRY_BASE_DELAY: '200ms', OUTBOX_RETRY_MAX_DELAY: '1s', OUTBOX_MAX_ATTEMPTS: '2' },
+      scripted(new Error('connection reset'), new Error('connection reset')),
+    );
+    outbox.add('email', 'invoice', START);
+    expect(await worker.drain()).toEqual({ sent: 0, skipped: 0, retrying: 1, dead: 0 });
+    const wait = outbox.rows[0].nextAttemptAt.getTime() - START.getTime();
+    expect(wait).toBeGreaterThanOrEqual(100);
+    expect(wait).toBeLessThanOrEqual(200);
+    clock.set(outbox.rows[0].nextAttemptAt);
+    expect(await worker.drain()).toEqual({ sent: 0, skipped: 0, retrying: 0, dead: 1 });
+    expect(outbox.rows[0]).toMatchObject({ status: 'dead', attempts: 2 });
+  });
+
+  it('skips a retried message once a newer one for the same record was delivered, rather than overwrite it', async () => {
+    const delivered: string[] = [];
+    const handler: OutboxHandler = {
+      channel: 'email',
+      async deliver(message) {
+        if (message.dedupeKey === 'at-80') throw new Error('HTTP 502');
+        delivered.push(message.dedupeKey);
+        return { status: 'sent' };
+      },
+    };
+    const { outbox, clock, worker } = workerWith(handler);
+    const record = (minutes: number) => ({
+      key: 'deal:c1',
+      at: new Date(START.getTime() + minutes * 60_000),
+    });
+    const older = outbox.add('email', 'at-80', START, record(0));
+    expect(await worker.drain()).toEqual({ sent: 0, skipped: 0, retrying: 1, dead: 0 });
+    // While the older one waits for its retry, a newer one for the same record is delivered.
+    outbox.add('email', 'at-100', START, record(5));
+    outbox.add('email', 'other-record', START, { key: 'deal:c2', at: START });
+    expect(await worker.drain()).toEqual({ sent: 2, skipped: 0, retrying: 0, dead: 0 });
+    clock.set(older.nextAttemptAt);
+    expect(await worker.drain()).toEqual({ sent: 0, skipped: 1, retrying: 0, dead: 0 });
+    expect(delivered).toEqual(['at-100', 'other-record']);
+    expect(outbox.rows.find((m) => m.id === older.id)).toMatchObject({
+      status: 'skipped',
+      lastError: expect.stringContaining('superseded'),
+    });
+  });
+
+  it('still delivers an older message when the newer one for its record is dead', async () => {
+    const { outbox, worker } = workerWith(scripted({ status: 'sent' }));
+    const newer = outbox.add('email', 'newer', START, {
+      key: 'deal:c1',
+      at: new Date(START.getTime() + 1),
+    });
+    newer.status = 'dead';
+    outbox.add('email', 'older', START, { key: 'deal:c1', at: START });
+    expect(await worker.drain()).toEqual({ sent: 1, skipped: 0, retrying: 0, dead: 0 });
+    expect(outbox.rows.map((m) => m.status)).toEqual(['dead', 'sent']);
   });
 
   it('gives up at once on a permanent failure', async () => {

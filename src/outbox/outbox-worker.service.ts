@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { ShutdownService } from '../common/shutdown.service';
 import { OutboxHandlers } from './outbox-handlers.service';
 import {
@@ -11,7 +12,7 @@ import {
 } from './outbox-handler';
 import { OutboxChannel, OutboxMessage } from './outbox-message';
 import { OutboxRepository, Settlement } from './outbox.repository';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from './retry-policy';
+import { retryDelayMs } from './retry-policy';
 
 const BATCH_SIZE = 20;
 /** A batching channel's claim when its handler names no size. */
@@ -23,6 +24,7 @@ const MAX_CHANNEL_BATCH = 100;
  */
 const CLAIM_LEASE_MS = 5 * 60_000;
 const MAX_ERROR_LENGTH = 2000;
+const SUPERSEDED = 'superseded by a newer message for the same record';
 
 export interface DrainReport {
   sent: number;
@@ -44,6 +46,7 @@ export class OutboxWorker {
     private readonly handlers: OutboxHandlers,
     private readonly clock: Clock,
     private readonly shutdown: ShutdownService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -59,7 +62,7 @@ export class OutboxWorker {
     while (!this.shutdown.stopping) {
       const settlements: Settlement[] = [];
       if (single.length > 0) {
-        const batch = await this.claim(single, BATCH_SIZE);
+        const batch = await this.claimCurrent(single, BATCH_SIZE, settlements);
         settlements.push(...(await Promise.all(batch.map((m) => this.deliver(m)))));
       }
       for (const channel of batched) {
@@ -73,10 +76,26 @@ export class OutboxWorker {
     return report;
   }
 
-  private claim(channels: OutboxChannel[], limit: number): Promise<OutboxMessage[]> {
+  /**
+   * Claims due messages and settles at once, as skipped, those a newer
+   * message for the same record supersedes (their settlements join
+   * `settlements`): delivered now, they would overwrite newer content.
+   */
+  private async claimCurrent(
+    channels: OutboxChannel[],
+    limit: number,
+    settlements: Settlement[],
+  ): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS);
-    return this.messages.claimDue(channels, limit, now, leaseUntil);
+    const batch = await this.messages.claimDue(channels, limit, now, leaseUntil);
+    const superseded = await this.messages.superseded(batch.map((m) => m.id));
+    for (const message of batch.filter((m) => superseded.has(m.id))) {
+      const settlement: Settlement = { status: 'skipped', reason: SUPERSEDED };
+      await this.settle(message, settlement);
+      settlements.push(settlement);
+    }
+    return batch.filter((m) => !superseded.has(m.id));
   }
 
   private async deliver(message: OutboxMessage): Promise<Settlement> {
@@ -87,15 +106,17 @@ export class OutboxWorker {
 
   /** One claim of a batching channel, handed to its handler in one call. */
   private async deliverBatch(handler: OutboxHandler): Promise<Settlement[]> {
-    const batch = await this.claim([handler.channel], handler.batchSize ?? MAX_CHANNEL_BATCH);
-    if (batch.length === 0) return [];
+    const skipped: Settlement[] = [];
+    const limit = handler.batchSize ?? MAX_CHANNEL_BATCH;
+    const batch = await this.claimCurrent([handler.channel], limit, skipped);
+    if (batch.length === 0) return skipped;
     let outcomes: Map<string, BatchOutcome>;
     try {
       outcomes = await handler.deliverBatch!(batch);
     } catch (failure) {
       outcomes = new Map(batch.map((m) => [m.id, { status: 'failed', error: failure }]));
     }
-    return Promise.all(
+    const settled = await Promise.all(
       batch.map(async (message) => {
         const outcome = outcomes.get(message.id) ?? {
           status: 'failed',
@@ -109,6 +130,7 @@ export class OutboxWorker {
         return settlement;
       }),
     );
+    return [...skipped, ...settled];
   }
 
   private async settle(message: OutboxMessage, settlement: Settlement): Promise<void> {
@@ -142,12 +164,13 @@ export class OutboxWorker {
         refundAttempt: true,
       };
     }
+    const policy = this.config.outboxRetry;
     const permanent = failure instanceof PermanentDeliveryError;
-    if (permanent || message.attempts >= DEFAULT_RETRY_POLICY.maxAttempts) {
+    if (permanent || message.attempts >= policy.maxAttempts) {
       this.logger.error(`outbox message ${message.id} is dead: ${error}`);
       return { status: 'dead', error };
     }
-    const delay = retryDelayMs(message.attempts, DEFAULT_RETRY_POLICY);
+    const delay = retryDelayMs(message.attempts, policy);
     return { status: 'pending', error, retryAt: new Date(now + delay) };
   }
 }

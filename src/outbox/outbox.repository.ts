@@ -59,10 +59,18 @@ export class OutboxRepository {
   /** Inserts in the caller's transaction; a second message with the same key is ignored. */
   async insert(db: Queryable, message: NewOutboxMessage, now: Date): Promise<void> {
     await db.query(
-      `INSERT INTO outbox_messages (channel, dedupe_key, payload, next_attempt_at, created_at)
-       VALUES ($1, $2, $3::jsonb, $4, $4)
+      `INSERT INTO outbox_messages
+         (channel, dedupe_key, payload, next_attempt_at, created_at, record_key, record_at)
+       VALUES ($1, $2, $3::jsonb, $4, $4, $5, $6)
        ON CONFLICT (channel, dedupe_key) DO NOTHING`,
-      [message.channel, message.dedupeKey, JSON.stringify(message.payload), now],
+      [
+        message.channel,
+        message.dedupeKey,
+        JSON.stringify(message.payload),
+        now,
+        message.record?.key ?? null,
+        message.record?.at ?? null,
+      ],
     );
   }
 
@@ -94,6 +102,26 @@ export class OutboxRepository {
       [now, channels, limit, leaseUntil],
     );
     return rows.map(toMessage);
+  }
+
+  /**
+   * Which of these messages a newer message for the same record supersedes:
+   * one with a later `record_at` (or written later at the same moment), pending, sent
+   * or skipped. A dead one does not count: it may never be delivered.
+   */
+  async superseded(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT m.id FROM outbox_messages m
+       WHERE m.id = ANY($1::uuid[]) AND m.record_key IS NOT NULL
+         AND EXISTS (
+           SELECT 1 FROM outbox_messages n
+           WHERE n.channel = m.channel AND n.record_key = m.record_key
+             AND n.record_at >= m.record_at AND n.status <> 'dead'
+             AND (n.record_at, n.seq) > (m.record_at, m.seq))`,
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

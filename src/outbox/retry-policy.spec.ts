@@ -1,4 +1,5 @@
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from './retry-policy';
+import { DEFAULT_RETRY_POLICY } from '../config/outbox-retry';
+import { retryDelayMs } from './retry-policy';
 
 describe('retryDelayMs', () => {
   const policy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 10_000 };

@@ -1,16 +1,4 @@
-export interface RetryPolicy {
-  /** Attempts before a message is dead. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** 30 s, 1 min, 2 min … capped at 1 h: ten attempts span about three and a half hours. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 10,
-  baseDelayMs: 30_000,
-  maxDelayMs: 3_600_000,
-};
+import { RetryPolicy } from '../config/outbox-retry';
 
 /**
  * The wait after failed attempt number `attempts` (1-based): exponential and

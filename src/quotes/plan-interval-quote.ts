@@ -13,7 +13,8 @@
  */
 import { Decimal, ZERO } from '../common/decimal';
 import { Interval } from '../common/period';
-import { PlanCreditGrant, PlanVersionContent } from '../catalog/plan-version.repository';
+import { PlanCommitment } from '../catalog/plan-commitment';
+import { PlanCreditGrant } from '../catalog/plan-version.repository';
 import { committedAmount } from '../invoicing/commitment-lines';
 import { calculateInvoice, InvoiceDraft } from '../invoicing/invoice-calculator';
 import { RatedUsage } from './usage-profile';
@@ -25,7 +26,7 @@ export interface PlanIntervalInput {
   rated: readonly RatedUsage[];
   licences: ReadonlyArray<{ billableItemKey: string; unitAmount: Decimal; quantity: Decimal }>;
   creditGrants: ReadonlyArray<Omit<PlanCreditGrant, 'currencyOptions'>>;
-  commitment: PlanVersionContent['commitment'];
+  commitment: PlanCommitment | null;
   /** Line descriptions: billable item names by key (the key when absent). */
   itemNames: ReadonlyMap<string, string>;
 }

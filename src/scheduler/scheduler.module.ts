@@ -6,6 +6,7 @@ import { CreditsModule } from '../credits/credits.module';
 import { CrmModule } from '../crm/crm.module';
 import { MeteringModule } from '../metering/metering.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { UsagePageModule } from '../usage-page/usage-page.module';
 import { AlertsJob } from './alerts.job';
 import { CohortSyncJob } from './cohort-sync.job';
 import { CreditGrantsJob } from './credit-grants.job';
@@ -13,6 +14,7 @@ import { CrmOutcomesJob } from './crm-outcomes.job';
 import { JobLock } from './job-lock.service';
 import { OutboxJob } from './outbox.job';
 import { EventRetentionJob } from './event-retention.job';
+import { UsagePageRateLimitsJob } from './usage-page-rate-limits.job';
 
 /**
  * The timed jobs: each calls a service (under its advisory lock when only one
@@ -32,6 +34,7 @@ export class SchedulerModule {
         CrmModule,
         OutboxModule,
         MeteringModule,
+        UsagePageModule,
       ],
       providers: [
         JobLock,
@@ -41,6 +44,7 @@ export class SchedulerModule {
         OutboxJob,
         EventRetentionJob,
         CrmOutcomesJob,
+        UsagePageRateLimitsJob,
       ],
     };
   }

@@ -12,6 +12,7 @@ import { pageHeaders } from './page-headers';
 import { UsagePageAssetsController } from './usage-page-assets.controller';
 import { UsagePageLinksController } from './usage-page-links.controller';
 import { UsagePageRateLimitGuard } from './usage-page-rate-limit.guard';
+import { UsagePageRateLimitsRepository } from './usage-page-rate-limits.repository';
 import { UsagePageController } from './usage-page.controller';
 import { UsagePageService } from './usage-page.service';
 import { UsageRequestsController } from './usage-requests.controller';
@@ -21,7 +22,7 @@ import { UsageRequestsService } from './usage-requests.service';
 /**
  * The customer usage page (`/usage/{token}`): usage, forecast, bill, credit
  * and invoices, a price calculator, and requests that reach sales through the
- * CRM outbox. Owns `usage_page_requests`; reads everything else through the
+ * CRM outbox. Owns `usage_page_requests` and `usage_page_rate_limits`; reads everything else through the
  * other modules' services.
  */
 @Module({
@@ -42,10 +43,13 @@ import { UsageRequestsService } from './usage-requests.service';
   ],
   providers: [
     UsagePageRateLimitGuard,
+    UsagePageRateLimitsRepository,
     UsagePageService,
     UsageRequestsRepository,
     UsageRequestsService,
   ],
+  // For the job that deletes expired counters (src/scheduler).
+  exports: [UsagePageRateLimitsRepository],
 })
 export class UsagePageModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

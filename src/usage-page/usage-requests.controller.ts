@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiJsonBody } from '../common/http/api-json-body';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseInput } from '../common/validation';
-import { requestListQuerySchema } from './dto/usage-page-input.schema';
+import { applyRequestSchema, requestListQuerySchema } from './dto/usage-page-input.schema';
 import { CustomerRequest } from './usage-requests.repository';
 import { UsageRequestsService } from './usage-requests.service';
 
@@ -40,9 +41,12 @@ export class UsageRequestsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Moves the subscription to the requested plan from the next billing period (a plan change); a top-up is granted with the credits API',
+      "Moves the subscription to the requested plan from the next billing period, or now, prorated (effective 'now'), as a plan change does; a top-up is granted with the credits API",
   })
-  async apply(@Param('id') id: string) {
-    return toRequestResponse(await this.requests.apply(id));
+  @ApiJsonBody(applyRequestSchema)
+  async apply(@Param('id') id: string, @Body() body: unknown) {
+    return toRequestResponse(
+      await this.requests.apply(id, parseInput(applyRequestSchema, body ?? {})),
+    );
   }
 }

@@ -8,6 +8,7 @@ import { isUuid } from '../common/ids';
 import { PlanChangesService } from '../customers/plan-changes.service';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
+import { SubscriptionChangesService } from '../invoicing/subscription-changes.service';
 import {
   CustomerRequest,
   RequestKind,
@@ -15,6 +16,12 @@ import {
   UsageRequestsRepository,
 } from './usage-requests.repository';
 import { UsagePageService } from './usage-page.service';
+
+/** When an applied request takes effect (`POST /v1/usage-page-requests/{id}/apply`). */
+export interface ApplyOptions {
+  effective: 'period_end' | 'now';
+  refundToCredit: boolean;
+}
 
 export interface RequestInput {
   subscriptionId: string;
@@ -36,6 +43,7 @@ export class UsageRequestsService {
     private readonly requests: UsageRequestsRepository,
     private readonly crm: CrmOutbox,
     private readonly planChanges: PlanChangesService,
+    private readonly changesNow: SubscriptionChangesService,
     private readonly clock: Clock,
   ) {}
 
@@ -114,10 +122,11 @@ export class UsageRequestsService {
 
   /**
    * Moves the subscription to the requested plan through the plan-change
-   * mechanism (from the next billing period on). A top-up has no plan to
-   * apply: sales grant the credit with the credits API.
+   * mechanism: from the next billing period on, or now, prorated (keyed by the
+   * request, as a change now from an alert is by the alert). A top-up has no
+   * plan to apply: sales grant the credit with the credits API.
    */
-  async apply(id: string): Promise<CustomerRequest> {
+  async apply(id: string, options: ApplyOptions): Promise<CustomerRequest> {
     const request = isUuid(id) ? await this.requests.findById(id) : null;
     if (!request) throw new NotFoundError('usage page request', id);
     if (request.status === 'applied') throw new ConflictError(`request '${id}' is already applied`);
@@ -126,9 +135,15 @@ export class UsageRequestsService {
         `request '${id}' asks for a credit top-up: grant it with POST /v1/customers/{externalId}/credits`,
       );
     }
-    const change = await this.planChanges.schedule(request.subscriptionId, {
-      plan: request.planKey,
-    });
+    const target = { plan: request.planKey };
+    const change =
+      options.effective === 'now'
+        ? await this.changesNow.changeNow(request.subscriptionId, {
+            ...target,
+            refundToCredit: options.refundToCredit,
+            idempotencyKey: `usage-request:${request.id}`,
+          })
+        : await this.planChanges.schedule(request.subscriptionId, target);
     const applied = await this.requests.markApplied(
       this.db,
       id,

@@ -525,10 +525,14 @@ describe('Credits', () => {
         { lotId: lotIds.expiringApril, amount: new Decimal('5.50') },
       ];
       await db.transaction((tx) =>
-        ledgerRepository.recordConsumptions(tx, invoiceId, id, consumptions),
+        ledgerRepository.recordConsumptions(tx, [
+          { invoiceId, customerId: id, consumptions },
+        ]),
       );
       // A retried finalization records nothing twice.
-      await ledgerRepository.recordConsumptions(db, invoiceId, id, consumptions);
+      await ledgerRepository.recordConsumptions(db, [
+        { invoiceId, customerId: id, consumptions },
+      ]);
 
       const remaining = new Map(await available());
       expect(remaining.has(lotIds.grant)).toBe(false);
@@ -560,14 +564,24 @@ describe('Credits', () => {
       const other = await createCustomer(t, { currency: 'USD' });
       const othersLot = (await topUp(other.externalId, { amount: '5.00' })).body.id as string;
       await expect(
-        ledgerRepository.recordConsumptions(db, invoiceId, id, [
-          { lotId: lotIds.neverExpiring, amount: new Decimal('1.00') },
-          { lotId: othersLot, amount: new Decimal('1.00') },
+        ledgerRepository.recordConsumptions(db, [
+          {
+            invoiceId,
+            customerId: id,
+            consumptions: [
+              { lotId: lotIds.neverExpiring, amount: new Decimal('1.00') },
+              { lotId: othersLot, amount: new Decimal('1.00') },
+            ],
+          },
         ]),
       ).rejects.toThrow(/not customer/);
       await expect(
-        ledgerRepository.recordConsumptions(db, invoiceId, id, [
-          { lotId: lotIds.expiringJune, amount: new Decimal('30.01') },
+        ledgerRepository.recordConsumptions(db, [
+          {
+            invoiceId,
+            customerId: id,
+            consumptions: [{ lotId: lotIds.expiringJune, amount: new Decimal('30.01') }],
+          },
         ]),
       ).rejects.toMatchObject({ code: '23514' });
 
@@ -588,8 +602,12 @@ describe('Credits', () => {
       const firstHasSpent = new Promise<void>((resolve) => (spent = resolve));
       const first = db.transaction(async (tx) => {
         await ledgerRepository.availableLots(tx, id, 'EUR', { forUpdate: true });
-        await ledgerRepository.recordConsumptions(tx, firstInvoice, id, [
-          { lotId: lotIds.euro, amount: new Decimal('60.00') },
+        await ledgerRepository.recordConsumptions(tx, [
+          {
+            invoiceId: firstInvoice,
+            customerId: id,
+            consumptions: [{ lotId: lotIds.euro, amount: new Decimal('60.00') }],
+          },
         ]);
         spent();
         await released;

@@ -1,12 +1,12 @@
 import { Decimal } from '../../src/common/decimal';
-import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
+import { UsagePropertyName } from '../../src/crm/crm-provider';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
 import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { createCustomer, uniqueKey } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { CrmHarness, startCrmHarness } from './crm-harness';
+import { CrmHarness, CrmTarget, startCrmHarness } from './crm-harness';
 
-const PROVIDERS: CrmProviderName[] = ['hubspot', 'salesforce'];
+const TARGETS: CrmTarget[] = ['hubspot', 'salesforce', 'hubspot without custom objects'];
 
 /**
  * Monthly revenue (USD) of three customers. As of April: cohort 2026-01 is
@@ -27,17 +27,18 @@ const REVENUE: Record<'alpha' | 'beta' | 'gamma', Record<string, string>> = {
   gamma: { '2026-03': '50', '2026-04': '40', '2026-05': '80' },
 };
 
-describe.each(PROVIDERS)('cohort sync with %s', (provider) => {
+describe.each(TARGETS)('cohort sync with %s', (target) => {
   let crm: CrmHarness;
   let t: TestApp;
   let worker: OutboxWorker;
   const accounts: Record<string, string> = {};
+  let setupSkipped: string[];
 
   beforeAll(async () => {
-    crm = await startCrmHarness(provider);
+    crm = await startCrmHarness(target);
     t = await startTestApp({ env: crm.env, now: '2026-06-10T12:00:00Z' });
     worker = t.app.get(OutboxWorker);
-    await t.app.get(CrmSetupService).setup();
+    setupSkipped = (await t.app.get(CrmSetupService).setup()).skipped;
     const rows = [];
     for (const [name, months] of Object.entries(REVENUE)) {
       const externalId = uniqueKey(`cohort_${name}`);
@@ -61,39 +62,50 @@ describe.each(PROVIDERS)('cohort sync with %s', (provider) => {
     const value = crm.accountProperty(account, name);
     return value === null ? null : new Decimal(value).toFixed(2);
   };
+  /** The snapshots the CRM should hold: none on a portal without custom objects. */
+  const held = <T>(snapshots: T[]): T[] => (crm.holdsCohorts ? snapshots : []);
   const snapshots = (month: string) =>
     crm
       .cohortSnapshots()
       .filter((s) => s.asOfMonth === month)
       .sort((a, b) => a.key.localeCompare(b.key));
 
+  it('sets up the cohort object, or reports it skipped where the portal has no custom objects', () => {
+    expect(setupSkipped).toEqual(
+      crm.holdsCohorts ? [] : [expect.stringMatching(/usage_cohort_snapshot: .*Enterprise/)],
+    );
+  });
+
   it('pushes one snapshot per cohort, and each customer its own NRR and expansion', async () => {
     expect(await sync('2026-04')).toEqual({ month: '2026-04', snapshots: 2, customerUpdates: 3 });
-    expect((await worker.drain()).dead).toBe(0);
-    expect(snapshots('2026-04')).toEqual([
-      {
-        key: '2026-01@2026-04',
-        cohortMonth: '2026-01',
-        asOfMonth: '2026-04',
-        customers: 2,
-        startingMrr: '300.00',
-        currentMrr: '150.00',
-        nrr: '50.00',
-        grr: '33.33',
-        logosRetained: 1,
-      },
-      {
-        key: '2026-03@2026-04',
-        cohortMonth: '2026-03',
-        asOfMonth: '2026-04',
-        customers: 1,
-        startingMrr: '50.00',
-        currentMrr: '40.00',
-        nrr: '80.00',
-        grr: '80.00',
-        logosRetained: 1,
-      },
-    ]);
+    // Without custom objects the snapshots are dropped with a warning, not dead-lettered.
+    expect(await worker.drain()).toMatchObject({ sent: 5, dead: 0 });
+    expect(snapshots('2026-04')).toEqual(
+      held([
+        {
+          key: '2026-01@2026-04',
+          cohortMonth: '2026-01',
+          asOfMonth: '2026-04',
+          customers: 2,
+          startingMrr: '300.00',
+          currentMrr: '150.00',
+          nrr: '50.00',
+          grr: '33.33',
+          logosRetained: 1,
+        },
+        {
+          key: '2026-03@2026-04',
+          cohortMonth: '2026-03',
+          asOfMonth: '2026-04',
+          customers: 1,
+          startingMrr: '50.00',
+          currentMrr: '40.00',
+          nrr: '80.00',
+          grr: '80.00',
+          logosRetained: 1,
+        },
+      ]),
+    );
     expect(figure(accounts.alpha, 'customerNrr')).toBe('150.00');
     expect(figure(accounts.alpha, 'expansionMrr')).toBe('50.00');
     expect(figure(accounts.beta, 'customerNrr')).toBe('0.00');
@@ -109,24 +121,26 @@ describe.each(PROVIDERS)('cohort sync with %s', (provider) => {
 
   it('adds the next month under its own keys', async () => {
     expect(await sync('2026-05')).toEqual({ month: '2026-05', snapshots: 2, customerUpdates: 2 });
-    expect((await worker.drain()).dead).toBe(0);
-    expect(crm.cohortSnapshots()).toHaveLength(4);
-    expect(snapshots('2026-05')).toMatchObject([
-      {
-        key: '2026-01@2026-05',
-        currentMrr: '150.00',
-        nrr: '50.00',
-        grr: '33.33',
-        logosRetained: 1,
-      },
-      {
-        key: '2026-03@2026-05',
-        currentMrr: '80.00',
-        nrr: '160.00',
-        grr: '100.00',
-        logosRetained: 1,
-      },
-    ]);
+    expect(await worker.drain()).toMatchObject({ sent: 4, dead: 0 });
+    expect(crm.cohortSnapshots()).toHaveLength(crm.holdsCohorts ? 4 : 0);
+    expect(snapshots('2026-05')).toMatchObject(
+      held([
+        {
+          key: '2026-01@2026-05',
+          currentMrr: '150.00',
+          nrr: '50.00',
+          grr: '33.33',
+          logosRetained: 1,
+        },
+        {
+          key: '2026-03@2026-05',
+          currentMrr: '80.00',
+          nrr: '160.00',
+          grr: '100.00',
+          logosRetained: 1,
+        },
+      ]),
+    );
     expect(figure(accounts.gamma, 'customerNrr')).toBe('160.00');
     expect(figure(accounts.gamma, 'expansionMrr')).toBe('30.00');
   });

@@ -3,11 +3,14 @@
  * runs unchanged against both: the app's environment, test accounts, and
  * what landed in the CRM, in the port's terms.
  */
+import { Server } from 'node:http';
 import { Decimal } from '../../src/common/decimal';
 import { CrmProviderName, UsagePropertyName } from '../../src/crm/crm-provider';
+import { DEAL_PRIORITY_HIGH } from '../../src/crm/hubspot/hubspot-records';
 import { COHORT_OBJECT, USAGE_PROPERTIES } from '../../src/crm/hubspot/hubspot-schema';
 import {
   COHORT_OBJECT as SF_COHORT_OBJECT,
+  REQUESTED_BY_CUSTOMER_FIELD,
   USAGE_FIELDS,
 } from '../../src/crm/salesforce/salesforce-schema';
 import { HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot';
@@ -19,6 +22,8 @@ export interface CrmTask {
   accountId: string | null;
   subject: string;
   body: string;
+  /** As the CRM holds it: HubSpot `hs_task_priority` (HIGH…), Salesforce `Priority` (High…). */
+  priority: string | null;
 }
 
 export interface CrmDeal {
@@ -27,6 +32,10 @@ export interface CrmDeal {
   key: string;
   amount: Decimal;
   accountId: string | null;
+  /** As the CRM marks it: HubSpot `hs_priority` high, Salesforce `Requested_By_Customer__c`. */
+  requestedByCustomer: boolean;
+  /** HubSpot `hs_priority` (low, medium, high); Salesforce opportunities have none. */
+  priority: string | null;
 }
 
 /** A cohort snapshot as the CRM holds it; money and rates with 2 decimals. */
@@ -59,6 +68,8 @@ export interface CrmHarness {
   /** Whether the CRM holds the cohort snapshot object (HubSpot needs Enterprise). */
   holdsCohorts: boolean;
   env: Record<string, string>;
+  /** The emulator's API server, for injectFaults (test/emulators/faults.ts). */
+  httpServer: Server;
   ownerId: string;
   /** A second sales rep, whom tests may deactivate. */
   otherOwnerId: string;
@@ -127,6 +138,7 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
     hs.associatedCompanies(type, id)[0] ?? null;
   return {
     provider: 'hubspot',
+    httpServer: hs.httpServer,
     holdsCohorts: hs.tier === 'enterprise',
     ownerId,
     otherOwnerId,
@@ -154,6 +166,7 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
         accountId: company('tasks', task.id),
         subject: task.properties.hs_task_subject,
         body: task.properties.hs_task_body,
+        priority: task.properties.hs_task_priority ?? null,
       })),
     deals: () =>
       hs.records('deals').map((deal) => ({
@@ -161,6 +174,8 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
         key: deal.properties.usage_external_key,
         amount: new Decimal(deal.properties.amount),
         accountId: company('deals', deal.id),
+        requestedByCustomer: deal.properties.hs_priority === DEAL_PRIORITY_HIGH,
+        priority: deal.properties.hs_priority ?? null,
       })),
     invoices: () =>
       hs.records('invoices').map((invoice) => ({
@@ -205,6 +220,7 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
   const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return {
     provider: 'salesforce',
+    httpServer: sf.httpServer,
     holdsCohorts: true,
     ownerId,
     otherOwnerId,
@@ -237,6 +253,7 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
         accountId: text(task.WhatId),
         subject: String(task.Subject),
         body: String(task.Description),
+        priority: text(task.Priority),
       })),
     deals: () =>
       sf.records('Opportunity').map((deal) => ({
@@ -244,6 +261,8 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
         key: String(deal.Usage_External_Key__c),
         amount: new Decimal(String(deal.Amount)),
         accountId: text(deal.AccountId),
+        requestedByCustomer: deal[REQUESTED_BY_CUSTOMER_FIELD] === true,
+        priority: null,
       })),
     invoices: () =>
       sf.records('Usage_Invoice__c').map((invoice) => ({

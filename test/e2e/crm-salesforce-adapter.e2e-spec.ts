@@ -131,6 +131,7 @@ describe('SalesforceCrmProvider against the emulator', () => {
       subject: 'Acme is at 82 % of its token limit',
       body: 'Usage 8 200 / 10 000',
       dueAt: new Date('2026-03-02T10:00:00Z'),
+      requestedByCustomer: false,
     };
     const opportunity: ExpansionOpportunity = {
       externalKey: 'cus-1:usage_limit',
@@ -141,6 +142,7 @@ describe('SalesforceCrmProvider against the emulator', () => {
       currency: 'USD',
       closeDate: new Date('2026-03-31T00:00:00Z'),
       description: 'Projected overage',
+      requestedByCustomer: false,
     };
 
     expect(await crm.upsertTasks([task])).toEqual([]);
@@ -167,6 +169,58 @@ describe('SalesforceCrmProvider against the emulator', () => {
         Amount: 18000,
       }),
     ]);
+  });
+
+  it('gives a customer’s request a High task and a marked opportunity; alerts a Normal task', async () => {
+    const accountId = sf.insert('Account', { Name: 'Acme', OwnerId: OWNER });
+    const crm = provider();
+    const task: UpsellTask = {
+      externalKey: 'request:r1',
+      accountId,
+      ownerId: OWNER,
+      subject: 'Customer request: Acme asks for plan scale',
+      body: 'Requested by the customer on their usage page',
+      dueAt: new Date('2026-03-02T10:00:00Z'),
+      requestedByCustomer: true,
+    };
+    const opportunity: ExpansionOpportunity = {
+      externalKey: 'cus-1:customer_request:plan_change',
+      accountId,
+      ownerId: OWNER,
+      name: 'Requested by customer: Acme asks for plan scale',
+      amount: '1800.00',
+      currency: 'USD',
+      closeDate: new Date('2026-03-31T00:00:00Z'),
+      description: 'Requested by the customer',
+      requestedByCustomer: true,
+    };
+    expect(
+      await crm.upsertTasks([
+        task,
+        { ...task, externalKey: 'alert:a1', requestedByCustomer: false },
+      ]),
+    ).toEqual([]);
+    expect(await crm.upsertOpportunities([opportunity])).toEqual([]);
+
+    const priorities = Object.fromEntries(
+      sf.records('Task').map((t) => [t.Usage_External_Key__c, t.Priority]),
+    );
+    expect(priorities).toEqual({ 'request:r1': 'High', 'alert:a1': 'Normal' });
+    expect(sf.records('Opportunity')).toEqual([
+      expect.objectContaining({ Requested_By_Customer__c: true }),
+    ]);
+    // The emulator holds the org to its picklist and field types, as Salesforce does.
+    expect(() => sf.insert('Task', { WhatId: accountId, Priority: 'Urgent' })).toThrow(
+      /INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST/,
+    );
+    expect(() =>
+      sf.insert('Opportunity', {
+        Name: 'x',
+        StageName: 'Prospecting',
+        CloseDate: '2026-03-31',
+        Requested_By_Customer__c: 'yes',
+      }),
+    ).toThrow(/INVALID_TYPE_ON_FIELD_IN_RECORD/);
   });
 
   it('upserts invoices by number', async () => {
@@ -424,7 +478,7 @@ describe('SalesforceCrmProvider against the emulator', () => {
       expect(first.created).toContain(
         `PermissionSetAssignment Usage_Billing_Sync ${sf.integrationUserId}`,
       );
-      expect(first.created).toHaveLength(2 + 33 + 1 + 1);
+      expect(first.created).toHaveLength(2 + 34 + 1 + 1);
       expect(sf.hasField('Usage_Invoice__c.Invoice_Number__c')).toBe(true);
 
       // Every custom field the sync writes is readable and editable, the objects usable.
@@ -456,7 +510,7 @@ describe('SalesforceCrmProvider against the emulator', () => {
         'CustomField Account.MRR__c: label is "MRR (billing)" in Salesforce, "MRR" here',
       ]);
       expect(sf.records('PermissionSetAssignment')).toHaveLength(1);
-      // Writes only on the first run: 1 call for both objects, 33 fields in
+      // Writes only on the first run: 1 call for both objects, 34 fields in
       // calls of at most 10, 1 for the permission set; the second only reads.
       const writes = sf.requests.filter(
         (r) => r.detail === 'createMetadata' || r.detail === 'upsertMetadata',

@@ -160,10 +160,13 @@ describe.each(TARGETS)('CRM sync with %s', (target) => {
       expect(tasks[0].subject).toContain('84 %');
       expect(tasks[0].body).toContain(`${t.config.publicUrl}/v1/customers/${customer}/usage`);
       expect(tasks[0].body).toContain(scale);
+      // An alert's task is the middle priority: a customer's own request outranks it.
+      expect(tasks[0].priority).toBe(provider === 'hubspot' ? 'MEDIUM' : 'Normal');
 
       const deals = crm.deals().filter((deal) => deal.accountId === accountId);
       expect(deals).toHaveLength(1);
       expect(deals[0].amount.eq(incremental)).toBe(true);
+      expect(deals[0].requestedByCustomer).toBe(false);
       expect(new Decimal(crm.percentOfLimit(accountId) ?? 'NaN').eq(84)).toBe(true);
       // No month completed yet, no credit granted: both pushed as zero rather than left blank.
       expect(figure(accountId, 'mrr').eq(0)).toBe(true);

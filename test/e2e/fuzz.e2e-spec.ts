@@ -266,7 +266,10 @@ async function seed(t: TestApp): Promise<Templates> {
     'POST /v1/customers/{externalId}/usage-page/rotate': at(externalId),
     'GET /v1/usage-page-requests': at({}, { status: 'open', limit: '5' }),
     // No request is made here: the page's own test covers applying one.
-    'POST /v1/usage-page-requests/{id}/apply': at({ id: '6f1c1d5e-3f1a-4b8e-9a43-2f6f1b0c9d11' }),
+    'POST /v1/usage-page-requests/{id}/apply': {
+      ...at({ id: '6f1c1d5e-3f1a-4b8e-9a43-2f6f1b0c9d11' }),
+      body: { effective: 'now', refundToCredit: false },
+    },
     'PUT /v1/customers/{externalId}/email-preferences': {
       ...at(externalId),
       body: { usageWarnings: true },
@@ -285,7 +288,7 @@ async function seed(t: TestApp): Promise<Templates> {
     'GET /v1/subscriptions/{id}/forecast': at({ id: subscription.id }),
     'POST /v1/subscriptions/{id}/plan-changes': {
       ...at({ id: subscription.id }),
-      body: { plan: priced.plan.key, version: 1 },
+      body: { plan: priced.plan.key, version: 1, effective: 'period_end' },
     },
     'POST /v1/events': { ...none, body: { events } },
     'POST /v1/quotes': {
@@ -337,6 +340,11 @@ async function seed(t: TestApp): Promise<Templates> {
       {},
       { customerExternalId: customer.externalId, since: '2026-01-01T00:00:00Z' },
     ),
+    // No alert recommends an upgrade here: the plan-changes-now test applies one.
+    'POST /v1/alerts/{id}/apply-upgrade': {
+      ...at({ id: randomUUID() }),
+      body: { refundToCredit: false },
+    },
     'GET /v1/forecasts/accuracy': none,
     'POST /v1/revenue/import': {
       ...none,

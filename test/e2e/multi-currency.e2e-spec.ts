@@ -106,6 +106,57 @@ describe('multi-currency plan versions', () => {
     });
   });
 
+  it('commits an EUR customer to the EUR amount of the commitment', async () => {
+    const plan = (await createPlan(t, { currency: 'USD' })).key;
+    const { rates } = usdAndEur();
+    const commitment = { amount: '100.00', currencyOptions: { EUR: { amount: '80.00' } } };
+    const version = await publishPlanVersion(t, plan, {
+      currencies: ['USD', 'EUR'],
+      rates,
+      commitment,
+    });
+    expect(version.commitment).toEqual({
+      amount: '100',
+      interval: 'service_interval',
+      prepaid: false,
+      currencyOptions: { EUR: { amount: '80' } },
+    });
+    const customer = await createCustomer(t, { currency: 'EUR' });
+    expect((await subscribe(customer.externalId, plan)).status).toBe(201);
+    await recordUsage(t, [
+      {
+        customerExternalId: customer.externalId,
+        meter,
+        timestamp: '2026-03-10T10:00:00Z',
+        value: '1000',
+      },
+    ]);
+
+    t.clock.set('2026-04-01T02:00:00Z');
+    await runBilling(t);
+    const [invoice] = await listInvoices(t, `customerExternalId=${customer.externalId}`);
+    // 1000 × 0.009 = 9.00 € spent of the 80.00 € committed: true-up 71.00 €
+    expect(invoice.lines.map((line) => [line.kind, line.amount])).toEqual([
+      ['usage', '9.00'],
+      ['commitment_true_up', '71.00'],
+    ]);
+    expect(invoice.total).toBe('80.00');
+    t.clock.set('2026-03-20T00:00:00Z');
+  });
+
+  it('refuses a commitment without an amount in a listed currency, naming the field', async () => {
+    const plan = (await createPlan(t, { currency: 'USD' })).key;
+    const response = await t.admin.post(`/v1/plans/${plan}/versions`, {
+      ...usdAndEur(),
+      licenceFees: [],
+      commitment: { amount: '100.00' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([
+      { field: 'commitment.currencyOptions.EUR', problem: 'is required: the version bills in EUR' },
+    ]);
+  });
+
   it('refuses an EUR customer on a USD-only plan version, naming the field', async () => {
     const plan = (await createPlan(t, { currency: 'USD' })).key;
     await publishPlanVersion(t, plan, {

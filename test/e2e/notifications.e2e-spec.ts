@@ -2,7 +2,7 @@ import { ParsedMail } from 'mailparser';
 import { messageIdFor } from '../../src/notifications/message-id';
 import { OutboxMessageResponse } from '../../src/outbox/dto/outbox-message.response';
 import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
-import { DEFAULT_RETRY_POLICY } from '../../src/outbox/retry-policy';
+import { DEFAULT_RETRY_POLICY } from '../../src/config/outbox-retry';
 import { SmtpEmulator } from '../emulators/smtp';
 import { startTestApp, TestApp } from '../support/test-app';
 import { limitReachedEmail, NotificationFixtures, thresholdEmail } from './notifications-fixtures';

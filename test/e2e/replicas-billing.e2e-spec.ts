@@ -116,8 +116,13 @@ describe('billing on several processes', () => {
   let reference: InvoiceRow[];
   const started: ServiceProcess[] = [];
 
-  const replica = async (databaseUrl: string) => {
-    const service = await startService({ DATABASE_URL: databaseUrl, SCHEDULER_ENABLED: 'false' });
+  // Chunks of 2 subscriptions: a run of 40 spans many transactions, so a signal lands mid-run.
+  const replica = async (databaseUrl: string, chunkSize = '2') => {
+    const service = await startService({
+      DATABASE_URL: databaseUrl,
+      SCHEDULER_ENABLED: 'false',
+      BILLING_CHUNK_SIZE: chunkSize,
+    });
     started.push(service);
     return service;
   };
@@ -125,7 +130,8 @@ describe('billing on several processes', () => {
   beforeAll(async () => {
     const databaseUrl = await createTestDatabase();
     await seed(databaseUrl);
-    const single = await replica(databaseUrl);
+    // the reference in one chunk: the chunked runs below must give the same invoices
+    const single = await replica(databaseUrl, '100');
     const run = await single.call('POST', '/v1/billing-runs', { asOf: AS_OF });
     expect(run.status).toBe(200);
     await stopService(single);

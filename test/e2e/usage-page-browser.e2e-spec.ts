@@ -151,8 +151,10 @@ describe('usage page (headless Chromium)', () => {
     await page.goto(link!);
     await Promise.all([page.waitForURL(/requested=/), page.click(ask)]);
     await t.app.get(OutboxWorker).drain();
-    expect(crm.tasks().filter((task) => task.key.startsWith('request:'))).toHaveLength(1);
-    expect(crm.deals().filter((deal) => deal.key.includes(':customer_request:'))).toHaveLength(1);
+    const tasks = crm.tasks().filter((task) => task.key.startsWith('request:'));
+    const deals = crm.deals().filter((deal) => deal.key.includes(':customer_request:'));
+    expect(tasks.map((task) => task.priority)).toEqual(['HIGH']);
+    expect(deals.map((deal) => deal.priority)).toEqual(['high']);
 
     expect(errors).toEqual([]);
     expect(requests.every((url) => url.startsWith(baseUrl))).toBe(true);

@@ -5,6 +5,7 @@ import { Formatter } from '../../src/notifications/templates/formatter';
 import { Decimal } from '../../src/common/decimal';
 import { SAME_ORIGIN_ONLY_CSP } from '../../src/common/http/content-security-policy';
 import { UsageLinksService } from '../../src/usage-links/usage-links.service';
+import { UsagePageRateLimitsRepository } from '../../src/usage-page/usage-page-rate-limits.repository';
 import { createCustomer } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { CrmHarness, startCrmHarness } from './crm-harness';
@@ -244,6 +245,9 @@ describe('customer usage page', () => {
     expect(tasks[0].subject).toBe(`Customer request: Acme SARL asks for plan ${catalog.scale}`);
     expect(tasks[0].body).toContain('Requested by the customer on their usage page');
     expect(tasks[0].body).toContain('(highest priority)');
+    // Marked in the CRM's own fields, as sales filter on them: HIGH task, high deal.
+    expect(tasks[0].priority).toBe('HIGH');
+    expect(deals[0]).toMatchObject({ priority: 'high', requestedByCustomer: true });
     // (199.00 + usage) − (49.00 + usage) = 150.00 a month more, 1 800.00 a year.
     expect(deals[0].amount.toFixed(2)).toBe('1800.00');
 
@@ -333,23 +337,69 @@ describe('customer usage page', () => {
   });
 });
 
-describe('usage page rate limit', () => {
-  let t: TestApp;
+describe('usage page rate limit, shared by two replicas on one database', () => {
+  let one: TestApp;
+  let two: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: NOW, env: { USAGE_PAGE_RATE_LIMIT: '3/1m' } });
+    // An hour: a window that cannot end while the test runs.
+    const env = { USAGE_PAGE_RATE_LIMIT: '3/1h' };
+    one = await startTestApp({ now: NOW, env });
+    two = await startTestApp({ now: NOW, env, databaseUrl: one.databaseUrl });
   });
 
   afterAll(async () => {
-    await t?.close();
+    await one?.close();
+    await two?.close();
   });
 
-  it('answers 429 with Retry-After past the limit, for good and wrong tokens alike', async () => {
+  it('answers 429 with Retry-After past the limit counted across replicas, for good and wrong tokens alike', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await t.http().get(`/usage/guess${i}`)).status);
+    for (let i = 0; i < 5; i++) {
+      const replica = i % 2 === 0 ? one : two;
+      statuses.push((await replica.http().get(`/usage/guess${i}`)).status);
+    }
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
-    const limited = await t.http().get('/usage/guess');
+    const limited = await two.http().get('/usage/guess');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(3600);
     expect(limited.text).toContain('Too many requests');
+  });
+
+  it('counts concurrent requests exactly: the limit holds under a burst on both replicas', async () => {
+    const counters = one.app.get(UsagePageRateLimitsRepository);
+    const limit = { requests: 10, intervalMs: 3_600_000 };
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? counters : two.app.get(UsagePageRateLimitsRepository)).count(
+          '203.0.113.7',
+          limit,
+        ),
+      ),
+    );
+    expect(counts.map((c) => c.requests).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
+
+  it('keeps no client address, and deleting expired counters (the cleanup job) forgets ended windows only', async () => {
+    const db = one.app.get(DataSource);
+    const rows: Array<{ client_digest: Buffer }> = await db.query(
+      'SELECT client_digest FROM usage_page_rate_limits',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    // SHA-256 digests, never the address itself.
+    for (const row of rows) expect(row.client_digest).toHaveLength(32);
+
+    const counters = one.app.get(UsagePageRateLimitsRepository);
+    const limit = one.config.usagePageRateLimit;
+    expect(await counters.deleteExpired(limit)).toBe(0);
+    expect((await one.http().get('/usage/guess')).status).toBe(429);
+    // The windows end (moved back rather than waited for): deleted, and the client starts afresh.
+    await db.query(
+      "UPDATE usage_page_rate_limits SET window_start = window_start - interval '2 hours'",
+    );
+    expect(await counters.deleteExpired(limit)).toBe(rows.length);
+    expect((await two.http().get('/usage/guess')).status).toBe(404);
   });
 });

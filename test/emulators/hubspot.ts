@@ -162,15 +162,23 @@ const BUILT_IN: Record<HubSpotObjectType, Property[]> = {
     ),
     enumeration('pipeline', ['default']),
     enumeration('dealstage', DEAL_STAGES),
+    // The default Priority property's internal values (HubSpot, "HubSpot's
+    // default deal properties" → Priority):
+    // https://knowledge.hubspot.com/crm-deals/hubspots-default-deal-properties
+    enumeration('hs_priority', ['low', 'medium', 'high']),
   ],
-  tasks: builtIn([
-    'hs_task_subject',
-    'hs_task_body',
-    'hs_timestamp',
-    'hs_task_status',
-    'hs_task_priority',
-    'hs_task_type',
-  ]),
+  tasks: [
+    ...builtIn([
+      'hs_task_subject',
+      'hs_task_body',
+      'hs_timestamp',
+      'hs_task_status',
+      'hs_task_type',
+    ]),
+    // HubSpot, "Tasks" guide → properties: hs_task_priority is LOW, MEDIUM or HIGH.
+    // https://developers.hubspot.com/docs/guides/api/crm/engagements/tasks
+    enumeration('hs_task_priority', ['LOW', 'MEDIUM', 'HIGH']),
+  ],
   invoices: builtIn([]),
 };
 
@@ -237,6 +245,12 @@ export class HubSpotEmulator {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The server answering the API, once listening (faults.ts wraps it). */
+  get httpServer(): Server {
+    if (!this.server) throw new Error('the emulator is not listening');
+    return this.server;
   }
 
   async listen(): Promise<void> {

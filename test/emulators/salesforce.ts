@@ -88,6 +88,8 @@ export interface SalesforceEmulator {
    */
   loginHostUrl: string;
   accessToken: string;
+  /** The server behind `url` (faults.ts wraps it). */
+  httpServer: Server;
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
@@ -142,7 +144,21 @@ interface FieldDef {
   referenceTo?: string;
   /** Required or master-detail: Salesforce refuses field permissions on it. */
   alwaysVisible?: boolean;
+  /** A restricted picklist's values (API names); anything else fails the record. */
+  picklist?: readonly string[];
+  /** A checkbox takes a JSON boolean only. */
+  checkbox?: boolean;
 }
+
+/**
+ * The standard Task priorities, the TaskPriority values of a new org; a value
+ * outside them fails the record with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST
+ * (Object Reference, "TaskPriority"; SOAP API Developer Guide, "Core Data
+ * Types Used in API Calls" → StatusCode):
+ * https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-taskpriority.html
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+ */
+export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
 
 interface SObjectDef {
   name: string;
@@ -246,6 +262,7 @@ class Org {
     ]) {
       this.objects.set(def.name.toLowerCase(), def);
     }
+    this.object('Task')!.fields.get('priority')!.picklist = TASK_PRIORITIES;
   }
 
   object(name: string): SObjectDef | undefined {
@@ -312,6 +329,7 @@ class Org {
       referenceTo: xmlValue(xml, 'referenceTo') ?? undefined,
       alwaysVisible:
         xmlValue(xml, 'required') === 'true' || xmlValue(xml, 'type') === 'MasterDetail',
+      checkbox: xmlValue(xml, 'type') === 'Checkbox',
     };
     for (const target of targets) target?.fields.set(fieldName.toLowerCase(), field);
     this.metadata.set(fullName.toLowerCase(), xml);
@@ -415,6 +433,10 @@ class Org {
       return failure('INACTIVE_OWNER_OR_USER', 'operation performed with inactive user', [
         'OwnerId',
       ]);
+    for (const [name, value] of Object.entries(fields)) {
+      const problem = fieldValueProblem(this.field(def, name), value);
+      if (problem) return problem;
+    }
     for (const field of def.fields.values()) {
       const value = merged[field.name];
       if (typeof value !== 'string' || value === '') continue;
@@ -472,6 +494,23 @@ function failure(statusCode: string, message: string, fields: string[] = []): Re
   return { success: false, errors: [{ statusCode, message, fields }] };
 }
 
+/** A value written to a restricted picklist or a checkbox that the field cannot hold. */
+function fieldValueProblem(field: FieldDef, value: FieldValue): RecordResult | null {
+  if (field.picklist && (typeof value !== 'string' || !field.picklist.includes(value)))
+    return failure(
+      'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      `${field.name}: bad value for restricted picklist field: ${String(value)}`,
+      [field.name],
+    );
+  if (field.checkbox && typeof value !== 'boolean')
+    return failure(
+      'INVALID_TYPE_ON_FIELD_IN_RECORD',
+      `${field.name}: value not of required type: ${String(value)}`,
+      [field.name],
+    );
+  return null;
+}
+
 /**
  * Unique and external-id text fields compare case-insensitively unless the
  * field was created caseSensitive ("Treat ABC and abc as different values"):
@@ -516,7 +555,7 @@ class Emulator implements SalesforceEmulator {
   readonly integrationUserId = INTEGRATION_USER_ID;
   private readonly org = new Org();
   private readonly sessions = new Set<string>();
-  private readonly server: Server;
+  readonly httpServer: Server;
   private readonly sockets = new Set<Socket>();
   private faults: FaultKind[] = [];
   private rateLimit: RateLimit | null = null;
@@ -545,7 +584,7 @@ class Emulator implements SalesforceEmulator {
         PermissionSetId: permissionSet.Id,
       });
     }
-    this.server = this.createServer(false);
+    this.httpServer = this.createServer(false);
     this.loginServer = this.createServer(true);
   }
 
@@ -563,7 +602,7 @@ class Emulator implements SalesforceEmulator {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     };
-    this.url = await listen(this.server);
+    this.url = await listen(this.httpServer);
     this.loginHostUrl = await listen(this.loginServer);
   }
 
@@ -640,7 +679,7 @@ class Emulator implements SalesforceEmulator {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await Promise.all(
-      [this.server, this.loginServer].map(
+      [this.httpServer, this.loginServer].map(
         (server) => new Promise<void>((resolve) => server.close(() => resolve())),
       ),
     );
@@ -973,12 +1012,7 @@ class Emulator implements SalesforceEmulator {
       return t > 0 || (t === 0 && r.Id > lastId);
     };
     const records = [...def.records.values()]
-      .filter(
-        (r) =>
-          r[key] !== null &&
-          r[key] !== undefined &&
-          after(r),
-      )
+      .filter((r) => r[key] !== null && r[key] !== undefined && after(r))
       .sort((a, b) =>
         String(a.SystemModstamp) === String(b.SystemModstamp)
           ? a.Id.localeCompare(b.Id)

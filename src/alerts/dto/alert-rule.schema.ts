@@ -11,6 +11,14 @@ export const updateAlertRuleSchema = z.strictObject({
   enabled: z.boolean({ error: 'must be true or false' }),
 });
 
+/** `POST /v1/alerts/{id}/apply-upgrade`: where the credit for fees billed in advance goes (none means the defaults). */
+export const applyUpgradeSchema = z.strictObject({
+  refundToCredit: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .describe("put the credit note for fees billed in advance on the customer's credit balance"),
+});
+
 export const alertsQuerySchema = z.strictObject({
   customerExternalId: keyField.optional(),
   rule: z

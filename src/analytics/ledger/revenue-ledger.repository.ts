@@ -44,7 +44,7 @@ const RECORD_INVOICE = `
   JOIN invoice_lines l ON l.invoice_id = i.id
   ${MONTH_SHARES}
   LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = i.currency
-  WHERE i.id = $1 AND i.status = 'finalized'
+  WHERE i.id = ANY($1::uuid[]) AND i.status = 'finalized'
   GROUP BY l.customer_id, share.month, i.id, i.currency, fx.rate
   ON CONFLICT (invoice_id, customer_id, month) WHERE source = 'invoice' DO NOTHING`;
 
@@ -69,13 +69,13 @@ const RECORD_CREDIT_NOTE = `
 export class RevenueLedgerRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Records a finalized invoice's revenue, in the finalizing transaction; recording it again adds nothing. */
-  async recordInvoice(
+  /** Records finalized invoices' revenue, in the finalizing transaction; recording one again adds nothing. */
+  async recordInvoices(
     tx: Queryable,
-    invoiceId: string,
+    invoiceIds: readonly string[],
     rates: { currencies: string[]; rates: string[] },
   ): Promise<void> {
-    await tx.query(RECORD_INVOICE, [invoiceId, rates.currencies, rates.rates]);
+    await tx.query(RECORD_INVOICE, [invoiceIds, rates.currencies, rates.rates]);
   }
 
   /** Records a credit note's negative revenue, in the issuing transaction; again adds nothing. */

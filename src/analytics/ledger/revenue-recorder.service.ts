@@ -18,8 +18,9 @@ export class RevenueRecorder {
     private readonly rates: ExchangeRates,
   ) {}
 
-  recordFinalizedInvoice(tx: Queryable, invoiceId: string): Promise<void> {
-    return this.ledger.recordInvoice(tx, invoiceId, this.rates.asArrays());
+  async recordFinalizedInvoices(tx: Queryable, invoiceIds: readonly string[]): Promise<void> {
+    if (invoiceIds.length > 0)
+      await this.ledger.recordInvoices(tx, invoiceIds, this.rates.asArrays());
   }
 
   /**

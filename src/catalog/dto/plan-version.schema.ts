@@ -85,6 +85,7 @@ const commitmentSchema = z.strictObject({
   amount: decimalField({ positive: true }).describe(
     'minimum spend per interval across all usage rates, in the plan currency',
   ),
+  currencyOptions: currencyOptions(z.strictObject({ amount: decimalField({ positive: true }) })),
   interval: z
     .enum(COMMITMENT_INTERVALS, { error: `must be one of ${COMMITMENT_INTERVALS.join(', ')}` })
     .default('service_interval')
@@ -101,33 +102,35 @@ const list = <T extends z.ZodType>(entry: T, what: string) =>
   z.array(entry, { error: `must be a list of ${what}` });
 
 /** A plan version as published: everything it prices, grants and limits, validated before any lookup. */
-export const createPlanVersionSchema = z.strictObject({
-  live: z.boolean({ error: 'must be true or false' }).default(true),
-  /**
-   * The currencies the version bills in: the plan's (its base prices) and those
-   * priced in `currencyOptions`. Omitted: the plan's currency only, for customers
-   * of any currency (the behaviour before multi-currency versions).
-   */
-  currencies: z
-    .array(currencyField, { error: 'must be a list of currency codes' })
-    .min(1, { error: 'must name at least the plan currency' })
-    .superRefine(distinctBy((code) => code))
-    .optional(),
-  serviceInterval: serviceIntervalSchema.default(defaultServiceInterval),
-  rates: list(rateEntrySchema, 'rates')
-    .superRefine(distinctBy((entry) => entry.billableItem, 'billableItem'))
-    .default([]),
-  licenceFees: list(licenceFeeSchema, 'licence fees')
-    .superRefine(distinctBy((fee) => fee.billableItem, 'billableItem'))
-    .default([]),
-  creditGrants: list(creditGrantSchema, 'credit grants').default([]),
-  limits: list(limitSchema, 'limits')
-    .superRefine(distinctBy((limit) => limit.meter, 'meter'))
-    .default([]),
-  commitment: commitmentSchema.nullable().default(null),
-}).refine((version) => version.commitment === null || version.rates.length > 0, {
-  error: 'needs at least one rate: a commitment is a minimum spend across the usage rates',
-  path: ['commitment'],
-});
+export const createPlanVersionSchema = z
+  .strictObject({
+    live: z.boolean({ error: 'must be true or false' }).default(true),
+    /**
+     * The currencies the version bills in: the plan's (its base prices) and those
+     * priced in `currencyOptions`. Omitted: the plan's currency only, for customers
+     * of any currency (the behaviour before multi-currency versions).
+     */
+    currencies: z
+      .array(currencyField, { error: 'must be a list of currency codes' })
+      .min(1, { error: 'must name at least the plan currency' })
+      .superRefine(distinctBy((code) => code))
+      .optional(),
+    serviceInterval: serviceIntervalSchema.default(defaultServiceInterval),
+    rates: list(rateEntrySchema, 'rates')
+      .superRefine(distinctBy((entry) => entry.billableItem, 'billableItem'))
+      .default([]),
+    licenceFees: list(licenceFeeSchema, 'licence fees')
+      .superRefine(distinctBy((fee) => fee.billableItem, 'billableItem'))
+      .default([]),
+    creditGrants: list(creditGrantSchema, 'credit grants').default([]),
+    limits: list(limitSchema, 'limits')
+      .superRefine(distinctBy((limit) => limit.meter, 'meter'))
+      .default([]),
+    commitment: commitmentSchema.nullable().default(null),
+  })
+  .refine((version) => version.commitment === null || version.rates.length > 0, {
+    error: 'needs at least one rate: a commitment is a minimum spend across the usage rates',
+    path: ['commitment'],
+  });
 
 export type CreatePlanVersionInput = z.output<typeof createPlanVersionSchema>;

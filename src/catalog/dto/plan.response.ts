@@ -60,6 +60,9 @@ export function toPlanVersionResponse(plan: PlanRecord, version: PlanVersionReco
       amount: toDecimalString(version.commitment.amount),
       interval: version.commitment.interval,
       prepaid: version.commitment.prepaid,
+      ...optionsResponse(version.commitment.currencyOptions, (amount) => ({
+        amount: toDecimalString(amount),
+      })),
     },
     createdAt: version.createdAt.toISOString(),
   };

@@ -1,7 +1,8 @@
 import { CrmPermanentError, CrmRateLimitedError, CrmTransientError } from '../crm-provider';
 import { recordFailures } from './hubspot-batches';
 import { toCrmError } from './hubspot-errors';
-import { companyProperties, dealProperties } from './hubspot-records';
+import { ExpansionOpportunity, UpsellTask } from '../crm-provider';
+import { companyProperties, dealProperties, taskProperties } from './hubspot-records';
 
 const apiError = (code: number, headers: Record<string, string> = {}) =>
   Object.assign(new Error('HTTP error'), { code, body: { message: 'nope' }, headers });
@@ -32,20 +33,41 @@ describe('HubSpot records', () => {
     ).toEqual({ usage_percent_of_limit: '85', usage_mrr: '' });
   });
 
+  const deal: ExpansionOpportunity = {
+    externalKey: 'c1:usage_limit',
+    accountId: '1',
+    ownerId: null,
+    name: 'Expansion',
+    amount: '1800',
+    currency: 'USD',
+    closeDate: new Date('2026-04-01T00:00:00Z'),
+    description: '',
+    requestedByCustomer: false,
+  };
+
   it('never writes pipeline or stage on a deal update', () => {
-    const properties = dealProperties({
-      externalKey: 'c1:usage_limit',
-      accountId: '1',
-      ownerId: null,
-      name: 'Expansion',
-      amount: '1800',
-      currency: 'USD',
-      closeDate: new Date('2026-04-01T00:00:00Z'),
-      description: '',
-    });
+    const properties = dealProperties(deal);
     expect(properties).toMatchObject({ usage_external_key: 'c1:usage_limit', amount: '1800' });
     expect(properties).not.toHaveProperty('dealstage');
     expect(properties).not.toHaveProperty('hubspot_owner_id');
+  });
+
+  it('marks a customer’s request highest priority; leaves an alert deal’s priority to sales', () => {
+    expect(dealProperties({ ...deal, requestedByCustomer: true })).toMatchObject({
+      hs_priority: 'high',
+    });
+    expect(dealProperties(deal)).not.toHaveProperty('hs_priority');
+    const task: UpsellTask = {
+      externalKey: 'request:1',
+      accountId: '1',
+      ownerId: null,
+      subject: 'Customer request',
+      body: '',
+      dueAt: new Date('2026-04-01T00:00:00Z'),
+      requestedByCustomer: true,
+    };
+    expect(taskProperties(task).hs_task_priority).toBe('HIGH');
+    expect(taskProperties({ ...task, requestedByCustomer: false }).hs_task_priority).toBe('MEDIUM');
   });
 
   it('reads per-record failures from a 207 answer', () => {

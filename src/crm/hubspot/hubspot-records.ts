@@ -22,6 +22,22 @@ export function companyProperties(update: AccountUsageProperties): HubSpotProper
 const owner = (ownerId: string | null): HubSpotProperties =>
   ownerId ? { hubspot_owner_id: ownerId } : {};
 
+/**
+ * Task priorities are LOW, MEDIUM and HIGH (HubSpot, "Tasks" guide →
+ * properties, `hs_task_priority`):
+ * https://developers.hubspot.com/docs/guides/api/crm/engagements/tasks
+ * A customer's own request outranks every alert our rules raise.
+ */
+export const TASK_PRIORITY = { requested: 'HIGH', alert: 'MEDIUM' } as const;
+
+/**
+ * The default deal property Priority (`hs_priority`) takes the internal values
+ * low, medium and high (HubSpot, "HubSpot's default deal properties" → Priority;
+ * its options as GET /crm/v3/properties/deals/hs_priority lists them):
+ * https://knowledge.hubspot.com/crm-deals/hubspots-default-deal-properties
+ */
+export const DEAL_PRIORITY_HIGH = 'high';
+
 export function taskProperties(task: UpsellTask): HubSpotProperties {
   return {
     [EXTERNAL_KEY]: task.externalKey,
@@ -29,7 +45,7 @@ export function taskProperties(task: UpsellTask): HubSpotProperties {
     hs_task_body: task.body,
     hs_timestamp: task.dueAt.toISOString(),
     hs_task_status: 'NOT_STARTED',
-    hs_task_priority: 'HIGH',
+    hs_task_priority: task.requestedByCustomer ? TASK_PRIORITY.requested : TASK_PRIORITY.alert,
     hs_task_type: 'TODO',
     ...owner(task.ownerId),
   };
@@ -38,7 +54,8 @@ export function taskProperties(task: UpsellTask): HubSpotProperties {
 /**
  * The figures of a deal, written on every update. Pipeline and stage are not
  * among them: they are set once, when the deal is created, so an update never
- * moves back a deal sales have advanced.
+ * moves back a deal sales have advanced. Only a customer's request sets the
+ * priority (high); an alert's deal leaves it to sales.
  */
 export function dealProperties(deal: ExpansionOpportunity): HubSpotProperties {
   return {
@@ -48,6 +65,7 @@ export function dealProperties(deal: ExpansionOpportunity): HubSpotProperties {
     deal_currency_code: deal.currency,
     closedate: deal.closeDate.toISOString(),
     description: deal.description,
+    ...(deal.requestedByCustomer ? { hs_priority: DEAL_PRIORITY_HIGH } : {}),
     ...owner(deal.ownerId),
   };
 }

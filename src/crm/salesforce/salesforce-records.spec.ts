@@ -38,6 +38,7 @@ describe('Salesforce record mappers', () => {
       subject: 'Acme at 82 %',
       body: 'numbers',
       dueAt: new Date('2026-03-02T23:30:00Z'),
+      requestedByCustomer: false,
     };
     expect(taskRecord(task)).toEqual({
       Usage_External_Key__c: 'alert-1',
@@ -46,8 +47,11 @@ describe('Salesforce record mappers', () => {
       Subject: 'Acme at 82 %',
       Description: 'numbers',
       ActivityDate: '2026-03-02',
+      Priority: 'Normal',
     });
     expect(taskRecord({ ...task, ownerId: null })).not.toHaveProperty('OwnerId');
+    // A customer's own request is the owner's first call.
+    expect(taskRecord({ ...task, requestedByCustomer: true }).Priority).toBe('High');
   });
 
   it('sets StageName only on a new opportunity', () => {
@@ -60,6 +64,7 @@ describe('Salesforce record mappers', () => {
       currency: 'USD',
       closeDate: new Date('2026-03-31T00:00:00Z'),
       description: 'why',
+      requestedByCustomer: false,
     };
     expect(opportunityRecord(opportunity, 'Prospecting')).toEqual({
       Usage_External_Key__c: 'cus-1:usage_limit',
@@ -72,6 +77,24 @@ describe('Salesforce record mappers', () => {
       Description: 'why',
     });
     expect(opportunityRecord(opportunity, null)).not.toHaveProperty('StageName');
+  });
+
+  it('marks an opportunity the customer asked for, and writes no mark on the others', () => {
+    const opportunity = {
+      externalKey: 'cus-1:customer_request:plan_change',
+      accountId: '001A',
+      ownerId: null,
+      name: 'Requested by customer',
+      amount: '1800',
+      currency: 'USD',
+      closeDate: new Date('2026-03-31T00:00:00Z'),
+      description: 'why',
+      requestedByCustomer: true,
+    };
+    expect(opportunityRecord(opportunity, null).Requested_By_Customer__c).toBe(true);
+    expect(
+      opportunityRecord({ ...opportunity, requestedByCustomer: false }, null),
+    ).not.toHaveProperty('Requested_By_Customer__c');
   });
 
   it('maps an invoice to Usage_Invoice__c keyed by its number', () => {

@@ -16,6 +16,7 @@ import {
   COHORT_KEY_FIELD,
   EXTERNAL_KEY_FIELD,
   INVOICE_NUMBER_FIELD,
+  REQUESTED_BY_CUSTOMER_FIELD,
   USAGE_FIELDS,
 } from './salesforce-schema';
 import { toSalesforceDate, toSalesforceNumber } from './salesforce-values';
@@ -68,6 +69,13 @@ function withOwner(record: SalesforceRecord, ownerId: string | null): Salesforce
   return ownerId ? { ...record, OwnerId: ownerId } : record;
 }
 
+/**
+ * The standard Task `Priority` picklist: High, Normal, Low (Object Reference,
+ * "TaskPriority"). A customer's own request is High, an alert's task Normal.
+ * https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-taskpriority.html
+ */
+export const TASK_PRIORITY = { requested: 'High', alert: 'Normal' } as const;
+
 export function taskRecord(task: UpsellTask): SalesforceRecord {
   return withOwner(
     {
@@ -76,6 +84,7 @@ export function taskRecord(task: UpsellTask): SalesforceRecord {
       Subject: task.subject.slice(0, 255),
       Description: task.body,
       ActivityDate: toSalesforceDate(task.dueAt),
+      Priority: task.requestedByCustomer ? TASK_PRIORITY.requested : TASK_PRIORITY.alert,
     },
     task.ownerId,
   );
@@ -84,6 +93,8 @@ export function taskRecord(task: UpsellTask): SalesforceRecord {
 /**
  * StageName is only set when the opportunity is new: once it exists the stage
  * belongs to sales, and the forecast only moves the amount and close date.
+ * Only a customer's request writes the checkbox, so alert opportunities keep
+ * working in an org whose setup predates it.
  */
 export function opportunityRecord(
   opportunity: ExpansionOpportunity,
@@ -98,6 +109,7 @@ export function opportunityRecord(
       CloseDate: toSalesforceDate(opportunity.closeDate),
       Amount: toSalesforceNumber(opportunity.amount),
       Description: opportunity.description,
+      ...(opportunity.requestedByCustomer ? { [REQUESTED_BY_CUSTOMER_FIELD]: true } : {}),
     },
     opportunity.ownerId,
   );

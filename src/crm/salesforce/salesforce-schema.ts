@@ -11,6 +11,13 @@ export const INVOICE_OBJECT = 'Usage_Invoice__c';
 export const INVOICE_NUMBER_FIELD = 'Invoice_Number__c';
 export const COHORT_OBJECT = 'Usage_Cohort_Snapshot__c';
 export const COHORT_KEY_FIELD = 'Cohort_Key__c';
+/**
+ * Opportunities have no standard priority field (Object Reference,
+ * "Opportunity"): a checkbox marks those the customer asked for, for list
+ * views and reports. Their tasks carry the standard `Priority` High.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunity.htm
+ */
+export const REQUESTED_BY_CUSTOMER_FIELD = 'Requested_By_Customer__c';
 
 type FieldKind = 'number' | 'percent' | 'currency' | 'text' | 'datetime';
 
@@ -49,6 +56,8 @@ export interface CustomFieldMetadata {
   label: string;
   type: string;
   caseSensitive?: boolean;
+  /** A checkbox's value on records that do not set it; the Metadata API requires it. */
+  defaultValue?: string;
   length?: number;
   precision?: number;
   scale?: number;
@@ -137,6 +146,12 @@ export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
   // permission sets name them on Task.
   externalIdField(`Activity.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
   externalIdField(`Opportunity.${EXTERNAL_KEY_FIELD}`, 'Usage external key'),
+  {
+    fullName: `Opportunity.${REQUESTED_BY_CUSTOMER_FIELD}`,
+    defaultValue: 'false',
+    label: 'Requested by the customer',
+    type: 'Checkbox',
+  },
   externalIdField(`${INVOICE_OBJECT}.${INVOICE_NUMBER_FIELD}`, 'Invoice number'),
   {
     fullName: `${INVOICE_OBJECT}.Account__c`,

@@ -60,3 +60,16 @@ export const requestListQuerySchema = z.object({
     .max(200, { error: 'must be a whole number from 1 to 200' })
     .default(50),
 });
+
+/** `POST /v1/usage-page-requests/{id}/apply`: from the next billing period (default) or now, prorated. */
+export const applyRequestSchema = z.strictObject({
+  effective: z
+    .enum(['period_end', 'now'], { error: "must be 'period_end' or 'now'" })
+    .default('period_end'),
+  refundToCredit: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .describe(
+      "with effective 'now': put the credit note for fees billed in advance on the customer's credit balance",
+    ),
+});
