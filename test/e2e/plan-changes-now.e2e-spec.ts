@@ -66,14 +66,21 @@ describe('plan changes now', () => {
   const thresholdAlerts = async (customer: string): Promise<AlertBody[]> =>
     (await t.admin.get(`/v1/alerts?customerExternalId=${customer}&rule=usage_threshold`)).body.data;
 
-  it('upgrades from an alert mid-April: usage split at the change, fees prorated, limits and alert levels at once', async () => {
-    t.clock.set('2026-04-05T12:00:00Z');
+  /** A new customer on the basic plan from April 1, subscribed at `now`. */
+  async function subscribeToBasic(now: string, overrides: object = {}) {
+    t.clock.set(now);
     const customer = (await createCustomer(t)).externalId;
     const subscription = await createSubscription(t, {
       customerExternalId: customer,
       plan: basic,
       startDate: '2026-04-01T00:00:00Z',
+      ...overrides,
     });
+    return { customer, subscription };
+  }
+
+  it('upgrades from an alert mid-April: usage split at the change, fees prorated, limits and alert levels at once', async () => {
+    const { customer, subscription } = await subscribeToBasic('2026-04-05T12:00:00Z');
     await send(customer, '2026-04-05T10:00:00Z', '1100');
     // Over the basic limit: both levels fire, and the pro plan is recommended.
     const fired = (await thresholdAlerts(customer)).find((alert) => alert.level === '80')!;
@@ -253,12 +260,7 @@ describe('plan changes now', () => {
   });
 
   it('changes a licence quantity now on the same plan: the fee prorated on each quantity', async () => {
-    t.clock.set('2026-04-02T00:00:00Z');
-    const customer = (await createCustomer(t)).externalId;
-    const subscription = await createSubscription(t, {
-      customerExternalId: customer,
-      plan: basic,
-      startDate: '2026-04-01T00:00:00Z',
+    const { subscription } = await subscribeToBasic('2026-04-02T00:00:00Z', {
       licenceQuantities: { [licensed]: '1' },
     });
     t.clock.set('2026-04-16T00:10:00Z');
@@ -295,13 +297,7 @@ describe('plan changes now', () => {
   });
 
   it('applies a usage page request now, and the upcoming invoice shows both fees prorated at once', async () => {
-    t.clock.set('2026-04-02T00:00:00Z');
-    const customer = (await createCustomer(t)).externalId;
-    const subscription = await createSubscription(t, {
-      customerExternalId: customer,
-      plan: basic,
-      startDate: '2026-04-01T00:00:00Z',
-    });
+    const { subscription } = await subscribeToBasic('2026-04-02T00:00:00Z');
     t.clock.set('2026-04-20T05:30:00Z');
     // The request as the usage page records it (usage-page.e2e-spec.ts makes them through the page).
     const db = t.app.get(DataSource);
