@@ -6,13 +6,21 @@ import { RevenueLedgerModule } from './ledger/revenue-ledger.module';
 import { AnalyticsController } from './metrics/analytics.controller';
 import { AnalyticsRepository } from './metrics/analytics.repository';
 import { AnalyticsService } from './metrics/analytics.service';
+import { CustomerRetentionRepository } from './metrics/customer-retention.repository';
 import { UpsellSignalsRepository } from './metrics/upsell-signals.repository';
 
 /** Revenue import, MRR movements, retention, cohorts and expansion over the revenue ledger. */
 @Module({
   imports: [DealOutcomesModule, RevenueLedgerModule],
   controllers: [RevenueImportController, AnalyticsController],
-  providers: [RevenueImportService, AnalyticsRepository, UpsellSignalsRepository, AnalyticsService],
-  exports: [AnalyticsService],
+  providers: [
+    RevenueImportService,
+    AnalyticsRepository,
+    UpsellSignalsRepository,
+    AnalyticsService,
+    CustomerRetentionRepository,
+  ],
+  // The CRM reads per-customer retention and MRR through the repository.
+  exports: [AnalyticsService, CustomerRetentionRepository],
 })
 export class AnalyticsModule {}

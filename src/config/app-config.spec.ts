@@ -15,12 +15,12 @@ describe('AppConfig.fromEnvironment', () => {
       upgradePath: undefined,
     });
     expect(config.usagePageRateLimit).toEqual({ requests: 60, intervalMs: 60_000 });
-    expect(config.trust).toEqual({ apiKeyMs: 5_000, quotaConfigMs: 10_000 });
     expect(config.outboxRetry).toEqual({
       maxAttempts: 10,
       baseDelayMs: 30_000,
       maxDelayMs: 3_600_000,
     });
+    expect(config.trust).toEqual({ apiKeyMs: 5_000, quotaConfigMs: 10_000 });
   });
 
   it('reads the outbox retry policy', () => {

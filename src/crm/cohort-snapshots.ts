@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Decimal, ZERO } from '../common/decimal';
 import { formatMoney } from '../common/money';
+import { CustomerRetention } from '../analytics/metrics/customer-retention.repository';
 import { Cohort, percentage } from '../analytics/metrics/revenue-metrics';
 import { Month } from '../analytics/month';
 import { CrmPayload } from './crm-payload';
@@ -42,13 +43,6 @@ export function isCohortSnapshotPayload(payload: unknown): boolean {
     payload !== null &&
     (payload as { kind?: unknown }).kind === 'cohort_snapshot'
   );
-}
-
-/** A customer's MRR in their cohort month and in the month synced, in the reporting currency. */
-export interface CustomerRetention {
-  customerId: string;
-  startingMrr: Decimal;
-  currentMrr: Decimal;
 }
 
 /**

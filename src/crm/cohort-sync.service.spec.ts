@@ -1,5 +1,9 @@
 import { DataSource } from 'typeorm';
 import { AnalyticsService } from '../analytics/metrics/analytics.service';
+import {
+  CustomerRetention,
+  CustomerRetentionRepository,
+} from '../analytics/metrics/customer-retention.repository';
 import { Cohort } from '../analytics/metrics/revenue-metrics';
 import { Month } from '../analytics/month';
 import { ManualClock } from '../common/clock';
@@ -8,8 +12,6 @@ import { ValidationFailedError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { NewOutboxMessage } from '../outbox/outbox-message';
 import { OutboxService } from '../outbox/outbox.service';
-import { CustomerRetention } from './cohort-snapshots';
-import { CohortSyncRepository } from './cohort-sync.repository';
 import { CohortSyncService } from './cohort-sync.service';
 
 /**
@@ -81,7 +83,7 @@ function cohortSyncAt(now: string, env: Record<string, string> = {}) {
   };
   const service = new CohortSyncService(
     analytics as unknown as AnalyticsService,
-    repository as unknown as CohortSyncRepository,
+    repository as unknown as CustomerRetentionRepository,
     outbox as unknown as OutboxService,
     db as unknown as DataSource,
     new ManualClock(now),

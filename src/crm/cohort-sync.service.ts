@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AnalyticsService } from '../analytics/metrics/analytics.service';
+import { CustomerRetentionRepository } from '../analytics/metrics/customer-retention.repository';
 import { Month, addMonths } from '../analytics/month';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
@@ -8,7 +9,6 @@ import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/transaction';
 import { OutboxService } from '../outbox/outbox.service';
 import { cohortSnapshots, customerRetentionMessage, snapshotMessage } from './cohort-snapshots';
-import { CohortSyncRepository } from './cohort-sync.repository';
 
 /** What one sync enqueued; zeros when the month had been synced already. */
 export interface CohortSyncResult {
@@ -27,7 +27,7 @@ export interface CohortSyncResult {
 export class CohortSyncService {
   constructor(
     private readonly analytics: AnalyticsService,
-    private readonly repository: CohortSyncRepository,
+    private readonly retention: CustomerRetentionRepository,
     private readonly outbox: OutboxService,
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -46,7 +46,7 @@ export class CohortSyncService {
     const nothing = { month, snapshots: 0, customerUpdates: 0 };
     if (this.config.crm.provider === 'none') return nothing;
     const currency = this.analytics.currency;
-    const capped = await this.repository.cappedMrr(month);
+    const capped = await this.retention.cappedMrr(month);
     if (capped.size === 0) return nothing;
     const firstCohort = [...capped.keys()].sort()[0];
     const snapshots = cohortSnapshots(
@@ -63,7 +63,7 @@ export class CohortSyncService {
       )
     )
       return nothing;
-    const customers = await this.repository.recentCustomers(month);
+    const customers = await this.retention.recentCustomers(month);
     messages.push(...customers.map((c) => customerRetentionMessage(c, month, currency)));
     await inTransaction(this.db, async (tx) => {
       for (const message of messages) await this.outbox.enqueue(tx, { channel: 'crm', ...message });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { CustomerRetentionRepository } from '../analytics/metrics/customer-retention.repository';
+import { addMonths } from '../analytics/month';
 import { Clock } from '../common/clock';
 import { CRM_CREDIT_BALANCES, CrmCreditBalances, CrmCustomerRef } from './crm-account-ports';
 import { AccountUsageProperties } from './crm-provider';
@@ -19,7 +20,7 @@ import { AccountUsageProperties } from './crm-provider';
 @Injectable()
 export class CrmAccountFigures {
   constructor(
-    private readonly db: DataSource,
+    private readonly retention: CustomerRetentionRepository,
     @Inject(CRM_CREDIT_BALANCES) private readonly credit: CrmCreditBalances,
     private readonly clock: Clock,
   ) {}
@@ -28,7 +29,11 @@ export class CrmAccountFigures {
     customers: readonly CrmCustomerRef[],
   ): Promise<Map<string, AccountUsageProperties['properties']>> {
     const [mrr, credit] = await Promise.all([
-      this.mrr(customers.map((c) => c.id)),
+      // The ledger's maintained customer-month MRR of the last complete month.
+      this.retention.mrrIn(
+        addMonths(this.clock.now().toISOString().slice(0, 7), -1),
+        customers.map((c) => c.id),
+      ),
       this.credit.balances(customers),
     ]);
     return new Map(
@@ -40,17 +45,5 @@ export class CrmAccountFigures {
         },
       ]),
     );
-  }
-
-  private async mrr(customerIds: readonly string[]): Promise<Map<string, string>> {
-    const now = this.clock.now();
-    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    // The ledger's maintained customer-month MRR (a missing month is a zero month).
-    const rows: Array<{ customer_id: string; mrr: string }> = await this.db.query(
-      `SELECT customer_id, mrr::text AS mrr FROM customer_month_mrr
-       WHERE month = $1::date AND customer_id = ANY($2::uuid[])`,
-      [lastMonth.toISOString().slice(0, 10), customerIds],
-    );
-    return new Map(rows.map((row) => [row.customer_id, row.mrr]));
   }
 }

@@ -4,7 +4,6 @@ import { AppConfig } from '../config/app-config';
 import { OutboxModule } from '../outbox/outbox.module';
 import { CohortDelivery } from './cohort-delivery.service';
 import { CohortSyncController } from './cohort-sync.controller';
-import { CohortSyncRepository } from './cohort-sync.repository';
 import { CohortSyncService } from './cohort-sync.service';
 import { CrmAccountFigures } from './crm-account-figures.service';
 import { CrmDelivery } from './crm-delivery.service';
@@ -31,7 +30,6 @@ import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
   controllers: [CohortSyncController, CrmOutboxController],
   providers: [
     CohortDelivery,
-    CohortSyncRepository,
     CohortSyncService,
     {
       provide: CRM_PROVIDER,

@@ -143,3 +143,36 @@ export const CO_LOCATION_GAPS: readonly string[] = [
   'usage_page_requests: unique key usage_page_requests_once (subscription_id, kind, interval_start) lacks customer_id',
   'usage_page_requests: unique key usage_page_requests_pkey (id) lacks customer_id',
 ];
+
+/**
+ * Hot-path statements (ingestion, the upcoming-invoice preview, billing runs)
+ * that touch a distributed table without its distribution column, as
+ * test/e2e/hot-path-customer-filter.e2e-spec.ts finds them: on Citus each goes
+ * to every node. `path: table` → why, and what fixes it.
+ */
+export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
+  'billing run: credit_lots':
+    'rollover sources are found by subscription and consumptions checked by lot id: pass the customer along once credit_lots is keyed by it',
+  'billing run: invoice_lines':
+    'revenue recording joins lines to invoices by invoice id: add the customer to the join once invoice_lines and invoices are keyed by it',
+  'billing run: invoices':
+    'drafts are finalized by id and a subscription’s latest period found by subscription id; invoices_pkey lacks customer_id',
+  'billing run: subscription_licences':
+    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+  'billing run: subscription_plan_changes':
+    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+  'billing run: subscriptions':
+    'claimed and closed by id (SKIP LOCKED); subscriptions_pkey lacks customer_id',
+  'ingest: alerts':
+    'alert evaluation after ingest finds an alert by rule, subscription and interval (alerts_once_per_level lacks customer_id)',
+  'ingest: entitlement_subscription_quotas':
+    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+  'ingest: outbox_messages':
+    'an alert’s e-mail is queued in the outbox, which has no customer_id column yet (CO_LOCATION_GAPS)',
+  'ingest: subscription_licences':
+    'alert evaluation reads a subscription’s licences by subscription id; no customer_id column yet',
+  'upcoming invoice: subscription_licences':
+    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+  'upcoming invoice: subscription_plan_changes':
+    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+};

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { alignToHours, startOfHour } from '../common/hour-alignment';
 import { isUuid } from '../common/ids';
-import { Cadence, describeCadence, Interval } from '../common/period';
+import { Cadence, describeCadence } from '../common/period';
 import { PlanChangeRecord, PlanChangeRepository } from '../customers/plan-change.repository';
 import { changeInEffect } from '../customers/plan-changes';
 import {
@@ -78,7 +78,8 @@ export class SubscriptionChangesService {
       }
       const now = this.clock.now();
       const effectiveAt = startOfHour(input.effectiveAt ?? now);
-      const inForce = changeInEffect(changes, now) ?? subscription;
+      const changeInForce = changeInEffect(changes, now);
+      const inForce = changeInForce ?? subscription;
       const current: PlanRef = { planKey: inForce.planKey, version: inForce.version };
       const target = await this.lookup.find(input.plan ?? current.planKey, input.version);
       const { serviceInterval } = await this.plans.get(
@@ -100,8 +101,11 @@ export class SubscriptionChangesService {
         ...serviceIntervalProblems(serviceInterval, target.version.serviceInterval),
       ];
       if (problems.length > 0) throw new ValidationFailedError(problems);
-      const window = changeWindow(subscription, serviceInterval, now);
-      checkEffectiveAt(input.effectiveAt, effectiveAt, window, now);
+      const earliest = earliestChange(subscription, serviceInterval, now);
+      // Nor before the change in force: history is only ever added to at its end.
+      const inForceSince = changeInForce?.effectiveAt;
+      const from = inForceSince && inForceSince > earliest ? inForceSince : earliest;
+      checkEffectiveAt(input.effectiveAt, effectiveAt, from, now);
 
       await this.changes.save(
         {
@@ -170,15 +174,15 @@ export class SubscriptionChangesService {
 }
 
 /**
- * Where a change now may take effect: within the current billing period (not
- * invoiced yet) and the current service interval (its usage not billed yet),
- * on the hour-aligned schedule billing uses.
+ * The earliest instant a change now may take effect: within the current
+ * billing period (not invoiced yet) and the current service interval (its
+ * usage not billed yet), on the hour-aligned schedule billing uses.
  */
-function changeWindow(
+function earliestChange(
   subscription: SubscriptionRecord,
   serviceInterval: Cadence,
   now: Date,
-): Interval {
+): Date {
   const schedule = alignToHours({
     subscriptionStart: subscription.startDate,
     subscriptionEnd: subscription.endDate,
@@ -193,28 +197,20 @@ function changeWindow(
       `subscription ${subscription.id} is not running now (${subscription.startDate.toISOString()} to ${subscription.endDate?.toISOString() ?? 'open'}): a change now needs a current period; use effective 'period_end'`,
     );
   }
-  return {
-    start: period.start > interval.start ? period.start : interval.start,
-    end: period.end < interval.end ? period.end : interval.end,
-  };
+  return period.start > interval.start ? period.start : interval.start;
 }
 
-function checkEffectiveAt(
-  asked: Date | undefined,
-  effectiveAt: Date,
-  window: Interval,
-  now: Date,
-): void {
+function checkEffectiveAt(asked: Date | undefined, effectiveAt: Date, from: Date, now: Date): void {
   if (asked !== undefined && asked > now) {
     throw ValidationFailedError.field(
       'effectiveAt',
       `must not be in the future (now is ${now.toISOString()}): schedule a later change with effective 'period_end'`,
     );
   }
-  if (effectiveAt < window.start) {
+  if (effectiveAt < from) {
     throw ValidationFailedError.field(
       'effectiveAt',
-      `must be within the current service interval and billing period, from ${window.start.toISOString()}`,
+      `must be within the current service interval and billing period, and not before the plan change in force: from ${from.toISOString()}`,
     );
   }
 }

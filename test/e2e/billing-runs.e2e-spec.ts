@@ -231,6 +231,34 @@ describe('POST /v1/billing-runs', () => {
     }
   });
 
+  it('bills two subscriptions of one customer in one chunk, spending their shared credit once', async () => {
+    const t = await startTestApp({ now: '2026-02-20T00:00:00Z' });
+    try {
+      const { customer, priced } = await createSubscribedCustomer(t);
+      await createSubscription(t, {
+        customerExternalId: customer.externalId,
+        plan: priced.plan.key,
+      });
+      const topUp = await t.admin.post(`/v1/customers/${customer.externalId}/credits`, {
+        amount: '60.00',
+        currency: 'USD',
+      });
+      expect(topUp.body).toMatchObject({ amount: '60.00' });
+      t.clock.set('2026-04-01T01:00:00Z');
+      expect(await runBilling(t)).toMatchObject({ invoicesCreated: 2, failures: [] });
+      // 49.00 each; the second invoice of the chunk gets what the first left of the 60.00.
+      const invoices = await listInvoices(t, `customerExternalId=${customer.externalId}`);
+      expect(invoices.map((invoice) => invoice.total).sort()).toEqual(['0.00', '38.00']);
+      const [{ consumed }]: Array<{ consumed: string }> = await t.app
+        .get(DataSource)
+        .query("SELECT consumed::text FROM credit_lots WHERE kind = 'top_up'");
+      expect(consumed).toBe('60');
+      await expectGaplessNumbers(t, 2);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('finalizes a draft left over by another process, numbering it then', async () => {
     const t = await startTestApp({ now: '2026-04-01T01:00:00Z' });
     try {

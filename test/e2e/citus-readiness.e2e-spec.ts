@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CO_LOCATION_GAPS, TABLE_PLACEMENT } from '../../src/database/distribution';
+import { distributionPlan, foreignKeys } from '../../src/database/distribution-plan';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -105,5 +106,53 @@ describe('Citus readiness of the schema', () => {
     expect(gaps.sort()).toEqual(
       CO_LOCATION_GAPS.filter((gap) => !gap.includes(': no column ')).sort(),
     );
+  });
+
+  describe('the distribution migration', () => {
+    it('ran on plain PostgreSQL, where it places nothing', async () => {
+      const applied: unknown[] = await db.query(
+        "SELECT name FROM schema_migrations WHERE name = 'DistributeOnCitus1795000000190'",
+      );
+      expect(applied).toHaveLength(1);
+      const citus: unknown[] = await db.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'");
+      expect(citus).toEqual([]);
+    });
+
+    it('plans one step per placed table: the call for a ready one, the reasons for one held back', async () => {
+      const steps = distributionPlan(await foreignKeys(db));
+      const placed = Object.keys(TABLE_PLACEMENT).filter(
+        (table) => TABLE_PLACEMENT[table].kind !== 'local',
+      );
+      expect(steps.map((step) => step.table).sort()).toEqual(placed.sort());
+      for (const { table, sql, heldBack } of steps) {
+        if (sql === null) {
+          expect(heldBack).not.toEqual([]);
+          continue;
+        }
+        const placement = TABLE_PLACEMENT[table];
+        expect(sql).toEqual(
+          placement.kind === 'reference'
+            ? `SELECT create_reference_table('${table}')`
+            : expect.stringMatching(
+                new RegExp(
+                  `^SELECT create_distributed_table\\('${table}', '${placement.kind === 'distributed' ? placement.column : ''}', colocate_with => '\\w+'\\)$`,
+                ),
+              ),
+        );
+      }
+    });
+
+    it('places no table with a gap, and each after every table its foreign keys point to', async () => {
+      const keys = await foreignKeys(db);
+      const order = distributionPlan(keys)
+        .filter((step) => step.sql !== null)
+        .map((step) => step.table);
+      const withGaps = new Set(CO_LOCATION_GAPS.map((gap) => gap.slice(0, gap.indexOf(':'))));
+      expect(order.filter((table) => withGaps.has(table))).toEqual([]);
+      for (const { from, to } of keys.filter((key) => order.includes(key.from))) {
+        expect(order.indexOf(to)).toBeGreaterThanOrEqual(0);
+        expect(order.indexOf(to)).toBeLessThan(order.indexOf(from));
+      }
+    });
   });
 });

@@ -15,10 +15,9 @@ import { injectFaults } from '../emulators/faults';
 import {
   createCustomer,
   createPlanWithVersion,
+  createScalePlan,
   createSubscription,
-  planVersionBody,
   PricedPlan,
-  publishPlanVersion,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { CrmHarness, startCrmHarness } from './crm-harness';
@@ -45,18 +44,7 @@ describe.each(['hubspot', 'salesforce'] as const)('CRM retries out of order with
     worker = t.app.get(OutboxWorker);
     await t.app.get(CrmSetupService).setup();
     starter = await createPlanWithVersion(t);
-    await t.admin.post('/v1/plans', { key: 'scale', name: 'Scale', currency: 'USD' });
-    await publishPlanVersion(
-      t,
-      'scale',
-      planVersionBody(
-        { meteredItem: starter.meteredItem.key, meter: starter.meter.key },
-        {
-          licenceFees: [{ billableItem: starter.licensedItem.key, unitAmount: '199.00' }],
-          limits: [{ meter: starter.meter.key, quantity: '100000' }],
-        },
-      ),
-    );
+    await createScalePlan(t, starter);
   });
 
   afterAll(async () => {

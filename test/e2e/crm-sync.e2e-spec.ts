@@ -9,10 +9,9 @@ import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import {
   createCustomer,
   createPlanWithVersion,
+  createScalePlan,
   createSubscription,
-  planVersionBody,
   PricedPlan,
-  publishPlanVersion,
   uniqueKey,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -47,19 +46,7 @@ describe.each(TARGETS)('CRM sync with %s', (target) => {
     worker = t.app.get(OutboxWorker);
     evaluator = t.app.get(AlertsEvaluator);
     starter = await createPlanWithVersion(t);
-    scale = uniqueKey('scale');
-    await t.admin.post('/v1/plans', { key: scale, name: 'Scale', currency: 'USD' });
-    await publishPlanVersion(
-      t,
-      scale,
-      planVersionBody(
-        { meteredItem: starter.meteredItem.key, meter: starter.meter.key },
-        {
-          licenceFees: [{ billableItem: starter.licensedItem.key, unitAmount: '199.00' }],
-          limits: [{ meter: starter.meter.key, quantity: '100000' }],
-        },
-      ),
-    );
+    scale = await createScalePlan(t, starter);
   });
 
   afterAll(async () => {

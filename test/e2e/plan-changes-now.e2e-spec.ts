@@ -293,4 +293,45 @@ describe('plan changes now', () => {
       ['04-16', '3', '45.00'],
     ]);
   });
+
+  it('applies a usage page request now, and the upcoming invoice shows both fees prorated at once', async () => {
+    t.clock.set('2026-04-02T00:00:00Z');
+    const customer = (await createCustomer(t)).externalId;
+    const subscription = await createSubscription(t, {
+      customerExternalId: customer,
+      plan: basic,
+      startDate: '2026-04-01T00:00:00Z',
+    });
+    t.clock.set('2026-04-20T05:30:00Z');
+    // The request as the usage page records it (usage-page.e2e-spec.ts makes them through the page).
+    const db = t.app.get(DataSource);
+    const [request] = await db.query(
+      `INSERT INTO usage_page_requests (customer_id, subscription_id, kind, plan_key, interval_start,
+                                        interval_end, requested_at)
+       SELECT customer_id, id, 'plan_change', $2, '2026-04-01T00:00:00Z', '2026-05-01T00:00:00Z', $3
+       FROM subscriptions WHERE id = $1 RETURNING id`,
+      [subscription.id, pro, '2026-04-20T05:00:00Z'],
+    );
+    const applied = await t.admin.post(`/v1/usage-page-requests/${request.id}/apply`, {
+      effective: 'now',
+    });
+    expect(applied.status).toBe(200);
+    expect(applied.body).toMatchObject({
+      status: 'applied',
+      effectiveAt: '2026-04-20T05:00:00.000Z',
+    });
+    expect((await t.admin.get(`/v1/subscriptions/${subscription.id}`)).body.plan).toBe(pro);
+
+    const upcoming = await t.admin.get(`/v1/subscriptions/${subscription.id}/upcoming-invoice`);
+    expect(
+      upcoming.body.lines
+        .filter((line: { kind: string }) => line.kind === 'licence_fee')
+        .map((line: { amount: string }) => line.amount),
+    ).toEqual([
+      // 30.00 × 461/720 (Apr 1 to Apr 20 05:00) = 19.2083… → 19.21
+      '19.21',
+      // 100.00 × 259/720 (Apr 20 05:00 to May 1) = 35.9722… → 35.97
+      '35.97',
+    ]);
+  });
 });

@@ -14,9 +14,8 @@ import { FaultInjection, injectFaults } from '../emulators/faults';
 import {
   createCustomer,
   createPlanWithVersion,
+  createScalePlan,
   createSubscription,
-  planVersionBody,
-  publishPlanVersion,
 } from '../support/factories';
 import { removeServiceBuild } from '../support/service-build';
 import { ServiceProcess, startService, stopService, waitFor } from '../support/service-process';
@@ -46,18 +45,7 @@ async function seed(crm: CrmHarness): Promise<Seeded> {
     await t.app.get(CrmSetupService).setup();
     const starter = await createPlanWithVersion(t);
     // The plan sales should propose: a recommendation, so each alert also moves a deal.
-    await t.admin.post('/v1/plans', { key: 'scale', name: 'Scale', currency: 'USD' });
-    await publishPlanVersion(
-      t,
-      'scale',
-      planVersionBody(
-        { meteredItem: starter.meteredItem.key, meter: starter.meter.key },
-        {
-          licenceFees: [{ billableItem: starter.licensedItem.key, unitAmount: '199.00' }],
-          limits: [{ meter: starter.meter.key, quantity: '100000' }],
-        },
-      ),
-    );
+    await createScalePlan(t, starter);
     const accounts = new Map<string, string>();
     const events = [];
     for (let i = 0; i < CUSTOMERS; i += 1) {

@@ -15,6 +15,7 @@
  *   faults.stop();     // every call answers normally again
  */
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Random } from '../support/fuzz';
 
 export type InjectedFault = '429' | '5xx' | 'drop' | 'lost' | 'stall';
 
@@ -45,7 +46,7 @@ export interface FaultInjection {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function injectFaults(server: Server, options: FaultOptions): FaultInjection {
-  const random = mulberry32(options.seed);
+  const random = new Random(options.seed);
   const rate = options.rate ?? 0.5;
   const kinds = options.kinds ?? FAULTS;
   const counts = { none: 0, '429': 0, '5xx': 0, drop: 0, lost: 0, stall: 0 };
@@ -56,9 +57,9 @@ export function injectFaults(server: Server, options: FaultOptions): FaultInject
   };
   const faulty = (req: IncomingMessage, res: ServerResponse) => {
     // Drawn for every call, so the sequence of faults depends on the seed alone.
-    const failing = random() < rate;
-    const fault = kinds[Math.floor(random() * kinds.length)];
-    const status = SERVER_ERRORS[Math.floor(random() * SERVER_ERRORS.length)];
+    const failing = random.next() < rate;
+    const fault = random.pick(kinds);
+    const status = random.pick(SERVER_ERRORS);
     if (!failing) {
       counts.none += 1;
       return handle(req, res);
@@ -171,15 +172,3 @@ const BODIES = {
       ]),
   },
 };
-
-/** A small seeded generator (mulberry32): the same seed, the same faults. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -188,6 +188,30 @@ export async function createPlanWithVersion(
   return { plan, version, meter, meteredItem, licensedItem };
 }
 
+/**
+ * The plan sales should propose to customers of `priced`: the same items with
+ * a limit of 100 000 and a 199.00 licence. Answers its key.
+ */
+export async function createScalePlan(
+  t: TestApp,
+  priced: PricedPlan,
+  key = uniqueKey('scale'),
+): Promise<string> {
+  await createPlan(t, { key, name: 'Scale', currency: 'USD' });
+  await publishPlanVersion(
+    t,
+    key,
+    planVersionBody(
+      { meteredItem: priced.meteredItem.key, meter: priced.meter.key },
+      {
+        licenceFees: [{ billableItem: priced.licensedItem.key, unitAmount: '199.00' }],
+        limits: [{ meter: priced.meter.key, quantity: '100000' }],
+      },
+    ),
+  );
+  return key;
+}
+
 export function createCustomer(
   t: TestApp,
   overrides: Partial<CustomerBody> = {},

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Decimal } from '../common/decimal';
-import { Month, addMonths, firstDay } from '../analytics/month';
-import { CustomerRetention } from './cohort-snapshots';
+import { Decimal } from '../../common/decimal';
+import { Month, addMonths, firstDay } from '../month';
+
+/** A customer's MRR in their cohort month and in the month synced, in the reporting currency. */
+export interface CustomerRetention {
+  customerId: string;
+  startingMrr: Decimal;
+  currentMrr: Decimal;
+}
 
 /**
  * Each customer's cohort month, MRR then, and MRR in the month synced ($1) and
@@ -32,9 +38,24 @@ const RECENT_CUSTOMERS = `${CUSTOMER_RETENTION}
   SELECT customer_id, starting_mrr, current_mrr FROM retention
   WHERE current_mrr > 0 OR previous_mrr > 0`;
 
+/**
+ * Per-customer retention read from the MRR analytics maintains, exported for
+ * the CRM (its cohort sync and the account figures it pushes), so the CRM
+ * names none of analytics' tables.
+ */
 @Injectable()
-export class CohortSyncRepository {
+export class CustomerRetentionRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** The customers' MRR in `month` (a missing month is a zero month, so absent here). */
+  async mrrIn(month: Month, customerIds: readonly string[]): Promise<Map<string, string>> {
+    const rows: Array<{ customer_id: string; mrr: string }> = await this.db.query(
+      `SELECT customer_id, mrr::text AS mrr FROM customer_month_mrr
+       WHERE month = $1::date AND customer_id = ANY($2::uuid[])`,
+      [firstDay(month), customerIds],
+    );
+    return new Map(rows.map((row) => [row.customer_id, row.mrr]));
+  }
 
   async cappedMrr(month: Month): Promise<Map<Month, Decimal>> {
     const rows: Array<{ cohort: string; capped: string }> = await this.db.query(
