@@ -108,7 +108,11 @@ describe('CRM deal stages on the dashboard', () => {
     );
     await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
     const rows = await page.$$eval('#pipeline-table tbody tr[data-subscription-id]', (trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+      trs.map((tr) =>
+        Array.from(tr.querySelectorAll('td')).map(
+          (td) => (td as unknown as { textContent: string }).textContent,
+        ),
+      ),
     );
     expect(rows).toHaveLength(1);
     // The last column is the CRM stage.
