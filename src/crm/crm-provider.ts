@@ -190,7 +190,11 @@ export interface CrmRecordIdStore {
   ): Promise<void>;
 }
 
-/** Reads our deals modified after the cursor, oldest first, at most `limit`. */
+/**
+ * Reads our deals after the cursor in (modified, id) order, at most `limit`,
+ * skipping none however many share one modification time; an empty page
+ * means there is nothing newer.
+ */
 export interface DealOutcomeReader {
   readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]>;
 }
