@@ -5,11 +5,13 @@ import { OutboxService } from '../outbox/outbox.service';
 import { CustomerRequestSignal } from './crm-payload';
 import {
   alertMessages,
+  creditNoteMessage,
   CrmMessage,
   customerRequestMessages,
   FinalizedInvoiceFacts,
   FiredAlert,
   invoiceMessage,
+  IssuedCreditNoteFacts,
 } from './crm-signals';
 
 /**
@@ -30,6 +32,10 @@ export class CrmOutbox {
 
   enqueueInvoice(tx: Queryable, invoice: FinalizedInvoiceFacts): Promise<void> {
     return this.enqueue(tx, [invoiceMessage(invoice)]);
+  }
+
+  enqueueCreditNote(tx: Queryable, note: IssuedCreditNoteFacts): Promise<void> {
+    return this.enqueue(tx, [creditNoteMessage(note)]);
   }
 
   enqueueCustomerRequest(

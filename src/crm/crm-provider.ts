@@ -76,12 +76,17 @@ export interface ExpansionOpportunity {
   description: string;
 }
 
+/** An invoice, or a credit note pushed as an invoice-like record beside the invoice it credits. */
 export interface CrmInvoice {
-  /** Our invoice number, the upsert key (INV-000123). */
+  /** Our invoice or credit note number, the upsert key (INV-000123, CN-000045). */
   number: string;
+  documentType: 'invoice' | 'credit_note';
+  /** A credit note's invoice number; null on an invoice. */
+  creditedInvoiceNumber: string | null;
   accountId: string;
   status: string;
   currency: string;
+  /** Negative on a credit note. */
   total: string;
   periodStart: Date;
   periodEnd: Date;

@@ -173,6 +173,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
     const accountId = sf.insert('Account', { Name: 'Acme' });
     const invoice: CrmInvoice = {
       number: 'INV-000123',
+      documentType: 'invoice',
+      creditedInvoiceNumber: null,
       accountId,
       status: 'finalized',
       currency: 'EUR',
@@ -274,6 +276,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
       const accountId = sf.insert('Account', { Name: 'Acme' });
       const invoice: CrmInvoice = {
         number: 'INV-1',
+        documentType: 'invoice',
+        creditedInvoiceNumber: null,
         accountId,
         status: 'finalized',
         currency: 'USD',
