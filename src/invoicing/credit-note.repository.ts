@@ -183,9 +183,10 @@ export class CreditNoteRepository {
       ],
     );
     const [invoice]: Array<{ number: string; period_start: Date; period_end: Date }> =
-      await tx.query('SELECT number, period_start, period_end FROM invoices WHERE id = $1', [
-        note.invoiceId,
-      ]);
+      await tx.query(
+        'SELECT number, period_start, period_end FROM invoices WHERE id = $1 AND customer_id = $2',
+        [note.invoiceId, note.customerId],
+      );
     await this.crm.enqueueCreditNote(tx, {
       id: note.id,
       number,

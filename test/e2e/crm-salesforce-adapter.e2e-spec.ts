@@ -428,7 +428,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
       expect(first.created).toContain(
         `PermissionSetAssignment Usage_Billing_Sync ${sf.integrationUserId}`,
       );
-      expect(first.created).toHaveLength(2 + 33 + 1 + 1);
+      expect(first.created).toHaveLength(2 + 35 + 1 + 1);
+      expect(sf.hasField('Usage_Invoice__c.Credited_Invoice__c')).toBe(true);
       expect(sf.hasField('Usage_Invoice__c.Invoice_Number__c')).toBe(true);
 
       // Every custom field the sync writes is readable and editable, the objects usable.
@@ -460,7 +461,7 @@ describe('SalesforceCrmProvider against the emulator', () => {
         'CustomField Account.MRR__c: label is "MRR (billing)" in Salesforce, "MRR" here',
       ]);
       expect(sf.records('PermissionSetAssignment')).toHaveLength(1);
-      // Writes only on the first run: 1 call for both objects, 33 fields in
+      // Writes only on the first run: 1 call for both objects, 35 fields in
       // calls of at most 10, 1 for the permission set; the second only reads.
       const writes = sf.requests.filter(
         (r) => r.detail === 'createMetadata' || r.detail === 'upsertMetadata',
