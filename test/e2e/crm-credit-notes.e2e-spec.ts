@@ -7,7 +7,13 @@ import { CrmProviderName } from '../../src/crm/crm-provider';
 import { CrmSetupService } from '../../src/crm/crm-setup.service';
 import { OutboxWorker } from '../../src/outbox/outbox-worker.service';
 import { listInvoices, recordUsage, runBilling } from '../support/billing';
-import { createSubscribedCustomer, uniqueKey } from '../support/factories';
+import {
+  createCustomer,
+  createPlanWithVersion,
+  createSubscribedCustomer,
+  createSubscription,
+  uniqueKey,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { CrmHarness, startCrmHarness } from './crm-harness';
 
@@ -89,6 +95,44 @@ describe.each(PROVIDERS)('credit notes pushed to %s', (provider) => {
     // The invoice stays one record of its own.
     expect(crm.invoices().filter((i) => i.accountId === accountId)).toEqual([
       { number: invoice.number, accountId },
+    ]);
+  });
+  it('pushes the credit note of an early end too', async () => {
+    // Weekly fees of 7.00 in monthly periods from April 15: the period to May 15 bills
+    // the week May 13–20 in advance; ending May 16 credits its unused 4 days (4.00).
+    t.clock.set('2026-04-15T00:00:00Z');
+    const priced = await createPlanWithVersion(t, {
+      version: { serviceInterval: { unit: 'week', count: 1 }, licenceFees: [] },
+    });
+    const weekly = await t.admin.post(`/v1/plans/${priced.plan.key}/versions`, {
+      serviceInterval: { unit: 'week', count: 1 },
+      licenceFees: [{ billableItem: priced.licensedItem.key, unitAmount: '7.00' }],
+    });
+    expect(weekly.status).toBe(201);
+    const externalId = uniqueKey(`cn_end_${provider}`);
+    const domain = `${externalId.replace(/_/g, '-')}.example`;
+    const accountId = crm.addAccount({ externalId, domain });
+    await createCustomer(t, { externalId, crm: { domain } });
+    const subscription = await createSubscription(t, {
+      customerExternalId: externalId,
+      plan: priced.plan.key,
+      startDate: '2026-04-15T00:00:00Z',
+    });
+    t.clock.set('2026-05-15T02:00:00Z');
+    await runBilling(t);
+    const [invoice] = await listInvoices(t, `subscriptionId=${subscription.id}`);
+    t.clock.set('2026-05-16T00:30:00Z');
+    const ended = await t.admin.post(`/v1/subscriptions/${subscription.id}/end`, {});
+    expect(ended.status).toBe(200);
+    const [note] = ended.body.creditNotes as Array<{
+      number: string;
+      reason: string;
+      total: string;
+    }>;
+    expect(note).toMatchObject({ reason: 'early_end', total: '4.00' });
+    expect(await deliver()).toEqual([]);
+    expect(crm.creditNotes().filter((n) => n.accountId === accountId)).toEqual([
+      { number: note.number, accountId, creditedInvoice: invoice.number, total: '-4.00' },
     ]);
   });
 });
