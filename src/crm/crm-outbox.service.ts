@@ -6,11 +6,13 @@ import { CustomerRequestSignal } from './crm-payload';
 import { overwrittenRecord } from './crm-supersession';
 import {
   alertMessages,
+  creditNoteMessage,
   CrmMessage,
   customerRequestMessages,
   FinalizedInvoiceFacts,
   FiredAlert,
   invoiceMessage,
+  IssuedCreditNoteFacts,
 } from './crm-signals';
 
 /**
@@ -31,6 +33,10 @@ export class CrmOutbox {
 
   enqueueInvoices(tx: Queryable, invoices: readonly FinalizedInvoiceFacts[]): Promise<void> {
     return this.enqueue(tx, invoices.map(invoiceMessage));
+  }
+
+  enqueueCreditNote(tx: Queryable, note: IssuedCreditNoteFacts): Promise<void> {
+    return this.enqueue(tx, [creditNoteMessage(note)]);
   }
 
   enqueueCustomerRequest(

@@ -71,8 +71,23 @@ export const crmPayloadSchema = z.discriminatedUnion('kind', [
     signal: alertSignalSchema,
   }),
   z.object({ kind: z.literal('invoice'), customerId, invoiceId: z.string().min(1) }),
+  z.object({
+    kind: z.literal('credit_note'),
+    customerId,
+    /** Carried whole: an issued credit note never changes. */
+    creditNote: z.object({
+      id: z.string().min(1),
+      number: z.string().min(1),
+      creditedInvoiceNumber: z.string().min(1),
+      currency: z.string().length(3),
+      total: decimal,
+      periodStart: instant,
+      periodEnd: instant,
+    }),
+  }),
   z.object({ kind: z.literal('request_task'), customerId, request: customerRequestSchema }),
   z.object({ kind: z.literal('request_opportunity'), customerId, request: customerRequestSchema }),
 ]);
 export type CrmPayload = z.output<typeof crmPayloadSchema>;
 export type CrmPayloadKind = CrmPayload['kind'];
+export type CreditNotePayload = Extract<CrmPayload, { kind: 'credit_note' }>['creditNote'];

@@ -87,12 +87,17 @@ export interface ExpansionOpportunity {
   requestedByCustomer: boolean;
 }
 
+/** An invoice, or a credit note pushed as an invoice-like record beside the invoice it credits. */
 export interface CrmInvoice {
-  /** Our invoice number, the upsert key (INV-000123). */
+  /** Our invoice or credit note number, the upsert key (INV-000123, CN-000045). */
   number: string;
+  documentType: 'invoice' | 'credit_note';
+  /** A credit note's invoice number; null on an invoice. */
+  creditedInvoiceNumber: string | null;
   accountId: string;
   status: string;
   currency: string;
+  /** Negative on a credit note. */
   total: string;
   periodStart: Date;
   periodEnd: Date;
@@ -201,7 +206,11 @@ export interface CrmRecordIdStore {
   ): Promise<void>;
 }
 
-/** Reads our deals modified after the cursor, oldest first, at most `limit`. */
+/**
+ * Reads our deals after the cursor in (modified, id) order, at most `limit`,
+ * skipping none however many share one modification time; an empty page
+ * means there is nothing newer.
+ */
 export interface DealOutcomeReader {
   readDealOutcomes(after: OutcomeCursor | null, limit: number): Promise<DealOutcome[]>;
 }

@@ -78,6 +78,35 @@ export function invoiceMessage(invoice: FinalizedInvoiceFacts): CrmMessage {
   };
 }
 
+/** An issued credit note, whatever its reason (void, early end, correction, plan change). */
+export interface IssuedCreditNoteFacts {
+  id: string;
+  number: string;
+  customerId: string;
+  creditedInvoiceNumber: string;
+  currency: string;
+  total: string;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+/** Pushed beside the invoices it credits, once per note. */
+export function creditNoteMessage(note: IssuedCreditNoteFacts): CrmMessage {
+  const { customerId, periodStart, periodEnd, ...facts } = note;
+  return {
+    dedupeKey: `credit_note:${note.id}`,
+    payload: {
+      kind: 'credit_note',
+      customerId,
+      creditNote: {
+        ...facts,
+        periodStart: periodStart.toISOString(),
+        periodEnd: periodEnd.toISOString(),
+      },
+    },
+  };
+}
+
 /**
  * A customer's own request: a task for the account owner and a deal, both
  * marked as asked for by the customer. Keyed by the request, which is itself

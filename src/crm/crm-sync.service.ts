@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { Decimal } from '../common/decimal';
 import { AppConfig } from '../config/app-config';
 import { BatchOutcome, PermanentDeliveryError } from '../outbox/outbox-handler';
 import { OutboxMessage } from '../outbox/outbox-message';
 import { CrmAccountFigures } from './crm-account-figures.service';
 import { toDeliveryError, recordError } from './crm-delivery-errors';
-import { CrmPayload, CrmPayloadKind, crmPayloadSchema } from './crm-payload';
+import { CreditNotePayload, CrmPayload, CrmPayloadKind, crmPayloadSchema } from './crm-payload';
 import {
   AccountUsageProperties,
   CrmAccount,
@@ -92,6 +93,8 @@ export class CrmSyncService {
     ]);
     const invoiceEntries: Entry<CrmInvoice>[] = [];
     for (const message of ready) {
+      if (message.payload.kind === 'credit_note')
+        invoiceEntries.push(this.creditNoteEntry(message, message.payload.creditNote, subjects));
       if (message.payload.kind !== 'invoice') continue;
       const invoice = invoices.get(message.payload.invoiceId);
       if (!invoice) fail([message.id], new PermanentDeliveryError('no finalized invoice'));
@@ -327,6 +330,8 @@ export class CrmSyncService {
       messageIds: [message.id],
       record: {
         number: invoice.number,
+        documentType: 'invoice',
+        creditedInvoiceNumber: null,
         accountId: subject.account.id,
         status: invoice.status,
         currency: invoice.currency,
@@ -334,6 +339,31 @@ export class CrmSyncService {
         periodStart: invoice.periodStart,
         periodEnd: invoice.periodEnd,
         url: `${this.config.publicUrl}/v1/invoices/${invoice.id}`,
+      },
+    };
+  }
+
+  /** A credit note as an invoice-like record: its own number, the credited invoice, a negated total. */
+  private creditNoteEntry(
+    message: Parsed,
+    note: CreditNotePayload,
+    subjects: ReadonlyMap<string, RecordSubject>,
+  ): Entry<CrmInvoice> {
+    const subject = subjects.get(message.payload.customerId)!;
+    return {
+      key: note.number,
+      messageIds: [message.id],
+      record: {
+        number: note.number,
+        documentType: 'credit_note',
+        creditedInvoiceNumber: note.creditedInvoiceNumber,
+        accountId: subject.account.id,
+        status: 'issued',
+        currency: note.currency,
+        total: new Decimal(note.total).negated().toString(),
+        periodStart: new Date(note.periodStart),
+        periodEnd: new Date(note.periodEnd),
+        url: `${this.config.publicUrl}/v1/credit-notes/${note.id}`,
       },
     };
   }

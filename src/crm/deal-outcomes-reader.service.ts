@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CrmProvider } from './crm-provider';
 import { CRM_PROVIDER } from './crm-provider.token';
+import { DealOutcome, OutcomeCursor } from '../deal-outcomes/deal-outcome';
 import { DealOutcomesRepository } from '../deal-outcomes/deal-outcomes.repository';
 
 const PAGE = 200;
@@ -22,30 +23,43 @@ export class DealOutcomesReader {
 
   /**
    * Reads until the CRM has nothing newer (or `maxPages` pages); answers how
-   * many deal outcomes were new or changed. Each page starts at the last
-   * instant read, inclusive: the CRMs' modification times are coarse (whole
-   * seconds on Salesforce), so a record changed later in that instant is
-   * still read; the records read again there change nothing in the store.
-   * Only a page whose records all share that instant pages on by id, so a
-   * read always moves forward.
+   * many deal outcomes were new or changed. The CRMs answer in (modified, id)
+   * order after the cursor, which moves to the last record of each page. A
+   * run starts at the stored instant again, inclusive: the CRMs' modification
+   * times are coarse (whole seconds on Salesforce), so a record changed later
+   * in that instant may sort before the id stored; within a run the ids read
+   * at the cursor's instant travel with it, for the same reason. Records read
+   * again change nothing in the store.
    */
   async readBack(maxPages = 500): Promise<number> {
     const provider = this.provider;
     if (!provider) return 0;
-    let cursor = await this.outcomes.cursor(provider.name);
-    if (cursor) cursor = { modifiedSince: cursor.modifiedSince, lastId: '' };
+    const stored = await this.outcomes.cursor(provider.name);
+    let cursor: OutcomeCursor | null = stored && {
+      modifiedSince: stored.modifiedSince,
+      lastId: '',
+    };
     let changed = 0;
     for (let page = 0; page < maxPages; page++) {
       const outcomes = await provider.readDealOutcomes(cursor, PAGE);
       if (outcomes.length === 0) break;
-      const last = outcomes[outcomes.length - 1];
-      const oneInstant = outcomes[0].modifiedAt.getTime() === last.modifiedAt.getTime();
-      const full = outcomes.length >= PAGE;
-      cursor = { modifiedSince: last.modifiedAt, lastId: full && oneInstant ? last.crmId : '' };
+      cursor = advance(cursor, outcomes);
       changed += await this.outcomes.store(provider.name, outcomes, cursor);
-      if (!full) break;
     }
     if (changed > 0) this.logger.log(`read ${changed} changed deal outcomes from ${provider.name}`);
     return changed;
   }
+}
+
+/** The cursor after a page: its last record, with every id read at that record's instant. */
+function advance(cursor: OutcomeCursor | null, page: readonly DealOutcome[]): OutcomeCursor {
+  const last = page[page.length - 1];
+  const instant = last.modifiedAt.getTime();
+  const read = page.filter((o) => o.modifiedAt.getTime() === instant).map((o) => o.crmId);
+  const earlier = cursor?.modifiedSince.getTime() === instant ? (cursor.readAtInstant ?? []) : [];
+  return {
+    modifiedSince: last.modifiedAt,
+    lastId: last.crmId,
+    readAtInstant: [...earlier, ...read],
+  };
 }

@@ -19,24 +19,29 @@ export interface DealOutcome {
 }
 
 /**
- * Where an incremental read stopped: the last record's modification time and,
- * only while paging inside one instant full of changes, its id. An empty
+ * Where an incremental read stopped: the last record's modification time and
+ * id. Readers answer the records after it in (modified, id) order. An empty
  * `lastId` reads the whole instant `modifiedSince` again (inclusive bound): a
  * record changed later in that instant may sort before the last one read.
  */
 export interface OutcomeCursor {
   modifiedSince: Date;
   lastId: string;
+  /**
+   * Within one run only (never stored): the ids already read at
+   * `modifiedSince`. A CRM with coarse modification times (whole seconds on
+   * Salesforce) reads that instant again without them, so a record changed
+   * later in that instant is read even when its id sorts before `lastId`.
+   */
+  readAtInstant?: readonly string[];
 }
 
-/** Whether a record comes after the cursor in (modified, id) order (`''` precedes every id). */
-export function isAfter(cursor: OutcomeCursor | null, modifiedAt: Date, id: string): boolean {
-  if (!cursor) return true;
-  const t = modifiedAt.getTime() - cursor.modifiedSince.getTime();
-  return t > 0 || (t === 0 && compareIds(id, cursor.lastId) > 0);
+/** The read-back order: by modification time, then by id (HubSpot ids compared as numbers). */
+export function compareOutcomes(a: DealOutcome, b: DealOutcome): number {
+  const t = a.modifiedAt.getTime() - b.modifiedAt.getTime();
+  return t !== 0 ? t : compareIds(a.crmId, b.crmId);
 }
 
-/** HubSpot ids are numbers (compared as such), Salesforce ids text. */
 function compareIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
   return a < b ? -1 : a > b ? 1 : 0;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
+import { CrmOutbox } from '../crm/crm-outbox.service';
 import { Queryable } from '../database/transaction';
 import { CreditableLine, CreditNoteLineDraft, CreditNoteTotals } from './credit-note-lines';
 import { InvoiceLineKind } from './invoice-line';
@@ -95,7 +96,10 @@ const INSERT_NOTE = `
 /** Credit notes and their lines. Writes run in the caller's transaction. */
 @Injectable()
 export class CreditNoteRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly crm: CrmOutbox,
+  ) {}
 
   async findIdByIdempotencyKey(db: Queryable, key: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await db.query(
@@ -141,7 +145,11 @@ export class CreditNoteRepository {
     return new Decimal(row.tax);
   }
 
-  /** Numbers and writes the note and its lines; answers its number. */
+  /**
+   * Numbers and writes the note and its lines, and hands it to the CRM in the
+   * same transaction (every note, whatever its reason, is issued here);
+   * answers its number.
+   */
   async insert(tx: Queryable, note: NewCreditNote): Promise<string> {
     const [{ number }]: Array<{ number: string }> = await tx.query(INSERT_NOTE, [
       note.id,
@@ -174,6 +182,21 @@ export class CreditNoteRepository {
         note.lines.map((line) => line.servicePeriod.end.toISOString()),
       ],
     );
+    const [invoice]: Array<{ number: string; period_start: Date; period_end: Date }> =
+      await tx.query(
+        'SELECT number, period_start, period_end FROM invoices WHERE id = $1 AND customer_id = $2',
+        [note.invoiceId, note.customerId],
+      );
+    await this.crm.enqueueCreditNote(tx, {
+      id: note.id,
+      number,
+      customerId: note.customerId,
+      creditedInvoiceNumber: invoice.number,
+      currency: note.currency,
+      total: toDecimalString(note.total),
+      periodStart: invoice.period_start,
+      periodEnd: invoice.period_end,
+    });
     return number;
   }
 

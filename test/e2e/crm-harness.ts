@@ -38,6 +38,13 @@ export interface CrmDeal {
   priority: string | null;
 }
 
+export interface CrmCreditNote {
+  number: string;
+  accountId: string | null;
+  creditedInvoice: string | null;
+  total: string | null;
+}
+
 /** A cohort snapshot as the CRM holds it; money and rates with 2 decimals. */
 export interface CrmCohortSnapshot {
   key: string;
@@ -86,6 +93,8 @@ export interface CrmHarness {
   tasks(): CrmTask[];
   deals(): CrmDeal[];
   invoices(): Array<{ number: string; accountId: string | null }>;
+  /** Credit notes, pushed as invoice-like records; total with 2 decimals. */
+  creditNotes(): CrmCreditNote[];
   percentOfLimit(accountId: string): string | null;
   cohortSnapshots(): CrmCohortSnapshot[];
   /** A usage figure as stored on the company/account, null when unset. */
@@ -178,10 +187,23 @@ function hubspotHarness(hs: HubSpotEmulator): CrmHarness {
         priority: deal.properties.hs_priority ?? null,
       })),
     invoices: () =>
-      hs.records('invoices').map((invoice) => ({
-        number: invoice.properties.usage_invoice_number,
-        accountId: company('invoices', invoice.id),
-      })),
+      hs
+        .records('invoices')
+        .filter((invoice) => invoice.properties.usage_document_type !== 'credit_note')
+        .map((invoice) => ({
+          number: invoice.properties.usage_invoice_number,
+          accountId: company('invoices', invoice.id),
+        })),
+    creditNotes: () =>
+      hs
+        .records('invoices')
+        .filter((note) => note.properties.usage_document_type === 'credit_note')
+        .map((note) => ({
+          number: note.properties.usage_invoice_number,
+          accountId: company('invoices', note.id),
+          creditedInvoice: note.properties.usage_credited_invoice || null,
+          total: twoDecimals(note.properties.usage_invoice_total),
+        })),
     percentOfLimit: (accountId) =>
       hs.records('companies').find((c) => c.id === accountId)?.properties.usage_percent_of_limit ??
       null,
@@ -265,10 +287,23 @@ function salesforceHarness(sf: SalesforceEmulator): CrmHarness {
         priority: null,
       })),
     invoices: () =>
-      sf.records('Usage_Invoice__c').map((invoice) => ({
-        number: String(invoice.Invoice_Number__c),
-        accountId: text(invoice.Account__c),
-      })),
+      sf
+        .records('Usage_Invoice__c')
+        .filter((invoice) => invoice.Document_Type__c !== 'credit_note')
+        .map((invoice) => ({
+          number: String(invoice.Invoice_Number__c),
+          accountId: text(invoice.Account__c),
+        })),
+    creditNotes: () =>
+      sf
+        .records('Usage_Invoice__c')
+        .filter((note) => note.Document_Type__c === 'credit_note')
+        .map((note) => ({
+          number: String(note.Invoice_Number__c),
+          accountId: text(note.Account__c),
+          creditedInvoice: text(note.Credited_Invoice__c),
+          total: twoDecimals(note.Total__c),
+        })),
     percentOfLimit: (accountId) =>
       text(
         sf.records('Account').find((a) => a.Id === accountId)?.[USAGE_FIELDS.percentOfLimit.name],

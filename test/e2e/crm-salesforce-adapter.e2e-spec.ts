@@ -227,6 +227,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
     const accountId = sf.insert('Account', { Name: 'Acme' });
     const invoice: CrmInvoice = {
       number: 'INV-000123',
+      documentType: 'invoice',
+      creditedInvoiceNumber: null,
       accountId,
       status: 'finalized',
       currency: 'EUR',
@@ -328,6 +330,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
       const accountId = sf.insert('Account', { Name: 'Acme' });
       const invoice: CrmInvoice = {
         number: 'INV-1',
+        documentType: 'invoice',
+        creditedInvoiceNumber: null,
         accountId,
         status: 'finalized',
         currency: 'USD',
@@ -478,7 +482,8 @@ describe('SalesforceCrmProvider against the emulator', () => {
       expect(first.created).toContain(
         `PermissionSetAssignment Usage_Billing_Sync ${sf.integrationUserId}`,
       );
-      expect(first.created).toHaveLength(2 + 34 + 1 + 1);
+      expect(first.created).toHaveLength(2 + 36 + 1 + 1);
+      expect(sf.hasField('Usage_Invoice__c.Credited_Invoice__c')).toBe(true);
       expect(sf.hasField('Usage_Invoice__c.Invoice_Number__c')).toBe(true);
 
       // Every custom field the sync writes is readable and editable, the objects usable.
@@ -510,7 +515,7 @@ describe('SalesforceCrmProvider against the emulator', () => {
         'CustomField Account.MRR__c: label is "MRR (billing)" in Salesforce, "MRR" here',
       ]);
       expect(sf.records('PermissionSetAssignment')).toHaveLength(1);
-      // Writes only on the first run: 1 call for both objects, 34 fields in
+      // Writes only on the first run: 1 call for both objects, 36 fields in
       // calls of at most 10, 1 for the permission set; the second only reads.
       const writes = sf.requests.filter(
         (r) => r.detail === 'createMetadata' || r.detail === 'upsertMetadata',

@@ -306,6 +306,15 @@ export class HubSpotEmulator {
     return this.create('companies', properties).id;
   }
 
+  /** A bulk change (an import, a workflow) that touched these records in the same millisecond. */
+  setModified(type: ObjectType, ids: readonly string[], at: string): void {
+    for (const id of ids) {
+      const record = this.objects.get(type)!.get(id)!;
+      record.properties.hs_lastmodifieddate = at;
+      record.updatedAt = at;
+    }
+  }
+
   /** A deal created in the CRM directly (test data), returning its id. */
   addDeal(properties: Record<string, string>): string {
     return this.create('deals', properties).id;
@@ -659,7 +668,7 @@ export class HubSpotEmulator {
   }
 
   /**
-   * CRM search: filters EQ, IN, GTE, LT, HAS_PROPERTY (string comparisons
+   * CRM search: filters EQ, IN, GT, GTE, LT, LTE, HAS_PROPERTY (string comparisons
    * ignore case), sorts, at most 200 results a page and 10 000 in all
    * (HubSpot, "Search the CRM" → limitations):
    * https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm
@@ -684,11 +693,15 @@ export class HubSpotEmulator {
                 return (filter.values ?? []).map((v) => v.toLowerCase()).includes(value);
               case 'HAS_PROPERTY':
                 return held !== undefined && held !== '';
+              case 'GT':
               case 'GTE':
-              case 'LT': {
+              case 'LT':
+              case 'LTE': {
                 const a = comparable(held);
                 const b = comparable(filter.value);
-                return filter.operator === 'GTE' ? a >= b : a < b;
+                if (filter.operator === 'GT') return a > b;
+                if (filter.operator === 'GTE') return a >= b;
+                return filter.operator === 'LT' ? a < b : a <= b;
               }
               default:
                 throw invalid(`unsupported operator ${filter.operator}`);
@@ -705,7 +718,9 @@ export class HubSpotEmulator {
     ).map((sort) =>
       typeof sort === 'string' ? { propertyName: sort, direction: 'ASCENDING' } : sort,
     );
-    sorts.push({ propertyName: 'hs_object_id', direction: 'ASCENDING' });
+    // HubSpot documents no order among equal sort values: the emulator puts the newest first,
+    // so a reader that pages ties as if ordered by id fails here as it would there.
+    if (sorts.length > 0) sorts.push({ propertyName: 'hs_object_id', direction: 'DESCENDING' });
     matches.sort((a, b) => {
       for (const sort of sorts) {
         const x = comparable(a.properties[sort.propertyName]);

@@ -104,6 +104,7 @@ export interface SalesforceEmulator {
   loseAnswerTo(method: string, path: RegExp): void;
   /** A sales rep moves an opportunity ('Closed Won' / 'Closed Lost' close it). */
   setOpportunityStage(id: string, stage: string): void;
+  setSystemModstamp(sobject: string, ids: readonly string[], at: string): void;
   /** The user is deactivated: records can no longer be assigned to them. */
   deactivateUser(id: string): void;
   /** Sets the org's rolling 24 h API usage and allocation (default 0 of 100 000). */
@@ -640,6 +641,13 @@ class Emulator implements SalesforceEmulator {
     this.losing.push({ method, path });
   }
 
+  /** A bulk change (Data Loader, a flow) that touched these records in one second. */
+  setSystemModstamp(sobject: string, ids: readonly string[], at: string): void {
+    const def = this.org.object(sobject)!;
+    for (const id of ids)
+      def.records.get(id)!.SystemModstamp = at.replace(/\.\d{3}Z$/, '.000+0000');
+  }
+
   setOpportunityStage(id: string, stage: string): void {
     const def = this.org.object('Opportunity')!;
     const record = def.records.get(id);
@@ -988,25 +996,26 @@ class Emulator implements SalesforceEmulator {
   }
 
   /**
-   * The outcome read-back: `… WHERE key != null [AND SystemModstamp >= t | AND
-   * (SystemModstamp > t OR (SystemModstamp = t AND Id > 'id'))] ORDER BY
-   * SystemModstamp, Id LIMIT n`.
+   * The outcome read-back: `… WHERE key != null [AND SystemModstamp >= t
+   * [AND Id NOT IN ('a', …)] | AND (SystemModstamp > t OR (SystemModstamp = t
+   * AND Id > 'id'))] ORDER BY SystemModstamp, Id LIMIT n`.
    */
   private changedSince(soql: string): object | null {
     const match =
-      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null(?:\s+AND\s+SystemModstamp >= (\S+)|\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
+      /^SELECT\s+(.+?)\s+FROM\s+(\w+)\s+WHERE\s+(\w+)\s+!=\s+null(?:\s+AND\s+SystemModstamp >= (\S+)(?:\s+AND\s+Id NOT IN \(([^)]*)\))?|\s+AND\s+\(SystemModstamp > (\S+) OR \(SystemModstamp = \S+ AND Id > '(\w+)'\)\))?\s+ORDER BY SystemModstamp, Id LIMIT (\d+)$/i.exec(
         soql.trim(),
       );
     if (!match) return null;
-    const [, fieldList, sobject, keyField, from, since, lastId, limit] = match;
+    const [, fieldList, sobject, keyField, from, notIn, since, lastId, limit] = match;
     const def = this.org.object(sobject);
     if (!def)
       throw new HttpError(400, 'INVALID_TYPE', `sObject type '${sobject}' is not supported.`);
     const selected = fieldList.split(',').map((f) => this.org.field(def, f.trim()).name);
     const key = this.org.field(def, keyField).name;
+    const excluded = new Set((notIn ?? '').split(',').map((id) => id.trim().replace(/^'|'$/g, '')));
     const after = (r: SObjectRecord) => {
       const modified = Date.parse(String(r.SystemModstamp));
-      if (from !== undefined) return modified >= Date.parse(from);
+      if (from !== undefined) return modified >= Date.parse(from) && !excluded.has(r.Id);
       if (since === undefined) return true;
       const t = modified - Date.parse(since);
       return t > 0 || (t === 0 && r.Id > lastId);

@@ -1,5 +1,5 @@
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/deals';
-import { DealOutcome, isAfter, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
+import { compareOutcomes, DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
 import { HubSpotApi } from './hubspot-api';
 import { EXTERNAL_KEY } from './hubspot-schema';
 
@@ -13,62 +13,82 @@ const FIELDS = [
   'createdate',
   'hs_lastmodifieddate',
 ];
-/** The search API's page size and the most results one query can page through. */
+/** The search API's largest page. */
 const PAGE = 200;
-const MAX_RESULTS = 10_000;
+
+type Filter = { propertyName: string; operator: FilterOperatorEnum; value: string };
 
 /**
- * Our deals changed since the cursor: a CRM search on our key (present) and
- * hs_lastmodifieddate, oldest first. A query pages through at most 10 000
- * results, so a longer read runs a new query from the last date seen.
+ * Our deals changed after the cursor, in (hs_lastmodifieddate, id) order.
+ * The search API sorts on one property and documents no order among equal
+ * values, so a page sorted by date may cut an instant anywhere: the records
+ * of the page's last instant are left to the next read (which starts at that
+ * instant), and an instant that fills a page alone is read again by id
+ * (hs_object_id GT the last id, sorted by id), so many deals changed in the
+ * same millisecond are all read, once.
+ * https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm
  */
 export async function readHubSpotOutcomes(
   api: HubSpotApi,
   after: OutcomeCursor | null,
   limit: number,
 ): Promise<DealOutcome[]> {
-  const outcomes: DealOutcome[] = [];
-  let since = after?.modifiedSince ?? new Date(0);
-  let offset = 0;
-  for (;;) {
-    const page = await api.search('deals outcome search', (client) =>
-      client.crm.deals.searchApi.doSearch({
-        filterGroups: [
-          {
-            filters: [
-              { propertyName: EXTERNAL_KEY, operator: FilterOperatorEnum.HasProperty },
-              {
-                propertyName: 'hs_lastmodifieddate',
-                operator: FilterOperatorEnum.Gte,
-                value: String(since.getTime()),
-              },
-            ],
-          },
-        ],
-        sorts: ['hs_lastmodifieddate'],
-        properties: FIELDS,
-        limit: PAGE,
-        after: offset > 0 ? String(offset) : undefined,
-      }),
-    );
-    for (const deal of page.results) {
-      const outcome = toOutcome(deal.id, deal.properties);
-      if (outcome && isAfter(after, outcome.modifiedAt, outcome.crmId)) outcomes.push(outcome);
-      if (outcomes.length >= limit) return outcomes;
-    }
-    if (!page.paging?.next?.after) return outcomes;
-    offset += PAGE;
-    if (offset + PAGE > MAX_RESULTS) {
-      const last = page.results.at(-1);
-      since = new Date(Number(last?.properties.hs_lastmodifieddate ?? since.getTime()) || since);
-      offset = 0;
-    }
-  }
+  const size = Math.min(limit, PAGE);
+  const since = after?.modifiedSince.getTime() ?? 0;
+  const lastId = after?.lastId ?? '';
+  // Filter groups are ORed: the rest of the cursor's instant, and what came after it.
+  const groups = lastId
+    ? [atInstant(since, lastId), [date(FilterOperatorEnum.Gt, since)]]
+    : [[date(FilterOperatorEnum.Gte, since)]];
+  const page = await search(api, groups, 'hs_lastmodifieddate', size);
+  if (page.length < size) return page.sort(compareOutcomes);
+  const lastInstant = Math.max(...page.map((o) => o.modifiedAt.getTime()));
+  const complete = page.filter((o) => o.modifiedAt.getTime() < lastInstant);
+  if (complete.length > 0) return complete.sort(compareOutcomes);
+  // A full page of one instant, in no known order: that instant by id, from the cursor on.
+  const from = lastInstant === since ? lastId : '';
+  return search(api, [atInstant(lastInstant, from)], 'hs_object_id', size);
 }
+
+/** Modified at this very millisecond, with an id above `afterId` (any id when empty). */
+function atInstant(at: number, afterId: string): Filter[] {
+  const filters = [date(FilterOperatorEnum.Gte, at), date(FilterOperatorEnum.Lte, at)];
+  if (afterId)
+    filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: afterId });
+  return filters;
+}
+
+async function search(
+  api: HubSpotApi,
+  groups: Filter[][],
+  sortBy: string,
+  size: number,
+): Promise<DealOutcome[]> {
+  const page = await api.search('deals outcome search', (client) =>
+    client.crm.deals.searchApi.doSearch({
+      filterGroups: groups.map((filters) => ({
+        filters: [
+          { propertyName: EXTERNAL_KEY, operator: FilterOperatorEnum.HasProperty },
+          ...filters,
+        ],
+      })),
+      sorts: [sortBy],
+      properties: FIELDS,
+      limit: size,
+    }),
+  );
+  return page.results.flatMap((deal) => toOutcome(deal.id, deal.properties) ?? []);
+}
+
+const date = (operator: FilterOperatorEnum, at: number): Filter => ({
+  propertyName: 'hs_lastmodifieddate',
+  operator,
+  value: String(at),
+});
 
 function toOutcome(id: string, p: Record<string, string | null>): DealOutcome | null {
   const key = p[EXTERNAL_KEY];
-  const modified = date(p.hs_lastmodifieddate);
+  const modified = parseDate(p.hs_lastmodifieddate);
   if (!key || !modified) return null;
   const closed = p.hs_is_closed === 'true';
   return {
@@ -78,13 +98,13 @@ function toOutcome(id: string, p: Record<string, string | null>): DealOutcome | 
     outcome: p.hs_is_closed_won === 'true' ? 'won' : closed ? 'lost' : 'open',
     amount: p.amount || null,
     currency: p.deal_currency_code || null,
-    createdAt: date(p.createdate) ?? modified,
+    createdAt: parseDate(p.createdate) ?? modified,
     modifiedAt: modified,
   };
 }
 
 /** HubSpot dates come as ISO text or epoch milliseconds. */
-function date(value: string | null | undefined): Date | null {
+function parseDate(value: string | null | undefined): Date | null {
   if (!value) return null;
   const parsed = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   return Number.isNaN(parsed.getTime()) ? null : parsed;

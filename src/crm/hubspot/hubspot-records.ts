@@ -73,6 +73,8 @@ export function dealProperties(deal: ExpansionOpportunity): HubSpotProperties {
 export function invoiceProperties(invoice: CrmInvoice): HubSpotProperties {
   return {
     [INVOICE_NUMBER]: invoice.number,
+    usage_document_type: invoice.documentType,
+    usage_credited_invoice: invoice.creditedInvoiceNumber ?? '',
     hs_currency: invoice.currency,
     usage_invoice_total: invoice.total,
     usage_invoice_status: invoice.status,

@@ -69,6 +69,8 @@ export const CUSTOM_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> 
   tasks: [text(EXTERNAL_KEY, 'Usage signal key')],
   invoices: [
     text(INVOICE_NUMBER, 'Usage invoice number'),
+    text('usage_document_type', 'Usage document type (invoice, credit_note)'),
+    text('usage_credited_invoice', 'Usage invoice credited (credit notes)'),
     number('usage_invoice_total', 'Usage invoice total'),
     text('usage_invoice_status', 'Usage invoice status'),
     datetime('usage_period_start', 'Usage period start'),

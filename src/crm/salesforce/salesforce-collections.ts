@@ -124,6 +124,11 @@ export const QUERY_URI_BUDGET = 14_000;
 /** `/services/data/vNN.N/query?q=` */
 const QUERY_PATH_BYTES = 40;
 
+/** Whether jsforce's GET of this query stays within the URI budget. */
+export function fitsQueryUri(soql: string): boolean {
+  return QUERY_PATH_BYTES + encodeURIComponent(soql).length <= QUERY_URI_BUDGET;
+}
+
 function chunkByEncodedLength(select: string, values: readonly string[]): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];

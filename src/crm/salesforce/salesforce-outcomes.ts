@@ -3,13 +3,13 @@
  * unlike LastModifiedDate, also moves on system changes and is indexed),
  * ordered by (SystemModstamp, Id). SystemModstamp has whole seconds, so a
  * record changed later in the cursor's second may sort before the last one
- * read: a cursor without an id re-reads its whole second (`>=`), and the store
- * is an idempotent upsert by our key; a cursor with an id pages inside one
- * second full of changes (see DealOutcomesReader).
+ * read: the cursor's second is read again (see `since`), and the store is an
+ * idempotent upsert by our key (see DealOutcomesReader).
  */
 import Decimal from 'decimal.js';
 import { Connection } from 'jsforce';
 import { DealOutcome, OutcomeCursor } from '../../deal-outcomes/deal-outcome';
+import { fitsQueryUri } from './salesforce-collections';
 import { EXTERNAL_KEY_FIELD } from './salesforce-schema';
 import { soqlString } from './salesforce-values';
 
@@ -24,19 +24,31 @@ const FIELDS = [
   'SystemModstamp',
 ];
 
+/**
+ * Where the read starts. With the ids already read at the cursor's second,
+ * that whole second again without them: a record changed later in that
+ * second is read even when its Id sorts before the last one read (Id >
+ * lastId alone misses it). Past what a query URI takes, the (second, Id)
+ * keyset; with neither, the whole second (inclusive).
+ */
+function since(after: OutcomeCursor, rest: string): string {
+  // SOQL datetime literals have whole seconds, as SystemModstamp does.
+  const at = after.modifiedSince.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const read = after.readAtInstant ?? [];
+  const withoutRead = ` AND SystemModstamp >= ${at} AND Id NOT IN (${read.map(soqlString).join(', ')})`;
+  if (read.length > 0 && fitsQueryUri(rest + withoutRead)) return withoutRead;
+  if (after.lastId === '') return ` AND SystemModstamp >= ${at}`;
+  return ` AND (SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(after.lastId)}))`;
+}
+
 export async function readSalesforceOutcomes(
   conn: Connection,
   after: OutcomeCursor | null,
   limit: number,
 ): Promise<DealOutcome[]> {
-  // SOQL datetime literals have whole seconds, as SystemModstamp does.
-  const at = after?.modifiedSince.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const since = !after
-    ? ''
-    : after.lastId === ''
-      ? ` AND SystemModstamp >= ${at}`
-      : ` AND (SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(after.lastId)}))`;
-  const soql = `SELECT ${FIELDS.join(', ')} FROM Opportunity WHERE ${EXTERNAL_KEY_FIELD} != null${since} ORDER BY SystemModstamp, Id LIMIT ${Math.min(limit, 2000)}`;
+  const select = `SELECT ${FIELDS.join(', ')} FROM Opportunity WHERE ${EXTERNAL_KEY_FIELD} != null`;
+  const order = ` ORDER BY SystemModstamp, Id LIMIT ${Math.min(limit, 2000)}`;
+  const soql = `${select}${after ? since(after, select + order) : ''}${order}`;
   const result = await conn.query<Record<string, unknown>>(soql);
   return result.records.flatMap((r) => {
     const key = r[EXTERNAL_KEY_FIELD];

@@ -101,6 +101,8 @@ describe('Salesforce record mappers', () => {
     expect(
       invoiceRecord({
         number: 'INV-000123',
+        documentType: 'invoice',
+        creditedInvoiceNumber: null,
         accountId: '001A',
         status: 'finalized',
         currency: 'EUR',
@@ -119,6 +121,8 @@ describe('Salesforce record mappers', () => {
       Period_Start__c: '2026-02-01T00:00:00.000Z',
       Period_End__c: '2026-03-01T00:00:00.000Z',
       Url__c: 'https://billing.example/invoices/1',
+      Document_Type__c: 'invoice',
+      Credited_Invoice__c: null,
     });
   });
 });

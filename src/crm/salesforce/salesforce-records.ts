@@ -127,6 +127,8 @@ export function invoiceRecord(invoice: CrmInvoice): SalesforceRecord {
     Period_Start__c: invoice.periodStart.toISOString(),
     Period_End__c: invoice.periodEnd.toISOString(),
     Url__c: invoice.url,
+    Document_Type__c: invoice.documentType,
+    Credited_Invoice__c: invoice.creditedInvoiceNumber,
   };
 }
 

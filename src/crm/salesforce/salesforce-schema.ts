@@ -168,6 +168,19 @@ export const CUSTOM_FIELDS_METADATA: readonly CustomFieldMetadata[] = [
   { fullName: `${INVOICE_OBJECT}.Period_Start__c`, label: 'Period start', type: 'DateTime' },
   { fullName: `${INVOICE_OBJECT}.Period_End__c`, label: 'Period end', type: 'DateTime' },
   { fullName: `${INVOICE_OBJECT}.Url__c`, label: 'Invoice URL', type: 'Url' },
+  {
+    fullName: `${INVOICE_OBJECT}.Document_Type__c`,
+    label: 'Document type',
+    type: 'Text',
+    length: 20,
+  },
+  // A credit note's invoice, by our number (the invoice may not have reached the org yet).
+  {
+    fullName: `${INVOICE_OBJECT}.Credited_Invoice__c`,
+    label: 'Credited invoice',
+    type: 'Text',
+    length: 40,
+  },
   externalIdField(`${COHORT_OBJECT}.${COHORT_KEY_FIELD}`, 'Cohort key'),
   { fullName: `${COHORT_OBJECT}.Cohort_Month__c`, label: 'Cohort month', type: 'Text', length: 7 },
   { fullName: `${COHORT_OBJECT}.As_Of_Month__c`, label: 'As of month', type: 'Text', length: 7 },
