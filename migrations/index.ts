@@ -18,6 +18,7 @@ import { AddPlanVersionCurrencies1795000000141 } from './1795000000141-add-plan-
 import { CreateCreditNotes1795000000142 } from './1795000000142-create-credit-notes';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { AddCommitmentCurrencyOptions1795000000147 } from './1795000000147-add-commitment-currency-options';
+import { CreatePrepaidBlocks1795000000148 } from './1795000000148-create-prepaid-blocks';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 import { CreateCrmDealOutcomes1795000000121 } from './1795000000121-create-crm-deal-outcomes';
@@ -45,6 +46,7 @@ export const migrations = [
   BindUsagePerSubscription1795000000140,
   AddPlanVersionCurrencies1795000000141,
   AddCommitmentCurrencyOptions1795000000147,
+  CreatePrepaidBlocks1795000000148,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
   CreateCreditNotes1795000000142,

@@ -8,6 +8,7 @@ import { NotFoundError } from '../common/errors';
 import { alignToHours } from '../common/hour-alignment';
 import { Interval } from '../common/period';
 import { CustomerRepository } from '../customers/customer.repository';
+import { PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
 import { Queryable } from '../database/transaction';
 import {
@@ -19,10 +20,14 @@ import { EntitlementUsageRepository, Measure, UsageWindow } from './entitlement-
 import { fixedLengthMs, QuotaStanding, rollingResetsAt, standing, windowAt } from './quota-window';
 import { QuotaInForce, QuotasRepository } from './quotas.repository';
 
-/** Credit that can pay for a meter, in the plan's currency: the ledger's available credit. */
+/**
+ * Credit that can pay for a meter, in the plan's currency: the ledger's
+ * available credit, and the units left in prepaid blocks of the meter's items.
+ */
 export interface MeterCredit {
   currency: string;
   balance: Decimal;
+  prepaidUnits: Decimal;
 }
 
 /** One quota of one subscription, measured in the window that counts now. */
@@ -83,6 +88,7 @@ export class EntitlementsService {
     private readonly ledger: CreditLedgerRepository,
     private readonly directory: CatalogDirectory,
     private readonly clock: Clock,
+    private readonly blocks: PrepaidBlockRepository,
   ) {}
 
   async check(externalId: string, meterKey: string | null = null): Promise<CustomerEntitlements> {
@@ -183,7 +189,10 @@ export class EntitlementsService {
       const lots = (await this.ledger.availableLots(db, customerId, currency, { at: now })).filter(
         (lot) => lot.validFrom <= now,
       );
-      if (lots.length === 0) continue;
+      const blocks = (await this.blocks.available(db, customerId, currency, now)).filter(
+        (lot) => lot.validFrom <= now,
+      );
+      if (lots.length === 0 && blocks.length === 0) continue;
       for (const meterId of new Set(
         wanted.filter((entry) => entry.currency === currency).map((entry) => entry.meterId),
       )) {
@@ -191,10 +200,17 @@ export class EntitlementsService {
         for (const lot of lots) {
           if (await this.directory.creditPaysFor(lot.appliesTo, meterId)) paying.push(lot);
         }
-        if (paying.length === 0) continue;
+        const blocksOfMeter = [];
+        for (const lot of blocks) {
+          if (await this.directory.creditPaysFor(new Set([lot.billableItemId]), meterId)) {
+            blocksOfMeter.push(lot);
+          }
+        }
+        if (paying.length === 0 && blocksOfMeter.length === 0) continue;
         credits.set(creditKey(currency, meterId), {
           currency,
           balance: sumDecimals(paying.map((lot) => lot.remaining)),
+          prepaidUnits: sumDecimals(blocksOfMeter.map((lot) => lot.units.minus(lot.drawn))),
         });
       }
     }

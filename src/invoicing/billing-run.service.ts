@@ -6,6 +6,7 @@ import { ValidationFailedError } from '../common/errors';
 import { ShutdownService } from '../common/shutdown.service';
 import { Interval } from '../common/period';
 import { AppConfig } from '../config/app-config';
+import { PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
 import { rolloverLots } from '../credits/rollover-lots';
 import { CrmOutbox } from '../crm/crm-outbox.service';
@@ -67,6 +68,7 @@ export class BillingRunService {
     private readonly revenue: RevenueRecorder,
     private readonly crm: CrmOutbox,
     private readonly shutdown: ShutdownService,
+    private readonly blocks: PrepaidBlockRepository,
   ) {
     this.credits = ledgerCredits(ledger);
   }
@@ -152,6 +154,13 @@ export class BillingRunService {
         invoiceId,
         subscription.customerId,
         draft.consumptions,
+      );
+      await this.blocks.recordInvoice(
+        tx,
+        subscription.customerId,
+        invoiceId,
+        draft.blockDraws,
+        draft.blockPurchasesBilled,
       );
       // Grant lots whose last usage this invoice billed are final now: roll over what they left.
       if (context.usageBilledUntil !== null) {

@@ -1,14 +1,26 @@
+import { Decimal, sumDecimals } from '../common/decimal';
+import { BlockDraw } from './block-drawdown';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { PrepaidBlockLot, PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { CustomerRepository } from '../customers/customer.repository';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { CreditBalance, creditBalance, unissuedLot } from './credit-balance';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext } from './invoice-builder.service';
 import { UpcomingInvoiceService } from './upcoming-invoice.service';
+
+/**
+ * The balance, and the prepaid block lots in its currency with units left
+ * (units are not money, so they stay beside the balance rather than in it).
+ */
+export interface CreditBalanceWithBlocks extends CreditBalance {
+  /** `pending`: the units the upcoming invoices would draw, as `pendingUsage` for credit. */
+  blocks: Array<PrepaidBlockLot & { pending: Decimal }>;
+}
 
 /**
  * A customer's credit right now: the ledger, minus what the upcoming invoices
@@ -25,10 +37,11 @@ export class CreditBalanceService {
     private readonly upcoming: UpcomingInvoiceService,
     private readonly ledger: CreditLedgerRepository,
     private readonly clock: Clock,
+    private readonly blocks: PrepaidBlockRepository,
   ) {}
 
   /** In `currency`, by default the currency of the customer's current plan, else the customer's. */
-  async balance(externalId: string, currency?: string): Promise<CreditBalance> {
+  async balance(externalId: string, currency?: string): Promise<CreditBalanceWithBlocks> {
     const customer = await this.customers.findByExternalId(externalId);
     if (!customer) throw new NotFoundError('customer', externalId);
     const now = this.clock.now();
@@ -46,22 +59,28 @@ export class CreditBalanceService {
     }
     const billed = contexts.filter((context) => context.plan.currency === balanceCurrency);
     const since = new Date(Math.min(now.getTime(), ...billed.map((c) => c.period.start.getTime())));
-    const [ledgerLots, availableLots, issuedGrantKeys] = await Promise.all([
+    const [ledgerLots, availableLots, issuedGrantKeys, blocks] = await Promise.all([
       this.ledger.ledger(this.db, customer.id),
       this.ledger.availableLots(this.db, customer.id, balanceCurrency),
       this.ledger.issuedGrantKeys(this.db, customer.id, since),
+      this.blocks.available(this.db, customer.id, balanceCurrency, now),
     ]);
     const credits = new CreditSnapshot(availableLots, issuedGrantKeys);
     const pendingConsumptions: ReturnType<CreditSnapshot['spend']> = [];
+    const pendingDraws: BlockDraw[] = [];
     for (const context of billed) {
       const draft = await this.upcoming.preview(context, credits);
       pendingConsumptions.push(...credits.spend(draft.consumptions));
+      pendingDraws.push(...draft.blockDraws);
     }
-    return creditBalance({
+    const balance = creditBalance({
       currency: balanceCurrency,
       now,
       lots: [...ledgerLots, ...credits.pendingGrants.map(unissuedLot)],
       pendingConsumptions,
     });
+    const pendingOf = (lotId: string) =>
+      sumDecimals(pendingDraws.filter((draw) => draw.lotId === lotId).map((draw) => draw.units));
+    return { ...balance, blocks: blocks.map((lot) => ({ ...lot, pending: pendingOf(lot.id) })) };
   }
 }

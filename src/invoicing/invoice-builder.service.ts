@@ -16,6 +16,7 @@ import {
 } from '../common/billing-schedule';
 import { BillingUsageRepository, UsageSelection } from '../metering/billing-usage.repository';
 import { CreditLot } from '../credits/credit-lot';
+import { PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { committedAmount, InvoiceCommitment } from './commitment-lines';
 import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';
 import { scheduleOf } from './subscription-schedule';
@@ -53,6 +54,7 @@ export class InvoiceBuilder {
   constructor(
     private readonly plans: BillingPlans,
     private readonly usage: BillingUsageRepository,
+    private readonly blocks: PrepaidBlockRepository,
   ) {}
 
   /**
@@ -116,6 +118,13 @@ export class InvoiceBuilder {
       intervals: context.usageIntervals,
     });
     const commitment = commitmentOf(context);
+    const { customerId } = subscription;
+    const firstStart = context.usageIntervals[0]?.start ?? context.period.start;
+    const [blockLots, purchases] = await Promise.all([
+      this.blocks.available(db, customerId, plan.currency, firstStart),
+      this.blocks.unbilled(db, customerId, subscription.id),
+    ]);
+    const itemNames = new Map(plan.rates.map(({ item }) => [item.id, item.name]));
     return calculateInvoice({
       currency: plan.currency,
       taxRate: subscription.taxRate,
@@ -126,6 +135,12 @@ export class InvoiceBuilder {
         ...prepaidCommitmentLots(context, commitment),
       ]),
       commitment,
+      blockLots: blockLots.map((lot) => ({ ...lot, remaining: lot.units.minus(lot.drawn) })),
+      blockPurchases: purchases.map((lot) => ({
+        ...lot,
+        lotId: lot.id,
+        itemName: itemNames.get(lot.billableItemId) ?? lot.billableItemKey,
+      })),
     });
   }
 
