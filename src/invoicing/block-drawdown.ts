@@ -12,7 +12,16 @@
 import { Decimal, ZERO } from '../common/decimal';
 import { Interval } from '../common/period';
 import { InvoiceLineDraft } from './invoice-line';
-import { UsageCharge } from './invoice-calculator';
+import { Usage } from '../rating/rate';
+
+/** What a usage charge of invoice-calculator.ts holds that the drawdown reads and rewrites. */
+export interface DrawableCharge {
+  billableItemId: string;
+  description: string;
+  interval: Interval;
+  usage: Usage;
+  quantity: Decimal;
+}
 
 /** A purchased lot with the units it still holds. */
 export interface BlockLotBalance {
@@ -28,18 +37,18 @@ export interface BlockDraw {
   units: Decimal;
 }
 
-export interface BlockDrawdown {
+export interface BlockDrawdown<C extends DrawableCharge> {
   /** The charges with the drawn units taken off their quantity. */
-  usageCharges: UsageCharge[];
+  usageCharges: C[];
   lines: InvoiceLineDraft[];
   /** Units per lot, summed over the invoice. */
   draws: BlockDraw[];
 }
 
-export function drawBlocks(
-  charges: readonly UsageCharge[],
+export function drawBlocks<C extends DrawableCharge>(
+  charges: readonly C[],
   lots: readonly BlockLotBalance[],
-): BlockDrawdown {
+): BlockDrawdown<C> {
   const remaining = new Map(lots.map((lot) => [lot.id, lot.remaining]));
   const drawn = new Map<string, Decimal>();
   const lines: InvoiceLineDraft[] = [];
@@ -89,7 +98,7 @@ function eligibleLots(
     );
 }
 
-function drawdownLine(charge: UsageCharge, units: Decimal): InvoiceLineDraft {
+function drawdownLine(charge: DrawableCharge, units: Decimal): InvoiceLineDraft {
   return {
     kind: 'prepaid_block_drawdown',
     billableItemId: charge.billableItemId,
