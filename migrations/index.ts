@@ -20,6 +20,7 @@ import { AddPlanChangesNow1795000000143 } from './1795000000143-add-plan-changes
 import { DateLicenceQuantities1795000000144 } from './1795000000144-date-licence-quantities';
 import { CreateCrmRecordIds1795000000120 } from './1795000000120-create-crm-record-ids';
 import { AddCommitmentCurrencyOptions1795000000147 } from './1795000000147-add-commitment-currency-options';
+import { CreatePrepaidBlocks1795000000148 } from './1795000000148-create-prepaid-blocks';
 import { CreateEntitlements1795000000150 } from './1795000000150-create-entitlements';
 import { CreateUsagePages1795000000160 } from './1795000000160-create-usage-pages';
 import { CreateUsagePageRateLimits1795000000161 } from './1795000000161-create-usage-page-rate-limits';
@@ -51,6 +52,7 @@ export const migrations = [
   BindUsagePerSubscription1795000000140,
   AddPlanVersionCurrencies1795000000141,
   AddCommitmentCurrencyOptions1795000000147,
+  CreatePrepaidBlocks1795000000148,
   CreateEntitlements1795000000150,
   CreateUsagePages1795000000160,
   CreateUsagePageRateLimits1795000000161,

@@ -35,6 +35,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
 
   credit_lots: 'credits',
   credit_consumptions: 'credits',
+  prepaid_block_lots: 'credits',
+  prepaid_block_draws: 'credits',
 
   alert_rules: 'alerts',
   alerts: 'alerts',

@@ -106,6 +106,12 @@ describe('pricedIn', () => {
     licenceFees: [{ unitAmount: d('49'), currencyOptions: { EUR: d('45') } }],
     creditGrants: [{ amount: d('10'), currencyOptions: { EUR: d('9') } }],
     commitment: { amount: d('100'), currencyOptions: { EUR: d('90') } },
+    prepaidBlocks: [
+      {
+        tiers: [{ units: d('1000000'), price: d('10') }],
+        currencyOptions: { EUR: [{ units: d('1000000'), price: d('9') }] },
+      },
+    ],
   };
 
   it('swaps every base price for the currency option', () => {
@@ -114,6 +120,7 @@ describe('pricedIn', () => {
     expect(eur.licenceFees[0].unitAmount).toEqual(d('45'));
     expect(eur.creditGrants[0].amount).toEqual(d('9'));
     expect(eur.commitment?.amount).toEqual(d('90'));
+    expect(eur.prepaidBlocks[0].tiers).toEqual([{ units: d('1000000'), price: d('9') }]);
   });
 
   it('keeps the base prices in the plan currency', () => {

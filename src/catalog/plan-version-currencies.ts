@@ -20,6 +20,7 @@ import { Decimal } from '../common/decimal';
 import { FieldProblem } from '../common/errors';
 import { Rate } from '../rating/rate';
 import { CreatePlanVersionInput } from './dto/plan-version.schema';
+import { BlockTier } from './prepaid-block-offer';
 
 /** Prices of one entry in other currencies than the plan's, by currency code. */
 export type CurrencyOptions<T> = Readonly<Record<string, T>>;
@@ -30,6 +31,10 @@ export interface CurrencyPricedContent {
   licenceFees: ReadonlyArray<{ unitAmount: Decimal; currencyOptions: CurrencyOptions<Decimal> }>;
   creditGrants: ReadonlyArray<{ amount: Decimal; currencyOptions: CurrencyOptions<Decimal> }>;
   commitment: { amount: Decimal; currencyOptions: CurrencyOptions<Decimal> } | null;
+  prepaidBlocks: ReadonlyArray<{
+    tiers: BlockTier[];
+    currencyOptions: CurrencyOptions<BlockTier[]>;
+  }>;
 }
 
 /** The currencies a version bills in. */
@@ -58,7 +63,7 @@ export function billingCurrency(
 /**
  * What a published version must satisfy beyond its shape: `currencies` holds the
  * plan's currency, and every other listed currency is priced on every rate, fee,
- * grant and the commitment, and no option names a currency the version does not list.
+ * grant, block offer and the commitment, and no option names a currency the version does not list.
  */
 export function currencyProblems(
   planCurrency: string,
@@ -73,6 +78,10 @@ export function currencyProblems(
     ...input.creditGrants.map((grant, i) => ({
       field: `creditGrants[${i}]`,
       options: grant.currencyOptions,
+    })),
+    ...input.prepaidBlocks.map((offer, i) => ({
+      field: `prepaidBlocks[${i}]`,
+      options: offer.currencyOptions,
     })),
     ...(input.commitment
       ? [{ field: 'commitment', options: input.commitment.currencyOptions }]
@@ -142,6 +151,10 @@ export function pricedIn<T extends CurrencyPricedContent>(
     creditGrants: version.creditGrants.map((grant, i) => ({
       ...grant,
       amount: option(grant.currencyOptions, `creditGrants[${i}]`),
+    })),
+    prepaidBlocks: version.prepaidBlocks.map((offer, i) => ({
+      ...offer,
+      tiers: option(offer.currencyOptions, `prepaidBlocks[${i}]`),
     })),
     commitment: version.commitment && {
       ...version.commitment,

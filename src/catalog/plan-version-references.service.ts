@@ -80,6 +80,14 @@ export class PlanVersionReferences {
         ...input.commitment,
         currencyOptions: optionAmounts(input.commitment.currencyOptions, (option) => option.amount),
       },
+      prepaidBlocks: input.prepaidBlocks.map((offer, i) => ({
+        billableItem: item(offer.billableItem, `prepaidBlocks[${i}].billableItem`, 'metered'),
+        tiers: offer.tiers,
+        currencyOptions: Object.fromEntries(
+          Object.entries(offer.currencyOptions ?? {}).map(([code, { tiers }]) => [code, tiers]),
+        ),
+        validForDays: offer.validForDays,
+      })),
     };
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return content;

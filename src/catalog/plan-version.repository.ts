@@ -7,6 +7,7 @@ import { Queryable } from '../database/transaction';
 import { Rate } from '../rating/rate';
 import { rateFromJson, rateToJson } from './dto/rate-json';
 import { CommitmentInterval, PricedCommitment } from './plan-commitment';
+import { BlockTier, PrepaidBlockOffer } from './prepaid-block-offer';
 
 /** A catalog entry a version points at: its id for joins, its key for responses. */
 export interface CatalogRef {
@@ -27,6 +28,7 @@ export interface PlanVersionContent {
   creditGrants: PlanCreditGrant[];
   limits: Array<{ meter: CatalogRef; quantity: Decimal }>;
   commitment: PricedCommitment | null;
+  prepaidBlocks: Array<PrepaidBlockOffer<CatalogRef>>;
 }
 
 export interface PlanCreditGrant {
@@ -68,8 +70,25 @@ interface VersionRow {
   commitment_interval: CommitmentInterval | null;
   commitment_prepaid: boolean | null;
   commitment_currency_options: Record<string, string>;
+  prepaid_block_offers: BlockOfferJson[];
   created_at: Date;
 }
+
+type TierJson = Array<{ units: string; price: string }>;
+interface BlockOfferJson {
+  billableItem: CatalogRef;
+  tiers: TierJson;
+  currencyOptions: Record<string, TierJson>;
+  validForDays: number;
+}
+
+const tiersToJson = (tiers: BlockTier[]): TierJson =>
+  tiers.map(({ units, price }) => ({
+    units: toDecimalString(units),
+    price: toDecimalString(price),
+  }));
+const tiersFromJson = (tiers: TierJson): BlockTier[] =>
+  tiers.map(({ units, price }) => ({ units: new Decimal(units), price: new Decimal(price) }));
 
 interface ChildRow {
   plan_version_id: string;
@@ -103,7 +122,7 @@ interface LimitRow extends ChildRow {
 }
 
 const VERSION_COLUMNS = `id, plan_id, version, service_interval_unit, service_interval_count, currencies,
-   commitment_amount, commitment_interval, commitment_prepaid, commitment_currency_options, created_at`;
+   commitment_amount, commitment_interval, commitment_prepaid, commitment_currency_options, prepaid_block_offers, created_at`;
 
 const mapOptions = <P, Q>(options: Readonly<Record<string, P>>, convert: (price: P) => Q) =>
   Object.fromEntries(Object.entries(options).map(([code, price]) => [code, convert(price)]));
@@ -130,8 +149,8 @@ export class PlanVersionRepository {
       await tx.query(
         `INSERT INTO plan_versions (plan_id, version, service_interval_unit, service_interval_count,
                                    commitment_amount, commitment_interval, commitment_prepaid, currencies,
-                                   commitment_currency_options)
-       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7::text[], $8 FROM plan_versions WHERE plan_id = $1
+                                   commitment_currency_options, prepaid_block_offers)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, $6, $7::text[], $8, $9 FROM plan_versions WHERE plan_id = $1
        RETURNING id, version, created_at`,
         [
           planId,
@@ -142,6 +161,14 @@ export class PlanVersionRepository {
           content.commitment?.prepaid ?? null,
           content.currencies,
           decimalOptionsToJson(content.commitment?.currencyOptions ?? {}),
+          JSON.stringify(
+            content.prepaidBlocks.map((offer): BlockOfferJson => ({
+              billableItem: offer.billableItem,
+              tiers: tiersToJson(offer.tiers),
+              currencyOptions: mapOptions(offer.currencyOptions, tiersToJson),
+              validForDays: offer.validForDays,
+            })),
+          ),
         ],
       );
     for (const [position, { billableItem, rate, currencyOptions }] of content.rates.entries()) {
@@ -294,6 +321,12 @@ export class PlanVersionRepository {
           quantity: new Decimal(l.quantity),
         })),
         commitment: commitmentOf(row),
+        prepaidBlocks: row.prepaid_block_offers.map((offer) => ({
+          billableItem: offer.billableItem,
+          tiers: tiersFromJson(offer.tiers),
+          currencyOptions: mapOptions(offer.currencyOptions, tiersFromJson),
+          validForDays: offer.validForDays,
+        })),
       };
     });
   }

@@ -43,6 +43,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   invoice_lines: BY_CUSTOMER,
   credit_lots: BY_CUSTOMER,
   credit_consumptions: BY_CUSTOMER,
+  prepaid_block_lots: BY_CUSTOMER,
+  prepaid_block_draws: BY_CUSTOMER,
   alerts: BY_CUSTOMER,
   outbox_messages: BY_CUSTOMER,
   revenue_months: BY_CUSTOMER,

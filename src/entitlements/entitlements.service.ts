@@ -7,6 +7,7 @@ import { Decimal, sumDecimals } from '../common/decimal';
 import { NotFoundError } from '../common/errors';
 import { alignToHours } from '../common/hour-alignment';
 import { Interval } from '../common/period';
+import { PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
 import { Queryable } from '../database/transaction';
 import {
@@ -19,10 +20,14 @@ import { QuotaConfigService, QuotaOfSubject } from './quota-config.service';
 import { fixedLengthMs, QuotaStanding, rollingResetsAt, standing, windowAt } from './quota-window';
 import { QuotaInForce } from './quotas.repository';
 
-/** Credit that can pay for a meter, in the plan's currency: the ledger's available credit. */
+/**
+ * Credit that can pay for a meter, in the plan's currency: the ledger's
+ * available credit, and the units left in prepaid blocks of the meter's items.
+ */
 export interface MeterCredit {
   currency: string;
   balance: Decimal;
+  prepaidUnits: Decimal;
 }
 
 /** One quota of one subscription, measured in the window that counts now. */
@@ -62,8 +67,8 @@ export function serviceIntervalAt(subject: ForecastSubject, at: Date): Interval 
  * "May this customer use more right now?": every quota of the customer's
  * active subscriptions (their configuration kept by QuotaConfigService),
  * measured from the usage buckets ingestion keeps, with the credit that pays
- * for each meter: usage and credit are read live, in two reads side by side,
- * so an event or a top-up changes the next answer.
+ * for each meter: usage, credit and prepaid block units are read live, side
+ * by side, so an event, a top-up or a block bought changes the next answer.
  */
 @Injectable()
 export class EntitlementsService {
@@ -75,6 +80,7 @@ export class EntitlementsService {
     private readonly ledger: CreditLedgerRepository,
     private readonly directory: CatalogDirectory,
     private readonly clock: Clock,
+    private readonly blocks: PrepaidBlockRepository,
   ) {}
 
   async check(externalId: string, meterKey: string | null = null): Promise<CustomerEntitlements> {
@@ -155,8 +161,9 @@ export class EntitlementsService {
 
   /**
    * The available credit in the ledger (granted or topped up, less what
-   * invoices consumed and what expired) that pays for each meter, read at
-   * once: a top-up shows in the next check. Usage not yet invoiced is not
+   * invoices consumed and what expired) and the units left in prepaid blocks
+   * that pay for each meter, read live (never cached): a top-up or a block
+   * bought shows in the next check. Usage not yet invoiced is not
    * subtracted; that would mean pricing it on every check.
    */
   async creditFor(
@@ -167,15 +174,18 @@ export class EntitlementsService {
   ): Promise<Map<string, MeterCredit>> {
     const credits = new Map<string, MeterCredit>();
     const currencies = [...new Set(wanted.map((entry) => entry.currency))];
-    const lotsByCurrency = await this.ledger.availableLotsByCurrency(
-      db,
-      customerId,
-      currencies,
-      now,
-    );
+    const [lotsByCurrency, blockLots] = await Promise.all([
+      this.ledger.availableLotsByCurrency(db, customerId, currencies, now),
+      this.blocks.availableOf(
+        db,
+        currencies.map((currency) => ({ customerId, currency })),
+        now,
+      ),
+    ]);
     for (const [currency, available] of lotsByCurrency) {
       const lots = available.filter((lot) => lot.validFrom <= now);
-      if (lots.length === 0) continue;
+      const blocks = blockLots.filter((lot) => lot.currency === currency && lot.validFrom <= now);
+      if (lots.length === 0 && blocks.length === 0) continue;
       for (const meterId of new Set(
         wanted.filter((entry) => entry.currency === currency).map((entry) => entry.meterId),
       )) {
@@ -183,10 +193,17 @@ export class EntitlementsService {
         for (const lot of lots) {
           if (await this.directory.creditPaysFor(lot.appliesTo, meterId)) paying.push(lot);
         }
-        if (paying.length === 0) continue;
+        const blocksOfMeter = [];
+        for (const lot of blocks) {
+          if (await this.directory.creditPaysFor(new Set([lot.billableItemId]), meterId)) {
+            blocksOfMeter.push(lot);
+          }
+        }
+        if (paying.length === 0 && blocksOfMeter.length === 0) continue;
         credits.set(creditKey(currency, meterId), {
           currency,
           balance: sumDecimals(paying.map((lot) => lot.remaining)),
+          prepaidUnits: sumDecimals(blocksOfMeter.map((lot) => lot.units.minus(lot.drawn))),
         });
       }
     }

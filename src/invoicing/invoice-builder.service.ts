@@ -16,6 +16,8 @@ import {
 } from '../common/billing-schedule';
 import { BillingUsageRepository, UsageSelection } from '../metering/billing-usage.repository';
 import { CreditLot } from '../credits/credit-lot';
+import { BlockLotBalance } from './block-drawdown';
+import { BlockPurchase } from './block-purchase-lines';
 import { committedAmount, InvoiceCommitment } from './commitment-lines';
 import { calculateInvoice, InvoiceDraft, LicenceCharge } from './invoice-calculator';
 import { scheduleOf } from './subscription-schedule';
@@ -48,6 +50,16 @@ export interface BillingContext {
   usageParts: PricedPart[];
   /** The licence fee parts billed in advance, each on its own version. */
   licenceParts: PricedPart<LicenceInterval>[];
+}
+
+/**
+ * The prepaid blocks of one invoice: the customer's lots with the units the
+ * invoices priced before it left (block-purses.ts), and the blocks bought on
+ * the subscription and not billed yet.
+ */
+export interface InvoiceBlocks {
+  lots: readonly BlockLotBalance[];
+  purchases: readonly BlockPurchase[];
 }
 
 /** Where the credit an invoice may use comes from: the ledger (billing runs) or a snapshot of it (previews). */
@@ -111,16 +123,22 @@ export class InvoiceBuilder {
     db: Queryable,
     context: BillingContext,
     credits: CreditSource,
+    blocks: InvoiceBlocks,
   ): Promise<InvoiceDraft> {
     const [measured] = await this.measure(db, [context]);
-    return this.price(context, measured, await credits.lots(db, context, lotsToIssue(context)));
+    const creditLots = await credits.lots(db, context, lotsToIssue(context));
+    return this.price(context, measured, creditLots, blocks);
   }
 
-  /** Prices, credits and taxes one invoice from its measured usage and the credit lots it may draw on. Pure. */
+  /**
+   * Prices, credits and taxes one invoice from its measured usage, the credit
+   * lots and the prepaid blocks it may draw on. Pure.
+   */
   price(
     context: BillingContext,
     measured: readonly MeasuredUsage[],
     creditLots: CreditLot[],
+    blocks: InvoiceBlocks,
   ): InvoiceDraft {
     const { subscription, plan } = context;
     const usageCharges = measured.map((usage) => ({
@@ -144,6 +162,8 @@ export class InvoiceBuilder {
       licenceCharges,
       creditLots,
       commitment: commitmentOf(context),
+      blockLots: blocks.lots,
+      blockPurchases: blocks.purchases,
     });
   }
 

@@ -11,6 +11,10 @@
  * (rounded so the two add up to the rounded minimum); a plan commitment adds
  * its true-up or prepayment lines (commitment-lines.ts) after the usage lines.
  *
+ * Prepaid blocks (block-drawdown.ts) take their units off the usage charges
+ * before the rates price them; blocks bought since the last invoice are billed
+ * as `prepaid_block` lines.
+ *
  * Credits: each charge line draws on the credit lots that may pay for it (the
  * lot applies to its billable item, was valid before the line's service period
  * ended and had not expired when it started), soonest-expiring first (a lot
@@ -23,6 +27,8 @@ import { Interval } from '../common/period';
 import { CreditConsumption, CreditLot } from '../credits/credit-lot';
 import { rateCharge, Rate, Usage } from '../rating/rate';
 import { LicenceInterval } from '../common/billing-schedule';
+import { BlockDraw, BlockLotBalance, drawBlocks } from './block-drawdown';
+import { BlockPurchase, blockPurchaseLine } from './block-purchase-lines';
 import { commitmentLines, InvoiceCommitment } from './commitment-lines';
 import { InvoiceLineDraft } from './invoice-line';
 
@@ -54,6 +60,9 @@ export interface InvoiceDraft {
   tax: Decimal;
   total: Decimal;
   consumptions: CreditConsumption[];
+  blockDraws: BlockDraw[];
+  /** The block lots whose purchase the invoice bills. */
+  blockPurchasesBilled: string[];
 }
 
 export interface InvoiceInput {
@@ -65,13 +74,20 @@ export interface InvoiceInput {
   creditLots: readonly CreditLot[];
   /** The plan's commitment over the windows this invoice bills; absent without one. */
   commitment?: InvoiceCommitment | null;
+  /** The customer's prepaid block lots with units left; none when absent. */
+  blockLots?: readonly BlockLotBalance[];
+  /** Blocks bought and not yet billed. */
+  blockPurchases?: readonly BlockPurchase[];
 }
 
 export function calculateInvoice(input: InvoiceInput): InvoiceDraft {
-  const usage = input.usageCharges.flatMap((charge) => usageLines(charge, input.currency));
+  const drawdown = drawBlocks(input.usageCharges, input.blockLots ?? []);
+  const usage = drawdown.usageCharges.flatMap((charge) => usageLines(charge, input.currency));
   const chargeLines = [
     ...input.licenceCharges.map((charge) => licenceLine(charge, input.currency)),
+    ...(input.blockPurchases ?? []).map(blockPurchaseLine),
     ...usage,
+    ...drawdown.lines,
     ...(input.commitment ? commitmentLines(input.commitment, usage, input.currency) : []),
   ].sort((a, b) => a.servicePeriod.start.getTime() - b.servicePeriod.start.getTime());
   const subtotal = sumDecimals(chargeLines.map((line) => line.amount));
@@ -91,6 +107,8 @@ export function calculateInvoice(input: InvoiceInput): InvoiceDraft {
     tax,
     total: taxable.plus(tax),
     consumptions: consumptions.map(({ lot, amount }) => ({ lotId: lot.id, amount })),
+    blockDraws: drawdown.draws,
+    blockPurchasesBilled: (input.blockPurchases ?? []).map((purchase) => purchase.lotId),
   };
 }
 

@@ -3,11 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { RevenueRecorder } from '../analytics/ledger/revenue-recorder.service';
 import { Clock } from '../common/clock';
 import { CreditLedgerRepository, creditPurseKey } from '../credits/credit-ledger.repository';
+import { PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { RolloverSource, rolloverLots } from '../credits/rollover-lots';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 import { NextPeriod, nextPeriods } from './billing-chunks';
+import { BlockPurses } from './block-purses';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext, InvoiceBuilder, lotsToIssue } from './invoice-builder.service';
@@ -37,9 +39,10 @@ export class ChunkRoundFailed extends Error {
 /**
  * Bills the next due period of each subscription of a chunk in one
  * transaction: claimed together (SKIP LOCKED), their customers locked, usage
- * read from the rollups for all of them in one query, credit issued, locked and
- * spent in memory invoice after invoice, then lines, consumptions, rollovers,
- * numbers, revenue and CRM messages written set-based. The transaction holds
+ * read from the rollups for all of them in one query, credit and prepaid blocks
+ * locked and spent in memory invoice after invoice, then lines, consumptions,
+ * block draws and purchases, rollovers, numbers, revenue and CRM messages
+ * written set-based. The transaction holds
  * whole invoices or nothing: a crash or a failure leaves no part of any, and
  * numbers are taken in the one statement that finalizes them, just before the
  * commit, so none is lost.
@@ -55,6 +58,7 @@ export class InvoiceChunkService {
     private readonly clock: Clock,
     private readonly revenue: RevenueRecorder,
     private readonly crm: CrmOutbox,
+    private readonly blocks: PrepaidBlockRepository,
   ) {}
 
   /** One round: throws ChunkRoundFailed, having written nothing, when any invoice of it fails. */
@@ -126,6 +130,15 @@ export class InvoiceChunkService {
         consumptions: draft.consumptions,
       })),
     );
+    await this.blocks.recordInvoices(
+      tx,
+      contents.map(({ invoiceId, customerId, draft }) => ({
+        invoiceId,
+        customerId,
+        draws: draft.blockDraws,
+        purchasedLotIds: draft.blockPurchasesBilled,
+      })),
+    );
     await this.rollOver(tx, fresh);
 
     const finalized = await this.invoices.finalize(
@@ -146,8 +159,9 @@ export class InvoiceChunkService {
   }
 
   /**
-   * Prices the invoices in order, each drawing on its customer's lots (read and
-   * locked once for the chunk) as the invoices before it left them.
+   * Prices the invoices in order, each drawing on its customer's credit lots
+   * and prepaid blocks (read and locked once for the round) as the invoices
+   * before it left them.
    */
   private async price(
     tx: EntityManager,
@@ -165,6 +179,7 @@ export class InvoiceChunkService {
       })),
       { forUpdate: true },
     );
+    const blocks = await BlockPurses.load(tx, this.blocks, contexts, { forUpdate: true });
     const purses = new Map<string, CreditSnapshot>();
     return contexts.map((context, index) => {
       const key = purseOf(context);
@@ -174,8 +189,14 @@ export class InvoiceChunkService {
         purse = new CreditSnapshot(lots.get(key) ?? [], new Set());
         purses.set(key, purse);
       }
-      const draft = this.builder.price(context, measured[index], purse.available());
+      const draft = this.builder.price(
+        context,
+        measured[index],
+        purse.available(),
+        blocks.of(context),
+      );
       purse.spend(draft.consumptions);
+      blocks.spend(draft);
       return {
         invoiceId: drafts.get(context.subscription.id) as string,
         customerId: context.subscription.customerId,

@@ -4,7 +4,8 @@ import { BreakdownLine } from '../rating/breakdown';
 
 /**
  * What an invoice line bills: usage, a licence fee, the minimum spend a rate
- * adds, a commitment's true-up or prepayment, or (negative) credit applied.
+ * adds, a commitment's true-up or prepayment, a prepaid block bought or the
+ * units drawn from blocks (zero amount), or (negative) credit applied.
  */
 export type InvoiceLineKind =
   | 'usage'
@@ -12,6 +13,8 @@ export type InvoiceLineKind =
   | 'minimum_spend'
   | 'commitment_true_up'
   | 'prepaid_commitment'
+  | 'prepaid_block'
+  | 'prepaid_block_drawdown'
   | 'credit';
 
 export interface InvoiceLineDraft {

@@ -4,8 +4,10 @@ import { Clock } from '../common/clock';
 import { DomainError, NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import { PrepaidBlockRepository } from '../credits/prepaid-block.repository';
 import { BillableSubscription } from './billable-subscription';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
+import { BlockPurses } from './block-purses';
 import { CreditSnapshot } from './credit-sources';
 import { BillingContext, InvoiceBuilder } from './invoice-builder.service';
 import { InvoiceDraft } from './invoice-calculator';
@@ -30,6 +32,7 @@ export class UpcomingInvoiceService {
     private readonly builder: InvoiceBuilder,
     private readonly ledger: CreditLedgerRepository,
     private readonly clock: Clock,
+    private readonly blocks: PrepaidBlockRepository,
   ) {}
 
   async upcomingInvoice(subscriptionId: string): Promise<InvoiceView> {
@@ -45,11 +48,12 @@ export class UpcomingInvoiceService {
         `subscription '${subscriptionId}' has ended: it has no upcoming invoice`,
       );
     }
-    const [lots, issuedGrantKeys] = await Promise.all([
+    const [lots, issuedGrantKeys, blocks] = await Promise.all([
       this.ledger.availableLots(this.db, subscription.customerId, context.plan.currency),
       this.ledger.issuedGrantKeys(this.db, subscription.customerId, context.period.start),
+      BlockPurses.load(this.db, this.blocks, [context]),
     ]);
-    const draft = await this.preview(context, new CreditSnapshot(lots, issuedGrantKeys));
+    const draft = await this.preview(context, new CreditSnapshot(lots, issuedGrantKeys), blocks);
     return upcomingInvoiceView(context, draft);
   }
 
@@ -59,8 +63,16 @@ export class UpcomingInvoiceService {
     return period && this.builder.context(subscription, period, now);
   }
 
-  /** The upcoming invoice of a context, drawing on (and from) a shared credit snapshot. */
-  preview(context: BillingContext, credits: CreditSnapshot): Promise<InvoiceDraft> {
-    return this.builder.build(this.db, context, credits);
+  /**
+   * The upcoming invoice of a context, drawing on a credit snapshot and block
+   * purses that previews of the customer's other subscriptions may share (the
+   * caller spends the draft from them).
+   */
+  preview(
+    context: BillingContext,
+    credits: CreditSnapshot,
+    blocks: BlockPurses,
+  ): Promise<InvoiceDraft> {
+    return this.builder.build(this.db, context, credits, blocks.of(context));
   }
 }

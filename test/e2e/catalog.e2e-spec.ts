@@ -307,6 +307,7 @@ describe('Catalog: meters, billable items, plans and versions', () => {
         limits: [{ meter: 'api_tokens', quantity: '1000000' }],
         // no commitment: the field is null (issue 10)
         commitment: null,
+        prepaidBlocks: [],
         createdAt: expect.any(String),
       };
       expect(response.body).toEqual(expectedVersion);

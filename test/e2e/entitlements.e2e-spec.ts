@@ -268,7 +268,11 @@ describe('Quotas and entitlement checks', () => {
       amount: '7',
       currency: 'USD',
     });
-    expect((await check(subscribed)).credit).toEqual({ currency: 'USD', balance: '7.00' });
+    expect((await check(subscribed)).credit).toEqual({
+      currency: 'USD',
+      balance: '7.00',
+      prepaidUnits: '0',
+    });
   });
 
   it('measures a rolling day over the last 24 hours', async () => {

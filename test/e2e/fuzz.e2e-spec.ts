@@ -232,6 +232,16 @@ async function seed(t: TestApp): Promise<Templates> {
         licenceFees: [{ billableItem: priced.licensedItem.key, unitAmount: '49.00' }],
         creditGrants: [{ name: 'Credit', amount: '10.00', expiresAfterIntervals: 1 }],
         limits: [{ meter: priced.meter.key, quantity: '1000000' }],
+        prepaidBlocks: [
+          {
+            billableItem: priced.meteredItem.key,
+            tiers: [
+              { units: '1000000', price: '10.00' },
+              { units: '10000000', price: '80.00' },
+            ],
+            validForDays: 90,
+          },
+        ],
       },
     },
     'PUT /v1/plans/{key}/live-version': { ...at({ key: priced.plan.key }), body: { version: 1 } },
@@ -260,6 +270,16 @@ async function seed(t: TestApp): Promise<Templates> {
     'POST /v1/customers/{externalId}/credits': {
       ...at(externalId),
       body: { amount: '25.00', name: 'Top-up', expiresAt: '2027-01-01T00:00:00Z' },
+    },
+    'GET /v1/customers/{externalId}/prepaid-blocks': at(externalId),
+    // The live version offers no blocks: refused (400), as the mutations of it must be.
+    'POST /v1/customers/{externalId}/prepaid-blocks': {
+      ...at(externalId),
+      body: {
+        subscriptionId: subscription.id,
+        billableItem: priced.meteredItem.key,
+        units: '1000000',
+      },
     },
     'GET /v1/customers/{externalId}/email-preferences': at(externalId),
     'GET /v1/customers/{externalId}/usage-page': at(externalId),

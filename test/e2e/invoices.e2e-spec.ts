@@ -261,6 +261,7 @@ describe('Invoices', () => {
         available: '5.00',
         pendingUsage: '5.00',
         balance: '0.00',
+        blocks: [],
       });
     });
 
@@ -288,6 +289,7 @@ describe('Invoices', () => {
         available: '5.00',
         pendingUsage: '0.00',
         balance: '5.00',
+        blocks: [],
       });
     });
   });

@@ -15,6 +15,7 @@ describe('plan version schema', () => {
       creditGrants: [],
       limits: [],
       commitment: null,
+      prepaidBlocks: [],
     });
   });
 
@@ -34,6 +35,9 @@ describe('plan version schema', () => {
       ],
       limits: [{ meter: 'llm_tokens', quantity: 1000000 }],
       commitment: { amount: '100.00', prepaid: true },
+      prepaidBlocks: [
+        { billableItem: 'tokens', tiers: [{ units: 1000000, price: '10' }], validForDays: 90 },
+      ],
     });
     expect(parsed).toEqual({
       live: false,
@@ -53,6 +57,13 @@ describe('plan version schema', () => {
       ],
       limits: [{ meter: 'llm_tokens', quantity: new Decimal(1000000) }],
       commitment: { amount: new Decimal(100), interval: 'service_interval', prepaid: true },
+      prepaidBlocks: [
+        {
+          billableItem: 'tokens',
+          tiers: [{ units: new Decimal(1000000), price: new Decimal(10) }],
+          validForDays: 90,
+        },
+      ],
     });
   });
 

@@ -98,6 +98,31 @@ const commitmentSchema = z.strictObject({
     ),
 });
 
+const blockTiersSchema = z
+  .array(
+    z.strictObject({
+      units: decimalField({ allowNumber: true, positive: true }).describe('units in a block'),
+      price: decimalField({ nonNegative: true }).describe('price of one such block'),
+    }),
+    { error: 'must be a list of {units, price} tiers' },
+  )
+  .min(1, { error: 'must hold at least one tier' })
+  .superRefine(distinctBy((tier) => tier.units.toFixed(), 'units'));
+
+/**
+ * Prepaid blocks of a metered item sold at volume prices (1 M tokens for 10,
+ * 10 M for 80), drawn before overage (src/credits/block-pricing.ts,
+ * src/invoicing/block-drawdown.ts).
+ */
+const prepaidBlockOfferSchema = z.strictObject({
+  billableItem: keyField,
+  tiers: blockTiersSchema,
+  currencyOptions: currencyOptions(z.strictObject({ tiers: blockTiersSchema })),
+  validForDays: wholeNumberField(1, 3660)
+    .default(365)
+    .describe('a lot bought expires this many days after its purchase'),
+});
+
 const list = <T extends z.ZodType>(entry: T, what: string) =>
   z.array(entry, { error: `must be a list of ${what}` });
 
@@ -127,6 +152,9 @@ export const createPlanVersionSchema = z
       .superRefine(distinctBy((limit) => limit.meter, 'meter'))
       .default([]),
     commitment: commitmentSchema.nullable().default(null),
+    prepaidBlocks: list(prepaidBlockOfferSchema, 'prepaid block offers')
+      .superRefine(distinctBy((offer) => offer.billableItem, 'billableItem'))
+      .default([]),
   })
   .refine((version) => version.commitment === null || version.rates.length > 0, {
     error: 'needs at least one rate: a commitment is a minimum spend across the usage rates',

@@ -3,6 +3,7 @@ import { PlanRecord } from '../plan.repository';
 import { PlanVersionRecord } from '../plan-version.repository';
 import { rateToJson } from './rate-json';
 import { CurrencyOptions } from '../plan-version-currencies';
+import { BlockTier } from '../prepaid-block-offer';
 
 export function toPlanSummaryResponse(plan: PlanRecord) {
   return {
@@ -64,8 +65,21 @@ export function toPlanVersionResponse(plan: PlanRecord, version: PlanVersionReco
         amount: toDecimalString(amount),
       })),
     },
+    prepaidBlocks: version.prepaidBlocks.map((offer) => ({
+      billableItem: offer.billableItem.key,
+      tiers: tiersResponse(offer.tiers),
+      ...optionsResponse(offer.currencyOptions, (tiers) => ({ tiers: tiersResponse(tiers) })),
+      validForDays: offer.validForDays,
+    })),
     createdAt: version.createdAt.toISOString(),
   };
+}
+
+function tiersResponse(tiers: BlockTier[]) {
+  return tiers.map(({ units, price }) => ({
+    units: toDecimalString(units),
+    price: toDecimalString(price),
+  }));
 }
 
 /** `currencyOptions` only where an entry has some, so single-currency versions answer as before. */

@@ -1,3 +1,4 @@
+import { toDecimalString } from '../../common/decimal';
 import { formatUnrounded } from '../../common/money';
 import { CustomerEntitlements, MeterEntitlement } from '../entitlements.service';
 
@@ -24,6 +25,7 @@ export function toMeterEntitlementResponse(entitlement: MeterEntitlement) {
     credit: entitlement.credit && {
       currency: entitlement.credit.currency,
       balance: formatUnrounded(entitlement.credit.balance, entitlement.credit.currency),
+      prepaidUnits: toDecimalString(entitlement.credit.prepaidUnits),
     },
   };
 }

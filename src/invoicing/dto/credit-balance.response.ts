@@ -1,8 +1,9 @@
 import { Decimal } from '../../common/decimal';
 import { formatUnrounded } from '../../common/money';
-import { CreditBalance } from '../credit-balance';
+import { toDecimalString } from '../../common/decimal';
+import { CreditBalanceWithBlocks } from '../credit-balance.service';
 
-export function toCreditBalanceResponse(balance: CreditBalance) {
+export function toCreditBalanceResponse(balance: CreditBalanceWithBlocks) {
   const money = (amount: Decimal) => formatUnrounded(amount, balance.currency);
   return {
     currency: balance.currency,
@@ -12,5 +13,14 @@ export function toCreditBalanceResponse(balance: CreditBalance) {
     available: money(balance.available),
     pendingUsage: money(balance.pendingUsage),
     balance: money(balance.balance),
+    blocks: balance.blocks.map((lot) => ({
+      id: lot.id,
+      billableItem: lot.billableItemKey,
+      units: toDecimalString(lot.units),
+      drawn: toDecimalString(lot.drawn),
+      pendingUsage: toDecimalString(lot.pending),
+      remaining: toDecimalString(lot.units.minus(lot.drawn).minus(lot.pending)),
+      expiresAt: lot.expiresAt.toISOString(),
+    })),
   };
 }

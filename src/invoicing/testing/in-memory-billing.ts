@@ -6,6 +6,7 @@ import { Interval } from '../../common/period';
 import { ScheduleInput } from '../../common/billing-schedule';
 import { CreditLedgerRepository, creditPurseKey } from '../../credits/credit-ledger.repository';
 import { CreditLot } from '../../credits/credit-lot';
+import { PrepaidBlockRepository } from '../../credits/prepaid-block.repository';
 import { CrmOutbox } from '../../crm/crm-outbox.service';
 import { BillableSubscription } from '../billable-subscription';
 import { BillingPlan } from '../billing-plan';
@@ -222,7 +223,7 @@ export class InMemoryBilling {
         consumptions.push({ lotId: lot.id, amount });
         wanted = wanted.minus(amount);
       }
-      return { consumptions } as unknown as InvoiceDraft;
+      return { consumptions, blockDraws: [], blockPurchasesBilled: [] } as unknown as InvoiceDraft;
     },
   };
 
@@ -262,6 +263,13 @@ export class InMemoryBilling {
     issueRollovers: async () => undefined,
   };
 
+  /** No prepaid blocks here: block drawdown is unit tested in block-drawdown.spec.ts. */
+  readonly blocks = {
+    availableOf: async () => [],
+    unbilledOf: async () => [],
+    recordInvoices: async () => undefined,
+  };
+
   readonly revenue = {
     recordFinalizedInvoices: async (_tx: unknown, ids: readonly string[]) =>
       void this.state.revenue.push(...ids),
@@ -297,6 +305,7 @@ export class InMemoryBilling {
       clock,
       this.revenue as unknown as RevenueRecorder,
       this.crm as unknown as CrmOutbox,
+      this.blocks as unknown as PrepaidBlockRepository,
     );
   }
 
