@@ -61,8 +61,8 @@ describe('expansion analytics', () => {
     const alert = (customer: string, firedAt: string, action: 'upgrade' | 'stay') =>
       t.app.get(DataSource).query(
         `INSERT INTO alerts (rule_id, rule_type, customer_id, subscription_id, level,
-                             interval_start, interval_end, details, channels, fired_at)
-         SELECT r.id, r.type, s.customer_id, s.id, '100', $2::timestamptz, $2::timestamptz + interval '1 month',
+                             interval_start, interval_end, armed_from, details, channels, fired_at)
+         SELECT r.id, r.type, s.customer_id, s.id, '100', $2::timestamptz, $2::timestamptz + interval '1 month', $2::timestamptz,
                 jsonb_build_object('recommendation', jsonb_build_object('action', $3::text)), '{}', $2
          FROM alert_rules r, subscriptions s WHERE s.id = $1 LIMIT 1`,
         [subscriptions.get(customer), firedAt, action],
