@@ -118,6 +118,13 @@ function syncWith(customers: CrmCustomer[], invoices: CrmInvoiceRow[] = []) {
       void storedAccountIds.push(...ids),
     invoices: async (ids: readonly string[]) =>
       new Map(invoices.filter((i) => ids.includes(i.id)).map((i) => [i.id, i])),
+    // The latest finalized total per customer, from the invoices listed (the last one of each wins).
+    latestInvoiceTotals: async (customerIds: readonly string[]) =>
+      new Map(
+        customerIds.flatMap((id) =>
+          invoices.length > 0 ? [[id, invoices[invoices.length - 1].total]] : [],
+        ),
+      ),
   };
   const figures = {
     of: async (refs: ReadonlyArray<{ id: string }>) =>

@@ -71,10 +71,10 @@ describe('Citus readiness of the schema', () => {
       referenced: string[];
     }> = await db.query(
       `SELECT c.conname AS name, f.relname AS from, r.relname AS to,
-                array(SELECT a.attname FROM unnest(c.conkey) k JOIN pg_attribute a
-                      ON a.attrelid = c.conrelid AND a.attnum = k)::text[] AS columns,
-                array(SELECT a.attname FROM unnest(c.confkey) k JOIN pg_attribute a
-                      ON a.attrelid = c.confrelid AND a.attnum = k)::text[] AS referenced
+                array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a
+                      ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
+                array(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a
+                      ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS referenced
          FROM pg_constraint c JOIN pg_class f ON f.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
          JOIN pg_namespace n ON n.oid = f.relnamespace
          WHERE n.nspname = 'public' AND c.contype = 'f' AND NOT f.relispartition`,
