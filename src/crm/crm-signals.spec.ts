@@ -1,23 +1,8 @@
 import { Decimal } from '../common/decimal';
-import { alertMessages, FiredAlert, invoiceMessage } from './crm-signals';
+import { alertMessages, invoiceMessage } from './crm-signals';
+import { firedAlert } from './testing/fired-alert';
 
-const alert = (overrides: Partial<FiredAlert> = {}): FiredAlert => ({
-  id: 'a1',
-  customerId: 'c1',
-  rule: 'usage_threshold',
-  level: '80',
-  channels: ['email', 'crm_task'],
-  meter: 'tokens',
-  quantity: new Decimal('850'),
-  limit: new Decimal('1000'),
-  currency: 'USD',
-  projectedBill: new Decimal('67.50'),
-  recommendedPlan: 'scale',
-  incrementalAnnualRevenue: new Decimal('1800'),
-  firedAt: new Date('2026-03-15T12:00:00Z'),
-  intervalEnd: new Date('2026-04-01T00:00:00Z'),
-  ...overrides,
-});
+const alert = firedAlert;
 
 describe('alertMessages', () => {
   it('makes properties, a task and, with upside, a deal, each keyed by alert', () => {

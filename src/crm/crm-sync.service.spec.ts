@@ -17,6 +17,7 @@ import {
 import { alertMessages, CrmMessage, FiredAlert, invoiceMessage } from './crm-signals';
 import { CrmCustomer, CrmInvoiceRow, CrmSyncRepository } from './crm-sync.repository';
 import { CrmSyncService } from './crm-sync.service';
+import { firedAlert } from './testing/fired-alert';
 
 /**
  * The CRM sync's decisions against an in-memory customer store and a
@@ -28,23 +29,7 @@ import { CrmSyncService } from './crm-sync.service';
 const firedAt = new Date('2026-03-15T12:00:00Z');
 
 function alert(id: string, customerId: string, overrides: Partial<FiredAlert> = {}): FiredAlert {
-  return {
-    id,
-    customerId,
-    rule: 'usage_threshold',
-    level: '80',
-    channels: ['email', 'crm_task'],
-    meter: 'tokens',
-    quantity: new Decimal('850'),
-    limit: new Decimal('1000'),
-    currency: 'USD',
-    projectedBill: new Decimal('67.50'),
-    recommendedPlan: 'scale',
-    incrementalAnnualRevenue: new Decimal('1800'),
-    firedAt,
-    intervalEnd: new Date('2026-04-01T00:00:00Z'),
-    ...overrides,
-  };
+  return firedAlert({ id, customerId, firedAt, ...overrides });
 }
 
 let nextId = 0;

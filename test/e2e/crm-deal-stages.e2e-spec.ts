@@ -14,9 +14,8 @@ import {
   createApiKey,
   createCustomer,
   createPlanWithVersion,
+  createScalePlan,
   createSubscription,
-  planVersionBody,
-  publishPlanVersion,
   uniqueKey,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -38,19 +37,7 @@ describe('CRM deal stages on the dashboard', () => {
 
     // A customer past 80 % of its starter limit, with a bigger plan to propose: one upgrade deal.
     const starter = await createPlanWithVersion(t);
-    const scale = uniqueKey('scale');
-    await t.admin.post('/v1/plans', { key: scale, name: 'Scale', currency: 'USD' });
-    await publishPlanVersion(
-      t,
-      scale,
-      planVersionBody(
-        { meteredItem: starter.meteredItem.key, meter: starter.meter.key },
-        {
-          licenceFees: [{ billableItem: starter.licensedItem.key, unitAmount: '199.00' }],
-          limits: [{ meter: starter.meter.key, quantity: '100000' }],
-        },
-      ),
-    );
+    await createScalePlan(t, starter);
     customer = uniqueKey('crm_stage');
     const domain = `${customer.replace(/_/g, '-')}.example`;
     crm.addAccount({ externalId: customer, domain });

@@ -52,6 +52,16 @@ describe('multi-currency plan versions', () => {
     ],
   });
 
+  /** 1000 tokens on 10 March, then the run after March ends: the customer's invoice. */
+  const billMarchUsage = async (customerExternalId: string) => {
+    await recordUsage(t, [
+      { customerExternalId, meter, timestamp: '2026-03-10T10:00:00Z', value: '1000' },
+    ]);
+    t.clock.set('2026-04-01T02:00:00Z');
+    await runBilling(t);
+    const [invoice] = await listInvoices(t, `customerExternalId=${customerExternalId}`);
+    return invoice;
+  };
   const subscribe = (customerExternalId: string, plan: string) =>
     t.admin.post('/v1/subscriptions', {
       customerExternalId,
@@ -70,18 +80,7 @@ describe('multi-currency plan versions', () => {
     const subscription = await subscribe(customer.externalId, plan);
     expect(subscription.status).toBe(201);
     expect(subscription.body.currency).toBe('EUR');
-    await recordUsage(t, [
-      {
-        customerExternalId: customer.externalId,
-        meter,
-        timestamp: '2026-03-10T10:00:00Z',
-        value: '1000',
-      },
-    ]);
-
-    t.clock.set('2026-04-01T02:00:00Z');
-    await runBilling(t);
-    const [invoice] = await listInvoices(t, `customerExternalId=${customer.externalId}`);
+    const invoice = await billMarchUsage(customer.externalId);
     expect(invoice.currency).toBe('EUR');
     // fee 45.00 €; 1000 × 0.009 = 9.00 €; the EUR grant 2.00 € pays part of the tokens
     expect(invoice.lines.map((line) => [line.kind, line.amount])).toEqual([
@@ -123,18 +122,7 @@ describe('multi-currency plan versions', () => {
     });
     const customer = await createCustomer(t, { currency: 'EUR' });
     expect((await subscribe(customer.externalId, plan)).status).toBe(201);
-    await recordUsage(t, [
-      {
-        customerExternalId: customer.externalId,
-        meter,
-        timestamp: '2026-03-10T10:00:00Z',
-        value: '1000',
-      },
-    ]);
-
-    t.clock.set('2026-04-01T02:00:00Z');
-    await runBilling(t);
-    const [invoice] = await listInvoices(t, `customerExternalId=${customer.externalId}`);
+    const invoice = await billMarchUsage(customer.externalId);
     // 1000 × 0.009 = 9.00 € spent of the 80.00 € committed: true-up 71.00 €
     expect(invoice.lines.map((line) => [line.kind, line.amount])).toEqual([
       ['usage', '9.00'],

@@ -11,11 +11,9 @@ import {
   CustomerBody,
   createCustomer,
   createPlanWithVersion,
+  createScalePlan,
   createSubscription,
-  planVersionBody,
   PricedPlan,
-  publishPlanVersion,
-  uniqueKey,
 } from '../support/factories';
 import { TestApp } from '../support/test-app';
 
@@ -28,19 +26,7 @@ export interface UsagePageCatalog {
 
 export async function createUsagePageCatalog(t: TestApp): Promise<UsagePageCatalog> {
   const starter = await createPlanWithVersion(t);
-  const scale = uniqueKey('scale');
-  await t.admin.post('/v1/plans', { key: scale, name: 'Scale', currency: 'USD' });
-  await publishPlanVersion(
-    t,
-    scale,
-    planVersionBody(
-      { meteredItem: starter.meteredItem.key, meter: starter.meter.key },
-      {
-        licenceFees: [{ billableItem: starter.licensedItem.key, unitAmount: '199.00' }],
-        limits: [{ meter: starter.meter.key, quantity: '100000' }],
-      },
-    ),
-  );
+  const scale = await createScalePlan(t, starter);
   return { starter, scale };
 }
 
