@@ -94,8 +94,9 @@ async function api(baseUrl: string, path: string, body?: unknown): Promise<unkno
  * The catalog through the API, so it is validated as a customer's would be:
  * three meters with dimensions, a plan pricing tokens of one model graduated,
  * of another per unit with a minimum spend, API calls per unit with a maximum,
- * a seat licence, a monthly credit grant on API calls that rolls over, and a
- * commitment of 150.00 a month across the usage rates (true-up).
+ * a seat licence, a monthly credit grant on API calls that rolls over, a
+ * commitment of 150.00 a month across the usage rates (true-up), and prepaid
+ * token blocks on offer.
  */
 async function createCatalog(baseUrl: string): Promise<void> {
   const meters = [
@@ -146,6 +147,16 @@ async function createCatalog(baseUrl: string): Promise<void> {
     ],
     limits: [],
     commitment: { amount: '150.00' },
+    // offered, not bought: every invoice still reads the customer's block lots
+    prepaidBlocks: [
+      {
+        billableItem: 'tokens_gpt4o',
+        tiers: [
+          { units: '1000000', price: '10.00' },
+          { units: '10000000', price: '80.00' },
+        ],
+      },
+    ],
   });
 }
 
