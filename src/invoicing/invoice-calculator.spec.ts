@@ -163,6 +163,27 @@ describe('calculateInvoice', () => {
     expect(result.subtotal.toFixed(2)).toBe('51.00');
   });
 
+  it("lets a block purchase be paid by credit for every item, never by an item's own grant", () => {
+    const purchase = {
+      lotId: 'block-1',
+      itemName: 'GPT-4o tokens',
+      units: d('1000000'),
+      price: d('10.00'),
+      validFrom: march.start,
+      expiresAt: april.end,
+    };
+    const itemGrantOnly = invoice({ blockPurchases: [purchase], creditLots: [lot()] });
+    expect(itemGrantOnly.consumptions).toEqual([]);
+    expect(itemGrantOnly.total.toFixed(2)).toBe('10.00');
+
+    const topUp = lot({ id: 'top-up', appliesTo: null, remaining: d('4.00'), expiresAt: null });
+    const withTopUp = invoice({ blockPurchases: [purchase], creditLots: [lot(), topUp] });
+    expect(withTopUp.consumptions.map((c) => [c.lotId, c.amount.toFixed(2)])).toEqual([
+      ['top-up', '4.00'],
+    ]);
+    expect(withTopUp.total.toFixed(2)).toBe('6.00');
+  });
+
   it('charges nothing for zero usage and applies no credit to it', () => {
     const result = invoice({ usageCharges: [usage({ quantity: d(0) })], creditLots: [lot()] });
     expect(result.total.toFixed()).toBe('0');
