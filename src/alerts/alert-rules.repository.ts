@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { meterKeyJoin, planKeyJoin } from '../catalog/alert-catalog-keys-join-sql';
 import { Decimal } from '../common/decimal';
+import { customerExternalIdJoin } from '../customers/alert-customer-join-sql';
 import { AlertChannel, AlertScope, MeterRef } from './alert-rule';
 import { RuleParameters } from './alert-rule-kind';
 import { AlertRule, AlertRuleType, kindOf } from './alert-rule-kinds';
@@ -44,9 +46,9 @@ const SELECT_RULES = `
          r.channels, r.factor::text, r.min_increase::text, r.amount::text, r.percent::text,
          r.multiplier::text, r.hits, r.windows, r.enabled, r.created_at
   FROM alert_rules r
-  LEFT JOIN meters m ON m.id = r.meter_id
-  LEFT JOIN plans p ON p.id = r.scope_plan_id
-  LEFT JOIN customers c ON c.id = r.scope_customer_id
+  ${meterKeyJoin('r.meter_id', 'm')}
+  ${planKeyJoin('r.scope_plan_id', 'p')}
+  ${customerExternalIdJoin('r.scope_customer_id', 'c')}
   WHERE r.deleted_at IS NULL`;
 
 const decimalOrNull = (text: string | null) => (text === null ? null : new Decimal(text));
@@ -119,25 +121,6 @@ export class AlertRulesRepository {
     const created = await this.findById(id);
     if (!created) throw new Error(`alert rule ${id} vanished after insert`);
     return created;
-  }
-
-  /** The ids of the keys a rule names; null for each key that names nothing. */
-  async resolveKeys(keys: {
-    meter?: string;
-    plan?: string;
-    customerExternalId?: string;
-  }): Promise<{ meterId: string | null; planId: string | null; customerId: string | null }> {
-    const [row]: Array<{
-      meter_id: string | null;
-      plan_id: string | null;
-      customer_id: string | null;
-    }> = await this.db.query(
-      `SELECT (SELECT id FROM meters WHERE key = $1) AS meter_id,
-                (SELECT id FROM plans WHERE key = $2) AS plan_id,
-                (SELECT id FROM customers WHERE external_id = $3) AS customer_id`,
-      [keys.meter ?? null, keys.plan ?? null, keys.customerExternalId ?? null],
-    );
-    return { meterId: row.meter_id, planId: row.plan_id, customerId: row.customer_id };
   }
 
   async findById(id: string): Promise<AlertRule | null> {

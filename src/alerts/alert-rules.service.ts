@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { MeterRepository } from '../catalog/meter.repository';
+import { PlanRepository } from '../catalog/plan.repository';
 import { Clock } from '../common/clock';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../common/errors';
 import { isUuid } from '../common/ids';
+import { CustomerRepository } from '../customers/customer.repository';
 import { AlertRule, kindOf } from './alert-rule-kinds';
 import { AlertRulesRepository, NewAlertRule } from './alert-rules.repository';
 import { CreateAlertRuleInput } from './dto/alert-rule.schema';
@@ -11,6 +14,9 @@ import { CreateAlertRuleInput } from './dto/alert-rule.schema';
 export class AlertRulesService {
   constructor(
     private readonly rules: AlertRulesRepository,
+    private readonly meters: MeterRepository,
+    private readonly plans: PlanRepository,
+    private readonly customers: CustomerRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -19,11 +25,7 @@ export class AlertRulesService {
     const planKey = 'plan' in input.scope ? input.scope.plan : undefined;
     const customerKey =
       'customerExternalId' in input.scope ? input.scope.customerExternalId : undefined;
-    const ids = await this.rules.resolveKeys({
-      meter: meterKey,
-      plan: planKey,
-      customerExternalId: customerKey,
-    });
+    const ids = await this.resolveKeys(meterKey, planKey, customerKey);
     const problems: FieldProblem[] = [];
     if (meterKey !== undefined && ids.meterId === null)
       problems.push({ field: 'meter', problem: `no meter with key '${meterKey}'` });
@@ -36,6 +38,24 @@ export class AlertRulesService {
       });
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return this.rules.insert(toNewRule(input, ids));
+  }
+
+  /** The ids of the keys a rule names, from their owners; null for each key that names nothing. */
+  private async resolveKeys(
+    meterKey: string | undefined,
+    planKey: string | undefined,
+    customerKey: string | undefined,
+  ): Promise<{ meterId: string | null; planId: string | null; customerId: string | null }> {
+    const [meter, plan, customer] = await Promise.all([
+      meterKey === undefined ? null : this.meters.findByKey(meterKey),
+      planKey === undefined ? null : this.plans.findByKey(planKey),
+      customerKey === undefined ? null : this.customers.findByExternalId(customerKey),
+    ]);
+    return {
+      meterId: meter?.id ?? null,
+      planId: plan?.id ?? null,
+      customerId: customer?.id ?? null,
+    };
   }
 
   list(): Promise<AlertRule[]> {

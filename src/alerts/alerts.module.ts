@@ -1,7 +1,9 @@
 import { EntitlementsModule } from '../entitlements/entitlements.module';
 import { QuotaHitsService } from '../entitlements/quota-hits.service';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { CrmModule } from '../crm/crm.module';
+import { CustomersModule } from '../customers/customers.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
 import { InvoicingModule } from '../invoicing/invoicing.module';
 import { MeteringModule } from '../metering/metering.module';
@@ -21,7 +23,9 @@ import { AlertRuleSources } from './rule-sources.service';
 /** Alert rules, their evaluation on ingest and on schedule, and the alerts they fire. */
 @Module({
   imports: [
+    CatalogModule,
     CrmModule,
+    CustomersModule,
     EntitlementsModule,
     ForecastingModule,
     InvoicingModule,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { meterKeyJoin } from '../catalog/alert-catalog-keys-join-sql';
 import { Decimal } from '../common/decimal';
+import { customerExternalIdJoin } from '../customers/alert-customer-join-sql';
 import { Queryable } from '../database/transaction';
 import { AlertChannel } from './alert-rule';
 import { AlertRuleType } from './alert-rule-kinds';
@@ -127,8 +129,8 @@ export class AlertsRepository {
               a.quantity::text, a."limit"::text AS limit, a.amount::text, a.threshold_amount::text, a.currency,
               a.interval_start, a.interval_end, a.fired_at, a.channels, a.details
        FROM alerts a
-       JOIN customers c ON c.id = a.customer_id
-       LEFT JOIN meters m ON m.id = a.meter_id
+       ${customerExternalIdJoin('a.customer_id', 'c')}
+       ${meterKeyJoin('a.meter_id', 'm')}
        WHERE ($1::text IS NULL OR c.external_id = $1)
          AND ($2::text IS NULL OR a.rule_type = $2)
          AND ($3::timestamptz IS NULL OR a.fired_at >= $3)
@@ -154,16 +156,5 @@ export class AlertsRepository {
       channels: row.channels,
       details: row.details,
     }));
-  }
-
-  /** Finalized invoice totals of a subscription before tax, newest first: what the usual bill is made of. */
-  async recentInvoiceTotals(subscriptionId: string, count: number): Promise<Decimal[]> {
-    const rows: Array<{ amount: string }> = await this.db.query(
-      `SELECT (subtotal + credits_applied)::text AS amount FROM invoices
-       WHERE subscription_id = $1 AND status = 'finalized'
-       ORDER BY period_start DESC LIMIT $2`,
-      [subscriptionId, count],
-    );
-    return rows.map((row) => new Decimal(row.amount));
   }
 }

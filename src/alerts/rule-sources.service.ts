@@ -3,6 +3,7 @@ import { Decimal } from '../common/decimal';
 import { DailyTotals, DailyUsageRepository } from '../metering/daily-usage.repository';
 import { ForecastsService, SubscriptionForecast } from '../forecasting/forecasts.service';
 import { PricedVersion } from '../forecasting/plan-pricer.service';
+import { AlertInvoiceTotalsRepository } from '../invoicing/alert-invoice-totals.repository';
 import { CreditBalanceService } from '../invoicing/credit-balance.service';
 import { Interval } from '../common/period';
 import { QuotaConfigService } from '../entitlements/quota-config.service';
@@ -10,13 +11,12 @@ import { QuotaHit, QuotaHitsRepository } from '../entitlements/quota-hits.reposi
 import { QuotasRepository, StoredQuota } from '../entitlements/quotas.repository';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { PlacedQuotaRef, QuotaRef, RuleSources } from './alert-rule-kind';
-import { AlertsRepository } from './alerts.repository';
 
 /** What rule kinds read beyond the forecast, from the modules that own it. */
 @Injectable()
 export class AlertRuleSources implements RuleSources {
   constructor(
-    private readonly alerts: AlertsRepository,
+    private readonly invoices: AlertInvoiceTotalsRepository,
     private readonly daily: DailyUsageRepository,
     private readonly credit: CreditBalanceService,
     private readonly forecasts: ForecastsService,
@@ -26,7 +26,7 @@ export class AlertRuleSources implements RuleSources {
   ) {}
 
   recentInvoiceTotals(subscriptionId: string, count: number): Promise<Decimal[]> {
-    return this.alerts.recentInvoiceTotals(subscriptionId, count);
+    return this.invoices.recentInvoiceTotals(subscriptionId, count);
   }
 
   dailyTotals(customerId: string, from: Date, to: Date): Promise<DailyTotals> {

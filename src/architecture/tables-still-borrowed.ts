@@ -7,12 +7,6 @@
  * usage repositories metering exports).
  */
 export const TABLES_STILL_BORROWED: readonly string[] = [
-  'src/alerts/alert-rules.repository.ts customers',
-  'src/alerts/alert-rules.repository.ts meters',
-  'src/alerts/alert-rules.repository.ts plans',
-  'src/alerts/alerts.repository.ts customers',
-  'src/alerts/alerts.repository.ts invoices',
-  'src/alerts/alerts.repository.ts meters',
   'src/analytics/ledger/revenue-ledger.repository.ts customers',
   'src/analytics/ledger/revenue-ledger.repository.ts credit_note_lines',
   'src/analytics/ledger/revenue-ledger.repository.ts credit_notes',
@@ -72,5 +66,4 @@ export const TABLES_STILL_BORROWED: readonly string[] = [
   'src/metering/usage-subscriptions.repository.ts plan_versions',
   'src/metering/usage-subscriptions.repository.ts subscriptions',
   'src/metering/usage.repository.ts meters',
-  'src/notifications/email-preferences.repository.ts customers',
 ];

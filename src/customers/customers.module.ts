@@ -3,6 +3,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
+import { EmailPreferencesRepository } from './email-preferences.repository';
 import { PlanChangeRepository } from './plan-change.repository';
 import { PlanChangesService } from './plan-changes.service';
 import { SubscriptionRepository } from './subscription.repository';
@@ -20,7 +21,14 @@ import { SubscriptionsService } from './subscriptions.service';
     SubscriptionsService,
     PlanChangeRepository,
     PlanChangesService,
+    EmailPreferencesRepository,
   ],
-  exports: [CustomerRepository, SubscriptionRepository, PlanChangeRepository, PlanChangesService],
+  exports: [
+    CustomerRepository,
+    SubscriptionRepository,
+    PlanChangeRepository,
+    PlanChangesService,
+    EmailPreferencesRepository,
+  ],
 })
 export class CustomersModule {}

@@ -6,6 +6,7 @@ import { CrmModule } from '../crm/crm.module';
 import { MeteringModule } from '../metering/metering.module';
 import { CustomersModule } from '../customers/customers.module';
 import { AccountCreditBalances } from './account-credit-balances.service';
+import { AlertInvoiceTotalsRepository } from './alert-invoice-totals.repository';
 import { BillingPlans } from './billing-plans.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingRunsController } from './billing-runs.controller';
@@ -59,6 +60,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     SubscriptionChangesService,
     SubscriptionEndingsService,
     UpcomingInvoiceService,
+    AlertInvoiceTotalsRepository,
   ],
   exports: [
     AccountCreditBalances,
@@ -67,6 +69,7 @@ import { UpcomingInvoiceService } from './upcoming-invoice.service';
     InvoicesService,
     SubscriptionChangesService,
     UpcomingInvoiceService,
+    AlertInvoiceTotalsRepository,
   ],
 })
 export class InvoicingModule {}

@@ -7,7 +7,7 @@ import { OutboxHandlers } from '../outbox/outbox-handlers.service';
 import { OutboxMessage } from '../outbox/outbox-message';
 import { UsageLinksService } from '../usage-links/usage-links.service';
 import { emailPayloadSchema } from './email-message';
-import { EmailPreferencesRepository } from './email-preferences.repository';
+import { EmailPreferencesRepository } from '../customers/email-preferences.repository';
 import { emailLinks } from './links';
 import { MailSender } from './mail-sender';
 import { messageIdFor } from './message-id';

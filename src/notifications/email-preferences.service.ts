@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { EmailPreferences } from './dto/email-preferences.schema';
-import { EmailPreferencesRepository, Recipient } from './email-preferences.repository';
+import { EmailPreferencesRepository, Recipient } from '../customers/email-preferences.repository';
 
 /** Customers' choice of e-mails: set by the API, or by the link in a usage warning. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { Recipient } from './email-preferences.repository';
+import { Recipient } from '../customers/email-preferences.repository';
 import { EmailLinks } from './templates/render';
 
 /** Public: the link in an e-mail must work without an API key; the token is the credential. */

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { CustomersModule } from '../customers/customers.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { UsageLinksModule } from '../usage-links/usage-links.module';
 import { EmailDelivery } from './email-delivery.service';
 import { EmailPreferencesController } from './email-preferences.controller';
-import { EmailPreferencesRepository } from './email-preferences.repository';
 import { EmailPreferencesService } from './email-preferences.service';
 import { EmlFileMailSender } from './eml-file-mail-sender';
 import { MailSender } from './mail-sender';
@@ -15,11 +15,10 @@ import { UnsubscribeController } from './unsubscribe.controller';
 
 /** Customer e-mails: enqueued through the outbox, rendered per locale, sent over SMTP. */
 @Module({
-  imports: [OutboxModule, UsageLinksModule],
+  imports: [CustomersModule, OutboxModule, UsageLinksModule],
   controllers: [EmailPreferencesController, UnsubscribeController],
   providers: [
     EmailDelivery,
-    EmailPreferencesRepository,
     EmailPreferencesService,
     NotificationsService,
     {

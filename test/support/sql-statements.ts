@@ -43,7 +43,7 @@ const STAND_INS: Record<string, Array<Record<string, string>>> = {
     { table: 'entitlement_plan_quotas', owner: 'plan_version_id' },
     { table: 'entitlement_subscription_quotas', owner: 'subscription_id' },
   ],
-  'src/notifications/email-preferences.repository.ts': [
+  'src/customers/email-preferences.repository.ts': [
     { column: 'id' },
     { column: 'external_id' },
     { column: 'unsubscribe_token' },

@@ -33,7 +33,11 @@ function toRecipient(row: RecipientRow): Recipient {
 /** A customer: by id (outbox payloads), by the key the API uses, or by an unsubscribe link's token. */
 export type CustomerKey = { id: string } | { externalId: string } | { unsubscribeToken: string };
 
-/** The e-mail columns of `customers` (added by this module's migration). */
+/**
+ * The e-mail columns of `customers` (added by the notifications' migration):
+ * what notifications read to address a customer and store from their
+ * preferences, kept here as this module owns the table.
+ */
 @Injectable()
 export class EmailPreferencesRepository {
   constructor(private readonly db: DataSource) {}
