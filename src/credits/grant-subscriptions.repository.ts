@@ -59,7 +59,7 @@ export class GrantSubscriptionsRepository {
        JOIN plan_version_credit_grants g ON g.plan_version_id = v.id
        WHERE s.start_date <= $1 AND (s.end_date IS NULL OR s.end_date > $1)
          AND ($2::uuid IS NULL OR s.id > $2)
-       GROUP BY s.id, p.currency, v.service_interval_unit, v.service_interval_count
+       GROUP BY s.customer_id, s.id, p.currency, v.service_interval_unit, v.service_interval_count
        ORDER BY s.id
        LIMIT $3`,
       [at.toISOString(), afterId, limit],
