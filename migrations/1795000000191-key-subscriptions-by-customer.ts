@@ -17,12 +17,13 @@ const REFERENCING = [
 
 /**
  * Citus distribution by customer (README, "Scaling"): a subscription and the
- * rows hanging from it are keyed by the customer first, so they live on one
+ * rows hanging from it are keyed with the customer, so they live on one
  * node. The children of a subscription get its customer_id (backfilled from
  * it), every key gains the customer, and every foreign key to a subscription
  * becomes (customer_id, subscription_id) → subscriptions (customer_id, id).
- * The keys stay as strict as before: a subscription id belongs to one customer.
- * A subscription is still found by id alone (subscriptions_id_idx).
+ * The keys stay as strict as before (a subscription id belongs to one
+ * customer), and the customer comes last in each so the same index still
+ * finds rows by subscription id alone.
  */
 export class KeySubscriptionsByCustomer1795000000191 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
@@ -37,8 +38,7 @@ export class KeySubscriptionsByCustomer1795000000191 implements MigrationInterfa
       await db.query(`ALTER TABLE ${table} DROP CONSTRAINT ${table}_subscription_id_fkey`);
     }
     await db.query(`
-      ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey, ADD PRIMARY KEY (customer_id, id)`);
-    await db.query('CREATE INDEX subscriptions_id_idx ON subscriptions (id)');
+      ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey, ADD PRIMARY KEY (id, customer_id)`);
     for (const table of REFERENCING) {
       await db.query(`
         ALTER TABLE ${table} ADD CONSTRAINT ${table}_customer_id_subscription_id_fkey
@@ -46,19 +46,19 @@ export class KeySubscriptionsByCustomer1795000000191 implements MigrationInterfa
     }
     await db.query(`
       ALTER TABLE subscription_licences DROP CONSTRAINT subscription_licences_pkey,
-        ADD PRIMARY KEY (customer_id, subscription_id, billable_item_id, effective_at)`);
+        ADD PRIMARY KEY (subscription_id, billable_item_id, effective_at, customer_id)`);
     await db.query(`
       ALTER TABLE subscription_plan_changes DROP CONSTRAINT subscription_plan_changes_pkey,
-        ADD PRIMARY KEY (customer_id, subscription_id, effective_at),
+        ADD PRIMARY KEY (subscription_id, effective_at, customer_id),
         DROP CONSTRAINT subscription_plan_changes_idempotency_key,
         ADD CONSTRAINT subscription_plan_changes_idempotency_key
-          UNIQUE (customer_id, subscription_id, idempotency_key)`);
+          UNIQUE (subscription_id, idempotency_key, customer_id)`);
     await db.query(`
       ALTER TABLE entitlement_subscription_quotas DROP CONSTRAINT entitlement_subscription_quotas_pkey,
-        ADD PRIMARY KEY (customer_id, subscription_id, meter_id, quota_window, alignment)`);
+        ADD PRIMARY KEY (subscription_id, meter_id, quota_window, alignment, customer_id)`);
     await db.query(`
       ALTER TABLE entitlement_quota_hits DROP CONSTRAINT entitlement_quota_hits_pkey,
-        ADD PRIMARY KEY (customer_id, subscription_id, meter_id, quota_window, alignment, window_start)`);
+        ADD PRIMARY KEY (subscription_id, meter_id, quota_window, alignment, window_start, customer_id)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
@@ -81,7 +81,6 @@ export class KeySubscriptionsByCustomer1795000000191 implements MigrationInterfa
         `ALTER TABLE ${table} DROP CONSTRAINT ${table}_customer_id_subscription_id_fkey`,
       );
     }
-    await db.query('DROP INDEX subscriptions_id_idx');
     await db.query(
       'ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey, ADD PRIMARY KEY (id)',
     );
