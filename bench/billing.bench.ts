@@ -181,8 +181,8 @@ async function createSubscriptions(db: Client, monthStart: Date): Promise<void> 
     [monthStart.toISOString()],
   );
   await db.query(
-    `INSERT INTO subscription_licences (subscription_id, billable_item_id, quantity)
-     SELECT s.id, (SELECT id FROM billable_items WHERE key = 'seats'), 1 + abs(hashtext(s.id::text)) % 5
+    `INSERT INTO subscription_licences (customer_id, subscription_id, billable_item_id, quantity)
+     SELECT s.customer_id, s.id, (SELECT id FROM billable_items WHERE key = 'seats'), 1 + abs(hashtext(s.id::text)) % 5
      FROM subscriptions s`,
   );
 }

@@ -30,6 +30,8 @@ import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-
 import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
 import { AddOutboxRecordSupersession1795000000100 } from './1795000000100-add-outbox-record-supersession';
 import { DistributeOnCitus1795000000190 } from './1795000000190-distribute-on-citus';
+import { KeySubscriptionsByCustomer1795000000191 } from './1795000000191-key-subscriptions-by-customer';
+import { KeyInvoicesCreditsAndAlertsByCustomer1795000000192 } from './1795000000192-key-invoices-credits-and-alerts-by-customer';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -65,4 +67,6 @@ export const migrations = [
   MaintainMrrMovements1795000000170,
   BoundUsageEventIds1795000000171,
   DistributeOnCitus1795000000190,
+  KeySubscriptionsByCustomer1795000000191,
+  KeyInvoicesCreditsAndAlertsByCustomer1795000000192,
 ];

@@ -148,10 +148,13 @@ const ISSUE_LOTS = (kind: 'grant' | 'commitment', conflictKey: string) => `
 
 // Inserting in key order makes concurrent issuers of overlapping lots wait for
 // each other in the same order instead of deadlocking on the unique index.
-const ISSUE_GRANT_LOTS = ISSUE_LOTS('grant', '(subscription_id, plan_credit_grant_id, valid_from)');
+const ISSUE_GRANT_LOTS = ISSUE_LOTS(
+  'grant',
+  '(subscription_id, plan_credit_grant_id, valid_from, customer_id)',
+);
 const ISSUE_COMMITMENT_LOTS = ISSUE_LOTS(
   'commitment',
-  "(subscription_id, valid_from) WHERE kind = 'commitment'",
+  "(subscription_id, valid_from, customer_id) WHERE kind = 'commitment'",
 );
 
 @Injectable()
@@ -391,7 +394,7 @@ export class CreditLedgerRepository {
                      $8::timestamptz[], $9::timestamptz[])
            AS l(rolled_over_from, customer_id, subscription_id, name, currency, amount, applies_to,
                 valid_from, expires_at)
-         ON CONFLICT (rolled_over_from) DO NOTHING
+         ON CONFLICT (rolled_over_from, customer_id) DO NOTHING
          RETURNING rolled_over_from, amount
        )
        UPDATE credit_lots l SET rolled_over = l.rolled_over + r.amount
@@ -435,7 +438,7 @@ export class CreditLedgerRepository {
          INSERT INTO credit_consumptions (lot_id, invoice_id, customer_id, amount)
          SELECT lot_id, invoice_id, customer_id, amount FROM owned
          WHERE (SELECT count(*) FROM owned) = (SELECT count(*) FROM requested)
-         ON CONFLICT (lot_id, invoice_id) DO NOTHING
+         ON CONFLICT (lot_id, invoice_id, customer_id) DO NOTHING
          RETURNING lot_id, amount
        ), spent AS (
          -- one lot may pay several invoices of a chunk: UPDATE … FROM applies one row per lot

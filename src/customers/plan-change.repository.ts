@@ -13,6 +13,7 @@ export interface PlanChangeRecord extends PlanChange {
 
 export interface NewPlanChange extends PlanChange {
   subscriptionId: string;
+  customerId: string;
   /** The request that made a change now (its Idempotency-Key, an alert's or a request's id). */
   idempotencyKey?: string | null;
 }
@@ -43,9 +44,10 @@ export class PlanChangeRepository {
    */
   async save(change: NewPlanChange, db: Queryable = this.db): Promise<void> {
     await db.query(
-      `INSERT INTO subscription_plan_changes (subscription_id, plan_version_id, effective_at, mid_period, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (subscription_id, effective_at) DO UPDATE
+      `INSERT INTO subscription_plan_changes
+         (subscription_id, plan_version_id, effective_at, mid_period, idempotency_key, customer_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (customer_id, subscription_id, effective_at) DO UPDATE
          SET plan_version_id = EXCLUDED.plan_version_id, mid_period = EXCLUDED.mid_period,
              idempotency_key = EXCLUDED.idempotency_key`,
       [
@@ -54,6 +56,7 @@ export class PlanChangeRepository {
         change.effectiveAt,
         change.midPeriod ?? false,
         change.idempotencyKey ?? null,
+        change.customerId,
       ],
     );
   }

@@ -67,6 +67,7 @@ export class PlanChangesService {
     }
     await this.changes.save({
       subscriptionId: subscription.id,
+      customerId: subscription.customerId,
       planVersionId: target.version.id,
       effectiveAt,
     });

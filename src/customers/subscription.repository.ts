@@ -134,8 +134,9 @@ export class SubscriptionRepository {
       const [{ id }] = inserted;
       for (const licence of subscription.licences) {
         await tx.query(
-          'INSERT INTO subscription_licences (subscription_id, billable_item_id, quantity) VALUES ($1, $2, $3)',
-          [id, licence.billableItemId, toDecimalString(licence.quantity)],
+          `INSERT INTO subscription_licences (customer_id, subscription_id, billable_item_id, quantity)
+           VALUES ($1, $2, $3, $4)`,
+          [subscription.customerId, id, licence.billableItemId, toDecimalString(licence.quantity)],
         );
       }
       return { id, created: true };
@@ -154,16 +155,23 @@ export class SubscriptionRepository {
   /** Licence quantities from `effectiveAt` on (a change now); a retry at the same instant writes the same rows. */
   async saveLicenceQuantities(
     tx: Queryable,
-    subscriptionId: string,
+    subscription: { id: string; customerId: string },
     effectiveAt: Date,
     quantities: ReadonlyArray<{ billableItemId: string; quantity: Decimal }>,
   ): Promise<void> {
     for (const { billableItemId, quantity } of quantities) {
       await tx.query(
-        `INSERT INTO subscription_licences (subscription_id, billable_item_id, quantity, effective_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (subscription_id, billable_item_id, effective_at) DO UPDATE SET quantity = EXCLUDED.quantity`,
-        [subscriptionId, billableItemId, toDecimalString(quantity), effectiveAt.toISOString()],
+        `INSERT INTO subscription_licences (customer_id, subscription_id, billable_item_id, quantity, effective_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (customer_id, subscription_id, billable_item_id, effective_at)
+           DO UPDATE SET quantity = EXCLUDED.quantity`,
+        [
+          subscription.customerId,
+          subscription.id,
+          billableItemId,
+          toDecimalString(quantity),
+          effectiveAt.toISOString(),
+        ],
       );
     }
   }

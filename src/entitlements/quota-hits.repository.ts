@@ -102,7 +102,7 @@ export class QuotaHitsRepository {
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],
                             $7::timestamptz[], $8::text[], $9::numeric[], $10::timestamptz[], $11::numeric[],
                             $12::numeric[])
-       ON CONFLICT (subscription_id, meter_id, quota_window, alignment, window_start) DO UPDATE SET
+       ON CONFLICT (customer_id, subscription_id, meter_id, quota_window, alignment, window_start) DO UPDATE SET
          peak = greatest(h.peak, excluded.peak),
          refused = h.refused + excluded.refused`,
       [

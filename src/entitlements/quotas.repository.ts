@@ -65,19 +65,28 @@ export class QuotasRepository {
     return rows.map(toQuota);
   }
 
-  /** Replaces the owner's quotas with these, in one statement pair of the caller's transaction. */
+  /**
+   * Replaces the owner's quotas with these, in one statement pair of the
+   * caller's transaction. A subscription's quotas carry its customer (null for
+   * a plan's), their distribution column on Citus.
+   */
   async replace(
     tx: Queryable,
     source: QuotaSource,
     ownerId: string,
     quotas: readonly StoredQuota[],
+    customerId: string | null = null,
   ): Promise<void> {
     const { table, owner } = OWNER_TABLES[source];
+    const customer =
+      customerId === null
+        ? { column: '', value: '' }
+        : { column: ', customer_id', value: ', $9::uuid' };
     await tx.query(`DELETE FROM ${table} WHERE ${owner} = $1`, [ownerId]);
     if (quotas.length === 0) return;
     await tx.query(
-      `INSERT INTO ${table} (${owner}, meter_id, quota_window, alignment, quantity, kind, overage, position)
-       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::int[])`,
+      `INSERT INTO ${table} (${owner}, meter_id, quota_window, alignment, quantity, kind, overage, position${customer.column})
+       SELECT $1, *${customer.value} FROM unnest($2::uuid[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[], $8::int[])`,
       [
         ownerId,
         quotas.map((quota) => quota.meterId),
@@ -87,6 +96,7 @@ export class QuotasRepository {
         quotas.map((quota) => quota.kind),
         quotas.map((quota) => quota.overage),
         quotas.map((_, position) => position),
+        ...(customerId === null ? [] : [customerId]),
       ],
     );
   }

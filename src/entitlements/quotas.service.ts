@@ -100,7 +100,7 @@ export class QuotasService {
     const { customerId } = await this.requireSubscription(subscriptionId);
     const quotas = await this.resolve(input);
     await inTransaction(this.db, (tx) =>
-      this.quotas.replace(tx, 'subscription', subscriptionId, quotas),
+      this.quotas.replace(tx, 'subscription', subscriptionId, quotas, customerId),
     );
     this.listeners.changed([customerId]);
     return this.subscriptionQuotas(subscriptionId);

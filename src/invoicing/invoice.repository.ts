@@ -212,7 +212,7 @@ export class InvoiceRepository {
                    $7::numeric[], $8::timestamptz[], $9::timestamptz[])
          AS d (customer_id, subscription_id, plan_version_id, period_start, period_end, currency, tax_rate,
                usage_billed_until, created_at)
-       ON CONFLICT (subscription_id, period_start) DO NOTHING
+       ON CONFLICT (subscription_id, period_start, customer_id) DO NOTHING
        RETURNING id, subscription_id`,
       [
         invoices.map((invoice) => invoice.customerId),

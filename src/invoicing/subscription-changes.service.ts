@@ -110,6 +110,7 @@ export class SubscriptionChangesService {
       await this.changes.save(
         {
           subscriptionId: subscription.id,
+          customerId: subscription.customerId,
           planVersionId: target.version.id,
           effectiveAt,
           midPeriod: true,
@@ -119,7 +120,7 @@ export class SubscriptionChangesService {
       );
       await this.subscriptions.saveLicenceQuantities(
         tx,
-        subscription.id,
+        subscription,
         effectiveAt,
         licenceQuantitiesOf(target.version, quantities)
           .filter(({ fee }) => fee.billableItem.key in quantities)

@@ -77,7 +77,7 @@ export class UsageRequestsRepository {
       `INSERT INTO usage_page_requests
          (customer_id, subscription_id, kind, plan_key, interval_start, interval_end, requested_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (subscription_id, kind, coalesce(plan_key, ''), interval_start) DO NOTHING
+       ON CONFLICT (subscription_id, kind, coalesce(plan_key, ''), interval_start, customer_id) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         request.customerId,

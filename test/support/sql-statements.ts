@@ -40,8 +40,18 @@ const STAND_INS: Record<string, Array<Record<string, string>>> = {
     },
   ],
   'src/entitlements/quotas.repository.ts': [
-    { table: 'entitlement_plan_quotas', owner: 'plan_version_id' },
-    { table: 'entitlement_subscription_quotas', owner: 'subscription_id' },
+    {
+      table: 'entitlement_plan_quotas',
+      owner: 'plan_version_id',
+      'customer.column': '',
+      'customer.value': '',
+    },
+    {
+      table: 'entitlement_subscription_quotas',
+      owner: 'subscription_id',
+      'customer.column': ', customer_id',
+      'customer.value': ', $9::uuid',
+    },
   ],
   'src/customers/email-preferences.repository.ts': [
     { column: 'id' },
