@@ -29,6 +29,7 @@ import { AddQuotaPressureRule1795000000151 } from './1795000000151-add-quota-pre
 import { MaintainMrrMovements1795000000170 } from './1795000000170-maintain-mrr-movements';
 import { BoundUsageEventIds1795000000171 } from './1795000000171-bound-usage-event-ids';
 import { AddOutboxRecordSupersession1795000000100 } from './1795000000100-add-outbox-record-supersession';
+import { LeaveRoomForHotRollupUpdates1795000000180 } from './1795000000180-leave-room-for-hot-rollup-updates';
 import { DistributeOnCitus1795000000190 } from './1795000000190-distribute-on-citus';
 import { KeySubscriptionsByCustomer1795000000191 } from './1795000000191-key-subscriptions-by-customer';
 import { KeyInvoicesCreditsAndAlertsByCustomer1795000000192 } from './1795000000192-key-invoices-credits-and-alerts-by-customer';
@@ -66,6 +67,7 @@ export const migrations = [
   AddQuotaPressureRule1795000000151,
   MaintainMrrMovements1795000000170,
   BoundUsageEventIds1795000000171,
+  LeaveRoomForHotRollupUpdates1795000000180,
   DistributeOnCitus1795000000190,
   KeySubscriptionsByCustomer1795000000191,
   KeyInvoicesCreditsAndAlertsByCustomer1795000000192,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Aggregation } from '../catalog/dto/meter.schema';
+import { metersByKey } from '../catalog/ingest-meter-lookup';
+import { customersWithUsageBounds } from '../customers/ingest-customer-lookup';
 import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { StoredUsage } from './ingest-participants.service';
@@ -27,19 +29,27 @@ const NEWER = isLater(
   { timestamp: 'r.last_timestamp', eventId: 'r.last_event_id' },
 );
 
+const REFERENCES = `
+  SELECT (SELECT coalesce(json_agg(c), '[]') FROM (${customersWithUsageBounds('$1')}) c) AS customers,
+         (SELECT coalesce(json_agg(m), '[]') FROM (${metersByKey('$2')}) m) AS meters`;
+
 /**
  * Stores a batch in one statement: the ids first, ON CONFLICT DO NOTHING (the
  * database is the idempotency arbiter: an id committed or in flight elsewhere
  * is not returned), then exactly the events whose ids were new, and their
- * pre-aggregated hourly rollups. The rollups and unique values sort the whole
+ * pre-aggregated hourly rollups. A batch names few customers, meters and
+ * dimension sets: each is sent once and events refer to it by its position
+ * (1-based), which keeps the parameters a third of their size. The rollups and unique values sort the whole
  * batch before writing, so every id is claimed before any rollup row is locked,
  * and rows are locked in key order: concurrent batches wait for each other
  * instead of deadlocking.
  */
 const INSERT_BATCH = `
   WITH batch AS (
-    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::numeric[], $6::text[], $7::jsonb[])
-      AS e (event_id, customer_id, meter_id, timestamp, value, value_text, dimensions)
+    SELECT e.event_id, ($2::uuid[])[e.customer] AS customer_id, ($3::uuid[])[e.meter] AS meter_id,
+           e.timestamp, e.value, e.value_text, ($4::jsonb[])[e.dimensions] AS dimensions
+    FROM unnest($1::text[], $5::int[], $6::int[], $7::timestamptz[], $8::numeric[], $9::text[], $10::int[])
+      AS e (event_id, customer, meter, timestamp, value, value_text, dimensions)
   ), new_ids AS (
     INSERT INTO usage_event_ids (event_id, customer_id, timestamp)
     SELECT event_id, customer_id, timestamp FROM batch
@@ -50,7 +60,7 @@ const INSERT_BATCH = `
     SELECT batch.* FROM batch JOIN new_ids USING (event_id)
   ), events AS (
     INSERT INTO usage_events (customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, received_at)
-    SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, $8 FROM fresh
+    SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, $11 FROM fresh
   ), rollups AS (
     INSERT INTO usage_hourly_rollups AS r
       (customer_id, meter_id, hour_start, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
@@ -92,31 +102,17 @@ interface StoredRow {
 @Injectable()
 export class UsageEventsRepository {
   /**
-   * The named customers, with their subscriptions' usage bounds, and the
-   * meters that exist. Customers are read FOR SHARE: closing a period (done
-   * under the customer's row lock, see InvoiceRepository.lockCustomer) waits
-   * for the batches in flight, and every later batch sees the new bound.
+   * The named customers, with their subscriptions' usage bounds (locked FOR
+   * SHARE, see customersWithUsageBounds), and the meters that exist: one
+   * statement composed of their owners' fragments.
    */
   async loadReferences(
     tx: Queryable,
     customerExternalIds: string[],
     meterKeys: string[],
   ): Promise<References> {
-    const customers: CustomerRow[] = await tx.query(
-      `SELECT c.id, c.external_id,
-              COALESCE((SELECT json_agg(json_build_object(
-                          'start', date_trunc('hour', s.start_date, 'UTC'),
-                          'end', date_trunc('hour', s.end_date, 'UTC'),
-                          'closed_before', s.usage_closed_before))
-                        FROM subscriptions s WHERE s.customer_id = c.id), '[]') AS subscriptions
-       FROM customers c
-       WHERE c.external_id = ANY($1::text[]) ORDER BY c.id FOR SHARE OF c`,
-      [customerExternalIds],
-    );
-    const meters: MeterRow[] = await tx.query(
-      'SELECT id, key, aggregation, dimensions FROM meters WHERE key = ANY($1::text[])',
-      [meterKeys],
-    );
+    const [{ customers, meters }]: Array<{ customers: CustomerRow[]; meters: MeterRow[] }> =
+      await tx.query(REFERENCES, [customerExternalIds, meterKeys]);
     return {
       customers: new Map<string, CustomerReference>(
         customers.map((row) => [
@@ -148,14 +144,25 @@ export class UsageEventsRepository {
   /** Stores the events whose ids are new, with their rollups; returns what was new, per customer, meter and hour. */
   async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<StoredUsage[]> {
     if (events.length === 0) return [];
+    const customers = new Positions();
+    const meters = new Positions();
+    const dimensions = new Positions();
+    const customerPositions = plainArray(events.map((event) => customers.of(event.customerId)));
+    const meterPositions = plainArray(events.map((event) => meters.of(event.meterId)));
+    const dimensionPositions = plainArray(
+      events.map((event) => dimensions.of(JSON.stringify(event.dimensions))),
+    );
     const rows: StoredRow[] = await tx.query(INSERT_BATCH, [
       events.map((event) => event.id),
-      events.map((event) => event.customerId),
-      events.map((event) => event.meterId),
-      events.map((event) => event.timestamp.toISOString()),
-      events.map((event) => (event.value === null ? null : event.value.toFixed())),
+      customers.values,
+      meters.values,
+      dimensions.values,
+      customerPositions,
+      meterPositions,
+      plainArray(events.map((event) => event.timestamp.toISOString())),
+      plainArray(events.map((event) => (event.value === null ? null : event.value.toFixed()))),
       events.map((event) => event.valueText),
-      events.map((event) => JSON.stringify(event.dimensions)),
+      dimensionPositions,
       receivedAt.toISOString(),
     ]);
     return rows.map((row) => ({
@@ -166,4 +173,28 @@ export class UsageEventsRepository {
       valueSum: new Decimal(row.value_sum),
     }));
   }
+}
+
+/** Distinct values in order of first use; `of` gives a value's 1-based position (SQL arrays start at 1). */
+class Positions {
+  readonly values: string[] = [];
+  private readonly positions = new Map<string, number>();
+
+  of(value: string): number {
+    let position = this.positions.get(value);
+    if (position === undefined) {
+      position = this.values.push(value);
+      this.positions.set(value, position);
+    }
+    return position;
+  }
+}
+
+/**
+ * An array literal of values that need no quoting (numbers, decimals, ISO
+ * timestamps: no quote, backslash, comma, brace or space), built in one join
+ * where the driver would quote and escape every element.
+ */
+function plainArray(values: ReadonlyArray<string | number | null>): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : value)).join(',')}}`;
 }
