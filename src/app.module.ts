@@ -16,6 +16,7 @@ import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
 import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
+import { CrmInvoiceReadsModule } from './invoicing/crm-invoice-reads.module';
 import { InvoicingModule } from './invoicing/invoicing.module';
 import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -46,6 +47,7 @@ export class AppModule {
         ForecastingModule,
         AlertsModule,
         AnalyticsModule,
+        CrmInvoiceReadsModule,
         DashboardModule,
         EntitlementsModule,
         UsagePageModule,

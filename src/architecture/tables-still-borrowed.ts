@@ -20,8 +20,6 @@ export const TABLES_STILL_BORROWED: readonly string[] = [
   'src/credits/grant-subscriptions.repository.ts plan_versions',
   'src/credits/grant-subscriptions.repository.ts plans',
   'src/credits/grant-subscriptions.repository.ts subscriptions',
-  'src/crm/crm-sync.repository.ts customers',
-  'src/crm/crm-sync.repository.ts invoices',
   'src/customers/plan-change.repository.ts plan_versions',
   'src/customers/plan-change.repository.ts plans',
   'src/customers/subscription-schedule-row.ts plan_versions',

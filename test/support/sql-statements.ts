@@ -13,7 +13,7 @@ import { ROOT, SourceFile, sourceFiles } from '../../src/architecture/source-fil
  * STAND_INS; a fragment that is neither is reported, never skipped.
  */
 export interface SqlStatement {
-  /** `src/crm/crm-sync.repository.ts:42` */
+  /** `src/invoicing/crm-invoice-reads.repository.ts:12` */
   where: string;
   sql: string;
 }
