@@ -7,12 +7,6 @@
  * usage repositories metering exports).
  */
 export const TABLES_STILL_BORROWED: readonly string[] = [
-  'src/analytics/ledger/revenue-ledger.repository.ts customers',
-  'src/analytics/ledger/revenue-ledger.repository.ts credit_note_lines',
-  'src/analytics/ledger/revenue-ledger.repository.ts credit_notes',
-  'src/analytics/ledger/revenue-ledger.repository.ts invoice_lines',
-  'src/analytics/ledger/revenue-ledger.repository.ts invoices',
-  'src/analytics/metrics/upsell-signals.repository.ts alerts',
   'src/credits/credit-ledger.repository.ts billable_items',
   'src/credits/credit-ledger.repository.ts invoices',
   'src/credits/credit-ledger.repository.ts plan_version_credit_grants',
