@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { UpsellSignalAlertsModule } from './alerts/upsell-signal-alerts.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { DashboardModule } from './analytics/dashboard/dashboard.module';
 import { AuthModule } from './auth/auth.module';
@@ -16,8 +17,10 @@ import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
 import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
+import { CrmInvoiceReadsModule } from './invoicing/crm-invoice-reads.module';
 import { LedgerInvoiceNumbersModule } from './invoicing/ledger-invoice-numbers.module';
 import { InvoicingModule } from './invoicing/invoicing.module';
+import { RevenueLedgerLinesModule } from './invoicing/revenue-ledger-lines.module';
 import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QuotesModule } from './quotes/quotes.module';
@@ -48,6 +51,9 @@ export class AppModule {
         ForecastingModule,
         AlertsModule,
         AnalyticsModule,
+        CrmInvoiceReadsModule,
+        RevenueLedgerLinesModule,
+        UpsellSignalAlertsModule,
         DashboardModule,
         EntitlementsModule,
         UsagePageModule,

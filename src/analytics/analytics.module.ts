@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
 import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
 import { RevenueImportController } from './ledger/revenue-import.controller';
 import { RevenueImportService } from './ledger/revenue-import.service';
@@ -11,7 +12,7 @@ import { UpsellSignalsRepository } from './metrics/upsell-signals.repository';
 
 /** Revenue import, MRR movements, retention, cohorts and expansion over the revenue ledger. */
 @Module({
-  imports: [DealOutcomesModule, RevenueLedgerModule],
+  imports: [CustomersModule, DealOutcomesModule, RevenueLedgerModule],
   controllers: [RevenueImportController, AnalyticsController],
   providers: [
     RevenueImportService,

@@ -7,14 +7,6 @@
  * usage repositories metering exports).
  */
 export const TABLES_STILL_BORROWED: readonly string[] = [
-  'src/analytics/ledger/revenue-ledger.repository.ts customers',
-  'src/analytics/ledger/revenue-ledger.repository.ts credit_note_lines',
-  'src/analytics/ledger/revenue-ledger.repository.ts credit_notes',
-  'src/analytics/ledger/revenue-ledger.repository.ts invoice_lines',
-  'src/analytics/ledger/revenue-ledger.repository.ts invoices',
-  'src/analytics/metrics/upsell-signals.repository.ts alerts',
-  'src/crm/crm-sync.repository.ts customers',
-  'src/crm/crm-sync.repository.ts invoices',
   'src/forecasting/forecast-subjects.repository.ts billable_items',
   'src/forecasting/forecast-subjects.repository.ts customers',
   'src/forecasting/forecast-subjects.repository.ts meters',

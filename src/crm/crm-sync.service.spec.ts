@@ -15,7 +15,8 @@ import {
   RecordFailure,
 } from './crm-provider';
 import { alertMessages, CrmMessage, FiredAlert, invoiceMessage } from './crm-signals';
-import { CrmCustomer, CrmInvoiceRow, CrmSyncRepository } from './crm-sync.repository';
+import { CrmInvoiceRow } from './crm-invoice-reads.port';
+import { CrmCustomer, CrmSyncSources } from './crm-sync-sources.service';
 import { CrmSyncService } from './crm-sync.service';
 import { firedAlert } from './testing/fired-alert';
 
@@ -117,7 +118,7 @@ function syncWith(customers: CrmCustomer[], invoices: CrmInvoiceRow[] = []) {
   };
   const service = new CrmSyncService(
     provider as unknown as CrmProvider,
-    repository as unknown as CrmSyncRepository,
+    repository as unknown as CrmSyncSources,
     AppConfig.fromEnvironment({ PUBLIC_URL: 'https://billing.example' }),
     figures as unknown as CrmAccountFigures,
   );
@@ -295,7 +296,7 @@ describe('CrmSyncService', () => {
   it('refuses the whole batch when no CRM provider is configured', async () => {
     const service = new CrmSyncService(
       null,
-      {} as CrmSyncRepository,
+      {} as CrmSyncSources,
       AppConfig.fromEnvironment({}),
       {} as CrmAccountFigures,
     );

@@ -24,12 +24,8 @@ import {
   requestTask,
   upsellTask,
 } from './crm-records';
-import {
-  ACCOUNT_ID_FIELD,
-  CrmCustomer,
-  CrmInvoiceRow,
-  CrmSyncRepository,
-} from './crm-sync.repository';
+import { CrmInvoiceRow } from './crm-invoice-reads.port';
+import { ACCOUNT_ID_FIELD, CrmCustomer, CrmSyncSources } from './crm-sync-sources.service';
 
 /** The messages that update account properties: an alert's, and an invoice's after a billing run. */
 const PROPERTY_KINDS = new Set<CrmPayloadKind>(['account_properties', 'invoice']);
@@ -65,7 +61,7 @@ interface Entry<R> {
 export class CrmSyncService {
   constructor(
     @Inject(CRM_PROVIDER) private readonly provider: CrmProvider | null,
-    private readonly repository: CrmSyncRepository,
+    private readonly repository: CrmSyncSources,
     private readonly config: AppConfig,
     private readonly figures: CrmAccountFigures,
   ) {}

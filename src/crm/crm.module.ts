@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { AppConfig } from '../config/app-config';
+import { CustomersModule } from '../customers/customers.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { CohortDelivery } from './cohort-delivery.service';
 import { CohortSyncController } from './cohort-sync.controller';
@@ -13,7 +14,7 @@ import { createCrmProvider } from './crm-provider.factory';
 import { CRM_PROVIDER } from './crm-provider.token';
 import { CrmRecordIdsRepository } from './crm-record-ids.repository';
 import { CrmSetupService } from './crm-setup.service';
-import { CrmSyncRepository } from './crm-sync.repository';
+import { CrmSyncSources } from './crm-sync-sources.service';
 import { CrmSyncService } from './crm-sync.service';
 import { DealOutcomesReader } from './deal-outcomes-reader.service';
 import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
@@ -24,9 +25,10 @@ import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
  * CohortSyncService enqueues the monthly cohort snapshots.
  */
 @Module({
-  // Invoicing enqueues invoices here; credit balances come through the
-  // CRM_CREDIT_BALANCES port, which invoicing binds (crm-credit-balances.module.ts).
-  imports: [AnalyticsModule, DealOutcomesModule, OutboxModule],
+  // Invoicing enqueues invoices here; credit balances and invoices come through the
+  // CRM_CREDIT_BALANCES and CRM_INVOICE_READS ports, which invoicing binds
+  // (crm-credit-balances.module.ts, crm-invoice-reads.module.ts).
+  imports: [AnalyticsModule, CustomersModule, DealOutcomesModule, OutboxModule],
   controllers: [CohortSyncController, CrmOutboxController],
   providers: [
     CohortDelivery,
@@ -42,7 +44,7 @@ import { DealOutcomesModule } from '../deal-outcomes/deal-outcomes.module';
     CrmDelivery,
     CrmOutbox,
     CrmSetupService,
-    CrmSyncRepository,
+    CrmSyncSources,
     CrmSyncService,
   ],
   exports: [CohortSyncService, CrmOutbox, CrmSetupService, DealOutcomesReader],

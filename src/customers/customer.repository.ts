@@ -81,6 +81,15 @@ export class CustomerRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Those of these external ids that exist, by external id, in one read (a revenue import's rows). */
+  async findByExternalIds(externalIds: readonly string[]): Promise<Map<string, CustomerRecord>> {
+    const rows: CustomerRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM customers WHERE external_id = ANY ($1::text[])`,
+      [externalIds],
+    );
+    return new Map(rows.map((row) => [row.external_id, toRecord(row)]));
+  }
+
   /** By internal id, as other modules hold it (a usage page link, an outbox payload). */
   async findById(id: string): Promise<CustomerRecord | null> {
     const rows: CustomerRow[] = await this.db.query(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { CrmAccountIdsRepository } from './crm-account-ids.repository';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
@@ -22,6 +23,7 @@ import { SubscriptionsService } from './subscriptions.service';
     PlanChangeRepository,
     PlanChangesService,
     EmailPreferencesRepository,
+    CrmAccountIdsRepository,
   ],
   exports: [
     CustomerRepository,
@@ -29,6 +31,7 @@ import { SubscriptionsService } from './subscriptions.service';
     PlanChangeRepository,
     PlanChangesService,
     EmailPreferencesRepository,
+    CrmAccountIdsRepository,
   ],
 })
 export class CustomersModule {}

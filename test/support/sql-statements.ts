@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
+import { UPSELL_SIGNAL_ALERTS } from '../../src/alerts/upsell-signal-alerts-sql';
 import { ROOT, SourceFile, sourceFiles } from '../../src/architecture/source-files';
+import { REVENUE_LEDGER_LINES } from '../../src/invoicing/revenue-ledger-lines-sql';
 
 /**
  * Every SQL statement the service sends through `.query(...)`, read from the
@@ -13,7 +15,7 @@ import { ROOT, SourceFile, sourceFiles } from '../../src/architecture/source-fil
  * STAND_INS; a fragment that is neither is reported, never skipped.
  */
 export interface SqlStatement {
-  /** `src/crm/crm-sync.repository.ts:42` */
+  /** `src/invoicing/crm-invoice-reads.repository.ts:12` */
   where: string;
   sql: string;
 }
@@ -57,6 +59,21 @@ const STAND_INS: Record<string, Array<Record<string, string>>> = {
     { column: 'id' },
     { column: 'external_id' },
     { column: 'unsubscribe_token' },
+  ],
+  // The lines invoicing binds to the ledger's REVENUE_LINE_SOURCES port.
+  'src/analytics/ledger/revenue-ledger.repository.ts': [
+    {
+      "this.lines.finalizedInvoiceLines('$1::uuid[]')":
+        REVENUE_LEDGER_LINES.finalizedInvoiceLines('$1::uuid[]'),
+      "this.lines.creditNoteLines('$1::uuid')": REVENUE_LEDGER_LINES.creditNoteLines('$1::uuid'),
+    },
+  ],
+  // The relation the alerts bind to analytics' UPGRADE_ALERT_SOURCES port.
+  'src/analytics/metrics/upsell-signals.repository.ts': [
+    {
+      "this.alerts.upgradeSignalledCustomerMonths('$1', '$2')":
+        UPSELL_SIGNAL_ALERTS.upgradeSignalledCustomerMonths('$1', '$2'),
+    },
   ],
   // src/database/data-source.ts names TypeORM's migrations table.
   'src/database/migrate.ts': [{ table: 'schema_migrations' }],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FieldProblem, ValidationFailedError } from '../../common/errors';
+import { CustomerRepository } from '../../customers/customer.repository';
 import { RevenueImportInput } from './dto/revenue-import.schema';
 import { ExchangeRates } from './exchange-rates.service';
 import { ImportedRevenue, RevenueLedgerRepository } from './revenue-ledger.repository';
@@ -18,18 +19,19 @@ export interface RevenueImportResult {
 export class RevenueImportService {
   constructor(
     private readonly ledger: RevenueLedgerRepository,
+    private readonly customers: CustomerRepository,
     private readonly rates: ExchangeRates,
   ) {}
 
   async import(input: RevenueImportInput): Promise<RevenueImportResult> {
-    const customerIds = await this.ledger.customerIds([
+    const customers = await this.customers.findByExternalIds([
       ...new Set(input.rows.map((row) => row.customerExternalId)),
     ]);
     const problems: FieldProblem[] = [];
     const seen = new Set<string>();
     const rows: ImportedRevenue[] = [];
     input.rows.forEach((row, i) => {
-      const customerId = customerIds.get(row.customerExternalId);
+      const customerId = customers.get(row.customerExternalId)?.id;
       const amount = this.rates.convert(row.amount, row.currency);
       const key = `${row.customerExternalId}/${row.month}`;
       if (customerId === undefined) {

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../../common/decimal';
 import { Queryable } from '../../database/transaction';
 import { Month, firstDay } from '../month';
+import { REVENUE_LINE_SOURCES, RevenueLineSources } from './revenue-line-sources.port';
 
 export interface ImportedRevenue {
   customerId: string;
@@ -36,16 +37,14 @@ const MONTH_SHARES = `
       interval '1 month') AS month
   ) share`;
 
-const RECORD_INVOICE = `
+const RECORD_INVOICE = (lines: string) => `
   INSERT INTO revenue_months (customer_id, month, source, invoice_id, currency, original_amount, amount)
-  SELECT l.customer_id, share.month, 'invoice', i.id, i.currency,
+  SELECT l.customer_id, share.month, 'invoice', l.invoice_id, l.currency,
          sum(share.amount), sum(share.amount) * fx.rate
-  FROM invoices i
-  JOIN invoice_lines l ON l.invoice_id = i.id
+  FROM (${lines}) l
   ${MONTH_SHARES}
-  LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = i.currency
-  WHERE i.id = ANY($1::uuid[]) AND i.status = 'finalized'
-  GROUP BY l.customer_id, share.month, i.id, i.currency, fx.rate
+  LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = l.currency
+  GROUP BY l.customer_id, share.month, l.invoice_id, l.currency, fx.rate
   ON CONFLICT (invoice_id, customer_id, month) WHERE source = 'invoice' DO NOTHING`;
 
 /**
@@ -53,21 +52,22 @@ const RECORD_INVOICE = `
  * period each credits (for an early end, the unused part of the fee's period).
  * Its rows carry the credited invoice, so voiding that invoice later drops them too.
  */
-const RECORD_CREDIT_NOTE = `
+const RECORD_CREDIT_NOTE = (lines: string) => `
   INSERT INTO revenue_months (customer_id, month, source, invoice_id, credit_note_id, currency, original_amount, amount)
-  SELECT l.customer_id, share.month, 'credit_note', n.invoice_id, n.id, n.currency,
+  SELECT l.customer_id, share.month, 'credit_note', l.invoice_id, l.credit_note_id, l.currency,
          -sum(share.amount), -sum(share.amount) * fx.rate
-  FROM credit_notes n
-  JOIN credit_note_lines l ON l.credit_note_id = n.id
+  FROM (${lines}) l
   ${MONTH_SHARES}
-  LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = n.currency
-  WHERE n.id = $1
-  GROUP BY l.customer_id, share.month, n.invoice_id, n.id, n.currency, fx.rate
+  LEFT JOIN unnest($2::text[], $3::numeric[]) AS fx (currency, rate) ON fx.currency = l.currency
+  GROUP BY l.customer_id, share.month, l.invoice_id, l.credit_note_id, l.currency, fx.rate
   ON CONFLICT (credit_note_id, customer_id, month) WHERE source = 'credit_note' DO NOTHING`;
 
 @Injectable()
 export class RevenueLedgerRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    @Inject(REVENUE_LINE_SOURCES) private readonly lines: RevenueLineSources,
+  ) {}
 
   /** Records finalized invoices' revenue, in the finalizing transaction; recording one again adds nothing. */
   async recordInvoices(
@@ -75,7 +75,11 @@ export class RevenueLedgerRepository {
     invoiceIds: readonly string[],
     rates: { currencies: string[]; rates: string[] },
   ): Promise<void> {
-    await tx.query(RECORD_INVOICE, [invoiceIds, rates.currencies, rates.rates]);
+    await tx.query(RECORD_INVOICE(this.lines.finalizedInvoiceLines('$1::uuid[]')), [
+      invoiceIds,
+      rates.currencies,
+      rates.rates,
+    ]);
   }
 
   /** Records a credit note's negative revenue, in the issuing transaction; again adds nothing. */
@@ -84,7 +88,11 @@ export class RevenueLedgerRepository {
     creditNoteId: string,
     rates: { currencies: string[]; rates: string[] },
   ): Promise<void> {
-    await tx.query(RECORD_CREDIT_NOTE, [creditNoteId, rates.currencies, rates.rates]);
+    await tx.query(RECORD_CREDIT_NOTE(this.lines.creditNoteLines('$1::uuid')), [
+      creditNoteId,
+      rates.currencies,
+      rates.rates,
+    ]);
   }
 
   /**
@@ -99,15 +107,6 @@ export class RevenueLedgerRepository {
       );
       if (changed.length > 0) await tx.query('SELECT rebuild_customer_mrr()');
     });
-  }
-
-  /** Customer ids by external id, for the external ids that exist. */
-  async customerIds(externalIds: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ id: string; external_id: string }> = await this.db.query(
-      'SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])',
-      [externalIds],
-    );
-    return new Map(rows.map((row) => [row.external_id, row.id]));
   }
 
   /** Upserts imported months: a month imported again replaces that customer's imported amount. */
