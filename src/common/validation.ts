@@ -142,12 +142,13 @@ export function isCalendarTimestamp(text: string): boolean {
   );
 }
 
+/** Days of each month in a common (non-leap) year. */
+const DAYS_IN_COMMON_YEAR = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Year 1 to 9999, month 1 to 12, and a day that month has. */
 export function isCalendarDate(year: number, month: number, day: number): boolean {
   if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
-  // Day 0 of the next month is the last of this one, in a common (non-leap) year.
-  const daysInCommonYear = new Date(Date.UTC(2001, month, 0)).getUTCDate();
-  return day <= daysInCommonYear || (month === 2 && day === 29 && isLeapYear(year));
+  return day <= DAYS_IN_COMMON_YEAR[month - 1] || (month === 2 && day === 29 && isLeapYear(year));
 }
 
 function isLeapYear(year: number): boolean {
