@@ -16,6 +16,7 @@ import { EntitlementsModule } from './entitlements/entitlements.module';
 import { ForecastingModule } from './forecasting/forecasting.module';
 import { HealthModule } from './health/health.module';
 import { CrmCreditBalancesModule } from './invoicing/crm-credit-balances.module';
+import { LedgerInvoiceNumbersModule } from './invoicing/ledger-invoice-numbers.module';
 import { InvoicingModule } from './invoicing/invoicing.module';
 import { MeteringModule } from './metering/metering.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -42,6 +43,7 @@ export class AppModule {
         InvoicingModule,
         CrmModule,
         CrmCreditBalancesModule,
+        LedgerInvoiceNumbersModule,
         NotificationsModule,
         ForecastingModule,
         AlertsModule,

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
+import { creditGrantPositionJoin, creditGrantRolloverJoin } from '../catalog/credit-grant-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { CreditConsumption, CreditLot } from './credit-lot';
 import type { NewGrantLot } from './grant-lots';
+import { LEDGER_INVOICE_NUMBERS, LedgerInvoiceNumbers } from './ledger-invoice-numbers.port';
 import { NewRolloverLot, RolloverSource } from './rollover-lots';
 
 export interface NewTopUpLot {
@@ -84,7 +87,6 @@ interface LedgerLotRow {
   created_at: Date;
   consumptions: Array<{
     invoiceId: string;
-    invoiceNumber: string | null;
     amount: string;
     createdAt: string;
   }>;
@@ -110,15 +112,15 @@ const LEDGER_SELECT = `
          CASE WHEN l.applies_to IS NOT NULL THEN
            COALESCE((SELECT json_agg(b.key ORDER BY a.n)
                      FROM unnest(l.applies_to) WITH ORDINALITY AS a(id, n)
-                     JOIN billable_items b ON b.id = a.id), '[]')
+                     ${billableItemKeyJoin('a.id', 'b')}), '[]')
          END AS applies_to,
-         COALESCE((SELECT json_agg(json_build_object('invoiceId', c.invoice_id, 'invoiceNumber', i.number,
+         COALESCE((SELECT json_agg(json_build_object('invoiceId', c.invoice_id,
                                                      'amount', c.amount::text, 'createdAt', c.created_at)
                                    ORDER BY c.created_at, c.invoice_id)
-                   FROM credit_consumptions c JOIN invoices i ON i.id = c.invoice_id
+                   FROM credit_consumptions c
                    WHERE c.lot_id = l.id), '[]') AS consumptions
   FROM credit_lots l
-  LEFT JOIN plan_version_credit_grants g ON g.id = l.plan_credit_grant_id`;
+  ${creditGrantPositionJoin('l.plan_credit_grant_id', 'g')}`;
 
 /**
  * The credit ledger: lots (plan grants and top-ups) and what invoices consumed
@@ -154,6 +156,10 @@ const ISSUE_COMMITMENT_LOTS = ISSUE_LOTS(
 
 @Injectable()
 export class CreditLedgerRepository {
+  constructor(
+    @Inject(LEDGER_INVOICE_NUMBERS) private readonly invoiceNumbers: LedgerInvoiceNumbers,
+  ) {}
+
   /**
    * Keys (grantLotKey) of the customer's plan grant lots valid from `since` on:
    * a preview adds the others in memory, as the billing run or grant job issues them later.
@@ -227,7 +233,7 @@ export class CreditLedgerRepository {
       `${LEDGER_SELECT} WHERE l.customer_id = $1 AND l.idempotency_key = $2`,
       [customerId, idempotencyKey],
     );
-    return rows[0] ? toLedgerLot(rows[0]) : null;
+    return (await this.toLedgerLots(db, customerId, rows))[0] ?? null;
   }
 
   async findLot(db: Queryable, customerId: string, lotId: string): Promise<LedgerLot | null> {
@@ -235,7 +241,7 @@ export class CreditLedgerRepository {
       `${LEDGER_SELECT} WHERE l.customer_id = $1 AND l.id = $2`,
       [customerId, lotId],
     );
-    return rows[0] ? toLedgerLot(rows[0]) : null;
+    return (await this.toLedgerLots(db, customerId, rows))[0] ?? null;
   }
 
   /** Every lot of the customer, oldest first (a plan's grants in their order), with its consumptions. */
@@ -244,7 +250,7 @@ export class CreditLedgerRepository {
       `${LEDGER_SELECT} WHERE l.customer_id = $1 ORDER BY l.valid_from, l.created_at, g.position, l.id`,
       [customerId],
     );
-    return rows.map(toLedgerLot);
+    return this.toLedgerLots(db, customerId, rows);
   }
 
   /**
@@ -342,8 +348,8 @@ export class CreditLedgerRepository {
               g.rollover_maximum_amount, g.rollover_expires_after_intervals
        FROM unnest($1::uuid[], $2::timestamptz[]) AS b (subscription_id, until)
        JOIN credit_lots l ON l.subscription_id = b.subscription_id AND l.expires_at <= b.until
-       JOIN plan_version_credit_grants g ON g.id = l.plan_credit_grant_id
-       WHERE l.kind = 'grant' AND g.rollover_maximum_amount IS NOT NULL
+       ${creditGrantRolloverJoin('l.plan_credit_grant_id', 'g')}
+       WHERE l.kind = 'grant'
          AND l.consumed + l.rolled_over < l.amount
          AND NOT EXISTS (SELECT 1 FROM credit_lots r WHERE r.rolled_over_from = l.id)
        ORDER BY l.subscription_id, l.expires_at, l.id
@@ -453,6 +459,19 @@ export class CreditLedgerRepository {
       );
     }
   }
+
+  /** The lots with their consumptions' invoice numbers, asked of invoicing in one read. */
+  private async toLedgerLots(
+    db: Queryable,
+    customerId: string,
+    rows: readonly LedgerLotRow[],
+  ): Promise<LedgerLot[]> {
+    const invoiceIds = [
+      ...new Set(rows.flatMap((row) => row.consumptions.map((c) => c.invoiceId))),
+    ];
+    const numbers = await this.invoiceNumbers.numbersOf(db, customerId, invoiceIds);
+    return rows.map((row) => toLedgerLot(row, numbers));
+  }
 }
 
 function issueParameters(lots: NewGrantLot[]): unknown[] {
@@ -470,7 +489,10 @@ function issueParameters(lots: NewGrantLot[]): unknown[] {
   ];
 }
 
-function toLedgerLot(row: LedgerLotRow): LedgerLot {
+function toLedgerLot(
+  row: LedgerLotRow,
+  invoiceNumbers: ReadonlyMap<string, string | null>,
+): LedgerLot {
   return {
     id: row.id,
     kind: row.kind,
@@ -487,7 +509,7 @@ function toLedgerLot(row: LedgerLotRow): LedgerLot {
     createdAt: row.created_at,
     consumptions: row.consumptions.map((consumption) => ({
       invoiceId: consumption.invoiceId,
-      invoiceNumber: consumption.invoiceNumber,
+      invoiceNumber: invoiceNumbers.get(consumption.invoiceId) ?? null,
       amount: new Decimal(consumption.amount),
       createdAt: new Date(consumption.createdAt),
     })),

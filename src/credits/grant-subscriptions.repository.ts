@@ -4,6 +4,8 @@ import {
   scheduleFromRow,
 } from '../customers/subscription-schedule-row';
 import { Injectable } from '@nestjs/common';
+import { versionCreditGrantsJoin } from '../catalog/credit-grant-join-sql';
+import { subscriptionsRunningAt } from '../customers/running-subscriptions-sql';
 import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { ScheduleInput } from '../common/billing-schedule';
@@ -48,18 +50,10 @@ export class GrantSubscriptionsRepository {
     limit: number,
   ): Promise<SubscriptionGrants[]> {
     const rows: SubscriptionGrantsRow[] = await db.query(
-      `SELECT s.id, s.customer_id, p.currency, ${SCHEDULE_COLUMNS},
-              json_agg(json_build_object('id', g.id, 'name', g.name, 'amount', g.amount::text,
-                                         'applies_to', g.applies_to,
-                                         'expires_after_intervals', g.expires_after_intervals)
-                       ORDER BY g.position) AS grants
-       FROM subscriptions s
-       JOIN plan_versions v ON v.id = plan_version_at(s.id, $1)
-       JOIN plans p ON p.id = v.plan_id
-       JOIN plan_version_credit_grants g ON g.plan_version_id = v.id
-       WHERE s.start_date <= $1 AND (s.end_date IS NULL OR s.end_date > $1)
-         AND ($2::uuid IS NULL OR s.id > $2)
-       GROUP BY s.id, p.currency, v.service_interval_unit, v.service_interval_count
+      `SELECT s.id, s.customer_id, v.currency, ${SCHEDULE_COLUMNS}, v.grants
+       FROM ${subscriptionsRunningAt('$1')} s
+       ${versionCreditGrantsJoin('s.plan_version_id', 'v')}
+       WHERE $2::uuid IS NULL OR s.id > $2
        ORDER BY s.id
        LIMIT $3`,
       [at.toISOString(), afterId, limit],

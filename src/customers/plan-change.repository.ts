@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Queryable } from '../database/transaction';
 import { PlanChange } from './plan-changes';
 
@@ -26,10 +27,9 @@ interface PlanChangeRow {
 }
 
 const SELECT_CHANGES = `
-  SELECT c.subscription_id, c.plan_version_id, p.key AS plan_key, v.version, c.effective_at, c.mid_period
+  SELECT c.subscription_id, c.plan_version_id, v.plan_key, v.version, c.effective_at, c.mid_period
   FROM subscription_plan_changes c
-  JOIN plan_versions v ON v.id = c.plan_version_id
-  JOIN plans p ON p.id = v.plan_id`;
+  ${planVersionLabelJoin('c.plan_version_id', 'v')}`;
 
 /** `subscription_plan_changes`: at most one change per subscription and boundary. */
 @Injectable()

@@ -2,9 +2,10 @@ import { ScheduleInput } from '../common/billing-schedule';
 import { CalendarUnit } from '../common/period';
 
 /**
- * The columns that make a subscription's calendar, for queries over
- * `subscriptions s` joined to the plan version in force `v`
- * (`JOIN plan_versions v ON v.id = plan_version_at(s.id, $at)`).
+ * The columns that make a subscription's calendar, for queries over a
+ * subscription `s` (its calendar columns) joined to `v`, the plan version in
+ * force (`plan_version_at(s.id, $at)`) or a catalog fragment exposing its
+ * `service_interval_unit` and `service_interval_count`.
  */
 export const SCHEDULE_COLUMNS = `s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count,
   s.billing_anchor_day, v.service_interval_unit, v.service_interval_count`;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
+import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
@@ -60,16 +62,15 @@ export const licenceInForce = (alias: string) =>
                  AND later.effective_at > ${alias}.effective_at)`;
 
 const SELECT = `
-  SELECT s.id, s.customer_id, c.external_id AS customer_external_id, p.key AS plan_key, s.plan_version_id,
+  SELECT s.id, s.customer_id, c.external_id AS customer_external_id, v.plan_key, s.plan_version_id,
          v.version, s.currency, s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count,
          s.billing_anchor_day, s.created_at,
          COALESCE((SELECT json_agg(json_build_object('billableItemKey', b.key, 'quantity', l.quantity::text) ORDER BY b.key)
-                   FROM subscription_licences l JOIN billable_items b ON b.id = l.billable_item_id
+                   FROM subscription_licences l ${billableItemKeyJoin('l.billable_item_id', 'b')}
                    WHERE l.subscription_id = s.id AND ${licenceInForce('l')}), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
-  JOIN plan_versions v ON v.id = s.plan_version_id
-  JOIN plans p ON p.id = v.plan_id`;
+  ${planVersionLabelJoin('s.plan_version_id', 'v')}`;
 
 function toRecord(row: SubscriptionRow): SubscriptionRecord {
   return {

@@ -525,14 +525,10 @@ describe('Credits', () => {
         { lotId: lotIds.expiringApril, amount: new Decimal('5.50') },
       ];
       await db.transaction((tx) =>
-        ledgerRepository.recordConsumptions(tx, [
-          { invoiceId, customerId: id, consumptions },
-        ]),
+        ledgerRepository.recordConsumptions(tx, [{ invoiceId, customerId: id, consumptions }]),
       );
       // A retried finalization records nothing twice.
-      await ledgerRepository.recordConsumptions(db, [
-        { invoiceId, customerId: id, consumptions },
-      ]);
+      await ledgerRepository.recordConsumptions(db, [{ invoiceId, customerId: id, consumptions }]);
 
       const remaining = new Map(await available());
       expect(remaining.has(lotIds.grant)).toBe(false);
@@ -625,6 +621,26 @@ describe('Credits', () => {
       await first;
       const seen = await second;
       expect(seen.map((lot) => lot.remaining.toFixed())).toEqual(['40']); // 100.00 − 60.00
+    });
+
+    it("shows each consumption with its invoice's number once the invoice has one", async () => {
+      const invoiceId = await insertInvoice('2026-06-01T00:00:00Z');
+      const number = `LEDGER-${invoiceId}`;
+      await db.query("UPDATE invoices SET status = 'finalized', number = $2 WHERE id = $1", [
+        invoiceId,
+        number,
+      ]);
+      await ledgerRepository.recordConsumptions(db, [
+        {
+          invoiceId,
+          customerId: id,
+          consumptions: [{ lotId: lotIds.neverExpiring, amount: new Decimal('1.00') }],
+        },
+      ]);
+      const lot = (await ledger(externalId)).lots.find((l) => l.id === lotIds.neverExpiring)!;
+      expect(lot.consumptions).toEqual([
+        { invoiceId, invoiceNumber: number, amount: '1.00', createdAt: expect.any(String) },
+      ]);
     });
   });
 
