@@ -7,14 +7,6 @@
  * usage repositories metering exports).
  */
 export const TABLES_STILL_BORROWED: readonly string[] = [
-  'src/forecasting/forecast-subjects.repository.ts billable_items',
-  'src/forecasting/forecast-subjects.repository.ts customers',
-  'src/forecasting/forecast-subjects.repository.ts meters',
-  'src/forecasting/forecast-subjects.repository.ts plan_version_limits',
-  'src/forecasting/forecast-subjects.repository.ts plan_versions',
-  'src/forecasting/forecast-subjects.repository.ts plans',
-  'src/forecasting/forecast-subjects.repository.ts subscription_licences',
-  'src/forecasting/forecast-subjects.repository.ts subscriptions',
   'src/invoicing/account-credit-balances.service.ts credit_lots',
   'src/invoicing/account-credit-balances.service.ts customers',
   'src/invoicing/account-credit-balances.service.ts plan_version_credit_grants',
@@ -33,13 +25,4 @@ export const TABLES_STILL_BORROWED: readonly string[] = [
   'src/invoicing/invoice.repository.ts plan_versions',
   'src/invoicing/invoice.repository.ts plans',
   'src/invoicing/invoice.repository.ts subscriptions',
-  'src/metering/billing-usage.repository.ts meters',
-  'src/metering/daily-usage.repository.ts meters',
-  'src/metering/event-partitions.repository.ts subscriptions',
-  'src/metering/usage-subscriptions.repository.ts customers',
-  'src/metering/usage-subscriptions.repository.ts meters',
-  'src/metering/usage-subscriptions.repository.ts plan_version_limits',
-  'src/metering/usage-subscriptions.repository.ts plan_versions',
-  'src/metering/usage-subscriptions.repository.ts subscriptions',
-  'src/metering/usage.repository.ts meters',
 ];

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { CustomersModule } from '../customers/customers.module';
+import { SubscriptionsWithLimitsModule } from '../customers/subscriptions-with-limits.module';
 import { MeteringModule } from '../metering/metering.module';
 import { ForecastAccuracyService } from './forecast-accuracy.service';
 import { ForecastSubjectsRepository } from './forecast-subjects.repository';
@@ -9,7 +11,7 @@ import { PlanPricer } from './plan-pricer.service';
 
 /** The HTTP and database wiring of the pure forecasting code beside it. */
 @Module({
-  imports: [CatalogModule, MeteringModule],
+  imports: [CatalogModule, CustomersModule, MeteringModule, SubscriptionsWithLimitsModule],
   controllers: [ForecastsController],
   providers: [ForecastAccuracyService, ForecastSubjectsRepository, ForecastsService, PlanPricer],
   exports: [ForecastSubjectsRepository, ForecastsService],

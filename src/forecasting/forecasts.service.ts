@@ -168,13 +168,8 @@ export class ForecastsService {
   }
 }
 
-interface MeterInInterval {
-  meterId: string;
-  meterKey: string;
-  meterName: string;
-  unit: string | null;
-  aggregation: Aggregation;
-  quantity: Decimal;
+/** A meter as a limit names it, with its usage in the interval as `quantity`. */
+interface MeterInInterval extends SubjectMeterLimit {
   limit: Decimal | null;
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { usageMeterJoin } from '../catalog/usage-meter-join-sql';
 import { Decimal } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
@@ -45,7 +46,7 @@ const TOTALS = `
            distinctValues: 'u.distinct_values',
          })})::text AS quantity
   FROM selection s
-  JOIN meters m ON m.id = s.meter_id
+  ${usageMeterJoin('s.meter_id', 'm')}
   CROSS JOIN LATERAL (
     SELECT sum(r.event_count) AS event_count, sum(r.value_sum) AS value_sum, max(r.value_max) AS value_max
     FROM usage_hourly_rollups r

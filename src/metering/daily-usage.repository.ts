@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { usageMeterJoin } from '../catalog/usage-meter-join-sql';
 import { Decimal } from '../common/decimal';
 import { DISTINCT_VALUES, meterQuantity, ROLLUP_PARTIALS } from './meter-aggregation';
 
@@ -31,7 +32,7 @@ const DAILY_USAGE = `
            distinctValues: 'u.distinct_values',
          })})::text AS quantity
   FROM hourly h
-  JOIN meters m ON m.id = h.meter_id
+  ${usageMeterJoin('h.meter_id', 'm')}
   LEFT JOIN uniques u ON u.meter_id = h.meter_id AND u.day = h.day
   ORDER BY h.meter_id, h.day`;
 

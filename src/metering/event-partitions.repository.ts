@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Interval } from '../common/period';
+import { customersWithOpenUsageDuring, usageOpenAt } from '../customers/usage-retention-sql';
 import { inTransaction } from '../database/transaction';
 
 const PARTITION_NAME = /^usage_events_(\d{4})_(\d{2})$/;
@@ -72,17 +73,15 @@ export class EventPartitionsRepository {
   /**
    * Whether some customer with events in the month still has usage to invoice
    * there: a subscription of theirs running during the month whose usage is not
-   * closed (subscriptions.usage_closed_before, moved by issued invoices) up to
-   * the end of the month or of the subscription. Events of customers without a
-   * subscription then are billed by nothing and hold nothing back.
+   * closed up to the end of the month or of the subscription (the customers
+   * module's rule). Events of customers without a subscription then are billed
+   * by nothing and hold nothing back.
    */
   async hasOpenInterval(month: Interval): Promise<boolean> {
     const [{ open }]: Array<{ open: boolean }> = await this.db.query(
       `SELECT EXISTS (
-         SELECT FROM subscriptions s
-         WHERE s.start_date < $2 AND (s.end_date IS NULL OR s.end_date > $1)
-           AND (s.usage_closed_before IS NULL OR s.usage_closed_before < least($2, s.end_date))
-           AND EXISTS (SELECT FROM ${partitionName(month)} e WHERE e.customer_id = s.customer_id)
+         SELECT FROM ${customersWithOpenUsageDuring('$1', '$2')} o
+         WHERE EXISTS (SELECT FROM ${partitionName(month)} e WHERE e.customer_id = o.customer_id)
        ) AS open`,
       [month.start.toISOString(), month.end.toISOString()],
     );
@@ -114,11 +113,7 @@ export class EventPartitionsRepository {
       `WITH deleted AS (
          DELETE FROM usage_events_default e
          WHERE e.timestamp < $1
-           AND NOT EXISTS (
-             SELECT FROM subscriptions s
-             WHERE s.customer_id = e.customer_id AND s.start_date <= e.timestamp
-               AND (s.end_date IS NULL OR s.end_date > e.timestamp)
-               AND (s.usage_closed_before IS NULL OR s.usage_closed_before <= e.timestamp))
+           AND NOT ${usageOpenAt('e.customer_id', 'e.timestamp')}
          RETURNING 1
        )
        SELECT count(*)::int AS deleted FROM deleted`,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { SubscriptionsWithLimitsModule } from '../customers/subscriptions-with-limits.module';
 import { BillingUsageRepository } from './billing-usage.repository';
 import { DailyUsageRepository } from './daily-usage.repository';
 import { EventPartitionsRepository } from './event-partitions.repository';
@@ -7,12 +9,12 @@ import { EventsController } from './events.controller';
 import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
 import { UsageEventsRepository } from './usage-events.repository';
-import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
 import { UsageController } from './usage.controller';
 import { UsageMoved } from './usage-moved.service';
 import { UsageService } from './usage.service';
 
 @Module({
+  imports: [CustomersModule, SubscriptionsWithLimitsModule],
   controllers: [EventsController, UsageController],
   providers: [
     BillingUsageRepository,
@@ -23,7 +25,6 @@ import { UsageService } from './usage.service';
     IngestService,
     UsageEventsRepository,
     UsageService,
-    UsageSubscriptionsRepository,
     UsageMoved,
   ],
   // Usage read by other modules: invoices' totals and forecasts' daily series.

@@ -1,6 +1,9 @@
+import { PlanVersionLimit } from '../catalog/plan-version-with-limits-join-sql';
 import { Decimal } from '../common/decimal';
-import { MeterLimit } from './usage-subscriptions.repository';
 import { DimensionUsage, MeterUsage } from './usage.repository';
+
+/** A plan version's limit on a meter, as the report shows it. */
+export type MeterLimit = Pick<PlanVersionLimit, 'meterId' | 'meterKey' | 'quantity'>;
 
 export interface MeterUsageReport {
   meterKey: string;

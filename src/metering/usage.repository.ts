@@ -1,4 +1,5 @@
 import { Aggregation } from '../catalog/dto/meter.schema';
+import { usageMeterJoin } from '../catalog/usage-meter-join-sql';
 import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
@@ -56,7 +57,7 @@ const AGGREGATE_USAGE = `
       AND ($4::uuid[] IS NULL OR v.meter_id = ANY ($4)) AND v.dimensions @> $5::jsonb
     GROUP BY GROUPING SETS ((v.meter_id, v.dimensions), (v.meter_id))
   )
-  SELECT m.id AS meter_id, m.key AS meter_key, m.aggregation, h.dimensions,
+  SELECT h.meter_id, m.key AS meter_key, m.aggregation, h.dimensions,
          ${meterQuantity('m.aggregation', {
            eventCount: 'h.event_count',
            valueSum: 'h.value_sum',
@@ -65,7 +66,7 @@ const AGGREGATE_USAGE = `
            distinctValues: 'u.distinct_values',
          })} AS quantity
   FROM hourly h
-  JOIN meters m ON m.id = h.meter_id
+  ${usageMeterJoin('h.meter_id', 'm')}
   LEFT JOIN uniques u ON u.meter_id = h.meter_id AND u.dimensions IS NOT DISTINCT FROM h.dimensions
   ORDER BY m.key, quantity DESC, h.dimensions::text`;
 

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { CustomerRepository } from '../customers/customer.repository';
+import { SubscriptionsWithLimitsRepository } from '../customers/subscriptions-with-limits.repository';
 import { NotFoundError } from '../common/errors';
 import { currentServiceInterval } from '../common/billing-schedule';
 import { alignToHours } from '../common/hour-alignment';
 import { MeterUsageReport, reportMeters } from './usage-report';
-import { UsageSubscriptionsRepository } from './usage-subscriptions.repository';
 import { aggregateUsage } from './usage.repository';
 
 export interface SubscriptionUsage {
@@ -20,16 +21,18 @@ export interface SubscriptionUsage {
 export class UsageService {
   constructor(
     private readonly db: DataSource,
-    private readonly subscriptions: UsageSubscriptionsRepository,
+    private readonly customers: CustomerRepository,
+    private readonly subscriptions: SubscriptionsWithLimitsRepository,
     private readonly clock: Clock,
   ) {}
 
   async currentUsage(customerExternalId: string): Promise<SubscriptionUsage[]> {
-    const customerId = await this.subscriptions.findCustomerId(customerExternalId);
-    if (customerId === null) throw new NotFoundError('customer', customerExternalId);
+    const customer = await this.customers.findByExternalId(customerExternalId);
+    if (customer === null) throw new NotFoundError('customer', customerExternalId);
+    const customerId = customer.id;
     const now = this.clock.now();
     const report: SubscriptionUsage[] = [];
-    for (const subscription of await this.subscriptions.activeSubscriptions(customerId, now)) {
+    for (const subscription of await this.subscriptions.running([customerId], now)) {
       const schedule = alignToHours(subscription.schedule);
       const interval = schedule && currentServiceInterval(schedule, now);
       if (!interval) continue;
@@ -39,7 +42,7 @@ export class UsageService {
         to: interval.end,
       });
       report.push({
-        subscriptionId: subscription.id,
+        subscriptionId: subscription.subscriptionId,
         intervalStart: interval.start,
         intervalEnd: interval.end,
         meters: reportMeters(usage, subscription.limits),
