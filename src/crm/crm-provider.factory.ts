@@ -1,8 +1,8 @@
-import { AppConfig, SalesforceConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
 import { CrmProvider, CrmRecordIdStore } from './crm-provider';
 import { HubSpotCrmProvider } from './hubspot/hubspot-crm.provider';
-import { allOf, CallScheduler, RateLimiter } from './rate-limiter';
 import { SalesforceCrmProvider } from './salesforce/salesforce-crm.provider';
+import { salesforceLimiter } from './salesforce/salesforce-limiter';
 
 /** The adapter CRM_PROVIDER names, built from the validated configuration; null for none. */
 export function createCrmProvider(
@@ -38,19 +38,4 @@ export function createCrmProvider(
       });
     }
   }
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The integration's share of the org's rolling 24 h allotment, at most
- * SALESFORCE_MAX_CONCURRENCY in flight, and the optional short window.
- */
-export function salesforceLimiter(sf: SalesforceConfig): CallScheduler {
-  const daily = new RateLimiter({
-    requests: sf.dailyRequestLimit,
-    intervalMs: DAY_MS,
-    concurrency: sf.maxConcurrency,
-  });
-  return sf.rateLimit ? allOf(daily, new RateLimiter(sf.rateLimit)) : daily;
 }

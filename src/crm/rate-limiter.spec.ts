@@ -1,6 +1,9 @@
 import { RateLimiter } from './rate-limiter';
 
 describe('RateLimiter', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('lets `requests` calls through per window, dated from their answers', async () => {
     let now = 0;
     const limiter = new RateLimiter({ requests: 2, intervalMs: 1000 }, () => now);
@@ -9,9 +12,10 @@ describe('RateLimiter', () => {
     await call();
     await call();
     const third = call();
-    await new Promise((resolve) => setImmediate(resolve));
+    await jest.advanceTimersByTimeAsync(0);
     expect(started).toEqual([0, 0]);
     now = 1000;
+    await jest.advanceTimersByTimeAsync(1000);
     await third;
     expect(started).toEqual([0, 0, 1000]);
   });
@@ -20,7 +24,7 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ requests: 100, intervalMs: 1000, concurrency: 1 });
     let running = 0;
     let most = 0;
-    await Promise.all(
+    const calls = Promise.all(
       [1, 2, 3].map(() =>
         limiter.schedule(async () => {
           most = Math.max(most, ++running);
@@ -29,6 +33,8 @@ describe('RateLimiter', () => {
         }),
       ),
     );
+    await jest.runAllTimersAsync();
+    await calls;
     expect(most).toBe(1);
   });
 });

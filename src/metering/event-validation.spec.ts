@@ -282,7 +282,8 @@ describe('wellFormedEvent, the schema checked by hand', () => {
         if (fast !== null) expect(parsed).toEqual({ success: true, data: fast });
         else if (parsed.success) expect(raw).toBe('accepted by the schema only');
       }),
-      { numRuns: 2000 },
+      // 7 keys × 11 kinds of value: each pair drawn ~6 times on the mutated half of the runs.
+      { numRuns: 1000 },
     );
   });
 });

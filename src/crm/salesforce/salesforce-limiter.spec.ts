@@ -1,5 +1,5 @@
-import { SalesforceConfig } from '../config/app-config';
-import { salesforceLimiter } from './crm-provider.factory';
+import { SalesforceConfig } from '../../config/app-config';
+import { salesforceLimiter } from './salesforce-limiter';
 
 const config: SalesforceConfig = {
   instanceUrl: 'https://example.my.salesforce.com',
@@ -17,13 +17,16 @@ const config: SalesforceConfig = {
   rateLimit: null,
 };
 
-/** Starts `count` calls of `ms` each and returns the most that ran at once and when each started. */
+/**
+ * Starts `count` calls of `ms` each on fake timers (performance.now included)
+ * and returns the most that ran at once and when each started.
+ */
 async function run(limiter: ReturnType<typeof salesforceLimiter>, count: number, ms: number) {
   const started = performance.now();
   let running = 0;
   let most = 0;
   const starts: number[] = [];
-  await Promise.all(
+  const calls = Promise.all(
     Array.from({ length: count }, () =>
       limiter.schedule(async () => {
         starts.push(performance.now() - started);
@@ -33,10 +36,15 @@ async function run(limiter: ReturnType<typeof salesforceLimiter>, count: number,
       }),
     ),
   );
+  await jest.runAllTimersAsync();
+  await calls;
   return { most, starts };
 }
 
 describe('salesforceLimiter', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('keeps at most SALESFORCE_MAX_CONCURRENCY calls in flight', async () => {
     expect((await run(salesforceLimiter(config), 6, 10)).most).toBe(2);
   });
@@ -44,7 +52,7 @@ describe('salesforceLimiter', () => {
   it('paces a configured short window on top of the daily limit', async () => {
     const limiter = salesforceLimiter({ ...config, rateLimit: { requests: 2, intervalMs: 200 } });
     const { starts } = await run(limiter, 3, 1);
-    // The third call waits for the first answer to leave the 200 ms window.
-    expect(starts[2]).toBeGreaterThanOrEqual(195);
+    // The third call waits for the first answer (at 1 ms) to leave the 200 ms window.
+    expect(starts).toEqual([0, 0, 201]);
   });
 });
