@@ -36,3 +36,6 @@ export const creditGrantRolloverJoin = (grantId: string, alias: string) =>
   `JOIN LATERAL (SELECT g.rollover_maximum_amount, g.rollover_expires_after_intervals
                  FROM plan_version_credit_grants g
                  WHERE g.id = ${grantId} AND g.rollover_maximum_amount IS NOT NULL) ${alias} ON true`;
+
+/** The ids of the plan versions that grant credit, as a subquery for `IN`. */
+export const VERSIONS_WITH_CREDIT_GRANTS = `(SELECT g.plan_version_id FROM plan_version_credit_grants g)`;

@@ -121,6 +121,14 @@ interface LimitRow extends ChildRow {
   quantity: string;
 }
 
+/** A version's place: its plan (id, key and currency) and its number. */
+export interface PlanVersionWithPlan {
+  planId: string;
+  planKey: string;
+  currency: string;
+  version: number;
+}
+
 const VERSION_COLUMNS = `id, plan_id, version, service_interval_unit, service_interval_count, currencies,
    commitment_amount, commitment_interval, commitment_prepaid, commitment_currency_options, prepaid_block_offers, created_at`;
 
@@ -233,6 +241,25 @@ export class PlanVersionRepository {
       [planId],
     );
     return this.withContent(rows, db);
+  }
+
+  /**
+   * The version `versionId` with its plan's key and currency, or null: what
+   * billing needs to find the version's content (findOne) and price it.
+   */
+  async findByIdWithPlan(
+    versionId: string,
+    db: Queryable = this.db,
+  ): Promise<PlanVersionWithPlan | null> {
+    const [row]: Array<{ plan_id: string; plan_key: string; currency: string; version: number }> =
+      await db.query(
+        `SELECT v.plan_id, p.key AS plan_key, p.currency, v.version
+         FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE v.id = $1`,
+        [versionId],
+      );
+    return row
+      ? { planId: row.plan_id, planKey: row.plan_key, currency: row.currency, version: row.version }
+      : null;
   }
 
   async findOne(

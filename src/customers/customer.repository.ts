@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { Decimal, toDecimalString } from '../common/decimal';
+import { Queryable } from '../database/transaction';
 import { conflictOnDuplicate } from '../database/unique-violation';
 import { CreateCustomerInput, CrmIdentity, UpdateCustomerInput } from './dto/customer.schema';
 
@@ -48,6 +49,22 @@ function toRecord(row: CustomerRow): CustomerRecord {
 @Injectable()
 export class CustomerRepository {
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Locks the customers until the transaction ends, in id order so that two
+   * lockers never deadlock: billing holds them while it drafts and finalizes
+   * their invoices. Ingestion reads the customer FOR SHARE, so once this
+   * returns no event batch is in flight for them, and none can start until the
+   * invoices are finalized and their usage closed. NO KEY UPDATE conflicts
+   * with FOR SHARE as FOR UPDATE does, but lets rows that merely reference the
+   * customer (a top-up, a subscription) be written meanwhile.
+   */
+  async lockForBilling(tx: Queryable, customerIds: readonly string[]): Promise<void> {
+    await tx.query(
+      'SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
+      [customerIds],
+    );
+  }
 
   async insert(customer: CreateCustomerInput): Promise<CustomerRecord> {
     const insert = this.db.query(

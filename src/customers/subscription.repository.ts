@@ -143,6 +143,22 @@ export class SubscriptionRepository {
     });
   }
 
+  /**
+   * Claims the subscriptions for a billing transaction, answering those
+   * claimed. SKIP LOCKED lets replicas running the same billing run share the
+   * work: a subscription another one is billing is left to it instead of
+   * waited for. NO KEY UPDATE, unlike UPDATE, lets rows that reference the
+   * subscription (credit lots, plan changes) be written meanwhile, and is not
+   * skipped because of them.
+   */
+  async claimForBilling(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await tx.query(
+      'SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED',
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** The subscription, locked until the transaction ends (changes to its dates queue on it). */
   async lockById(tx: Queryable, id: string): Promise<SubscriptionRecord | null> {
     const rows: SubscriptionRow[] = await tx.query(

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { VERSIONS_WITH_CREDIT_GRANTS } from '../catalog/credit-grant-join-sql';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
+import { customerHasCreditLot } from '../credits/credit-lots-sql';
 import { CrmCreditBalances, CrmCustomerRef } from '../crm/crm-account-ports';
+import {
+  currentSubscriptionOnAnyOf,
+  customersWithCurrencyAmong,
+} from '../customers/credit-holders-sql';
 import { CreditBalanceService } from './credit-balance.service';
 
 /**
@@ -64,18 +70,9 @@ export class AccountCreditBalances implements CrmCreditBalances {
   private async creditless(customerIds: readonly string[]): Promise<Set<string>> {
     if (customerIds.length === 0) return new Set();
     const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT c.id FROM customers c
-       WHERE c.id = ANY($1::uuid[]) AND c.currency IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM credit_lots l WHERE l.customer_id = c.id)
-         AND NOT EXISTS (
-           SELECT 1 FROM subscriptions s
-           WHERE s.customer_id = c.id AND (s.end_date IS NULL OR s.end_date > $2)
-             AND EXISTS (
-               SELECT 1 FROM plan_version_credit_grants g
-               WHERE g.plan_version_id = s.plan_version_id
-                  OR g.plan_version_id IN (
-                    SELECT pc.plan_version_id FROM subscription_plan_changes pc
-                    WHERE pc.subscription_id = s.id)))`,
+      `SELECT c.id FROM ${customersWithCurrencyAmong('$1::uuid[]')} c
+       WHERE NOT ${customerHasCreditLot('c.id')}
+         AND NOT ${currentSubscriptionOnAnyOf('c.id', '$2', VERSIONS_WITH_CREDIT_GRANTS)}`,
       [customerIds, this.clock.now().toISOString()],
     );
     return new Set(rows.map((row) => row.id));

@@ -5,13 +5,6 @@ import { CatalogRef, PlanVersionRepository } from '../catalog/plan-version.repos
 import { pricedIn } from '../catalog/plan-version-currencies';
 import { BillingPlan, MeteredItem } from './billing-plan';
 
-interface VersionRow {
-  plan_id: string;
-  plan_key: string;
-  currency: string;
-  version: number;
-}
-
 /**
  * Plan versions by id and currency, in billing shape, kept in memory: versions
  * and billable items are never updated, so an entry never goes stale, and a
@@ -42,13 +35,9 @@ export class BillingPlans {
   }
 
   private async load(versionId: string, currency: string): Promise<BillingPlan> {
-    const [row]: VersionRow[] = await this.db.query(
-      `SELECT v.plan_id, p.key AS plan_key, p.currency, v.version
-       FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE v.id = $1`,
-      [versionId],
-    );
+    const row = await this.versions.findByIdWithPlan(versionId, this.db);
     if (!row) throw new Error(`plan version ${versionId} does not exist`);
-    const found = await this.versions.findOne(row.plan_id, row.version, this.db);
+    const found = await this.versions.findOne(row.planId, row.version, this.db);
     if (!found) throw new Error(`plan version ${versionId} does not exist`);
     const record = pricedIn(found, row.currency, currency);
 
@@ -63,7 +52,7 @@ export class BillingPlans {
     };
     return {
       versionId,
-      planKey: row.plan_key,
+      planKey: row.planKey,
       version: row.version,
       currency,
       serviceInterval: record.serviceInterval,

@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
 import { CalendarUnit } from '../common/period';
+import {
+  BILLING_SUBSCRIPTION_COLUMNS,
+  BILLING_SUBSCRIPTIONS,
+} from '../customers/billing-subscriptions-sql';
+import { SubscriptionRepository } from '../customers/subscription.repository';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 
@@ -28,20 +33,7 @@ interface SubscriptionRow {
   licences: Array<{ billable_item_id: string; quantity: string; effective_at: string | null }>;
 }
 
-const COLUMNS = `
-  s.id, s.customer_id, c.external_id AS customer_external_id, s.currency, c.tax_rate::text AS tax_rate,
-         s.start_date, s.end_date, s.billing_cadence_unit, s.billing_cadence_count, s.billing_anchor_day,
-         s.plan_version_id,
-         COALESCE((SELECT json_agg(json_build_object('plan_version_id', pc.plan_version_id,
-                                                     'effective_at', pc.effective_at,
-                                                     'mid_period', pc.mid_period) ORDER BY pc.effective_at)
-                   FROM subscription_plan_changes pc WHERE pc.subscription_id = s.id), '[]') AS plan_changes,
-         COALESCE((SELECT json_agg(json_build_object('billable_item_id', l.billable_item_id,
-                                                     'quantity', l.quantity::text,
-                                                     'effective_at', NULLIF(l.effective_at, '-infinity')))
-                   FROM subscription_licences l WHERE l.subscription_id = s.id), '[]') AS licences`;
-
-const SELECT = `SELECT ${COLUMNS} FROM subscriptions s JOIN customers c ON c.id = s.customer_id`;
+const SELECT = `SELECT ${BILLING_SUBSCRIPTION_COLUMNS} FROM ${BILLING_SUBSCRIPTIONS}`;
 
 function toSubscription(row: SubscriptionRow): BillableSubscription {
   return {
@@ -82,7 +74,10 @@ function toSubscription(row: SubscriptionRow): BillableSubscription {
 /** The subscriptions billing reads: streamed in id order for runs, one at a time for previews. */
 @Injectable()
 export class BillingSubscriptionsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly subscriptions: SubscriptionRepository,
+  ) {}
 
   /**
    * Up to `limit` subscriptions after `afterId` (keyset pagination: each batch is
@@ -95,9 +90,9 @@ export class BillingSubscriptionsRepository {
     limit: number,
   ): Promise<SubscriptionToBill[]> {
     const rows: Array<SubscriptionRow & { invoiced_until: Date | null }> = await this.db.query(
-      `SELECT ${COLUMNS},
+      `SELECT ${BILLING_SUBSCRIPTION_COLUMNS},
               (SELECT max(i.period_end) FROM invoices i WHERE i.subscription_id = s.id) AS invoiced_until
-       FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+       FROM ${BILLING_SUBSCRIPTIONS}
        WHERE ($1::uuid IS NULL OR s.id > $1) AND s.start_date < $2
          -- an ended subscription whose last period is invoiced has nothing left to bill
          AND NOT EXISTS (SELECT 1 FROM invoices i
@@ -127,18 +122,11 @@ export class BillingSubscriptionsRepository {
   }
 
   /**
-   * Claims the subscriptions for this transaction, answering those claimed.
-   * SKIP LOCKED lets replicas running the same billing run share the work: a
-   * subscription another one is billing is left to it instead of waited for.
-   * NO KEY UPDATE, unlike UPDATE, lets rows that reference the subscription
-   * (credit lots, plan changes) be written meanwhile, and is not skipped because of them.
+   * Claims the subscriptions for this transaction, answering those claimed;
+   * one another replica is billing is skipped (SubscriptionRepository.claimForBilling).
    */
-  async claim(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await tx.query(
-      'SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED',
-      [ids],
-    );
-    return new Set(rows.map((row) => row.id));
+  claim(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
+    return this.subscriptions.claimForBilling(tx, ids);
   }
 
   /**

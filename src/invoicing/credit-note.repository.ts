@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { optionalBillableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { CrmOutbox } from '../crm/crm-outbox.service';
+import { invoiceCustomerJoin } from '../customers/invoice-customer-join-sql';
 import { Queryable } from '../database/transaction';
 import { CreditableLine, CreditNoteLineDraft, CreditNoteTotals } from './credit-note-lines';
 import { InvoiceLineKind } from './invoice-line';
@@ -77,7 +79,7 @@ const SELECT_NOTES = `
   SELECT n.id, n.number, c.external_id AS customer_external_id, n.invoice_id, i.number AS invoice_number,
          n.reason, n.memo, n.currency, n.subtotal, n.tax, n.total, n.credit_lot_id, n.issued_at
   FROM credit_notes n
-  JOIN customers c ON c.id = n.customer_id
+  ${invoiceCustomerJoin('n.customer_id', 'c')}
   JOIN invoices i ON i.id = n.invoice_id`;
 
 // Numbers come from one counter row taken in the issuing transaction, as invoice
@@ -237,7 +239,7 @@ export class CreditNoteRepository {
               cl.amount, cl.service_period_start, cl.service_period_end
        FROM credit_note_lines cl
        JOIN invoice_lines l ON l.invoice_id = cl.invoice_id AND l.position = cl.invoice_line_position
-       LEFT JOIN billable_items b ON b.id = l.billable_item_id
+       ${optionalBillableItemKeyJoin('l.billable_item_id', 'b')}
        WHERE cl.credit_note_id = ANY($1::uuid[])
        ORDER BY cl.credit_note_id, cl.position`,
       [rows.map((row) => row.id)],

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { optionalBillableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
+import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
+import { CustomerRepository } from '../customers/customer.repository';
+import { invoiceCustomerJoin } from '../customers/invoice-customer-join-sql';
+import { closeSubscriptionUsage } from '../customers/usage-closing-sql';
 import { Queryable } from '../database/transaction';
 import { BreakdownLine } from '../rating/breakdown';
 import { InvoiceDraft } from './invoice-calculator';
@@ -105,12 +110,11 @@ interface BreakdownJson {
 
 const SELECT_INVOICES = `
   SELECT i.id, i.number, i.status, c.external_id AS customer_external_id, i.subscription_id,
-         p.key AS plan_key, v.version, i.currency, i.tax_rate, i.period_start, i.period_end,
+         v.plan_key, v.version, i.currency, i.tax_rate, i.period_start, i.period_end,
          i.subtotal, i.credits_applied, i.tax, i.total, i.created_at, i.finalized_at, i.voided_at
   FROM invoices i
-  JOIN customers c ON c.id = i.customer_id
-  JOIN plan_versions v ON v.id = i.plan_version_id
-  JOIN plans p ON p.id = v.plan_id`;
+  ${invoiceCustomerJoin('i.customer_id', 'c')}
+  ${planVersionLabelJoin('i.plan_version_id', 'v')}`;
 
 // Lines travel as parallel arrays, tagged with their invoice (one statement for
 // a whole chunk of invoices); the invoices' totals are written by the same statement.
@@ -141,9 +145,8 @@ const SAVE_CONTENTS = `
 // gaps (and finalizations queue on that row for the instant before they commit).
 // The counter moves by the number of drafts among the invoices, which are
 // numbered in the order given. Finalizing also closes the billed usage of each
-// subscription (at most one invoice per subscription per call): metering refuses
-// events before subscriptions.usage_closed_before when every subscription running
-// then is closed.
+// subscription (at most one invoice per subscription per call), through the
+// customers module's fragment (usage-closing-sql.ts).
 const FINALIZE = `
   WITH draft AS (
     SELECT i.id, i.subscription_id, i.usage_billed_until, d.position
@@ -165,24 +168,22 @@ const FINALIZE = `
     FROM numbered, counter WHERE i.id = numbered.id
     RETURNING i.id, i.number
   ), closed AS (
-    UPDATE subscriptions s SET usage_closed_before = greatest(s.usage_closed_before, draft.usage_billed_until)
-    FROM draft WHERE s.id = draft.subscription_id AND draft.usage_billed_until IS NOT NULL
-    RETURNING s.id
+    ${closeSubscriptionUsage('draft', 'draft.subscription_id', 'draft.usage_billed_until')}
   )
   SELECT finalized.id, finalized.number, (SELECT count(*) FROM closed) AS closed FROM finalized`;
 
 /** Invoices and their lines. Writes run in the caller's transaction. */
 @Injectable()
 export class InvoiceRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly customers: CustomerRepository,
+  ) {}
 
   /**
-   * Locks the customer until the transaction ends. Ingestion reads the customer
-   * FOR SHARE, so once this returns no event batch is in flight for the
-   * customer, and none can start until the invoice is finalized and its usage
-   * closed (its subscription's bound moved). NO KEY UPDATE conflicts with
-   * FOR SHARE as FOR UPDATE does, but lets rows that merely reference the
-   * customer (a top-up, a subscription) be written meanwhile.
+   * Locks the customer until the transaction ends, so that no event batch is
+   * in flight for it until the invoice is finalized and its usage closed
+   * (CustomerRepository.lockForBilling).
    */
   async lockCustomer(tx: Queryable, customerId: string): Promise<void> {
     await this.lockCustomers(tx, [customerId]);
@@ -190,10 +191,7 @@ export class InvoiceRepository {
 
   /** lockCustomer for several customers, locked in id order so that two lockers never deadlock. */
   async lockCustomers(tx: Queryable, customerIds: readonly string[]): Promise<void> {
-    await tx.query(
-      'SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
-      [customerIds],
-    );
+    await this.customers.lockForBilling(tx, customerIds);
   }
 
   /**
@@ -395,7 +393,7 @@ export class InvoiceRepository {
     const lines: LineRow[] = await db.query(
       `SELECT l.invoice_id, l.kind, b.key AS billable_item_key, l.description, l.quantity, l.unit_amount,
               l.service_period_start, l.service_period_end, l.exact_amount, l.amount, l.breakdown
-       FROM invoice_lines l LEFT JOIN billable_items b ON b.id = l.billable_item_id
+       FROM invoice_lines l ${optionalBillableItemKeyJoin('l.billable_item_id', 'b')}
        WHERE l.invoice_id = ANY($1::uuid[])
        ORDER BY l.invoice_id, l.position`,
       [rows.map((row) => row.id)],
