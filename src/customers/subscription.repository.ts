@@ -57,7 +57,8 @@ interface SubscriptionRow {
  */
 export const licenceInForce = (alias: string) =>
   `NOT EXISTS (SELECT 1 FROM subscription_licences later
-               WHERE later.subscription_id = ${alias}.subscription_id
+               WHERE later.customer_id = ${alias}.customer_id
+                 AND later.subscription_id = ${alias}.subscription_id
                  AND later.billable_item_id = ${alias}.billable_item_id
                  AND later.effective_at > ${alias}.effective_at)`;
 
@@ -67,7 +68,7 @@ const SELECT = `
          s.billing_anchor_day, s.created_at,
          COALESCE((SELECT json_agg(json_build_object('billableItemKey', b.key, 'quantity', l.quantity::text) ORDER BY b.key)
                    FROM subscription_licences l ${billableItemKeyJoin('l.billable_item_id', 'b')}
-                   WHERE l.subscription_id = s.id AND ${licenceInForce('l')}), '[]') AS licences
+                   WHERE l.customer_id = s.customer_id AND l.subscription_id = s.id AND ${licenceInForce('l')}), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
   ${planVersionLabelJoin('s.plan_version_id', 'v')}`;

@@ -125,14 +125,8 @@ export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
     'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
   'billing run: subscriptions':
     'claimed and closed by id (SKIP LOCKED); subscriptions_pkey lacks customer_id',
-  'ingest: alerts':
-    'alert evaluation after ingest finds an alert by rule, subscription and interval (alerts_once_per_level lacks customer_id)',
-  'ingest: entitlement_subscription_quotas':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
   'ingest: outbox_messages':
     'an alert’s e-mail is queued in the outbox, which has no customer_id column yet (CO_LOCATION_GAPS)',
-  'ingest: subscription_licences':
-    'alert evaluation reads a subscription’s licences by subscription id; no customer_id column yet',
   'upcoming invoice: subscription_licences':
     'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
   'upcoming invoice: subscription_plan_changes':
