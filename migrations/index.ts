@@ -35,6 +35,7 @@ import { KeySubscriptionsByCustomer1795000000191 } from './1795000000191-key-sub
 import { KeyInvoicesCreditsAndAlertsByCustomer1795000000192 } from './1795000000192-key-invoices-credits-and-alerts-by-customer';
 import { CreateGlobalKeyLookup1795000000193 } from './1795000000193-create-global-key-lookup';
 import { UnlinkAlertRulesFromCustomers1795000000194 } from './1795000000194-unlink-alert-rules-from-customers';
+import { DistributeOnCitus1795000000195 } from './1795000000195-distribute-on-citus';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -75,4 +76,5 @@ export const migrations = [
   KeyInvoicesCreditsAndAlertsByCustomer1795000000192,
   CreateGlobalKeyLookup1795000000193,
   UnlinkAlertRulesFromCustomers1795000000194,
+  DistributeOnCitus1795000000195,
 ];
