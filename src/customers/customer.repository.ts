@@ -74,6 +74,10 @@ export class CustomerRepository {
         { kind: 'customer_external_id', key: row.external_id },
         { kind: 'customer_unsubscribe_token', key: row.unsubscribe_token },
       ]);
+      // A taken token (a random uuid) is a collision, not the caller's conflict: the insert fails alike.
+      if (taken.some((key) => key.kind === 'customer_unsubscribe_token')) {
+        throw new Error('a new unsubscribe token collided with an existing one');
+      }
       if (taken.length > 0) {
         throw new ConflictError(
           `a customer with externalId '${customer.externalId}' already exists`,
