@@ -33,6 +33,9 @@ import { LeaveRoomForHotRollupUpdates1795000000180 } from './1795000000180-leave
 import { DistributeOnCitus1795000000190 } from './1795000000190-distribute-on-citus';
 import { KeySubscriptionsByCustomer1795000000191 } from './1795000000191-key-subscriptions-by-customer';
 import { KeyInvoicesCreditsAndAlertsByCustomer1795000000192 } from './1795000000192-key-invoices-credits-and-alerts-by-customer';
+import { CreateGlobalKeyLookup1795000000193 } from './1795000000193-create-global-key-lookup';
+import { UnlinkAlertRulesFromCustomers1795000000194 } from './1795000000194-unlink-alert-rules-from-customers';
+import { DistributeOnCitus1795000000195 } from './1795000000195-distribute-on-citus';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -71,4 +74,7 @@ export const migrations = [
   DistributeOnCitus1795000000190,
   KeySubscriptionsByCustomer1795000000191,
   KeyInvoicesCreditsAndAlertsByCustomer1795000000192,
+  CreateGlobalKeyLookup1795000000193,
+  UnlinkAlertRulesFromCustomers1795000000194,
+  DistributeOnCitus1795000000195,
 ];

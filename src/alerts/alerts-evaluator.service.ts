@@ -121,7 +121,7 @@ export class AlertsEvaluator {
     // The forecast prices every firing's details; it is only needed when something may fire.
     const forecast = await this.forecasts.forecast(subject, now);
     if (!forecast) return 0;
-    const fired = await this.alerts.firedKeys(subject.subscriptionId, forecast.interval.start, now);
+    const fired = await this.alerts.firedKeys(subject, forecast.interval.start, now);
     const firings: Firing[] = [];
     for (const rule of applicable) {
       firings.push(...(await kindOf(rule.type).firings(rule, forecast, now, this.sources)));

@@ -71,12 +71,17 @@ export class AlertsRepository {
    * under the plan in force at `at`: a plan changed mid-interval re-arms every
    * level against its own limits.
    */
-  async firedKeys(subscriptionId: string, intervalStart: Date, at: Date): Promise<Set<string>> {
+  async firedKeys(
+    subject: { customerId: string; subscriptionId: string },
+    intervalStart: Date,
+    at: Date,
+  ): Promise<Set<string>> {
     const rows: Array<{ rule_id: string; level: string; meter_id: string | null }> =
       await this.db.query(
         `SELECT rule_id, level, meter_id FROM alerts
-         WHERE subscription_id = $1 AND interval_start = $2 AND armed_from = ${ARMED_FROM('$1', '$2', '$3')}`,
-        [subscriptionId, intervalStart.toISOString(), at.toISOString()],
+         WHERE customer_id = $4 AND subscription_id = $1 AND interval_start = $2
+           AND armed_from = ${ARMED_FROM('$1', '$2', '$3')}`,
+        [subject.subscriptionId, intervalStart.toISOString(), at.toISOString(), subject.customerId],
       );
     return new Set(rows.map((row) => alertKey(row.rule_id, row.level, row.meter_id)));
   }

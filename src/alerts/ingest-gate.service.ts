@@ -34,7 +34,7 @@ export class IngestGate {
     const applicable = rules.filter((rule) => ruleApplies(rule.scope, subject));
     const open = openServiceInterval(subject.schedule, now);
     if (applicable.length === 0 || !open) return false;
-    const fired = await this.alerts.firedKeys(subject.subscriptionId, open.interval.start, now);
+    const fired = await this.alerts.firedKeys(subject, open.interval.start, now);
     let usage: Promise<Map<string, Decimal>> | null = null;
     const facts: GateFacts = {
       subject,

@@ -7,6 +7,9 @@
 export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   api_keys: 'auth',
 
+  // Keys unique across customers, claimed by every module that writes one (src/database/global-key-lookup.ts).
+  global_keys: 'database',
+
   meters: 'catalog',
   billable_items: 'catalog',
   plans: 'catalog',

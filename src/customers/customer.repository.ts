@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { Decimal, toDecimalString } from '../common/decimal';
-import { Queryable } from '../database/transaction';
-import { conflictOnDuplicate } from '../database/unique-violation';
+import { claimGlobalKeys } from '../database/global-key-lookup';
+import { inTransaction, Queryable } from '../database/transaction';
 import { CreateCustomerInput, CrmIdentity, UpdateCustomerInput } from './dto/customer.schema';
 
 export interface CustomerRecord {
@@ -66,28 +66,42 @@ export class CustomerRepository {
     );
   }
 
+  /**
+   * The customer and the claim of its global keys (external id, unsubscribe
+   * token) in one transaction: of two concurrent creates of one external id,
+   * the second finds it taken and writes nothing.
+   */
   async insert(customer: CreateCustomerInput): Promise<CustomerRecord> {
-    const insert = this.db.query(
-      `INSERT INTO customers (external_id, name, email, locale, currency, tax_rate, crm)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [
-        customer.externalId,
-        customer.name,
-        customer.email ?? null,
-        customer.locale,
-        customer.currency ?? null,
-        toDecimalString(customer.taxRate),
-        customer.crm,
-      ],
-    );
-    const rows: CustomerRow[] = await conflictOnDuplicate(
-      insert,
-      () =>
-        new ConflictError(`a customer with externalId '${customer.externalId}' already exists`, [
-          { field: 'externalId', problem: 'is taken' },
-        ]),
-    );
-    return toRecord(rows[0]);
+    return inTransaction(this.db, async (tx) => {
+      const [row]: Array<CustomerRow & { unsubscribe_token: string }> = await tx.query(
+        `INSERT INTO customers (external_id, name, email, locale, currency, tax_rate, crm)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}, unsubscribe_token`,
+        [
+          customer.externalId,
+          customer.name,
+          customer.email ?? null,
+          customer.locale,
+          customer.currency ?? null,
+          toDecimalString(customer.taxRate),
+          customer.crm,
+        ],
+      );
+      const taken = await claimGlobalKeys(tx, row.id, [
+        { kind: 'customer_external_id', key: row.external_id },
+        { kind: 'customer_unsubscribe_token', key: row.unsubscribe_token },
+      ]);
+      // A taken token (a random uuid) is a collision, not the caller's conflict: the insert fails alike.
+      if (taken.some((key) => key.kind === 'customer_unsubscribe_token')) {
+        throw new Error('a new unsubscribe token collided with an existing one');
+      }
+      if (taken.length > 0) {
+        throw new ConflictError(
+          `a customer with externalId '${customer.externalId}' already exists`,
+          [{ field: 'externalId', problem: 'is taken' }],
+        );
+      }
+      return toRecord(row);
+    });
   }
 
   async findByExternalId(externalId: string): Promise<CustomerRecord | null> {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
 import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
+import { claimGlobalKeys, GlobalKey, globalKeyHolder } from '../database/global-key-lookup';
 import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
 
@@ -57,7 +58,8 @@ interface SubscriptionRow {
  */
 export const licenceInForce = (alias: string) =>
   `NOT EXISTS (SELECT 1 FROM subscription_licences later
-               WHERE later.subscription_id = ${alias}.subscription_id
+               WHERE later.customer_id = ${alias}.customer_id
+                 AND later.subscription_id = ${alias}.subscription_id
                  AND later.billable_item_id = ${alias}.billable_item_id
                  AND later.effective_at > ${alias}.effective_at)`;
 
@@ -67,7 +69,7 @@ const SELECT = `
          s.billing_anchor_day, s.created_at,
          COALESCE((SELECT json_agg(json_build_object('billableItemKey', b.key, 'quantity', l.quantity::text) ORDER BY b.key)
                    FROM subscription_licences l ${billableItemKeyJoin('l.billable_item_id', 'b')}
-                   WHERE l.subscription_id = s.id AND ${licenceInForce('l')}), '[]') AS licences
+                   WHERE l.customer_id = s.customer_id AND l.subscription_id = s.id AND ${licenceInForce('l')}), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
   ${planVersionLabelJoin('s.plan_version_id', 'v')}`;
@@ -96,6 +98,11 @@ function toRecord(row: SubscriptionRow): SubscriptionRecord {
   };
 }
 
+const idempotencyKeyOf = (key: string): GlobalKey => ({
+  kind: 'subscription_idempotency_key',
+  key,
+});
+
 @Injectable()
 export class SubscriptionRepository {
   constructor(private readonly db: DataSource) {}
@@ -103,15 +110,25 @@ export class SubscriptionRepository {
   /**
    * Writes the subscription and its licences in one transaction. With an
    * idempotency key already used, writes nothing and returns the subscription
-   * that key created; the unique constraint settles concurrent retries.
+   * that key created; the key's claim in global_keys settles concurrent
+   * retries (the second waits for the first and finds the key taken).
    */
   async insert(subscription: NewSubscription): Promise<{ id: string; created: boolean }> {
     return inTransaction(this.db, async (tx) => {
+      if (subscription.idempotencyKey !== null) {
+        const key = idempotencyKeyOf(subscription.idempotencyKey);
+        if ((await claimGlobalKeys(tx, subscription.customerId, [key])).length > 0) {
+          const id = await this.idOfIdempotencyKey(tx, key);
+          if (id === null)
+            throw new Error(`idempotency key '${key.key}' is held by no subscription`);
+          return { id, created: false };
+        }
+      }
       const inserted: Array<{ id: string }> = await tx.query(
         `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, end_date, billing_cadence_unit,
                                     billing_cadence_count, billing_anchor_day, idempotency_key, currency)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+         RETURNING id`,
         [
           subscription.customerId,
           subscription.planVersionId,
@@ -124,13 +141,6 @@ export class SubscriptionRepository {
           subscription.currency,
         ],
       );
-      if (inserted.length === 0) {
-        const [first]: Array<{ id: string }> = await tx.query(
-          'SELECT id FROM subscriptions WHERE idempotency_key = $1',
-          [subscription.idempotencyKey],
-        );
-        return { id: first.id, created: false };
-      }
       const [{ id }] = inserted;
       for (const licence of subscription.licences) {
         await tx.query(
@@ -225,10 +235,19 @@ export class SubscriptionRepository {
   }
 
   async findByIdempotencyKey(idempotencyKey: string): Promise<SubscriptionRecord | null> {
-    const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.idempotency_key = $1`, [
-      idempotencyKey,
-    ]);
-    return rows[0] ? toRecord(rows[0]) : null;
+    const id = await this.idOfIdempotencyKey(this.db, idempotencyKeyOf(idempotencyKey));
+    return id === null ? null : this.findById(id);
+  }
+
+  /** The subscription an idempotency key created, found on its customer's node through the key's holder. */
+  private async idOfIdempotencyKey(db: Queryable, key: GlobalKey): Promise<string | null> {
+    const customerId = await globalKeyHolder(db, key);
+    if (customerId === null) return null;
+    const rows: Array<{ id: string }> = await db.query(
+      'SELECT id FROM subscriptions WHERE customer_id = $1 AND idempotency_key = $2',
+      [customerId, key.key],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async listByCustomer(customerId: string): Promise<SubscriptionRecord[]> {

@@ -48,7 +48,8 @@ const SELECT_SUBSCRIPTIONS = `
          ${SCHEDULE_COLUMNS}, v.limits,
          coalesce((SELECT json_agg(json_build_object('key', b.key, 'quantity', sl.quantity::text))
                    FROM subscription_licences sl ${billableItemKeyJoin('sl.billable_item_id', 'b')}
-                   WHERE sl.subscription_id = s.id AND ${licenceInForce('sl')}), '[]') AS licences
+                   WHERE sl.customer_id = s.customer_id AND sl.subscription_id = s.id
+                     AND ${licenceInForce('sl')}), '[]') AS licences
   FROM subscriptions s
   JOIN customers c ON c.id = s.customer_id
   ${planVersionWithLimitsJoin('plan_version_at(s.id, $1)', 'v')}`;

@@ -35,6 +35,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
    * two-node transaction instead of one.
    */
   usage_event_ids: { kind: 'distributed', column: 'event_id' },
+  /**
+   * Keys unique across customers (external ids, idempotency keys, invoice and
+   * credit note numbers, usage page token digests), sharded by the key as
+   * usage_event_ids is, so each key's one row holds its uniqueness on one node
+   * (src/database/global-key-lookup.ts). A write claiming one is a two-node
+   * transaction on Citus; creating a customer or a subscription is rare enough.
+   */
+  global_keys: { kind: 'distributed', column: 'key' },
   // The CRM's record ids by our own key (a customer's, an invoice's…): a lookup sharded by that key.
   crm_record_ids: { kind: 'distributed', column: 'key' },
   invoices: BY_CUSTOMER,
@@ -93,17 +101,18 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
  * that key, as usage_event_ids is. Fixing one means deleting its line here.
  */
 export const CO_LOCATION_GAPS: readonly string[] = [
-  'alert_rules: foreign key alert_rules_scope_customer_id_fkey points from a reference table into customers',
-  'credit_notes: unique key credit_notes_idempotency_key_key (idempotency_key) lacks customer_id',
-  'credit_notes: unique key credit_notes_number_key (number) lacks customer_id',
-  'customers: unique key customers_external_id_key (external_id) lacks id',
-  'customers: unique key customers_unsubscribe_token_key (unsubscribe_token) lacks id',
-  'invoices: unique key invoices_number_key (number) lacks customer_id',
+  /**
+   * Left on purpose: the outbox is the service's delivery queue (e-mail, CRM),
+   * which its workers claim across all customers, due messages oldest first
+   * (ORDER BY next_attempt_at, id … SKIP LOCKED), and deduplicate by
+   * (channel, dedupe_key) whoever the message is about. Distributed by customer,
+   * that claim would go to every node on each poll; it stays on the coordinator
+   * (local or reference), and enqueueing from a customer's transaction is the
+   * one write of the hot paths that leaves the customer's node.
+   */
   'outbox_messages: no column customer_id',
   'outbox_messages: unique key outbox_messages_dedupe_key (channel, dedupe_key) lacks customer_id',
   'outbox_messages: unique key outbox_messages_pkey (id) lacks customer_id',
-  'subscriptions: unique key subscriptions_idempotency_key_key (idempotency_key) lacks customer_id',
-  'usage_page_links: unique key usage_page_links_token_digest_key (token_digest) lacks customer_id',
 ];
 
 /**
@@ -125,14 +134,8 @@ export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
     'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
   'billing run: subscriptions':
     'claimed and closed by id (SKIP LOCKED); subscriptions_pkey lacks customer_id',
-  'ingest: alerts':
-    'alert evaluation after ingest finds an alert by rule, subscription and interval (alerts_once_per_level lacks customer_id)',
-  'ingest: entitlement_subscription_quotas':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
   'ingest: outbox_messages':
     'an alert’s e-mail is queued in the outbox, which has no customer_id column yet (CO_LOCATION_GAPS)',
-  'ingest: subscription_licences':
-    'alert evaluation reads a subscription’s licences by subscription id; no customer_id column yet',
   'upcoming invoice: subscription_licences':
     'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
   'upcoming invoice: subscription_plan_changes':

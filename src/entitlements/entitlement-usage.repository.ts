@@ -48,7 +48,7 @@ export class EntitlementUsageRepository {
       `WITH stored AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::bigint[], $5::numeric[])
            AS u (customer_id, meter_id, hour_start, event_count, value_sum)
-         WHERE meter_id IN (${QuotasRepository.QUOTA_METERS})
+         WHERE meter_id IN (${QuotasRepository.quotaMeters('$1::uuid[]')})
        ), buckets AS (
          SELECT customer_id, meter_id, 'hour' AS granularity, hour_start AS bucket_start, event_count, value_sum
          FROM stored

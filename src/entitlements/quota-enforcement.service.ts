@@ -60,7 +60,8 @@ export class QuotaEnforcement implements IngestParticipant {
     events: readonly IndexedEvent[],
     now: Date,
   ): Promise<EventRejection[]> {
-    const quotaMeters = await this.quotas.quotaMeterIds(tx);
+    const batchCustomers = [...new Set(events.map(({ event }) => event.customerId))];
+    const quotaMeters = await this.quotas.quotaMeterIds(batchCustomers, tx);
     const metered = events.filter(({ event }) => quotaMeters.has(event.meterId));
     if (metered.length === 0) return [];
     const customerIds = [...new Set(metered.map(({ event }) => event.customerId))];

@@ -82,7 +82,7 @@ export class QuotaHitsService {
   /** The quotas these customers have reached now, stored as hits. */
   async recordReached(customerIds: readonly string[], now: Date): Promise<void> {
     // A service without quotas pays one small read per pass, not one per customer.
-    if ((await this.quotas.quotaMeterIds()).size === 0) return;
+    if ((await this.quotas.quotaMeterIds(customerIds)).size === 0) return;
     const reachedBy: string[] = [];
     for (const customerId of customerIds) {
       const meters = await this.entitlements.evaluate(customerId, now);

@@ -150,12 +150,25 @@ export class QuotasRepository {
     return byVersion;
   }
 
-  /** Meters that carry a quota anywhere: only their usage is counted for quotas. */
-  static readonly QUOTA_METERS = `SELECT meter_id FROM entitlement_plan_quotas
-    UNION SELECT meter_id FROM entitlement_subscription_quotas`;
+  /**
+   * Meters that carry a quota for any of the customers `customerIds` (an SQL
+   * array expression): every plan's quotas, and these customers' subscriptions'
+   * own. Only their usage is counted for quotas; naming the customers keeps the
+   * subscriptions' quotas read on their node (README, "Scaling").
+   */
+  static quotaMeters(customerIds: string): string {
+    return `SELECT meter_id FROM entitlement_plan_quotas
+    UNION SELECT meter_id FROM entitlement_subscription_quotas WHERE customer_id = ANY (${customerIds})`;
+  }
 
-  async quotaMeterIds(db: Queryable = this.db): Promise<Set<string>> {
-    const rows: Array<{ meter_id: string }> = await db.query(QuotasRepository.QUOTA_METERS);
+  async quotaMeterIds(
+    customerIds: readonly string[],
+    db: Queryable = this.db,
+  ): Promise<Set<string>> {
+    const rows: Array<{ meter_id: string }> = await db.query(
+      QuotasRepository.quotaMeters('$1::uuid[]'),
+      [customerIds],
+    );
     return new Set(rows.map((row) => row.meter_id));
   }
 }
