@@ -33,6 +33,7 @@ import { LeaveRoomForHotRollupUpdates1795000000180 } from './1795000000180-leave
 import { DistributeOnCitus1795000000190 } from './1795000000190-distribute-on-citus';
 import { KeySubscriptionsByCustomer1795000000191 } from './1795000000191-key-subscriptions-by-customer';
 import { KeyInvoicesCreditsAndAlertsByCustomer1795000000192 } from './1795000000192-key-invoices-credits-and-alerts-by-customer';
+import { AddCreditAvailableAt1795000000196 } from './1795000000196-add-credit-available-at';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -71,4 +72,5 @@ export const migrations = [
   DistributeOnCitus1795000000190,
   KeySubscriptionsByCustomer1795000000191,
   KeyInvoicesCreditsAndAlertsByCustomer1795000000192,
+  AddCreditAvailableAt1795000000196,
 ];
