@@ -42,7 +42,11 @@ export interface CreditWanted {
 
 /**
  * Credit that can pay for a meter, in the plan's currency: the ledger's
- * available credit, and the units left in prepaid blocks of the meter's items.
+ * available credit (granted or topped up, less what invoices consumed and what
+ * expired) in lots for every item or for one of the meter's items, and the
+ * units left in prepaid blocks of the meter's items. Read live, never cached:
+ * a top-up or a block bought shows in the next check. Usage not yet invoiced
+ * is not subtracted; that would mean pricing it on every check.
  */
 export interface MeterCredit {
   currency: string;

@@ -17,8 +17,6 @@ import {
   MeterCredit,
   UsageWindow,
 } from './entitlement-usage.repository';
-
-export type { MeterCredit };
 import { QuotaConfigService, QuotaOfSubject } from './quota-config.service';
 import { fixedLengthMs, QuotaStanding, rollingResetsAt, standing, windowAt } from './quota-window';
 import { QuotaInForce } from './quotas.repository';
