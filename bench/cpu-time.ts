@@ -48,6 +48,13 @@ export function postgresCpuMs(port: number): number {
   return total;
 }
 
+/** CPU time used so far by another process (a replica in a child process). */
+export function processCpuMs(pid: number): number {
+  const stat = statOf(pid);
+  if (stat === null) throw new Error(`no process ${pid}`);
+  return stat[1];
+}
+
 /** CPU time of this process (the app and the bench clients). */
 export function ownCpuMs(): number {
   const usage = process.cpuUsage();

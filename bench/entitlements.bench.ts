@@ -9,7 +9,7 @@
  * Writes bench/results/entitlements.json.
  */
 import 'reflect-metadata';
-import { ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -23,6 +23,7 @@ import {
   writeResult,
 } from './harness';
 import type { CheckLoad, CheckLoadResult } from './entitlements-checker';
+import { apiOf, setQuotas, setUp, startReplica } from './entitlements-setup';
 import { startPostgres } from './postgres';
 
 const CUSTOMERS = 200;
@@ -35,85 +36,9 @@ const CHECK_CONCURRENCY = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const THROUGHPUT_BATCHES_PER_CLIENT = 15;
+const SERVER = resolve(__dirname, 'entitlements-server.js');
 /** Hourly quota per customer: far above what the load sends, so checks and ingestion do the full work. */
 const HOURLY_QUOTA = '1000000000';
-
-interface Replica {
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-/** A replica of the service in a child process. */
-async function startReplica(databaseUrl: string): Promise<Replica> {
-  const child: ChildProcess = fork(resolve(__dirname, 'entitlements-server.js'), [], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-  });
-  const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-    child.once('message', (message) => resolveUrl((message as { baseUrl: string }).baseUrl));
-    child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
-  });
-  return {
-    baseUrl,
-    stop: () =>
-      new Promise((done) => {
-        child.once('exit', () => done());
-        child.send('stop');
-      }),
-  };
-}
-
-type Api = (method: string, path: string, body?: object) => Promise<unknown>;
-
-function apiOf(baseUrl: string, key = BENCH_ADMIN_KEY): Api {
-  return async (method, path, body) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: body && JSON.stringify(body),
-    });
-    if (response.status >= 300) {
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    }
-    return response.json();
-  };
-}
-
-/** A metered plan, every customer subscribed from the month's start, and a key of scope `check`. */
-async function setUp(api: Api, now: Date): Promise<{ customers: string[]; checkKey: string }> {
-  await api('POST', '/v1/meters', { key: 'tokens', name: 'Tokens', aggregation: 'sum' });
-  await api('POST', '/v1/billable-items', {
-    key: 'tokens_item',
-    name: 'Tokens',
-    kind: 'metered',
-    meter: 'tokens',
-  });
-  await api('POST', '/v1/plans', { key: 'metered', name: 'Metered', currency: 'USD' });
-  await api('POST', '/v1/plans/metered/versions', {
-    rates: [{ billableItem: 'tokens_item', rate: { model: 'per_unit', unitAmount: '0.00001' } }],
-  });
-  const startDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
-  const customers: string[] = [];
-  for (let n = 0; n < CUSTOMERS; n++) {
-    const externalId = `customer-${n}`;
-    await api('POST', '/v1/customers', { externalId, name: externalId });
-    await api('POST', '/v1/subscriptions', {
-      customerExternalId: externalId,
-      plan: 'metered',
-      startDate,
-    });
-    customers.push(externalId);
-  }
-  const { key } = (await api('POST', '/v1/api-keys', { name: 'product', scope: 'check' })) as {
-    key: string;
-  };
-  return { customers, checkKey: key };
-}
-
-function setQuotas(api: Api, on: boolean): Promise<unknown> {
-  return api('PUT', '/v1/plans/metered/versions/1/quotas', {
-    quotas: on ? [{ meter: 'tokens', window: 'hour', quantity: HOURLY_QUOTA }] : [],
-  });
-}
 
 let eventSequence = 0;
 
@@ -240,13 +165,13 @@ async function main(): Promise<void> {
   const loadAtStart = currentLoad();
   const postgres = await startPostgres();
   // Started one after the other: the first applies the migrations.
-  const first = await startReplica(postgres.url);
-  const second = await startReplica(postgres.url);
+  const first = await startReplica(SERVER, postgres.url);
+  const second = await startReplica(SERVER, postgres.url);
   checker = startChecker();
   try {
     const api = apiOf(first.baseUrl);
-    const { customers, checkKey } = await setUp(api, new Date());
-    await setQuotas(api, true);
+    const { customers, checkKey } = await setUp(api, new Date(), CUSTOMERS);
+    await setQuotas(api, HOURLY_QUOTA);
     await throughput(first.baseUrl, customers); // warm-up: partitions, connections, JIT
 
     const idle = await checkPhase(first.baseUrl, first.baseUrl, customers, checkKey, 0);
@@ -272,9 +197,9 @@ async function main(): Promise<void> {
     const on: number[] = [];
     const off: number[] = [];
     for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-      await setQuotas(api, true);
+      await setQuotas(api, HOURLY_QUOTA);
       on.push(await throughput(first.baseUrl, customers));
-      await setQuotas(api, false);
+      await setQuotas(api, null);
       off.push(await throughput(first.baseUrl, customers));
       console.log(
         `repetition ${repetition + 1}: quotas on ${on[repetition]}/s, off ${off[repetition]}/s`,

@@ -36,6 +36,7 @@ import { KeyInvoicesCreditsAndAlertsByCustomer1795000000192 } from './1795000000
 import { CreateGlobalKeyLookup1795000000193 } from './1795000000193-create-global-key-lookup';
 import { UnlinkAlertRulesFromCustomers1795000000194 } from './1795000000194-unlink-alert-rules-from-customers';
 import { DistributeOnCitus1795000000195 } from './1795000000195-distribute-on-citus';
+import { AddCreditAvailableAt1795000000196 } from './1795000000196-add-credit-available-at';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -77,4 +78,5 @@ export const migrations = [
   CreateGlobalKeyLookup1795000000193,
   UnlinkAlertRulesFromCustomers1795000000194,
   DistributeOnCitus1795000000195,
+  AddCreditAvailableAt1795000000196,
 ];

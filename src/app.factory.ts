@@ -3,12 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { ApiKeysService } from './auth/api-keys.service';
 import { Clock } from './common/clock';
 import { answerClientError } from './common/http/client-error';
 import { ErrorFilter } from './common/http/error.filter';
 import { InputScreenInterceptor } from './common/http/input-screen.interceptor';
 import { jsonBody } from './common/http/json-body';
 import { AppConfig } from './config/app-config';
+import { leanCheckRoutes } from './entitlements/lean-check-routes';
+import { EntitlementsService } from './entitlements/entitlements.service';
 
 /** Large enough for 10 000 events with dimensions; the event count limit is checked on its own. */
 export const JSON_BODY_LIMIT = '32mb';
@@ -18,6 +21,8 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 /** HTTP wiring shared by the service and the e2e tests, so tests run the app as it ships. */
 export function configureHttp(app: NestExpressApplication): void {
   app.use(...jsonBody(JSON_BODY_LIMIT));
+  // After the body parser (a refused body is answered as Nest's routes answer it), before Nest's router.
+  app.use(leanCheckRoutes(app.get(ApiKeysService), app.get(EntitlementsService)));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalInterceptors(new InputScreenInterceptor());
   app.getHttpServer().on('clientError', answerClientError);

@@ -276,23 +276,6 @@ export class CreditLedgerRepository {
     return lots.get(creditPurseKey(customerId, currency)) ?? [];
   }
 
-  /** The available lots in each of these currencies (a currency without any maps to none), in one read. */
-  async availableLotsByCurrency(
-    db: Queryable,
-    customerId: string,
-    currencies: readonly string[],
-    at: Date,
-  ): Promise<Map<string, CreditLot[]>> {
-    const byCurrency = new Map<string, CreditLot[]>(currencies.map((currency) => [currency, []]));
-    if (currencies.length === 0) return byCurrency;
-    const purses = currencies.map((currency) => ({ customerId, currency }));
-    const lots = await this.availableLotsOf(db, purses, { at });
-    for (const currency of currencies) {
-      byCurrency.set(currency, lots.get(creditPurseKey(customerId, currency)) ?? []);
-    }
-    return byCurrency;
-  }
-
   /**
    * availableLots for several customers and currencies in one statement, by
    * creditPurseKey; with `forUpdate`, locked in customer order.

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../common/decimal';
+import { meterItemIds } from '../catalog/meter-item-ids-sql';
+import { availableCreditJoin } from '../credits/available-credit';
+import { preparedQuery } from '../database/prepared-query';
 import { Queryable } from '../database/transaction';
 import { StoredUsage } from '../metering/ingest-participants.service';
 import { BucketRange, bucketRanges, HourUsage } from './quota-window';
@@ -22,6 +25,33 @@ export interface UsageWindow {
 interface RangeRow {
   id: number;
   used: string;
+}
+
+interface CreditRow {
+  currency: string;
+  meter_id: string;
+  balance: string | null;
+  prepaid_units: string | null;
+}
+
+/** A meter whose credit the caller wants, in the currency of the subscription its quota is on. */
+export interface CreditWanted {
+  currency: string;
+  meterId: string;
+}
+
+/**
+ * Credit that can pay for a meter, in the plan's currency: the ledger's
+ * available credit (granted or topped up, less what invoices consumed and what
+ * expired) in lots for every item or for one of the meter's items, and the
+ * units left in prepaid blocks of the meter's items. Read live, never cached:
+ * a top-up or a block bought shows in the next check. Usage not yet invoiced
+ * is not subtracted; that would mean pricing it on every check.
+ */
+export interface MeterCredit {
+  currency: string;
+  balance: Decimal;
+  prepaidUnits: Decimal;
 }
 
 interface HourRow {
@@ -78,28 +108,46 @@ export class EntitlementUsageRepository {
     db: Queryable = this.db,
   ): Promise<Map<number, Decimal>> {
     if (windows.length === 0) return new Map();
-    const ranges = windows.flatMap((window) =>
-      bucketRanges(window).map((range): [UsageWindow, BucketRange] => [window, range]),
-    );
     const rows: RangeRow[] = await db.query(
-      `SELECT r.id, coalesce(sum(CASE WHEN r.measure = 'events' THEN b.event_count ELSE b.value_sum END), 0)::text AS used
-       FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-         AS r (id, customer_id, meter_id, measure, granularity, range_from, range_to)
-       LEFT JOIN entitlement_usage_buckets b
-         ON b.customer_id = r.customer_id AND b.meter_id = r.meter_id AND b.granularity = r.granularity
-        AND b.bucket_start >= r.range_from AND b.bucket_start < r.range_to
-       GROUP BY r.id`,
-      [
-        ranges.map(([window]) => window.id),
-        ranges.map(([window]) => window.customerId),
-        ranges.map(([window]) => window.meterId),
-        ranges.map(([window]) => window.measure),
-        ranges.map(([, range]) => range.granularity),
-        ranges.map(([, range]) => range.from.toISOString()),
-        ranges.map(([, range]) => range.to.toISOString()),
-      ],
+      USED_IN('$1', '$2', '$3', '$4', '$5', '$6', '$7'),
+      rangeParameters(windows),
     );
-    return new Map(rows.map((row) => [row.id, new Decimal(row.used)]));
+    return usedById(rows);
+  }
+
+  /** The credit that can pay for each (currency, meter) of one customer at `at`, by creditKey. */
+  async creditFor(
+    customerId: string,
+    wanted: readonly CreditWanted[],
+    at: Date,
+    db: Queryable = this.db,
+  ): Promise<Map<string, MeterCredit>> {
+    if (wanted.length === 0) return new Map();
+    const rows: CreditRow[] = await db.query(
+      CREDIT_FOR('$1', '$2', '$3', '$4'),
+      creditParameters(customerId, wanted, at),
+    );
+    return creditByKey(rows);
+  }
+
+  /**
+   * usedIn and creditFor of one customer in one round trip, as a prepared
+   * statement: what the entitlement check reads on every call.
+   */
+  async usedAndCreditFor(
+    customerId: string,
+    windows: readonly UsageWindow[],
+    wanted: readonly CreditWanted[],
+    at: Date,
+  ): Promise<{ used: Map<number, Decimal>; credits: Map<string, MeterCredit> }> {
+    if (windows.length === 0) return { used: new Map(), credits: new Map() };
+    const [row] = await preparedQuery<{ used: RangeRow[]; credits: CreditRow[] }>(
+      this.db,
+      'entitlements-used-and-credit',
+      USED_AND_CREDIT,
+      [...rangeParameters(windows), ...creditParameters(customerId, wanted, at)],
+    );
+    return { used: usedById(row.used), credits: creditByKey(row.credits) };
   }
 
   /** Each hour with usage of a meter in [from, to): what a rolling window slides over. */
@@ -131,4 +179,93 @@ export class EntitlementUsageRepository {
       [[...customerIds].sort()],
     );
   }
+}
+
+/**
+ * The usage in each range of windows, summed per window id. The arguments
+ * name the statement's parameters (range id, customer, meter, measure,
+ * granularity, from, to: arrays), so the fragment composes into a statement
+ * with other parameters before it.
+ */
+const USED_IN = (
+  id: string,
+  customer: string,
+  meter: string,
+  measure: string,
+  granularity: string,
+  from: string,
+  to: string,
+) => `SELECT r.id, coalesce(sum(CASE WHEN r.measure = 'events' THEN b.event_count ELSE b.value_sum END), 0)::text AS used
+  FROM unnest(${id}::int[], ${customer}::uuid[], ${meter}::uuid[], ${measure}::text[], ${granularity}::text[],
+              ${from}::timestamptz[], ${to}::timestamptz[])
+    AS r (id, customer_id, meter_id, measure, granularity, range_from, range_to)
+  LEFT JOIN entitlement_usage_buckets b
+    ON b.customer_id = r.customer_id AND b.meter_id = r.meter_id AND b.granularity = r.granularity
+   AND b.bucket_start >= r.range_from AND b.bucket_start < r.range_to
+  GROUP BY r.id`;
+
+/** The credit of one customer for each (currency, meter) that has any; the arguments name its parameters. */
+const CREDIT_FOR = (customer: string, currencies: string, meters: string, at: string) =>
+  `SELECT c.currency, c.meter_id, a.balance::text AS balance, a.prepaid_units::text AS prepaid_units
+  FROM unnest(${currencies}::text[], ${meters}::uuid[]) AS c (currency, meter_id)
+  ${availableCreditJoin(`${customer}::uuid`, 'c.currency', meterItemIds('c.meter_id'), `${at}::timestamptz`, 'a')}
+  WHERE a.balance IS NOT NULL OR a.prepaid_units IS NOT NULL`;
+
+const USED_AND_CREDIT = `
+  WITH used AS (${USED_IN('$1', '$2', '$3', '$4', '$5', '$6', '$7')}),
+       credit AS (${CREDIT_FOR('$8', '$9', '$10', '$11')})
+  SELECT (SELECT coalesce(json_agg(u), '[]') FROM used u) AS used,
+         (SELECT coalesce(json_agg(c), '[]') FROM credit c) AS credits`;
+
+function rangeParameters(windows: readonly UsageWindow[]): unknown[] {
+  const ranges = windows.flatMap((window) =>
+    bucketRanges(window).map((range): [UsageWindow, BucketRange] => [window, range]),
+  );
+  return [
+    ranges.map(([window]) => window.id),
+    ranges.map(([window]) => window.customerId),
+    ranges.map(([window]) => window.meterId),
+    ranges.map(([window]) => window.measure),
+    ranges.map(([, range]) => range.granularity),
+    ranges.map(([, range]) => range.from.toISOString()),
+    ranges.map(([, range]) => range.to.toISOString()),
+  ];
+}
+
+function creditParameters(
+  customerId: string,
+  wanted: readonly CreditWanted[],
+  at: Date,
+): unknown[] {
+  const distinct = new Map(
+    wanted.map((entry) => [creditKey(entry.currency, entry.meterId), entry]),
+  );
+  return [
+    customerId,
+    [...distinct.values()].map((entry) => entry.currency),
+    [...distinct.values()].map((entry) => entry.meterId),
+    at.toISOString(),
+  ];
+}
+
+function usedById(rows: readonly RangeRow[]): Map<number, Decimal> {
+  return new Map(rows.map((row) => [row.id, new Decimal(row.used)]));
+}
+
+function creditByKey(rows: readonly CreditRow[]): Map<string, MeterCredit> {
+  return new Map(
+    rows.map((row) => [
+      creditKey(row.currency, row.meter_id),
+      {
+        currency: row.currency,
+        balance: new Decimal(row.balance ?? 0),
+        prepaidUnits: new Decimal(row.prepaid_units ?? 0),
+      },
+    ]),
+  );
+}
+
+/** The credit of a customer's meter in one currency, by creditKey. */
+export function creditKey(currency: string, meterId: string): string {
+  return `${currency}/${meterId}`;
 }

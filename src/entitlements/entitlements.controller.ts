@@ -1,17 +1,26 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequiresScope } from '../auth/scopes';
+import { RequiresScope, Scope } from '../auth/scopes';
 import { toEntitlementsResponse, toMeterEntitlementsResponse } from './dto/entitlement.response';
 import { EntitlementsService } from './entitlements.service';
 
+/** The scopes an entitlement check accepts (also on the lean routes, lean-check-routes.ts). */
+export const CHECK_SCOPES: [Scope, ...Scope[]] = ['read', 'check'];
+export const ENTITLEMENTS_PATH = 'v1/customers/:externalId/entitlements';
+
+/**
+ * The entitlement checks as Nest routes, for the API docs: requests are
+ * answered by lean-check-routes.ts, mounted in front of Nest's router, with
+ * the same steps and answers.
+ */
 @ApiTags('entitlements')
 @ApiBearerAuth()
-@Controller('v1/customers/:externalId/entitlements')
+@Controller(ENTITLEMENTS_PATH)
 export class EntitlementsController {
   constructor(private readonly entitlements: EntitlementsService) {}
 
   @Get()
-  @RequiresScope('read', 'check')
+  @RequiresScope(...CHECK_SCOPES)
   @ApiOperation({
     summary:
       'Every quota of the customer: allowed, used, remaining, resetsAt, and the credit that pays for each meter',
@@ -21,7 +30,7 @@ export class EntitlementsController {
   }
 
   @Get(':meter')
-  @RequiresScope('read', 'check')
+  @RequiresScope(...CHECK_SCOPES)
   @ApiOperation({
     summary: "The customer's quotas on one meter (none: allowed, nothing limits it)",
   })

@@ -1,6 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
-import { CreditsModule } from '../credits/credits.module';
 import { CustomersModule } from '../customers/customers.module';
 import { ForecastingModule } from '../forecasting/forecasting.module';
 import { IngestParticipants } from '../metering/ingest-participants.service';
@@ -25,7 +24,7 @@ import { QuotasService } from './quotas.service';
  * for them, the entitlement check, enforcement at ingest and the quota hits.
  */
 @Module({
-  imports: [CatalogModule, CreditsModule, CustomersModule, ForecastingModule, MeteringModule],
+  imports: [CatalogModule, CustomersModule, ForecastingModule, MeteringModule],
   controllers: [EntitlementsController, QuotaHitsController, QuotasController],
   providers: [
     CatalogDirectory,

@@ -8,13 +8,8 @@ import {
   IngestParticipant,
   StoredUsage,
 } from '../metering/ingest-participants.service';
-import { EntitlementUsageRepository, UsageWindow } from './entitlement-usage.repository';
-import {
-  creditKey,
-  EntitlementsService,
-  PlacedQuota,
-  serviceIntervalAt,
-} from './entitlements.service';
+import { creditKey, EntitlementUsageRepository, UsageWindow } from './entitlement-usage.repository';
+import { PlacedQuota, serviceIntervalAt } from './entitlements.service';
 import { QuotaConfigService } from './quota-config.service';
 import { hitOf, QuotaHitsService } from './quota-hits.service';
 import { QuotaHit } from './quota-hits.repository';
@@ -42,7 +37,6 @@ export class QuotaEnforcement implements IngestParticipant {
     private readonly quotas: QuotasRepository,
     private readonly usage: EntitlementUsageRepository,
     private readonly subjects: ForecastSubjectsRepository,
-    private readonly entitlements: EntitlementsService,
     private readonly quotaConfig: QuotaConfigService,
     private readonly hits: QuotaHitsService,
   ) {}
@@ -146,7 +140,7 @@ export class QuotaEnforcement implements IngestParticipant {
       const own = windows.filter(
         (window) => window.customerId === customerId && window.quota.overage === 'credits',
       );
-      const credits = await this.entitlements.creditFor(
+      const credits = await this.usage.creditFor(
         customerId,
         own.map((window) => ({ currency: window.subject.currency, meterId: window.meterId })),
         now,

@@ -77,6 +77,8 @@ const STAND_INS: Record<string, Array<Record<string, string>>> = {
   ],
   // src/database/data-source.ts names TypeORM's migrations table.
   'src/database/migrate.ts': [{ table: 'schema_migrations' }],
+  // Runs its callers' statements, which are checked where they call preparedQuery.
+  'src/database/prepared-query.ts': [{ text: 'SELECT 1', statement: 'SELECT 1' }],
 };
 
 /** SOQL, not SQL: the Salesforce adapter's `connection.query` calls. */
@@ -97,7 +99,9 @@ export function sqlStatements(): { statements: SqlStatement[]; unresolved: strin
         const where = `${file.path}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
         try {
           for (const standIns of STAND_INS[file.path] ?? [{}])
-            for (const sql of new Composer(file.path, source, standIns).compose(node.arguments[0]))
+            for (const sql of new Composer(file.path, source, standIns).compose(
+              node.arguments[sqlArgument(node)],
+            ))
               statements.push({ where, sql });
         } catch (error) {
           if (!(error instanceof Unresolved)) throw error;
@@ -115,13 +119,20 @@ function parse(file: SourceFile): ts.SourceFile {
   return ts.createSourceFile(file.path, file.text, ts.ScriptTarget.ES2022, true);
 }
 
+/** `x.query(sql, …)`, or `preparedQuery(db, name, sql, …)` (src/database/prepared-query.ts). */
 function isQueryCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node)) return false;
+  if (ts.isIdentifier(node.expression) && node.expression.text === 'preparedQuery')
+    return node.arguments.length > 2;
   return (
-    ts.isCallExpression(node) &&
     ts.isPropertyAccessExpression(node.expression) &&
     node.expression.name.text === 'query' &&
     node.arguments.length > 0
   );
+}
+
+function sqlArgument(call: ts.CallExpression): number {
+  return ts.isIdentifier(call.expression) ? 2 : 0;
 }
 
 const parsed = new Map<string, ts.SourceFile>();

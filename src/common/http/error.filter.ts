@@ -35,31 +35,34 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: FieldProblem[] };
 }
 
+const logger = new Logger('HTTP');
+
 /** Turns every failure into the contract's `{"error": {code, message, details}}` shape. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.describe(exception);
-    if (status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    // A route may have set another type (an HTML page) before it failed; the error is JSON.
-    response.status(status).type('application/json').json(body);
+    answerError(host.switchToHttp().getResponse<Response>(), exception);
   }
+}
 
-  private describe(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof DomainError) {
-      const status = STATUS_BY_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
-      const details = exception.details.length > 0 ? { details: exception.details } : {};
-      return [status, { error: { code: exception.code, message: exception.message, ...details } }];
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
-      return [status, { error: { code, message: exception.message } }];
-    }
-    return [500, { error: { code: 'internal_error', message: 'an unexpected error occurred' } }];
+/** Answers a failure in the contract's error shape (the filter's answer, for routes outside Nest). */
+export function answerError(response: Response, exception: unknown): void {
+  const [status, body] = describe(exception);
+  if (status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  // A route may have set another type (an HTML page) before it failed; the error is JSON.
+  response.status(status).type('application/json').json(body);
+}
+
+function describe(exception: unknown): [number, ErrorBody] {
+  if (exception instanceof DomainError) {
+    const status = STATUS_BY_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
+    const details = exception.details.length > 0 ? { details: exception.details } : {};
+    return [status, { error: { code: exception.code, message: exception.message, ...details } }];
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+    return [status, { error: { code, message: exception.message } }];
+  }
+  return [500, { error: { code: 'internal_error', message: 'an unexpected error occurred' } }];
 }

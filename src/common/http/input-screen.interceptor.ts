@@ -24,18 +24,26 @@ export class InputScreenInterceptor implements NestInterceptor {
   private readonly reflector = new Reflector();
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<RequestWithBodyError>();
-    if (request.bodyError) throw request.bodyError;
     const batchField = this.reflector.get<string | undefined>(BATCH_FIELD, context.getHandler());
-    const problem =
-      findUnplainText(request.params) ??
-      findUnplainText(request.query) ??
-      findUnplainText(
-        request.body,
-        [],
-        (path) => path.length === 2 && path[0] === batchField && typeof path[1] === 'number',
-      );
-    if (problem) throw new ValidationFailedError([problem]);
+    screenInput(context.switchToHttp().getRequest<RequestWithBodyError>(), batchField);
     return next.handle();
   }
+}
+
+/**
+ * Throws what the interceptor refuses a request for: a body the parser refused,
+ * or control characters in path parameters, query or body (items of the body
+ * array `batchField` excepted, which their route checks one by one).
+ */
+export function screenInput(request: RequestWithBodyError, batchField?: string): void {
+  if (request.bodyError) throw request.bodyError;
+  const problem =
+    findUnplainText(request.params) ??
+    findUnplainText(request.query) ??
+    findUnplainText(
+      request.body,
+      [],
+      (path) => path.length === 2 && path[0] === batchField && typeof path[1] === 'number',
+    );
+  if (problem) throw new ValidationFailedError([problem]);
 }
