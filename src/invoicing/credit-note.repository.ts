@@ -4,7 +4,7 @@ import { optionalBillableItemKeyJoin } from '../catalog/billable-item-key-join-s
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { CrmOutbox } from '../crm/crm-outbox.service';
-import { invoiceCustomerJoin } from '../customers/invoice-customer-join-sql';
+import { customerExternalIdJoin } from '../customers/customer-external-id-join-sql';
 import { Queryable } from '../database/transaction';
 import { CreditableLine, CreditNoteLineDraft, CreditNoteTotals } from './credit-note-lines';
 import { InvoiceLineKind } from './invoice-line';
@@ -79,7 +79,7 @@ const SELECT_NOTES = `
   SELECT n.id, n.number, c.external_id AS customer_external_id, n.invoice_id, i.number AS invoice_number,
          n.reason, n.memo, n.currency, n.subtotal, n.tax, n.total, n.credit_lot_id, n.issued_at
   FROM credit_notes n
-  ${invoiceCustomerJoin('n.customer_id', 'c')}
+  ${customerExternalIdJoin('n.customer_id', 'c')}
   JOIN invoices i ON i.id = n.invoice_id`;
 
 // Numbers come from one counter row taken in the issuing transaction, as invoice

@@ -5,7 +5,7 @@ import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { CustomerRepository } from '../customers/customer.repository';
-import { invoiceCustomerJoin } from '../customers/invoice-customer-join-sql';
+import { customerExternalIdJoin } from '../customers/customer-external-id-join-sql';
 import { closeSubscriptionUsage } from '../customers/usage-closing-sql';
 import { Queryable } from '../database/transaction';
 import { BreakdownLine } from '../rating/breakdown';
@@ -113,7 +113,7 @@ const SELECT_INVOICES = `
          v.plan_key, v.version, i.currency, i.tax_rate, i.period_start, i.period_end,
          i.subtotal, i.credits_applied, i.tax, i.total, i.created_at, i.finalized_at, i.voided_at
   FROM invoices i
-  ${invoiceCustomerJoin('i.customer_id', 'c')}
+  ${customerExternalIdJoin('i.customer_id', 'c')}
   ${planVersionLabelJoin('i.plan_version_id', 'v')}`;
 
 // Lines travel as parallel arrays, tagged with their invoice (one statement for
