@@ -14,6 +14,7 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { BENCH_ADMIN_KEY, machine, round, writeResult } from './harness';
+import { ownCpuMs, postgresCpuMs } from './cpu-time';
 import { startPostgres } from './postgres';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -40,8 +41,14 @@ export interface ProcessesRun {
   /** From the moment every replica is told to start until the last one answers. */
   seconds: number;
   invoicesPerSecond: number;
-  /** Per replica: invoices it created, and RSS and heap peaks sampled every 25 ms during its run. */
-  replicas: Array<{ invoices: number; runPeakRssMb: number; runPeakHeapUsedMb: number }>;
+  /**
+   * CPU per invoice during the run: the replicas' Node processes and the
+   * PostgreSQL server's. Unlike seconds, it barely moves with other work on the
+   * machine, so it is what compares two builds measured on a busy machine.
+   */
+  cpuMsPerInvoice: { app: number; postgres: number; total: number };
+  /** Per replica: invoices it created, its CPU, and RSS and heap peaks sampled every 25 ms during its run. */
+  replicas: Array<{ invoices: number; runCpuMs: number; runPeakRssMb: number; runPeakHeapUsedMb: number }>;
 }
 
 /** What one child process measured for one event count. */
@@ -268,11 +275,14 @@ async function runWorker(url: string, runAt: Date): Promise<void> {
     process.send?.('ready');
   });
   global.gc?.();
+  const cpuAtStart = ownCpuMs();
   const { value: run, peakRss, peakHeap } = await withMemoryPeaks(() => billing.run());
+  const runCpuMs = ownCpuMs() - cpuAtStart;
   await app.close();
   const answer: WorkerResult = {
     invoices: run.invoicesCreated,
     failures: run.failures.length,
+    runCpuMs: round(runCpuMs, 0),
     runPeakRssMb: round(peakRss / MB, 1),
     runPeakHeapUsedMb: round(peakHeap / MB, 1),
   };
@@ -282,6 +292,7 @@ async function runWorker(url: string, runAt: Date): Promise<void> {
 interface WorkerResult {
   invoices: number;
   failures: number;
+  runCpuMs: number;
   runPeakRssMb: number;
   runPeakHeapUsedMb: number;
 }
@@ -310,19 +321,29 @@ async function runReplicas(url: string, runAt: Date, count: number): Promise<Pro
         worker.once('exit', (code) => reject(new Error(`replica exited ${code} without a result`)));
       }),
   );
+  const postgresPort = Number(new URL(url).port);
+  const postgresCpuAtStart = postgresCpuMs(postgresPort);
   const started = Date.now();
   for (const worker of workers) worker.send('go');
   const replicas = await Promise.all(answers);
   const seconds = (Date.now() - started) / 1000;
+  const postgresCpu = postgresCpuMs(postgresPort) - postgresCpuAtStart;
   const invoices = replicas.reduce((sum, replica) => sum + replica.invoices, 0);
+  const appCpu = replicas.reduce((sum, replica) => sum + replica.runCpuMs, 0);
   return {
     processes: count,
     invoices,
     failures: replicas.reduce((sum, replica) => sum + replica.failures, 0),
     seconds: round(seconds, 2),
     invoicesPerSecond: round(invoices / seconds, 1),
-    replicas: replicas.map(({ invoices: created, runPeakRssMb, runPeakHeapUsedMb }) => ({
+    cpuMsPerInvoice: {
+      app: round(appCpu / invoices, 3),
+      postgres: round(postgresCpu / invoices, 3),
+      total: round((appCpu + postgresCpu) / invoices, 3),
+    },
+    replicas: replicas.map(({ invoices: created, runCpuMs, runPeakRssMb, runPeakHeapUsedMb }) => ({
       invoices: created,
+      runCpuMs,
       runPeakRssMb,
       runPeakHeapUsedMb,
     })),

@@ -11,13 +11,17 @@ function readProc(path: string): string | null {
   }
 }
 
-/** [ppid, CPU milliseconds (user + system)] of a process, from /proc/<pid>/stat. */
-function statOf(pid: number): [number, number] | null {
+/**
+ * [ppid, CPU milliseconds (user + system), CPU milliseconds of its exited and
+ * reaped children] of a process, from /proc/<pid>/stat.
+ */
+function statOf(pid: number): [number, number, number] | null {
   const stat = readProc(`/proc/${pid}/stat`);
   if (stat === null) return null;
-  // Fields after "(comm)": state ppid … utime (14th field overall) stime (15th).
+  // Fields after "(comm)": state ppid … utime (14th field overall) stime cutime cstime (17th).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [Number(fields[1]), (Number(fields[11]) + Number(fields[12])) * TICK_MS];
+  const ms = (index: number) => Number(fields[index]) * TICK_MS;
+  return [Number(fields[1]), ms(11) + ms(12), ms(13) + ms(14)];
 }
 
 function pids(): number[] {
@@ -30,8 +34,8 @@ function pids(): number[] {
  * CPU time used so far by one PostgreSQL server (its postmaster, found by its
  * port, and every child: backends, WAL writer, checkpointer, autovacuum), so
  * the benchmark can tell the database's cost from the app's even when other
- * work shares the machine. Backends that exit take their time with them, so
- * read it while the connections are still open.
+ * work shares the machine. A backend that exited counts too: the postmaster
+ * reaps it and the kernel adds its time to the postmaster's children's time.
  */
 export function postgresCpuMs(port: number): number {
   const all = pids();
@@ -43,7 +47,8 @@ export function postgresCpuMs(port: number): number {
   let total = 0;
   for (const pid of all) {
     const stat = statOf(pid);
-    if (stat && (pid === postmaster || stat[0] === postmaster)) total += stat[1];
+    if (stat && pid === postmaster) total += stat[1] + stat[2];
+    else if (stat && stat[0] === postmaster) total += stat[1];
   }
   return total;
 }
