@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { meterKeyJoin, planKeyJoin } from '../catalog/alert-catalog-keys-join-sql';
 import { Decimal } from '../common/decimal';
-import { customerExternalIdJoin } from '../customers/customer-external-id-join-sql';
+import { optionalCustomerExternalIdJoin } from '../customers/customer-external-id-join-sql';
 import { AlertChannel, AlertScope, MeterRef } from './alert-rule';
 import { RuleParameters } from './alert-rule-kind';
 import { AlertRule, AlertRuleType, kindOf } from './alert-rule-kinds';
@@ -48,7 +48,7 @@ const SELECT_RULES = `
   FROM alert_rules r
   ${meterKeyJoin('r.meter_id', 'm')}
   ${planKeyJoin('r.scope_plan_id', 'p')}
-  ${customerExternalIdJoin('r.scope_customer_id', 'c', { optional: true })}
+  ${optionalCustomerExternalIdJoin('r.scope_customer_id', 'c')}
   WHERE r.deleted_at IS NULL`;
 
 const decimalOrNull = (text: string | null) => (text === null ? null : new Decimal(text));

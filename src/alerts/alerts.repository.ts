@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { meterKeyJoin } from '../catalog/alert-catalog-keys-join-sql';
 import { Decimal } from '../common/decimal';
-import { customerExternalIdJoin } from '../customers/customer-external-id-join-sql';
+import { optionalCustomerExternalIdJoin } from '../customers/customer-external-id-join-sql';
 import { Queryable } from '../database/transaction';
 import { AlertChannel } from './alert-rule';
 import { AlertRuleType } from './alert-rule-kinds';
@@ -134,7 +134,7 @@ export class AlertsRepository {
               a.quantity::text, a."limit"::text AS limit, a.amount::text, a.threshold_amount::text, a.currency,
               a.interval_start, a.interval_end, a.fired_at, a.channels, a.details
        FROM alerts a
-       ${customerExternalIdJoin('a.customer_id', 'c', { optional: true })}
+       ${optionalCustomerExternalIdJoin('a.customer_id', 'c')}
        ${meterKeyJoin('a.meter_id', 'm')}
        WHERE ($1::text IS NULL OR c.external_id = $1)
          AND ($2::text IS NULL OR a.rule_type = $2)

@@ -7,10 +7,13 @@
  * its table; callers read `<alias>.external_id`.
  */
 
-/**
- * `JOIN LATERAL` of the customer `customerId` (an SQL expression) as `alias`,
- * with its `external_id`. `optional` when the id may be null: a LEFT JOIN
- * that keeps the row, with a null `external_id`.
- */
-export const customerExternalIdJoin = (customerId: string, alias: string, { optional = false } = {}) =>
-  `${optional ? 'LEFT ' : ''}JOIN LATERAL (SELECT customer.external_id FROM customers customer WHERE customer.id = ${customerId}) ${alias} ON true`;
+const lateralCustomer = (customerId: string, alias: string) =>
+  `LATERAL (SELECT customer.external_id FROM customers customer WHERE customer.id = ${customerId}) ${alias} ON true`;
+
+/** `JOIN LATERAL` of the customer `customerId` (an SQL expression, never null) as `alias`, with its `external_id`. */
+export const customerExternalIdJoin = (customerId: string, alias: string) =>
+  `JOIN ${lateralCustomer(customerId, alias)}`;
+
+/** The same as a `LEFT JOIN`, for an id that may be null: the row stays, with a null `external_id`. */
+export const optionalCustomerExternalIdJoin = (customerId: string, alias: string) =>
+  `LEFT JOIN ${lateralCustomer(customerId, alias)}`;
