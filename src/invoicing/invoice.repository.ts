@@ -7,6 +7,7 @@ import { Interval } from '../common/period';
 import { CustomerRepository } from '../customers/customer.repository';
 import { invoiceCustomerJoin } from '../customers/invoice-customer-join-sql';
 import { closeSubscriptionUsage } from '../customers/usage-closing-sql';
+import { claimIssuedKeys } from '../database/global-key-lookup';
 import { Queryable } from '../database/transaction';
 import { BreakdownLine } from '../rating/breakdown';
 import { InvoiceDraft } from './invoice-calculator';
@@ -146,7 +147,8 @@ const SAVE_CONTENTS = `
 // The counter moves by the number of drafts among the invoices, which are
 // numbered in the order given. Finalizing also closes the billed usage of each
 // subscription (at most one invoice per subscription per call), through the
-// customers module's fragment (usage-closing-sql.ts).
+// customers module's fragment (usage-closing-sql.ts). The numbers are claimed in
+// global_keys right after, in the same transaction (InvoiceRepository.finalize).
 const FINALIZE = `
   WITH draft AS (
     SELECT i.id, i.subscription_id, i.usage_billed_until, d.position
@@ -166,11 +168,12 @@ const FINALIZE = `
         number = 'INV-' || lpad((counter.last_number - numbered.n + numbered.k)::text,
                                 greatest(6, length((counter.last_number - numbered.n + numbered.k)::text)), '0')
     FROM numbered, counter WHERE i.id = numbered.id
-    RETURNING i.id, i.number
+    RETURNING i.id, i.number, i.customer_id
   ), closed AS (
     ${closeSubscriptionUsage('draft', 'draft.subscription_id', 'draft.usage_billed_until')}
   )
-  SELECT finalized.id, finalized.number, (SELECT count(*) FROM closed) AS closed FROM finalized`;
+  SELECT finalized.id, finalized.number, finalized.customer_id, (SELECT count(*) FROM closed) AS closed
+  FROM finalized`;
 
 /** Invoices and their lines. Writes run in the caller's transaction. */
 @Injectable()
@@ -264,6 +267,8 @@ export class InvoiceRepository {
   /**
    * Numbers and finalizes drafts, in the order given, and closes the usage they
    * bill; an invoice that is not a draft is left out (and takes no number).
+   * Their numbers are claimed across customers in one more statement, whatever
+   * their count; a number someone holds already fails the transaction.
    */
   async finalize(
     tx: Queryable,
@@ -271,7 +276,14 @@ export class InvoiceRepository {
     at: Date,
   ): Promise<FinalizedInvoice[]> {
     if (invoiceIds.length === 0) return [];
-    const rows: FinalizedInvoice[] = await tx.query(FINALIZE, [invoiceIds, at.toISOString()]);
+    const rows: Array<FinalizedInvoice & { customer_id: string }> = await tx.query(FINALIZE, [
+      invoiceIds,
+      at.toISOString(),
+    ]);
+    await claimIssuedKeys(
+      tx,
+      rows.map((row) => ({ kind: 'invoice_number', key: row.number, customerId: row.customer_id })),
+    );
     return rows.map(({ id, number }) => ({ id, number }));
   }
 
