@@ -119,9 +119,32 @@ export const CO_LOCATION_GAPS: readonly string[] = [
  * Hot-path statements (ingestion, the upcoming-invoice preview, billing runs)
  * that touch a distributed table without its distribution column, as
  * test/e2e/hot-path-customer-filter.e2e-spec.ts finds them: on Citus each goes
- * to every node. `path: table` → why, and what fixes it.
+ * to every node. A join counts only to a table routed itself: `s.customer_id =
+ * c.id` routes `s` when `c` is found by id, not by external id, and a join to
+ * an `unnest` of parameters routes nothing. `path: table` → why, and what
+ * fixes it.
  */
 export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
+  'billing run: customers':
+    'the run’s subscription stream joins each subscription’s customer; a scan of every customer by design',
+  'billing run: usage_hourly_rollups':
+    'usage totals join the rollups to an unnest of the selections: name the customers as values',
+  'billing run: usage_hourly_unique_values':
+    'usage totals join the unique values to an unnest of the selections: name the customers as values',
+  'ingest: customers':
+    'customers are found by external id: resolve them through global_keys (customer_external_id) first',
+  'ingest: subscriptions':
+    'joined to customers found by external id (ingest: customers), so routed no better than they are',
+  'upcoming invoice: credit_lots':
+    'available lots join an unnest of (customer, currency): name the customers as values',
+  'upcoming invoice: customers':
+    'joined to the subscription found by id (upcoming invoice: subscriptions)',
+  'upcoming invoice: subscriptions':
+    'the route names the subscription alone, found by id; subscriptions_pkey lacks customer_id',
+  'upcoming invoice: usage_hourly_rollups':
+    'usage totals join the rollups to an unnest of the selections: name the customers as values',
+  'upcoming invoice: usage_hourly_unique_values':
+    'usage totals join the unique values to an unnest of the selections: name the customers as values',
   'billing run: credit_lots':
     'rollover sources are found by subscription and consumptions checked by lot id: pass the customer along once credit_lots is keyed by it',
   'billing run: invoice_lines':

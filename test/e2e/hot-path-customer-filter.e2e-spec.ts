@@ -47,6 +47,41 @@ describe('hot-path statements filter by customer', () => {
     expect(unfilteredTables("UPDATE invoices SET status = 'void' WHERE id = $1")).toEqual([
       'invoices',
     ]);
+    // A join on the customer routes a table only when the other side is routed itself.
+    expect(
+      unfilteredTables(
+        `SELECT c.id, (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id)
+         FROM customers c WHERE c.external_id = ANY($1::text[])`,
+      ),
+    ).toEqual(['customers', 'subscriptions']);
+    expect(
+      unfilteredTables(
+        `SELECT c.id, (SELECT count(*) FROM subscriptions s WHERE s.customer_id = c.id)
+         FROM customers c WHERE c.id = ANY($1::uuid[])`,
+      ),
+    ).toEqual([]);
+    // … through a chain of joins, whatever their order in the text.
+    expect(
+      unfilteredTables(
+        `SELECT * FROM invoice_lines l
+         JOIN invoices i ON l.customer_id = i.customer_id AND l.invoice_id = i.id
+         JOIN subscriptions s ON s.customer_id = i.customer_id AND s.id = i.subscription_id
+         WHERE s.customer_id IN ($1, '5a3c7e0e-8f1b-4c55-9d2b-6f0e2a1c9b44') AND s.id = $2`,
+      ),
+    ).toEqual([]);
+    expect(
+      unfilteredTables(
+        'SELECT * FROM credit_lots a JOIN credit_consumptions b USING (customer_id) WHERE a.customer_id = $1',
+      ),
+    ).toEqual([]);
+    // Equal to a column of unnest or of a CTE is no filter Citus can prune by; unequal is none either.
+    expect(
+      unfilteredTables(
+        `WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS d (id, customer_id))
+         UPDATE invoices i SET status = 'finalized' FROM d WHERE i.id = d.id AND i.customer_id = d.customer_id`,
+      ),
+    ).toEqual(['invoices']);
+    expect(unfilteredTables('SELECT * FROM alerts WHERE customer_id <> $1')).toEqual(['alerts']);
   });
 
   it('leaves only the known gaps on ingestion, previews and billing runs', async () => {
