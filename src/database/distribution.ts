@@ -131,10 +131,6 @@ export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
     'usage totals join the rollups to an unnest of the selections: name the customers as values',
   'billing run: usage_hourly_unique_values':
     'usage totals join the unique values to an unnest of the selections: name the customers as values',
-  'ingest: customers':
-    'customers are found by external id: resolve them through global_keys (customer_external_id) first',
-  'ingest: subscriptions':
-    'joined to customers found by external id (ingest: customers), so routed no better than they are',
   'upcoming invoice: credit_lots':
     'available lots join an unnest of (customer, currency): name the customers as values',
   'upcoming invoice: customers':
