@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
 import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
+import { CustomerRow, customersOf } from '../database/customer-routing';
 import { claimGlobalKeys, GlobalKey, globalKeyHolder } from '../database/global-key-lookup';
 import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
@@ -161,10 +162,14 @@ export class SubscriptionRepository {
    * subscription (credit lots, plan changes) be written meanwhile, and is not
    * skipped because of them.
    */
-  async claimForBilling(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
+  async claimForBilling(
+    tx: Queryable,
+    subscriptions: readonly CustomerRow[],
+  ): Promise<Set<string>> {
     const rows: Array<{ id: string }> = await tx.query(
-      'SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED',
-      [ids],
+      `SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) AND customer_id = ANY($2::uuid[])
+       ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`,
+      [subscriptions.map((subscription) => subscription.id), customersOf(subscriptions)],
     );
     return new Set(rows.map((row) => row.id));
   }

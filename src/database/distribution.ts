@@ -125,38 +125,14 @@ export const CO_LOCATION_GAPS: readonly string[] = [
  * fixes it.
  */
 export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
-  'billing run: customers':
-    'the run’s subscription stream joins each subscription’s customer; a scan of every customer by design',
-  'billing run: usage_hourly_rollups':
-    'usage totals join the rollups to an unnest of the selections: name the customers as values',
-  'billing run: usage_hourly_unique_values':
-    'usage totals join the unique values to an unnest of the selections: name the customers as values',
-  'upcoming invoice: credit_lots':
-    'available lots join an unnest of (customer, currency): name the customers as values',
-  'upcoming invoice: customers':
-    'joined to the subscription found by id (upcoming invoice: subscriptions)',
-  'upcoming invoice: subscriptions':
-    'the route names the subscription alone, found by id; subscriptions_pkey lacks customer_id',
-  'upcoming invoice: usage_hourly_rollups':
-    'usage totals join the rollups to an unnest of the selections: name the customers as values',
-  'upcoming invoice: usage_hourly_unique_values':
-    'usage totals join the unique values to an unnest of the selections: name the customers as values',
-  'billing run: credit_lots':
-    'rollover sources are found by subscription and consumptions checked by lot id: pass the customer along once credit_lots is keyed by it',
-  'billing run: invoice_lines':
-    'revenue recording joins lines to invoices by invoice id: add the customer to the join once invoice_lines and invoices are keyed by it',
-  'billing run: invoices':
-    'drafts are finalized by id and a subscription’s latest period found by subscription id; invoices_pkey lacks customer_id',
-  'billing run: subscription_licences':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
-  'billing run: subscription_plan_changes':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
-  'billing run: subscriptions':
-    'claimed and closed by id (SKIP LOCKED); subscriptions_pkey lacks customer_id',
   'ingest: outbox_messages':
     'an alert’s e-mail is queued in the outbox, which has no customer_id column yet (CO_LOCATION_GAPS)',
+  'upcoming invoice: customers':
+    'joined to the subscription found by id alone (upcoming invoice: subscriptions)',
   'upcoming invoice: subscription_licences':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+    'joined to the subscription found by id alone (upcoming invoice: subscriptions)',
   'upcoming invoice: subscription_plan_changes':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
+    'joined to the subscription found by id alone (upcoming invoice: subscriptions)',
+  'upcoming invoice: subscriptions':
+    'the route names the subscription alone, found by its id on every node: claim subscription ids in global_keys to find the customer first',
 };
