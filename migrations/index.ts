@@ -38,6 +38,7 @@ import { UnlinkAlertRulesFromCustomers1795000000194 } from './1795000000194-unli
 import { DistributeOnCitus1795000000195 } from './1795000000195-distribute-on-citus';
 import { AddCreditAvailableAt1795000000196 } from './1795000000196-add-credit-available-at';
 import { ClaimInvoicingKeysInCode1795000000197 } from './1795000000197-claim-invoicing-keys-in-code';
+import { ClaimSubscriptionIds1795000000198 } from './1795000000198-claim-subscription-ids';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -81,4 +82,5 @@ export const migrations = [
   DistributeOnCitus1795000000195,
   AddCreditAvailableAt1795000000196,
   ClaimInvoicingKeysInCode1795000000197,
+  ClaimSubscriptionIds1795000000198,
 ];

@@ -4,7 +4,12 @@ import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
 import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
 import { CustomerRow, customersOf } from '../database/customer-routing';
-import { claimGlobalKeys, GlobalKey, globalKeyHolder } from '../database/global-key-lookup';
+import {
+  claimGlobalKeys,
+  claimIssuedKeys,
+  GlobalKey,
+  globalKeyHolder,
+} from '../database/global-key-lookup';
 import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
 
@@ -109,7 +114,8 @@ export class SubscriptionRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Writes the subscription and its licences in one transaction. With an
+   * Writes the subscription and its licences in one transaction, its id
+   * claimed in global_keys (routes naming it alone find its customer there). With an
    * idempotency key already used, writes nothing and returns the subscription
    * that key created; the key's claim in global_keys settles concurrent
    * retries (the second waits for the first and finds the key taken).
@@ -143,6 +149,9 @@ export class SubscriptionRepository {
         ],
       );
       const [{ id }] = inserted;
+      await claimIssuedKeys(tx, [
+        { kind: 'subscription_id', key: id, customerId: subscription.customerId },
+      ]);
       for (const licence of subscription.licences) {
         await tx.query(
           `INSERT INTO subscription_licences (customer_id, subscription_id, billable_item_id, quantity)

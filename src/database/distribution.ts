@@ -37,7 +37,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   usage_event_ids: { kind: 'distributed', column: 'event_id' },
   /**
    * Keys unique across customers (external ids, idempotency keys, invoice and
-   * credit note numbers, usage page token digests), sharded by the key as
+   * credit note numbers, usage page token digests, subscription ids), sharded by the key as
    * usage_event_ids is, so each key's one row holds its uniqueness on one node
    * (src/database/global-key-lookup.ts). A write claiming one is a two-node
    * transaction on Citus; creating a customer or a subscription is rare enough.
@@ -127,12 +127,4 @@ export const CO_LOCATION_GAPS: readonly string[] = [
 export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
   'ingest: outbox_messages':
     'an alert’s e-mail is queued in the outbox, which has no customer_id column yet (CO_LOCATION_GAPS)',
-  'upcoming invoice: customers':
-    'joined to the subscription found by id alone (upcoming invoice: subscriptions)',
-  'upcoming invoice: subscription_licences':
-    'joined to the subscription found by id alone (upcoming invoice: subscriptions)',
-  'upcoming invoice: subscription_plan_changes':
-    'joined to the subscription found by id alone (upcoming invoice: subscriptions)',
-  'upcoming invoice: subscriptions':
-    'the route names the subscription alone, found by its id on every node: claim subscription ids in global_keys to find the customer first',
 };

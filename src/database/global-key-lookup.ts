@@ -11,10 +11,15 @@
  */
 import { Queryable } from './transaction';
 
-/** One kind per key of the contract. */
+/**
+ * One kind per key of the contract, and subscription ids: unique by making,
+ * held here so a route naming a subscription alone finds its customer on one
+ * node.
+ */
 export type GlobalKeyKind =
   | 'customer_external_id'
   | 'customer_unsubscribe_token'
+  | 'subscription_id'
   | 'subscription_idempotency_key'
   | 'usage_page_token_digest'
   | 'invoice_number'

@@ -8,6 +8,7 @@ import {
 } from '../customers/billing-subscriptions-sql';
 import { SubscriptionRepository } from '../customers/subscription.repository';
 import { CustomerRow, customersOf } from '../database/customer-routing';
+import { globalKeyHolder } from '../database/global-key-lookup';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 
@@ -117,8 +118,14 @@ export class BillingSubscriptionsRepository {
     }));
   }
 
+  /** Its customer found first in global_keys, so on Citus both reads go to one node each. */
   async findById(id: string): Promise<BillableSubscription | null> {
-    const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.id = $1`, [id]);
+    const customerId = await globalKeyHolder(this.db, { kind: 'subscription_id', key: id });
+    if (customerId === null) return null;
+    const rows: SubscriptionRow[] = await this.db.query(
+      `${SELECT} WHERE s.id = $1 AND s.customer_id = $2`,
+      [id, customerId],
+    );
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 

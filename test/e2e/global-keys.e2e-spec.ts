@@ -72,6 +72,10 @@ describe('global keys', () => {
     expect(await holders('subscription_idempotency_key', [key])).toEqual([
       await customerId(first.externalId),
     ]);
+    // Its id too, so the routes naming it alone find its customer on one node.
+    expect(await holders('subscription_id', [created.body.id])).toEqual([
+      await customerId(first.externalId),
+    ]);
 
     const other = await createCustomer(t);
     const retried = await t.admin
