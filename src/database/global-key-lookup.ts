@@ -67,11 +67,11 @@ export async function claimGlobalKeys(
 }
 
 /**
- * Claims keys the service hands out itself (invoice and credit note numbers),
- * each for its own customer, in one statement. Nobody should hold one yet: a
- * taken key fails the statement with the unique violation of global_keys'
- * primary key, as a unique column of the number would, and the transaction
- * rolls back with its number.
+ * Claims keys the service hands out itself (invoice and credit note numbers,
+ * subscription ids), each for its own customer, in one statement. Nobody
+ * should hold one yet: a taken key fails the statement with the unique
+ * violation of global_keys' primary key, as a unique column would, and the
+ * transaction rolls back with what it wrote (a number taken from its counter).
  */
 export async function claimIssuedKeys(
   db: Queryable,

@@ -44,8 +44,8 @@ export class ChunkRoundFailed extends Error {
  * block draws and purchases, rollovers, numbers, revenue and CRM messages
  * written set-based. The transaction holds
  * whole invoices or nothing: a crash or a failure leaves no part of any, and
- * numbers are taken in the one statement that finalizes them, just before the
- * commit, so none is lost.
+ * numbers are taken in the one statement that finalizes them (and claimed in
+ * global_keys by the next), just before the commit, so none is lost.
  */
 @Injectable()
 export class InvoiceChunkService {
