@@ -180,11 +180,17 @@ async function createSubscriptions(db: Client, monthStart: Date): Promise<void> 
      FROM generate_series(1, $1) AS n`,
     [SUBSCRIPTIONS],
   );
+  // Each with its id's claim, as the API writes them: the upcoming invoice finds its customer through it.
   await db.query(
-    `INSERT INTO subscriptions (customer_id, plan_version_id, start_date, billing_cadence_unit,
-                                billing_cadence_count, billing_anchor_day, currency)
-     SELECT c.id, v.id, $1, 'month', 1, NULL, p.currency
-     FROM customers c, plan_versions v JOIN plans p ON p.id = v.plan_id`,
+    `WITH created AS (
+       INSERT INTO subscriptions (customer_id, plan_version_id, start_date, billing_cadence_unit,
+                                  billing_cadence_count, billing_anchor_day, currency)
+       SELECT c.id, v.id, $1, 'month', 1, NULL, p.currency
+       FROM customers c, plan_versions v JOIN plans p ON p.id = v.plan_id
+       RETURNING id, customer_id
+     )
+     INSERT INTO global_keys (key, kind, customer_id)
+     SELECT id::text, 'subscription_id', customer_id FROM created`,
     [monthStart.toISOString()],
   );
   await db.query(

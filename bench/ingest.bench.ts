@@ -74,9 +74,16 @@ async function createCatalog(db: Client): Promise<Catalog> {
     active_users: await meter('active_users', 'unique_count', ['region']),
   };
   const { rows } = await db.query<{ id: string; external_id: string }>(
-    `INSERT INTO customers (external_id, name)
-     SELECT 'customer-' || n, 'Customer ' || n FROM generate_series(1, $1) AS n
-     RETURNING id, external_id`,
+    // Each with its external id's claim, as the API writes them: ingestion finds customers through it.
+    `WITH created AS (
+       INSERT INTO customers (external_id, name)
+       SELECT 'customer-' || n, 'Customer ' || n FROM generate_series(1, $1) AS n
+       RETURNING id, external_id
+     ), claimed AS (
+       INSERT INTO global_keys (key, kind, customer_id)
+       SELECT external_id, 'customer_external_id', id FROM created
+     )
+     SELECT id, external_id FROM created`,
     [CUSTOMERS],
   );
   return { meters, customers: rows.map((row) => ({ id: row.id, externalId: row.external_id })) };

@@ -64,11 +64,11 @@ const COLUMNS: GlobalColumn[] = [
 ];
 
 /**
- * Claimed by triggers: their writes are in src/invoicing/, whose SQL is being
- * moved as this lands. The trigger claims in the writing transaction as
- * claimGlobalKeys does; once that SQL calls claimGlobalKeys, a migration drops
- * the trigger (on Citus a trigger writing another table needs
- * citus.enable_unsafe_triggers).
+ * Claimed by triggers when this landed: their writes are in src/invoicing/,
+ * whose SQL was being moved then. The trigger claims in the writing
+ * transaction as claimGlobalKeys does; migration 1795000000197 drops it now
+ * that the invoicing code claims them (on Citus a trigger writing another
+ * table needs citus.enable_unsafe_triggers).
  */
 const BY_TRIGGER = new Set(['invoice_number', 'credit_note_number', 'credit_note_idempotency_key']);
 
@@ -101,8 +101,28 @@ export class CreateGlobalKeyLookup1795000000193 implements MigrationInterface {
            ADD CONSTRAINT ${constraintOf(key)} UNIQUE (${key.column}, ${key.customer})`,
       );
     }
-    // The claim of a key set by src/invoicing/ SQL: on insert, and on an update that changes it (finalizing numbers a draft).
-    await db.query(`
+    await createClaimTriggers(db);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await dropClaimTriggers(db);
+    for (const key of COLUMNS) {
+      await db.query(
+        `ALTER TABLE ${key.table} DROP CONSTRAINT ${constraintOf(key)},
+           ADD CONSTRAINT ${constraintOf(key)} UNIQUE (${key.column})`,
+      );
+    }
+    await db.query('DROP TABLE global_keys');
+  }
+}
+
+/**
+ * The triggers claiming the keys set by src/invoicing/ SQL, on insert and on an
+ * update that changes one (finalizing numbers a draft). Migration 1795000000197
+ * drops them, the invoicing code claiming its keys itself since.
+ */
+export async function createClaimTriggers(db: QueryRunner): Promise<void> {
+  await db.query(`
       CREATE FUNCTION claim_global_key() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         claim_kind text := TG_ARGV[0];
@@ -117,31 +137,23 @@ export class CreateGlobalKeyLookup1795000000193 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    for (const key of COLUMNS.filter((column) => BY_TRIGGER.has(column.kind))) {
-      await db.query(
-        `CREATE TRIGGER ${triggerOf(key)}_insert AFTER INSERT ON ${key.table} FOR EACH ROW
+  for (const key of COLUMNS.filter((column) => BY_TRIGGER.has(column.kind))) {
+    await db.query(
+      `CREATE TRIGGER ${triggerOf(key)}_insert AFTER INSERT ON ${key.table} FOR EACH ROW
            WHEN (NEW.${key.column} IS NOT NULL) EXECUTE FUNCTION claim_global_key('${key.kind}', '${key.column}')`,
-      );
-      await db.query(
-        `CREATE TRIGGER ${triggerOf(key)}_update AFTER UPDATE OF ${key.column} ON ${key.table} FOR EACH ROW
+    );
+    await db.query(
+      `CREATE TRIGGER ${triggerOf(key)}_update AFTER UPDATE OF ${key.column} ON ${key.table} FOR EACH ROW
            WHEN (OLD.${key.column} IS DISTINCT FROM NEW.${key.column})
            EXECUTE FUNCTION claim_global_key('${key.kind}', '${key.column}')`,
-      );
-    }
+    );
   }
+}
 
-  async down(db: QueryRunner): Promise<void> {
-    for (const key of COLUMNS.filter((column) => BY_TRIGGER.has(column.kind))) {
-      await db.query(`DROP TRIGGER ${triggerOf(key)}_update ON ${key.table}`);
-      await db.query(`DROP TRIGGER ${triggerOf(key)}_insert ON ${key.table}`);
-    }
-    await db.query('DROP FUNCTION claim_global_key()');
-    for (const key of COLUMNS) {
-      await db.query(
-        `ALTER TABLE ${key.table} DROP CONSTRAINT ${constraintOf(key)},
-           ADD CONSTRAINT ${constraintOf(key)} UNIQUE (${key.column})`,
-      );
-    }
-    await db.query('DROP TABLE global_keys');
+export async function dropClaimTriggers(db: QueryRunner): Promise<void> {
+  for (const key of COLUMNS.filter((column) => BY_TRIGGER.has(column.kind))) {
+    await db.query(`DROP TRIGGER ${triggerOf(key)}_update ON ${key.table}`);
+    await db.query(`DROP TRIGGER ${triggerOf(key)}_insert ON ${key.table}`);
   }
+  await db.query('DROP FUNCTION claim_global_key()');
 }

@@ -37,6 +37,8 @@ import { CreateGlobalKeyLookup1795000000193 } from './1795000000193-create-globa
 import { UnlinkAlertRulesFromCustomers1795000000194 } from './1795000000194-unlink-alert-rules-from-customers';
 import { DistributeOnCitus1795000000195 } from './1795000000195-distribute-on-citus';
 import { AddCreditAvailableAt1795000000196 } from './1795000000196-add-credit-available-at';
+import { ClaimInvoicingKeysInCode1795000000197 } from './1795000000197-claim-invoicing-keys-in-code';
+import { ClaimSubscriptionIds1795000000198 } from './1795000000198-claim-subscription-ids';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -79,4 +81,6 @@ export const migrations = [
   UnlinkAlertRulesFromCustomers1795000000194,
   DistributeOnCitus1795000000195,
   AddCreditAvailableAt1795000000196,
+  ClaimInvoicingKeysInCode1795000000197,
+  ClaimSubscriptionIds1795000000198,
 ];

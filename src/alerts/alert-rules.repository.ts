@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { meterKeyJoin, planKeyJoin } from '../catalog/alert-catalog-keys-join-sql';
 import { Decimal } from '../common/decimal';
-import { optionalCustomerExternalIdJoin } from '../customers/customer-external-id-join-sql';
+import { CustomerIdsRepository } from '../customers/customer-ids.repository';
 import { AlertChannel, AlertScope, MeterRef } from './alert-rule';
 import { RuleParameters } from './alert-rule-kind';
 import { AlertRule, AlertRuleType, kindOf } from './alert-rule-kinds';
@@ -26,7 +26,6 @@ interface RuleRow {
   plan_id: string | null;
   plan_key: string | null;
   customer_id: string | null;
-  customer_external_id: string | null;
   channels: AlertChannel[];
   factor: string | null;
   min_increase: string | null;
@@ -42,33 +41,28 @@ interface RuleRow {
 const SELECT_RULES = `
   SELECT r.id, r.type, r.levels::text[] AS levels, r.meter_id, m.key AS meter_key,
          r.scope_plan_id AS plan_id, p.key AS plan_key,
-         r.scope_customer_id AS customer_id, c.external_id AS customer_external_id,
+         r.scope_customer_id AS customer_id,
          r.channels, r.factor::text, r.min_increase::text, r.amount::text, r.percent::text,
          r.multiplier::text, r.hits, r.windows, r.enabled, r.created_at
   FROM alert_rules r
   ${meterKeyJoin('r.meter_id', 'm')}
   ${planKeyJoin('r.scope_plan_id', 'p')}
-  ${optionalCustomerExternalIdJoin('r.scope_customer_id', 'c')}
   WHERE r.deleted_at IS NULL`;
 
 const decimalOrNull = (text: string | null) => (text === null ? null : new Decimal(text));
 
-function scopeOf(row: RuleRow): AlertScope {
+function scopeOf(row: RuleRow, customerExternalId: string | undefined): AlertScope {
   if (row.plan_id !== null && row.plan_key !== null)
     return { kind: 'plan', planId: row.plan_id, planKey: row.plan_key };
-  if (row.customer_id !== null && row.customer_external_id !== null)
-    return {
-      kind: 'customer',
-      customerId: row.customer_id,
-      customerExternalId: row.customer_external_id,
-    };
+  if (row.customer_id !== null && customerExternalId !== undefined)
+    return { kind: 'customer', customerId: row.customer_id, customerExternalId };
   return { kind: 'all' };
 }
 
-function toRule(row: RuleRow): AlertRule {
+function toRule(row: RuleRow, customerExternalId: string | undefined): AlertRule {
   const basis = {
     id: row.id,
-    scope: scopeOf(row),
+    scope: scopeOf(row, customerExternalId),
     channels: row.channels,
     enabled: row.enabled,
     createdAt: row.created_at,
@@ -93,7 +87,10 @@ function toRule(row: RuleRow): AlertRule {
 /** Alert rules; deleted ones stay in the table (their alerts keep pointing at them) but are never read. */
 @Injectable()
 export class AlertRulesRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly customers: CustomerIdsRepository,
+  ) {}
 
   async insert(rule: NewAlertRule): Promise<AlertRule> {
     const [{ id }]: Array<{ id: string }> = await this.db.query(
@@ -125,7 +122,8 @@ export class AlertRulesRepository {
 
   async findById(id: string): Promise<AlertRule | null> {
     const rows: RuleRow[] = await this.db.query(`${SELECT_RULES} AND r.id = $1`, [id]);
-    return rows.length > 0 ? toRule(rows[0]) : null;
+    const [rule] = await this.toRules(rows);
+    return rule ?? null;
   }
 
   /** Every rule in creation order; only the enabled ones of the given types when asked. */
@@ -137,7 +135,21 @@ export class AlertRulesRepository {
        ORDER BY r.created_at, r.id`,
       [filter.enabledOnly ?? false, filter.types ?? null],
     );
-    return rows.map(toRule);
+    return this.toRules(rows);
+  }
+
+  /**
+   * The rules with their customers' external ids, read by id (the rules are a
+   * reference table: a join from them would ask every node on Citus).
+   */
+  private async toRules(rows: readonly RuleRow[]): Promise<AlertRule[]> {
+    const externalIds = await this.customers.externalIdsOf(
+      this.db,
+      rows.flatMap((row) => (row.customer_id === null ? [] : [row.customer_id])),
+    );
+    return rows.map((row) =>
+      toRule(row, row.customer_id === null ? undefined : externalIds.get(row.customer_id)),
+    );
   }
 
   /** True when a live rule was changed. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
 import { creditGrantPositionJoin, creditGrantRolloverJoin } from '../catalog/credit-grant-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
+import { customersOf } from '../database/customer-routing';
 import { Queryable } from '../database/transaction';
 import { CreditConsumption, CreditLot } from './credit-lot';
 import type { NewGrantLot } from './grant-lots';
@@ -291,7 +292,7 @@ export class CreditLedgerRepository {
        FROM credit_lots l
        JOIN (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS p (customer_id, currency)) p
          ON l.customer_id = p.customer_id AND l.currency = p.currency
-       WHERE l.consumed + l.rolled_over < l.amount
+       WHERE l.customer_id = ANY($1::uuid[]) AND l.consumed + l.rolled_over < l.amount
          AND ($3::timestamptz IS NULL OR l.expires_at IS NULL OR l.expires_at > $3)
        ORDER BY l.customer_id, l.currency, l.expires_at NULLS LAST, l.valid_from, l.id
        ${options.forUpdate ? 'FOR UPDATE OF l' : ''}`,
@@ -325,7 +326,7 @@ export class CreditLedgerRepository {
    */
   async rolloverSources(
     db: Queryable,
-    bounds: ReadonlyArray<{ subscriptionId: string; until: Date }>,
+    bounds: ReadonlyArray<{ subscriptionId: string; customerId: string; until: Date }>,
   ): Promise<RolloverSource[]> {
     if (bounds.length === 0) return [];
     const rows: RolloverSourceRow[] = await db.query(
@@ -335,14 +336,16 @@ export class CreditLedgerRepository {
        FROM unnest($1::uuid[], $2::timestamptz[]) AS b (subscription_id, until)
        JOIN credit_lots l ON l.subscription_id = b.subscription_id AND l.expires_at <= b.until
        ${creditGrantRolloverJoin('l.plan_credit_grant_id', 'g')}
-       WHERE l.kind = 'grant'
+       WHERE l.customer_id = ANY($3::uuid[]) AND l.kind = 'grant'
          AND l.consumed + l.rolled_over < l.amount
-         AND NOT EXISTS (SELECT 1 FROM credit_lots r WHERE r.rolled_over_from = l.id)
+         AND NOT EXISTS (SELECT 1 FROM credit_lots r
+                         WHERE r.customer_id = l.customer_id AND r.rolled_over_from = l.id)
        ORDER BY l.subscription_id, l.expires_at, l.id
        FOR UPDATE OF l`,
       [
         bounds.map((bound) => bound.subscriptionId),
         bounds.map((bound) => bound.until.toISOString()),
+        customersOf(bounds),
       ],
     );
     return rows.map((row) => ({
@@ -381,7 +384,7 @@ export class CreditLedgerRepository {
          RETURNING rolled_over_from, amount
        )
        UPDATE credit_lots l SET rolled_over = l.rolled_over + r.amount
-       FROM rolled r WHERE l.id = r.rolled_over_from`,
+       FROM rolled r WHERE l.id = r.rolled_over_from AND l.customer_id = ANY($2::uuid[])`,
       [
         lots.map((lot) => lot.rolledOverFrom),
         lots.map((lot) => lot.customerId),
@@ -417,6 +420,7 @@ export class CreditLedgerRepository {
        ), owned AS (
          SELECT r.invoice_id, r.customer_id, r.lot_id, r.amount FROM requested r
          JOIN credit_lots l ON l.id = r.lot_id AND l.customer_id = r.customer_id
+         WHERE l.customer_id = ANY($2::uuid[])
        ), recorded AS (
          INSERT INTO credit_consumptions (lot_id, invoice_id, customer_id, amount)
          SELECT lot_id, invoice_id, customer_id, amount FROM owned
@@ -426,7 +430,8 @@ export class CreditLedgerRepository {
        ), spent AS (
          -- one lot may pay several invoices of a chunk: UPDATE … FROM applies one row per lot
          UPDATE credit_lots l SET consumed = l.consumed + r.amount
-         FROM (SELECT lot_id, sum(amount) AS amount FROM recorded GROUP BY lot_id) r WHERE l.id = r.lot_id
+         FROM (SELECT lot_id, sum(amount) AS amount FROM recorded GROUP BY lot_id) r
+         WHERE l.id = r.lot_id AND l.customer_id = ANY($2::uuid[])
        )
        SELECT (SELECT json_build_object('invoice_id', r.invoice_id, 'customer_id', r.customer_id)
                FROM requested r

@@ -169,7 +169,7 @@ export class PrepaidBlockRepository {
          -- one lot may feed several invoices of a round: UPDATE … FROM applies one row per lot
          UPDATE prepaid_block_lots l SET drawn = l.drawn + r.units
          FROM (SELECT customer_id, lot_id, sum(units) AS units FROM recorded GROUP BY customer_id, lot_id) r
-         WHERE l.customer_id = r.customer_id AND l.id = r.lot_id`,
+         WHERE l.customer_id = ANY($1::uuid[]) AND l.customer_id = r.customer_id AND l.id = r.lot_id`,
         [
           draws.map((draw) => draw.customerId),
           draws.map((draw) => draw.lotId),
@@ -185,7 +185,8 @@ export class PrepaidBlockRepository {
       await db.query(
         `UPDATE prepaid_block_lots l SET invoice_id = b.invoice_id
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS b (customer_id, lot_id, invoice_id)
-         WHERE l.customer_id = b.customer_id AND l.id = b.lot_id AND l.invoice_id IS NULL`,
+         WHERE l.customer_id = ANY($1::uuid[]) AND l.customer_id = b.customer_id AND l.id = b.lot_id
+           AND l.invoice_id IS NULL`,
         [
           purchases.map((purchase) => purchase.customerId),
           purchases.map((purchase) => purchase.lotId),

@@ -29,8 +29,10 @@ export const BILLING_SUBSCRIPTION_COLUMNS = `
          COALESCE((SELECT json_agg(json_build_object('plan_version_id', pc.plan_version_id,
                                                      'effective_at', pc.effective_at,
                                                      'mid_period', pc.mid_period) ORDER BY pc.effective_at)
-                   FROM subscription_plan_changes pc WHERE pc.subscription_id = s.id), '[]') AS plan_changes,
+                   FROM subscription_plan_changes pc
+                   WHERE pc.customer_id = s.customer_id AND pc.subscription_id = s.id), '[]') AS plan_changes,
          COALESCE((SELECT json_agg(json_build_object('billable_item_id', l.billable_item_id,
                                                      'quantity', l.quantity::text,
                                                      'effective_at', NULLIF(l.effective_at, '-infinity')))
-                   FROM subscription_licences l WHERE l.subscription_id = s.id), '[]') AS licences`;
+                   FROM subscription_licences l
+                   WHERE l.customer_id = s.customer_id AND l.subscription_id = s.id), '[]') AS licences`;

@@ -1,10 +1,11 @@
 /**
  * The customers module's read contract for SQL that holds customer ids (an
- * invoice's, a credit note's, an alert's, a rule's customer scope) and shows
- * or filters by the customer's external id: composed into those modules'
- * statements (listings paged and filtered by customer, the rules read on every
- * evaluation pass), so it costs no extra round trip. Only this module names
- * its table; callers read `<alias>.external_id`.
+ * invoice's, a credit note's, a fired alert's) and shows or filters by the
+ * customer's external id: composed into those listings, paged and filtered by
+ * customer, so it costs no extra round trip. (The alert rules, a reference
+ * table read on every evaluation pass, ask CustomerIdsRepository instead: a
+ * join from one would go to every node on Citus.) Only this module names its
+ * table; callers read `<alias>.external_id`.
  */
 
 const lateralCustomer = (customerId: string, alias: string) =>

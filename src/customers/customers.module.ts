@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CrmAccountIdsRepository } from './crm-account-ids.repository';
+import { CustomerIdsRepository } from './customer-ids.repository';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
@@ -24,6 +25,7 @@ import { SubscriptionsService } from './subscriptions.service';
     PlanChangesService,
     EmailPreferencesRepository,
     CrmAccountIdsRepository,
+    CustomerIdsRepository,
   ],
   exports: [
     CustomerRepository,
@@ -32,6 +34,7 @@ import { SubscriptionsService } from './subscriptions.service';
     PlanChangesService,
     EmailPreferencesRepository,
     CrmAccountIdsRepository,
+    CustomerIdsRepository,
   ],
 })
 export class CustomersModule {}

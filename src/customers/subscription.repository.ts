@@ -3,7 +3,13 @@ import { DataSource } from 'typeorm';
 import { billableItemKeyJoin } from '../catalog/billable-item-key-join-sql';
 import { planVersionLabelJoin } from '../catalog/plan-version-label-join-sql';
 import { Decimal, toDecimalString } from '../common/decimal';
-import { claimGlobalKeys, GlobalKey, globalKeyHolder } from '../database/global-key-lookup';
+import { CustomerRow, customersOf } from '../database/customer-routing';
+import {
+  claimGlobalKeys,
+  claimIssuedKeys,
+  GlobalKey,
+  globalKeyHolder,
+} from '../database/global-key-lookup';
 import { inTransaction, Queryable } from '../database/transaction';
 import { BillingCadence, BillingCadenceUnit } from './dto/subscription.schema';
 
@@ -108,7 +114,8 @@ export class SubscriptionRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Writes the subscription and its licences in one transaction. With an
+   * Writes the subscription and its licences in one transaction, its id
+   * claimed in global_keys (routes naming it alone find its customer there). With an
    * idempotency key already used, writes nothing and returns the subscription
    * that key created; the key's claim in global_keys settles concurrent
    * retries (the second waits for the first and finds the key taken).
@@ -142,6 +149,9 @@ export class SubscriptionRepository {
         ],
       );
       const [{ id }] = inserted;
+      await claimIssuedKeys(tx, [
+        { kind: 'subscription_id', key: id, customerId: subscription.customerId },
+      ]);
       for (const licence of subscription.licences) {
         await tx.query(
           `INSERT INTO subscription_licences (customer_id, subscription_id, billable_item_id, quantity)
@@ -161,10 +171,14 @@ export class SubscriptionRepository {
    * subscription (credit lots, plan changes) be written meanwhile, and is not
    * skipped because of them.
    */
-  async claimForBilling(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
+  async claimForBilling(
+    tx: Queryable,
+    subscriptions: readonly CustomerRow[],
+  ): Promise<Set<string>> {
     const rows: Array<{ id: string }> = await tx.query(
-      'SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED',
-      [ids],
+      `SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) AND customer_id = ANY($2::uuid[])
+       ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`,
+      [subscriptions.map((subscription) => subscription.id), customersOf(subscriptions)],
     );
     return new Set(rows.map((row) => row.id));
   }

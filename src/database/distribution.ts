@@ -37,7 +37,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   usage_event_ids: { kind: 'distributed', column: 'event_id' },
   /**
    * Keys unique across customers (external ids, idempotency keys, invoice and
-   * credit note numbers, usage page token digests), sharded by the key as
+   * credit note numbers, usage page token digests, subscription ids), sharded by the key as
    * usage_event_ids is, so each key's one row holds its uniqueness on one node
    * (src/database/global-key-lookup.ts). A write claiming one is a two-node
    * transaction on Citus; creating a customer or a subscription is rare enough.
@@ -119,25 +119,12 @@ export const CO_LOCATION_GAPS: readonly string[] = [
  * Hot-path statements (ingestion, the upcoming-invoice preview, billing runs)
  * that touch a distributed table without its distribution column, as
  * test/e2e/hot-path-customer-filter.e2e-spec.ts finds them: on Citus each goes
- * to every node. `path: table` → why, and what fixes it.
+ * to every node. A join counts only to a table routed itself: `s.customer_id =
+ * c.id` routes `s` when `c` is found by id, not by external id, and a join to
+ * an `unnest` of parameters routes nothing. `path: table` → why, and what
+ * fixes it.
  */
 export const HOT_PATH_GAPS: Readonly<Record<string, string>> = {
-  'billing run: credit_lots':
-    'rollover sources are found by subscription and consumptions checked by lot id: pass the customer along once credit_lots is keyed by it',
-  'billing run: invoice_lines':
-    'revenue recording joins lines to invoices by invoice id: add the customer to the join once invoice_lines and invoices are keyed by it',
-  'billing run: invoices':
-    'drafts are finalized by id and a subscription’s latest period found by subscription id; invoices_pkey lacks customer_id',
-  'billing run: subscription_licences':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
-  'billing run: subscription_plan_changes':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
-  'billing run: subscriptions':
-    'claimed and closed by id (SKIP LOCKED); subscriptions_pkey lacks customer_id',
   'ingest: outbox_messages':
     'an alert’s e-mail is queued in the outbox, which has no customer_id column yet (CO_LOCATION_GAPS)',
-  'upcoming invoice: subscription_licences':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
-  'upcoming invoice: subscription_plan_changes':
-    'read by subscription id; the table has no customer_id column yet (CO_LOCATION_GAPS)',
 };

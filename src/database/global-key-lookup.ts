@@ -12,13 +12,14 @@
 import { Queryable } from './transaction';
 
 /**
- * One kind per key of the contract. Invoice and credit note numbers and credit
- * note idempotency keys are claimed by triggers of migration 1795000000193
- * until their SQL (src/invoicing/) claims them itself.
+ * One kind per key of the contract, and subscription ids: unique by making,
+ * held here so a route naming a subscription alone finds its customer on one
+ * node.
  */
 export type GlobalKeyKind =
   | 'customer_external_id'
   | 'customer_unsubscribe_token'
+  | 'subscription_id'
   | 'subscription_idempotency_key'
   | 'usage_page_token_digest'
   | 'invoice_number'
@@ -29,6 +30,21 @@ export interface GlobalKey {
   kind: GlobalKeyKind;
   key: string;
 }
+
+export interface GlobalKeyClaim extends GlobalKey {
+  customerId: string;
+}
+
+// Each key with its own customer, so one statement claims a whole billing round's numbers.
+const INSERT_CLAIMS = `
+  INSERT INTO global_keys (kind, key, customer_id)
+  SELECT kind, key, customer_id FROM unnest($1::text[], $2::text[], $3::uuid[]) AS k (kind, key, customer_id)`;
+
+const claimParameters = (claims: readonly GlobalKeyClaim[]) => [
+  claims.map((claim) => claim.kind),
+  claims.map((claim) => claim.key),
+  claims.map((claim) => claim.customerId),
+];
 
 /**
  * Claims the keys for the customer and answers those another customer (or an
@@ -43,14 +59,26 @@ export async function claimGlobalKeys(
 ): Promise<GlobalKey[]> {
   if (keys.length === 0) return [];
   const claimed: GlobalKey[] = await db.query(
-    `INSERT INTO global_keys (kind, key, customer_id)
-     SELECT kind, key, $3 FROM unnest($1::text[], $2::text[]) AS k (kind, key)
-     ON CONFLICT (key, kind) DO NOTHING
-     RETURNING kind, key`,
-    [keys.map((key) => key.kind), keys.map((key) => key.key), customerId],
+    `${INSERT_CLAIMS} ON CONFLICT (key, kind) DO NOTHING RETURNING kind, key`,
+    claimParameters(keys.map((key) => ({ ...key, customerId }))),
   );
   const mine = new Set(claimed.map((key) => `${key.kind}\u0000${key.key}`));
   return keys.filter((key) => !mine.has(`${key.kind}\u0000${key.key}`));
+}
+
+/**
+ * Claims keys the service hands out itself (invoice and credit note numbers,
+ * subscription ids), each for its own customer, in one statement. Nobody
+ * should hold one yet: a taken key fails the statement with the unique
+ * violation of global_keys' primary key, as a unique column would, and the
+ * transaction rolls back with what it wrote (a number taken from its counter).
+ */
+export async function claimIssuedKeys(
+  db: Queryable,
+  claims: readonly GlobalKeyClaim[],
+): Promise<void> {
+  if (claims.length === 0) return;
+  await db.query(INSERT_CLAIMS, claimParameters(claims));
 }
 
 /** Gives back keys the customer holds (a rotated token); a key held by another customer stays. */
@@ -69,9 +97,19 @@ export async function releaseGlobalKeys(
 
 /** The customer holding a key, null when nobody does: one node's probe on Citus. */
 export async function globalKeyHolder(db: Queryable, key: GlobalKey): Promise<string | null> {
-  const rows: Array<{ customer_id: string }> = await db.query(
-    'SELECT customer_id FROM global_keys WHERE key = $1 AND kind = $2',
-    [key.key, key.kind],
+  return (await globalKeyHolders(db, key.kind, [key.key])).get(key.key) ?? null;
+}
+
+/** The customers holding keys of one kind, by key; a key nobody holds is absent. */
+export async function globalKeyHolders(
+  db: Queryable,
+  kind: GlobalKeyKind,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows: Array<{ key: string; customer_id: string }> = await db.query(
+    'SELECT key, customer_id FROM global_keys WHERE key = ANY($1::text[]) AND kind = $2',
+    [keys, kind],
   );
-  return rows[0]?.customer_id ?? null;
+  return new Map(rows.map((row) => [row.key, row.customer_id]));
 }

@@ -153,14 +153,10 @@ export class BillingRunService {
         const outcome = await this.attempt(draft.subscriptionId, draft.periodStart, result, () =>
           inTransaction(this.db, async (tx) => {
             await this.invoices.lockCustomer(tx, draft.customerId);
-            const [invoice] = await this.invoices.finalize(tx, [draft.id], this.clock.now());
-            if (invoice) {
-              await this.revenue.recordFinalizedInvoices(tx, [invoice.id]);
-              await this.crm.enqueueInvoices(tx, [
-                { id: invoice.id, customerId: draft.customerId },
-              ]);
-            }
-            return invoice ?? null;
+            const invoices = await this.invoices.finalize(tx, [draft], this.clock.now());
+            await this.revenue.recordFinalizedInvoices(tx, invoices);
+            await this.crm.enqueueInvoices(tx, invoices);
+            return invoices[0] ?? null;
           }),
         );
         if (outcome !== null && outcome !== 'failed') finalized += 1;

@@ -7,6 +7,8 @@ import {
   BILLING_SUBSCRIPTIONS,
 } from '../customers/billing-subscriptions-sql';
 import { SubscriptionRepository } from '../customers/subscription.repository';
+import { CustomerRow, customersOf } from '../database/customer-routing';
+import { globalKeyHolder } from '../database/global-key-lookup';
 import { Queryable } from '../database/transaction';
 import { BillableSubscription } from './billable-subscription';
 
@@ -34,6 +36,23 @@ interface SubscriptionRow {
 }
 
 const SELECT = `SELECT ${BILLING_SUBSCRIPTION_COLUMNS} FROM ${BILLING_SUBSCRIPTIONS}`;
+
+/**
+ * A billing run's stream: the next subscriptions in id order. It reads every
+ * customer by design (on Citus, every node once per batch of hundreds); the
+ * work it feeds names each subscription's customer.
+ */
+export const SUBSCRIPTIONS_TO_BILL = `
+  SELECT ${BILLING_SUBSCRIPTION_COLUMNS},
+         (SELECT max(i.period_end) FROM invoices i
+          WHERE i.customer_id = s.customer_id AND i.subscription_id = s.id) AS invoiced_until
+  FROM ${BILLING_SUBSCRIPTIONS}
+  WHERE ($1::uuid IS NULL OR s.id > $1) AND s.start_date < $2
+    -- an ended subscription whose last period is invoiced has nothing left to bill
+    AND NOT EXISTS (SELECT 1 FROM invoices i
+                    WHERE i.customer_id = s.customer_id AND i.subscription_id = s.id
+                      AND i.period_end >= date_trunc('hour', s.end_date, 'UTC'))
+  ORDER BY s.id LIMIT $3`;
 
 function toSubscription(row: SubscriptionRow): BillableSubscription {
   return {
@@ -90,14 +109,7 @@ export class BillingSubscriptionsRepository {
     limit: number,
   ): Promise<SubscriptionToBill[]> {
     const rows: Array<SubscriptionRow & { invoiced_until: Date | null }> = await this.db.query(
-      `SELECT ${BILLING_SUBSCRIPTION_COLUMNS},
-              (SELECT max(i.period_end) FROM invoices i WHERE i.subscription_id = s.id) AS invoiced_until
-       FROM ${BILLING_SUBSCRIPTIONS}
-       WHERE ($1::uuid IS NULL OR s.id > $1) AND s.start_date < $2
-         -- an ended subscription whose last period is invoiced has nothing left to bill
-         AND NOT EXISTS (SELECT 1 FROM invoices i
-                         WHERE i.subscription_id = s.id AND i.period_end >= date_trunc('hour', s.end_date, 'UTC'))
-       ORDER BY s.id LIMIT $3`,
+      SUBSCRIPTIONS_TO_BILL,
       [afterId, startedBefore.toISOString(), limit],
     );
     return rows.map((row) => ({
@@ -106,8 +118,14 @@ export class BillingSubscriptionsRepository {
     }));
   }
 
+  /** Its customer found first in global_keys, so on Citus both reads go to one node each. */
   async findById(id: string): Promise<BillableSubscription | null> {
-    const rows: SubscriptionRow[] = await this.db.query(`${SELECT} WHERE s.id = $1`, [id]);
+    const customerId = await globalKeyHolder(this.db, { kind: 'subscription_id', key: id });
+    if (customerId === null) return null;
+    const rows: SubscriptionRow[] = await this.db.query(
+      `${SELECT} WHERE s.id = $1 AND s.customer_id = $2`,
+      [id, customerId],
+    );
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
@@ -125,19 +143,22 @@ export class BillingSubscriptionsRepository {
    * Claims the subscriptions for this transaction, answering those claimed;
    * one another replica is billing is skipped (SubscriptionRepository.claimForBilling).
    */
-  claim(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
-    return this.subscriptions.claimForBilling(tx, ids);
+  claim(tx: Queryable, subscriptions: readonly CustomerRow[]): Promise<Set<string>> {
+    return this.subscriptions.claimForBilling(tx, subscriptions);
   }
 
   /**
    * Where each subscription's invoices stop (end of its latest period), read
    * after claiming it, so it counts the invoices of whoever billed it before.
    */
-  async invoicedUntil(tx: Queryable, ids: readonly string[]): Promise<Map<string, Date>> {
+  async invoicedUntil(
+    tx: Queryable,
+    subscriptions: readonly CustomerRow[],
+  ): Promise<Map<string, Date>> {
     const rows: Array<{ subscription_id: string; invoiced_until: Date }> = await tx.query(
       `SELECT subscription_id, max(period_end) AS invoiced_until FROM invoices
-       WHERE subscription_id = ANY($1::uuid[]) GROUP BY subscription_id`,
-      [ids],
+       WHERE subscription_id = ANY($1::uuid[]) AND customer_id = ANY($2::uuid[]) GROUP BY subscription_id`,
+      [subscriptions.map((subscription) => subscription.id), customersOf(subscriptions)],
     );
     return new Map(rows.map((row) => [row.subscription_id, row.invoiced_until]));
   }

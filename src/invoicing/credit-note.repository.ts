@@ -5,6 +5,7 @@ import { Decimal, toDecimalString } from '../common/decimal';
 import { Interval } from '../common/period';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { customerExternalIdJoin } from '../customers/customer-external-id-join-sql';
+import { claimIssuedKeys } from '../database/global-key-lookup';
 import { Queryable } from '../database/transaction';
 import { CreditableLine, CreditNoteLineDraft, CreditNoteTotals } from './credit-note-lines';
 import { InvoiceLineKind } from './invoice-line';
@@ -103,12 +104,18 @@ export class CreditNoteRepository {
     private readonly crm: CrmOutbox,
   ) {}
 
-  async findIdByIdempotencyKey(db: Queryable, key: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await db.query(
-      'SELECT id FROM credit_notes WHERE idempotency_key = $1',
-      [key],
+  /** The customer's note issued under the idempotency key (its holder in global_keys). */
+  async findByIdempotencyKey(
+    db: Queryable,
+    customerId: string,
+    key: string,
+  ): Promise<CreditNoteView | null> {
+    const rows: NoteRow[] = await db.query(
+      `${SELECT_NOTES} WHERE n.customer_id = $1 AND n.idempotency_key = $2`,
+      [customerId, key],
     );
-    return rows[0]?.id ?? null;
+    const [note] = await this.withLines(rows, db);
+    return note ?? null;
   }
 
   /** The invoice's lines with what earlier credit notes credited of each. */
@@ -148,9 +155,10 @@ export class CreditNoteRepository {
   }
 
   /**
-   * Numbers and writes the note and its lines, and hands it to the CRM in the
-   * same transaction (every note, whatever its reason, is issued here);
-   * answers its number.
+   * Numbers and writes the note and its lines (its number claimed in
+   * global_keys), and hands it to the CRM in the same transaction (every note,
+   * whatever its reason, is issued here); answers its number. The caller has
+   * claimed its idempotency key.
    */
   async insert(tx: Queryable, note: NewCreditNote): Promise<string> {
     const [{ number }]: Array<{ number: string }> = await tx.query(INSERT_NOTE, [
@@ -166,6 +174,9 @@ export class CreditNoteRepository {
       note.creditLotId,
       note.idempotencyKey,
       note.issuedAt.toISOString(),
+    ]);
+    await claimIssuedKeys(tx, [
+      { kind: 'credit_note_number', key: number, customerId: note.customerId },
     ]);
     await tx.query(
       `INSERT INTO credit_note_lines (credit_note_id, position, customer_id, invoice_id, invoice_line_position,

@@ -11,6 +11,12 @@ import {
 } from '../common/errors';
 import { isUuid } from '../common/ids';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
+import {
+  claimGlobalKeys,
+  GlobalKey,
+  globalKeyHolder,
+  releaseGlobalKeys,
+} from '../database/global-key-lookup';
 import { inTransaction, Queryable } from '../database/transaction';
 import {
   CreditableLine,
@@ -80,15 +86,31 @@ export class CreditNotesService {
 
   /**
    * Issues a note on a locked invoice; null when there is nothing to credit.
-   * A retried request (same idempotency key) answers the note it issued.
+   * A retried request (same idempotency key) answers the note it issued: the
+   * key's claim in global_keys is the arbiter, so a retry racing the first
+   * request waits for it and then answers its note.
    */
   async issue(
     tx: Queryable,
     invoice: LockedInvoice,
     request: CreditNoteRequest,
   ): Promise<CreditNoteView | null> {
-    const earlier = await this.notes.findIdByIdempotencyKey(tx, request.idempotencyKey);
-    if (earlier) return this.notes.findById(earlier, tx);
+    const key: GlobalKey = { kind: 'credit_note_idempotency_key', key: request.idempotencyKey };
+    if ((await claimGlobalKeys(tx, invoice.customerId, [key])).length > 0) {
+      const holder = await globalKeyHolder(tx, key);
+      return holder === null ? null : this.notes.findByIdempotencyKey(tx, holder, key.key);
+    }
+    const note = await this.issueNew(tx, invoice, request);
+    // No note holds the key: a later request under it may still issue one.
+    if (note === null) await releaseGlobalKeys(tx, invoice.customerId, [key]);
+    return note;
+  }
+
+  private async issueNew(
+    tx: Queryable,
+    invoice: LockedInvoice,
+    request: CreditNoteRequest,
+  ): Promise<CreditNoteView | null> {
     const creditable = await this.notes.creditableLines(tx, invoice.id);
     const chosen = request.lines(creditable);
     if ('problems' in chosen) throw new ValidationFailedError(chosen.problems);

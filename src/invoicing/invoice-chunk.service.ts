@@ -44,8 +44,8 @@ export class ChunkRoundFailed extends Error {
  * block draws and purchases, rollovers, numbers, revenue and CRM messages
  * written set-based. The transaction holds
  * whole invoices or nothing: a crash or a failure leaves no part of any, and
- * numbers are taken in the one statement that finalizes them, just before the
- * commit, so none is lost.
+ * numbers are taken in the one statement that finalizes them (and claimed in
+ * global_keys by the next), just before the commit, so none is lost.
  */
 @Injectable()
 export class InvoiceChunkService {
@@ -69,10 +69,7 @@ export class InvoiceChunkService {
     let due: NextPeriod[] = [];
     try {
       return await inTransaction(this.db, async (tx) => {
-        const claimed = await this.subscriptions.claim(
-          tx,
-          subscriptions.map((subscription) => subscription.id),
-        );
+        const claimed = await this.subscriptions.claim(tx, subscriptions);
         const mine = subscriptions.filter((subscription) => claimed.has(subscription.id));
         const claimedElsewhere = subscriptions
           .filter((subscription) => !claimed.has(subscription.id))
@@ -81,11 +78,7 @@ export class InvoiceChunkService {
         await this.invoices.lockCustomers(tx, [
           ...new Set(mine.map((subscription) => subscription.customerId)),
         ]);
-        due = nextPeriods(
-          mine,
-          await this.subscriptions.invoicedUntil(tx, [...claimed]),
-          billedUntil,
-        );
+        due = nextPeriods(mine, await this.subscriptions.invoicedUntil(tx, mine), billedUntil);
         return { created: await this.invoiceAll(tx, due), claimedElsewhere, billed: due };
       });
     } catch (error) {
@@ -143,18 +136,11 @@ export class InvoiceChunkService {
 
     const finalized = await this.invoices.finalize(
       tx,
-      contents.map((content) => content.invoiceId),
+      contents.map(({ invoiceId, customerId }) => ({ id: invoiceId, customerId })),
       this.clock.now(),
     );
-    const customerOf = new Map(contents.map((content) => [content.invoiceId, content.customerId]));
-    await this.revenue.recordFinalizedInvoices(
-      tx,
-      finalized.map((invoice) => invoice.id),
-    );
-    await this.crm.enqueueInvoices(
-      tx,
-      finalized.map(({ id }) => ({ id, customerId: customerOf.get(id) as string })),
-    );
+    await this.revenue.recordFinalizedInvoices(tx, finalized);
+    await this.crm.enqueueInvoices(tx, finalized);
     return finalized.length;
   }
 
@@ -212,7 +198,13 @@ export class InvoiceChunkService {
       contexts.flatMap(({ subscription, usageBilledUntil }) =>
         usageBilledUntil === null
           ? []
-          : [{ subscriptionId: subscription.id, until: usageBilledUntil }],
+          : [
+              {
+                subscriptionId: subscription.id,
+                customerId: subscription.customerId,
+                until: usageBilledUntil,
+              },
+            ],
       ),
     );
     const bySubscription = new Map<string, RolloverSource[]>();

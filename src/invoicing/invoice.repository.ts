@@ -7,6 +7,8 @@ import { Interval } from '../common/period';
 import { CustomerRepository } from '../customers/customer.repository';
 import { customerExternalIdJoin } from '../customers/customer-external-id-join-sql';
 import { closeSubscriptionUsage } from '../customers/usage-closing-sql';
+import { CustomerRow, customersOf } from '../database/customer-routing';
+import { claimIssuedKeys } from '../database/global-key-lookup';
 import { Queryable } from '../database/transaction';
 import { BreakdownLine } from '../rating/breakdown';
 import { InvoiceDraft } from './invoice-calculator';
@@ -60,8 +62,7 @@ export interface LockedInvoice {
   tax: Decimal;
 }
 
-export interface FinalizedInvoice {
-  id: string;
+export interface FinalizedInvoice extends CustomerRow {
   number: string;
 }
 
@@ -135,7 +136,7 @@ const SAVE_CONTENTS = `
     UPDATE invoices i SET subtotal = t.subtotal, credits_applied = t.credits_applied, tax = t.tax, total = t.total
     FROM unnest($15::uuid[], $16::numeric[], $17::numeric[], $18::numeric[], $19::numeric[])
       AS t (id, subtotal, credits_applied, tax, total)
-    WHERE i.id = t.id AND i.status = 'draft'
+    WHERE i.id = t.id AND i.customer_id = ANY($20::uuid[]) AND i.status = 'draft'
     RETURNING i.id
   )
   SELECT (SELECT count(*) FROM lines)::int AS lines, (SELECT count(*) FROM totals)::int AS invoices`;
@@ -146,13 +147,14 @@ const SAVE_CONTENTS = `
 // The counter moves by the number of drafts among the invoices, which are
 // numbered in the order given. Finalizing also closes the billed usage of each
 // subscription (at most one invoice per subscription per call), through the
-// customers module's fragment (usage-closing-sql.ts).
+// customers module's fragment (usage-closing-sql.ts). The numbers are claimed in
+// global_keys right after, in the same transaction (InvoiceRepository.finalize).
 const FINALIZE = `
   WITH draft AS (
     SELECT i.id, i.subscription_id, i.usage_billed_until, d.position
     FROM unnest($1::uuid[]) WITH ORDINALITY AS d (id, position)
     JOIN invoices i ON i.id = d.id
-    WHERE i.status = 'draft'
+    WHERE i.status = 'draft' AND i.customer_id = ANY($3::uuid[])
     FOR UPDATE OF i
   ), numbered AS (
     SELECT id, row_number() OVER (ORDER BY position) AS k, count(*) OVER () AS n FROM draft
@@ -165,12 +167,23 @@ const FINALIZE = `
     SET status = 'finalized', finalized_at = $2,
         number = 'INV-' || lpad((counter.last_number - numbered.n + numbered.k)::text,
                                 greatest(6, length((counter.last_number - numbered.n + numbered.k)::text)), '0')
-    FROM numbered, counter WHERE i.id = numbered.id
-    RETURNING i.id, i.number
+    FROM numbered, counter WHERE i.id = numbered.id AND i.customer_id = ANY($3::uuid[])
+    RETURNING i.id, i.number, i.customer_id
   ), closed AS (
-    ${closeSubscriptionUsage('draft', 'draft.subscription_id', 'draft.usage_billed_until')}
+    ${closeSubscriptionUsage('draft', 'draft.subscription_id', 'draft.usage_billed_until', '$3::uuid[]')}
   )
-  SELECT finalized.id, finalized.number, (SELECT count(*) FROM closed) AS closed FROM finalized`;
+  SELECT finalized.id, finalized.number, finalized.customer_id, (SELECT count(*) FROM closed) AS closed
+  FROM finalized`;
+
+/**
+ * A billing run's sweep of drafts left by other processes, in id order: it
+ * reads every customer by design (on Citus, every node once per batch); each
+ * draft is then finalized with its customer named.
+ */
+export const DRAFTS_ENDED_BY = `
+  SELECT id, customer_id, subscription_id, period_start FROM invoices
+  WHERE status = 'draft' AND period_end <= $1 AND ($2::uuid IS NULL OR id > $2)
+  ORDER BY id LIMIT $3`;
 
 /** Invoices and their lines. Writes run in the caller's transaction. */
 @Injectable()
@@ -255,6 +268,7 @@ export class InvoiceRepository {
       contents.map((c) => toDecimalString(c.draft.creditsApplied)),
       contents.map((c) => toDecimalString(c.draft.tax)),
       contents.map((c) => toDecimalString(c.draft.total)),
+      customersOf(contents),
     ]);
     if (saved.invoices !== contents.length) {
       throw new Error(`${contents.length - saved.invoices} of the invoices are not drafts`);
@@ -264,15 +278,33 @@ export class InvoiceRepository {
   /**
    * Numbers and finalizes drafts, in the order given, and closes the usage they
    * bill; an invoice that is not a draft is left out (and takes no number).
+   * Their numbers are claimed across customers in one more statement, whatever
+   * their count; a number someone holds already fails the transaction.
    */
   async finalize(
     tx: Queryable,
-    invoiceIds: readonly string[],
+    drafts: readonly CustomerRow[],
     at: Date,
   ): Promise<FinalizedInvoice[]> {
-    if (invoiceIds.length === 0) return [];
-    const rows: FinalizedInvoice[] = await tx.query(FINALIZE, [invoiceIds, at.toISOString()]);
-    return rows.map(({ id, number }) => ({ id, number }));
+    if (drafts.length === 0) return [];
+    const rows: Array<{ id: string; number: string; customer_id: string }> = await tx.query(
+      FINALIZE,
+      [drafts.map((draft) => draft.id), at.toISOString(), customersOf(drafts)],
+    );
+    const finalized = rows.map((row) => ({
+      id: row.id,
+      number: row.number,
+      customerId: row.customer_id,
+    }));
+    await claimIssuedKeys(
+      tx,
+      finalized.map(({ number, customerId }) => ({
+        kind: 'invoice_number',
+        key: number,
+        customerId,
+      })),
+    );
+    return finalized;
   }
 
   /** Drafts of periods ended by `endedBy`, in id order after `afterId`. */
@@ -286,12 +318,7 @@ export class InvoiceRepository {
       customer_id: string;
       subscription_id: string;
       period_start: Date;
-    }> = await this.db.query(
-      `SELECT id, customer_id, subscription_id, period_start FROM invoices
-         WHERE status = 'draft' AND period_end <= $1 AND ($2::uuid IS NULL OR id > $2)
-         ORDER BY id LIMIT $3`,
-      [endedBy.toISOString(), afterId, limit],
-    );
+    }> = await this.db.query(DRAFTS_ENDED_BY, [endedBy.toISOString(), afterId, limit]);
     return rows.map((row) => ({
       id: row.id,
       customerId: row.customer_id,

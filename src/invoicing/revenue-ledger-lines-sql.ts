@@ -7,12 +7,12 @@ import { RevenueLineSources } from '../analytics/ledger/revenue-line-sources.por
  * Only invoicing names its tables and columns.
  */
 export const REVENUE_LEDGER_LINES: RevenueLineSources = {
-  finalizedInvoiceLines: (invoiceIds) => `
+  finalizedInvoiceLines: (invoiceIds, customerIds) => `
     SELECT l.customer_id, i.id AS invoice_id, i.currency, l.amount,
            l.service_period_start, l.service_period_end
     FROM invoices i
-    JOIN invoice_lines l ON l.invoice_id = i.id
-    WHERE i.id = ANY(${invoiceIds}) AND i.status = 'finalized'`,
+    JOIN invoice_lines l ON l.customer_id = i.customer_id AND l.invoice_id = i.id
+    WHERE i.id = ANY(${invoiceIds}) AND i.customer_id = ANY(${customerIds}) AND i.status = 'finalized'`,
   creditNoteLines: (creditNoteId) => `
     SELECT l.customer_id, n.invoice_id, n.id AS credit_note_id, n.currency, l.amount,
            l.service_period_start, l.service_period_end

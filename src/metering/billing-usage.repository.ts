@@ -32,6 +32,8 @@ interface TotalsRow {
 // One statement for every (item, service interval) of an invoice, read from the
 // hourly rollups: its cost follows the number of hours and dimension sets, never
 // the number of events. Each meter aggregates as meter-aggregation.ts defines.
+// Every read names the selections' customers ($1) as values: on Citus that, not
+// the join to the selection, is what keeps it on their nodes.
 const TOTALS = `
   WITH selection AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[])
@@ -50,14 +52,15 @@ const TOTALS = `
   CROSS JOIN LATERAL (
     SELECT sum(r.event_count) AS event_count, sum(r.value_sum) AS value_sum, max(r.value_max) AS value_max
     FROM usage_hourly_rollups r
-    WHERE r.customer_id = s.customer_id AND r.meter_id = s.meter_id
+    WHERE r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id AND r.meter_id = s.meter_id
       AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
   ) h
   -- The latest event and distinct values are read only for the meters that need them.
   LEFT JOIN LATERAL (
     SELECT r.last_value
     FROM usage_hourly_rollups r
-    WHERE m.aggregation = 'last' AND r.customer_id = s.customer_id AND r.meter_id = s.meter_id
+    WHERE m.aggregation = 'last' AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
+      AND r.meter_id = s.meter_id
       AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
     ORDER BY ${latestFirst('r.last_timestamp', 'r.last_event_id')}
     LIMIT 1
@@ -65,7 +68,8 @@ const TOTALS = `
   LEFT JOIN LATERAL (
     SELECT ${DISTINCT_VALUES} AS distinct_values
     FROM usage_hourly_unique_values v
-    WHERE m.aggregation = 'unique_count' AND v.customer_id = s.customer_id AND v.meter_id = s.meter_id
+    WHERE m.aggregation = 'unique_count' AND v.customer_id = ANY($1::uuid[]) AND v.customer_id = s.customer_id
+      AND v.meter_id = s.meter_id
       AND v.hour_start >= s.from_hour AND v.hour_start < s.to_hour AND v.dimensions @> s.filter
   ) u ON true
   ORDER BY s.n`;

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { PayloadTooLargeError } from '../common/errors';
 import { parseInput } from '../common/validation';
+import { CustomerIdsRepository } from '../customers/customer-ids.repository';
 import { inTransaction, Queryable } from '../database/transaction';
 import { triageBatch } from './batch-triage';
 import {
@@ -31,6 +32,7 @@ export class IngestService {
     private readonly clock: Clock,
     private readonly usageMoved: UsageMoved,
     private readonly participants: IngestParticipants,
+    private readonly customerIds: CustomerIdsRepository,
   ) {}
 
   async ingest(body: unknown): Promise<IngestResult> {
@@ -48,9 +50,14 @@ export class IngestService {
     } = triageBatch(rawEvents, { now: receivedAt, horizon: this.retention.horizon(receivedAt) });
 
     const { result, moved } = await inTransaction(this.db, async (tx) => {
-      const references = await this.events.loadReferences(
+      // Customers are read by id, so on Citus the batch reaches their nodes only.
+      const customerIds = await this.customerIds.idsOf(
         tx,
         distinct(candidates.map(({ event }) => event.customerExternalId)),
+      );
+      const references = await this.events.loadReferences(
+        tx,
+        [...customerIds.values()],
         distinct(candidates.map(({ event }) => event.meter)),
       );
       let valid: IndexedEvent[] = [];

@@ -102,17 +102,17 @@ interface StoredRow {
 @Injectable()
 export class UsageEventsRepository {
   /**
-   * The named customers, with their subscriptions' usage bounds (locked FOR
-   * SHARE, see customersWithUsageBounds), and the meters that exist: one
-   * statement composed of their owners' fragments.
+   * The customers (by id), by external id, with their subscriptions' usage
+   * bounds (locked FOR SHARE, see customersWithUsageBounds), and the meters
+   * that exist: one statement composed of their owners' fragments.
    */
   async loadReferences(
     tx: Queryable,
-    customerExternalIds: string[],
+    customerIds: string[],
     meterKeys: string[],
   ): Promise<References> {
     const [{ customers, meters }]: Array<{ customers: CustomerRow[]; meters: MeterRow[] }> =
-      await tx.query(REFERENCES, [customerExternalIds, meterKeys]);
+      await tx.query(REFERENCES, [customerIds, meterKeys]);
     return {
       customers: new Map<string, CustomerReference>(
         customers.map((row) => [

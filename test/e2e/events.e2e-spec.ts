@@ -3,6 +3,7 @@ import {
   createCustomer,
   createMeter,
   createSubscription,
+  uniqueKey,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { MeteringTables } from './usage-fixtures';
@@ -172,6 +173,17 @@ describe('POST /v1/events', () => {
       ['bad_value', 'bad_time', 'no_customer', 'no_meter', 'no_dimension', 'future', 'closed'],
     ]);
     expect(ids).toEqual([]);
+  });
+
+  it('takes the events of a customer created after a batch that named it unknown', async () => {
+    // Ingestion remembers the customers it found, never one it did not.
+    const externalId = uniqueKey('created_later');
+    const early = await send([event(externalId, { id: 'before_customer' })]);
+    expect(early.body.rejected.map((r: Event) => r.code)).toEqual(['unknown_customer']);
+    await createCustomer(t, { externalId });
+    const late = await send([event(externalId, { id: 'after_customer', value: '3' })]);
+    expect(late.body).toMatchObject({ accepted: 1, rejected: [] });
+    expect(await storedIds(await tables.customerId(externalId))).toEqual(['after_customer']);
   });
 
   it('accepts the same batch once and counts it as duplicates when sent again', async () => {

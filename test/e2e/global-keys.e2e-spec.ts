@@ -4,7 +4,6 @@ import { listInvoices, runBilling } from '../support/billing';
 import {
   createCustomer,
   createSubscribedCustomer,
-  createSubscription,
   subscriptionBody,
   uniqueKey,
 } from '../support/factories';
@@ -73,6 +72,10 @@ describe('global keys', () => {
     expect(await holders('subscription_idempotency_key', [key])).toEqual([
       await customerId(first.externalId),
     ]);
+    // Its id too, so the routes naming it alone find its customer on one node.
+    expect(await holders('subscription_id', [created.body.id])).toEqual([
+      await customerId(first.externalId),
+    ]);
 
     const other = await createCustomer(t);
     const retried = await t.admin
@@ -116,37 +119,82 @@ describe('global keys', () => {
 
   it('claims an invoice’s number when it is finalized, and a credit note’s number when issued', async () => {
     const subscribed = await createSubscribedCustomer(t);
-    const other = await createCustomer(t);
-    const otherSubscription = await createSubscription(t, {
-      customerExternalId: other.externalId,
-      plan: subscribed.priced.plan.key,
-    });
-    // No usage: the plan's licence fee is enough for each to get a numbered invoice.
+    // No usage: the plan's licence fee is enough to get a numbered invoice.
     t.clock.set('2026-04-01T02:00:00Z');
     await runBilling(t, '2026-04-01T02:00:00Z');
     const [invoice] = await listInvoices(t, `subscriptionId=${subscribed.subscription.id}`);
-    const [otherInvoice] = await listInvoices(t, `subscriptionId=${otherSubscription.id}`);
     const id = await customerId(subscribed.customer.externalId);
     expect(await holders('invoice_number', [String(invoice.number)])).toEqual([id]);
 
     const voided = await t.admin.post(`/v1/invoices/${invoice.id}/void`, { refundToCredit: true });
     expect(voided.status).toBe(200);
     expect(await holders('credit_note_number', [voided.body.creditNote.number])).toEqual([id]);
+    expect(await holders('credit_note_idempotency_key', [`void:${invoice.id}`])).toEqual([id]);
+  });
 
-    // Another customer's invoice cannot take the number: invoices' own key is per customer, the claim
-    // is global. (A copy of the other customer's invoice for February, written as SQL would.)
-    const copy = db.query(
-      `INSERT INTO invoices
-       SELECT (jsonb_populate_record(NULL::invoices, to_jsonb(i) || jsonb_build_object(
-                 'id', gen_random_uuid(), 'number', $1::text,
-                 'period_start', '2026-02-01T00:00:00Z', 'period_end', '2026-03-01T00:00:00Z'))).*
-       FROM invoices i WHERE i.id = $2`,
-      [invoice.number, otherInvoice.id],
+  it('refuses to finalize an invoice under a number another customer holds, and leaves no gap', async () => {
+    const subscribed = await createSubscribedCustomer(t);
+    const other = await createCustomer(t);
+    const [{ next }] = await db.query<Array<{ next: string }>>(
+      "SELECT 'INV-' || lpad((last_number + 1)::text, 6, '0') AS next FROM invoice_numbering",
     );
-    await expect(copy).rejects.toMatchObject({
-      code: '23505',
-      constraint: 'global_keys_pkey',
-    });
+    await db.query(
+      "INSERT INTO global_keys (key, kind, customer_id) VALUES ($1, 'invoice_number', $2)",
+      [next, await customerId(other.externalId)],
+    );
+    // Every earlier subscription is billed to April: this one's March is the run's only invoice.
+    const refused = await runBilling(t, '2026-04-01T02:00:00Z');
+    expect(refused.invoicesCreated).toBe(0);
+    expect(refused.failures).toEqual([
+      expect.objectContaining({
+        subscriptionId: subscribed.subscription.id,
+        message: expect.stringContaining('global_keys_pkey'),
+      }),
+    ]);
+    expect(await listInvoices(t, `subscriptionId=${subscribed.subscription.id}`)).toEqual([]);
+
+    // The failed round gave the number back: once free, the invoice takes it.
+    await db.query("DELETE FROM global_keys WHERE key = $1 AND kind = 'invoice_number'", [next]);
+    expect((await runBilling(t, '2026-04-01T02:00:00Z')).invoicesCreated).toBe(1);
+    const [invoice] = await listInvoices(t, `subscriptionId=${subscribed.subscription.id}`);
+    expect(invoice.number).toBe(next);
+    expect(await holders('invoice_number', [next])).toEqual([
+      await customerId(subscribed.customer.externalId),
+    ]);
+  });
+
+  it('answers a credit note’s retry with the first note, claiming nothing more', async () => {
+    const subscribed = await createSubscribedCustomer(t);
+    await runBilling(t, '2026-04-01T02:00:00Z');
+    const [invoice] = await listInvoices(t, `subscriptionId=${subscribed.subscription.id}`);
+    const id = await customerId(subscribed.customer.externalId);
+    const claims = async () =>
+      db.query<Array<{ kind: string; key: string }>>(
+        'SELECT kind, key FROM global_keys WHERE customer_id = $1 ORDER BY kind, key',
+        [id],
+      );
+    const key = uniqueKey('fix');
+    // Line 0 is the 49.00 licence fee.
+    const correct = () =>
+      t.admin
+        .post(`/v1/invoices/${invoice.id}/credit-notes`, {
+          lines: [{ position: 0, amount: '1.00' }],
+        })
+        .set('Idempotency-Key', key);
+    const first = await correct();
+    expect(first.status).toBe(201);
+    const claimed = await claims();
+    expect(claimed).toEqual(
+      expect.arrayContaining([
+        { kind: 'credit_note_idempotency_key', key: `request:${key}` },
+        { kind: 'credit_note_number', key: first.body.number },
+      ]),
+    );
+
+    const retried = await correct();
+    expect(retried.status).toBe(201);
+    expect(retried.body.id).toBe(first.body.id);
+    expect(await claims()).toEqual(claimed);
   });
 
   it('lets a second claim of a held key find it taken, and a release give it back', async () => {

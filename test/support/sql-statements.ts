@@ -63,8 +63,8 @@ const STAND_INS: Record<string, Array<Record<string, string>>> = {
   // The lines invoicing binds to the ledger's REVENUE_LINE_SOURCES port.
   'src/analytics/ledger/revenue-ledger.repository.ts': [
     {
-      "this.lines.finalizedInvoiceLines('$1::uuid[]')":
-        REVENUE_LEDGER_LINES.finalizedInvoiceLines('$1::uuid[]'),
+      "this.lines.finalizedInvoiceLines('$1::uuid[]', '$4::uuid[]')":
+        REVENUE_LEDGER_LINES.finalizedInvoiceLines('$1::uuid[]', '$4::uuid[]'),
       "this.lines.creditNoteLines('$1::uuid')": REVENUE_LEDGER_LINES.creditNoteLines('$1::uuid'),
     },
   ],

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Decimal } from '../../common/decimal';
+import { CustomerRow, customersOf } from '../../database/customer-routing';
 import { Queryable } from '../../database/transaction';
 import { Month, firstDay } from '../month';
 import { REVENUE_LINE_SOURCES, RevenueLineSources } from './revenue-line-sources.port';
@@ -72,13 +73,14 @@ export class RevenueLedgerRepository {
   /** Records finalized invoices' revenue, in the finalizing transaction; recording one again adds nothing. */
   async recordInvoices(
     tx: Queryable,
-    invoiceIds: readonly string[],
+    invoices: readonly CustomerRow[],
     rates: { currencies: string[]; rates: string[] },
   ): Promise<void> {
-    await tx.query(RECORD_INVOICE(this.lines.finalizedInvoiceLines('$1::uuid[]')), [
-      invoiceIds,
+    await tx.query(RECORD_INVOICE(this.lines.finalizedInvoiceLines('$1::uuid[]', '$4::uuid[]')), [
+      invoices.map((invoice) => invoice.id),
       rates.currencies,
       rates.rates,
+      customersOf(invoices),
     ]);
   }
 

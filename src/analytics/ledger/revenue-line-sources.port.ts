@@ -12,8 +12,11 @@
  * invoice_id is the credited invoice).
  */
 export interface RevenueLineSources {
-  /** The lines of the finalized invoices among `invoiceIds` (an SQL uuid[] expression). */
-  finalizedInvoiceLines(invoiceIds: string): string;
+  /**
+   * The lines of the finalized invoices among `invoiceIds`, of the customers
+   * `customerIds` (SQL uuid[] expressions; the customers route it on Citus).
+   */
+  finalizedInvoiceLines(invoiceIds: string, customerIds: string): string;
   /** The lines of the credit note `creditNoteId` (an SQL uuid expression). */
   creditNoteLines(creditNoteId: string): string;
 }

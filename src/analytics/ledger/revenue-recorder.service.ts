@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CustomerRow } from '../../database/customer-routing';
 import { Queryable } from '../../database/transaction';
 import { ExchangeRates } from './exchange-rates.service';
 import { RevenueLedgerRepository } from './revenue-ledger.repository';
@@ -18,9 +19,8 @@ export class RevenueRecorder {
     private readonly rates: ExchangeRates,
   ) {}
 
-  async recordFinalizedInvoices(tx: Queryable, invoiceIds: readonly string[]): Promise<void> {
-    if (invoiceIds.length > 0)
-      await this.ledger.recordInvoices(tx, invoiceIds, this.rates.asArrays());
+  async recordFinalizedInvoices(tx: Queryable, invoices: readonly CustomerRow[]): Promise<void> {
+    if (invoices.length > 0) await this.ledger.recordInvoices(tx, invoices, this.rates.asArrays());
   }
 
   /**

@@ -8,6 +8,7 @@ import { CreditLedgerRepository, creditPurseKey } from '../../credits/credit-led
 import { CreditLot } from '../../credits/credit-lot';
 import { PrepaidBlockRepository } from '../../credits/prepaid-block.repository';
 import { CrmOutbox } from '../../crm/crm-outbox.service';
+import { CustomerRow } from '../../database/customer-routing';
 import { BillableSubscription } from '../billable-subscription';
 import { BillingPlan } from '../billing-plan';
 import {
@@ -126,7 +127,8 @@ export class InMemoryBilling {
           invoicedUntil: this.invoicedUntilOf(subscription.id),
         }));
     },
-    claim: async (_tx: unknown, ids: readonly string[]): Promise<Set<string>> => {
+    claim: async (_tx: unknown, subscriptions: readonly CustomerRow[]): Promise<Set<string>> => {
+      const ids = subscriptions.map((subscription) => subscription.id);
       this.onClaim(ids);
       const lost = ids.find((id) => this.unreachable.has(id));
       if (lost) throw new Error(`connection lost claiming ${lost}`);
@@ -134,9 +136,12 @@ export class InMemoryBilling {
       this.rounds.push(claimed);
       return new Set(claimed);
     },
-    invoicedUntil: async (_tx: unknown, ids: readonly string[]): Promise<Map<string, Date>> =>
+    invoicedUntil: async (
+      _tx: unknown,
+      subscriptions: readonly CustomerRow[],
+    ): Promise<Map<string, Date>> =>
       new Map(
-        ids.flatMap((id) => {
+        subscriptions.flatMap(({ id }) => {
           const until = this.invoicedUntilOf(id);
           return until ? [[id, until] as const] : [];
         }),
@@ -172,13 +177,13 @@ export class InMemoryBilling {
         );
       }
     },
-    finalize: async (_tx: unknown, ids: readonly string[]) =>
-      ids.flatMap((id) => {
+    finalize: async (_tx: unknown, drafts: readonly CustomerRow[]) =>
+      drafts.flatMap(({ id, customerId }) => {
         const invoice = this.state.invoices.find((i) => i.id === id);
         if (!invoice || invoice.status !== 'draft') return [];
         invoice.status = 'finalized';
         invoice.number = `INV-${this.state.invoices.filter((i) => i.number).length + 1}`;
-        return [{ id, number: invoice.number }];
+        return [{ id, number: invoice.number, customerId }];
       }),
     draftsEndedBy: async (
       endedBy: Date,
@@ -271,8 +276,8 @@ export class InMemoryBilling {
   };
 
   readonly revenue = {
-    recordFinalizedInvoices: async (_tx: unknown, ids: readonly string[]) =>
-      void this.state.revenue.push(...ids),
+    recordFinalizedInvoices: async (_tx: unknown, invoices: readonly CustomerRow[]) =>
+      void this.state.revenue.push(...invoices.map(({ id }) => id)),
   };
 
   readonly crm = {
