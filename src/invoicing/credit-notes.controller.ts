@@ -23,7 +23,8 @@ export class CreditNotesController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'a retry with the same key returns the first credit note and issues nothing',
+    description:
+      'a retry with the same key returns the first credit note and issues nothing; the key reused on another invoice is a 409',
   })
   async create(
     @Param('id') id: string,

@@ -88,7 +88,8 @@ export class CreditNotesService {
    * Issues a note on a locked invoice; null when there is nothing to credit.
    * A retried request (same idempotency key) answers the note it issued: the
    * key's claim in global_keys is the arbiter, so a retry racing the first
-   * request waits for it and then answers its note.
+   * request waits for it and then answers its note. The key on another
+   * invoice is a conflict.
    */
   async issue(
     tx: Queryable,
@@ -98,7 +99,21 @@ export class CreditNotesService {
     const key: GlobalKey = { kind: 'credit_note_idempotency_key', key: request.idempotencyKey };
     if ((await claimGlobalKeys(tx, invoice.customerId, [key])).length > 0) {
       const holder = await globalKeyHolder(tx, key);
-      return holder === null ? null : this.notes.findByIdempotencyKey(tx, holder, key.key);
+      const issued =
+        holder === null ? null : await this.notes.findByIdempotencyKey(tx, holder, key.key);
+      // A key names one request: reused for another invoice it is the caller's mistake, not a retry.
+      if (issued !== null && issued.invoiceId !== invoice.id) {
+        throw new ConflictError(
+          'the Idempotency-Key was used for a credit note on another invoice',
+          [
+            {
+              field: 'Idempotency-Key',
+              problem: 'is already used for a credit note on another invoice',
+            },
+          ],
+        );
+      }
+      return issued;
     }
     const note = await this.issueNew(tx, invoice, request);
     // No note holds the key: a later request under it may still issue one.

@@ -126,6 +126,26 @@ describe('credit notes', () => {
     expect(ledger).toEqual({ month: '2026-03', amount: '-6.00' });
   });
 
+  it('refuses an idempotency key reused for another invoice, and issues nothing', async () => {
+    const first = await billedMarch();
+    const second = await billedMarch();
+    const issue = (invoiceId: string) =>
+      t.admin
+        .post(`/v1/invoices/${invoiceId}/credit-notes`, {
+          lines: [{ position: 1, amount: '1.00' }],
+        })
+        .set('Idempotency-Key', `reused-${first.invoiceId}`);
+    expect((await issue(first.invoiceId)).status).toBe(201);
+
+    const reused = await issue(second.invoiceId);
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.details).toEqual([
+      { field: 'Idempotency-Key', problem: 'is already used for a credit note on another invoice' },
+    ]);
+    expect(await creditNotes(`invoiceId=${second.invoiceId}`)).toHaveLength(0);
+    expect(await creditNotes(`invoiceId=${first.invoiceId}`)).toHaveLength(1);
+  });
+
   it('ending early after a fee was billed in advance credits its unused share', async () => {
     // Weekly service intervals in monthly periods from March 15: the period to April 15
     // bills the fee of the week April 12–19 in advance.
