@@ -44,6 +44,11 @@ export function fixedLengthMs(window: QuotaWindow): number | null {
   return window === 'interval' ? null : FIXED_LENGTH_MS[window];
 }
 
+/** The length of a window that slides (a rolling day or week); null for one the calendar fixes. */
+export function rollingLengthMs(spec: WindowSpec): number | null {
+  return spec.alignment === 'rolling' ? fixedLengthMs(spec.window) : null;
+}
+
 /**
  * The window of `spec` that counts usage at `at`. For the service interval the
  * caller passes the subscription's current interval (null when it has none:
