@@ -11,13 +11,20 @@ function readProc(path: string): string | null {
   }
 }
 
-/** [ppid, CPU milliseconds (user + system)] of a process, from /proc/<pid>/stat. */
-function statOf(pid: number): [number, number] | null {
+/**
+ * [ppid, CPU milliseconds (user + system), CPU milliseconds of its children
+ * that ended] of a process, from /proc/<pid>/stat.
+ */
+function statOf(pid: number): [number, number, number] | null {
   const stat = readProc(`/proc/${pid}/stat`);
   if (stat === null) return null;
-  // Fields after "(comm)": state ppid … utime (14th field overall) stime (15th).
+  // Fields after "(comm)": state ppid … utime (14th field overall) stime (15th) cutime cstime.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [Number(fields[1]), (Number(fields[11]) + Number(fields[12])) * TICK_MS];
+  return [
+    Number(fields[1]),
+    (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+    (Number(fields[13]) + Number(fields[14])) * TICK_MS,
+  ];
 }
 
 function pids(): number[] {
@@ -30,8 +37,8 @@ function pids(): number[] {
  * CPU time used so far by one PostgreSQL server (its postmaster, found by its
  * port, and every child: backends, WAL writer, checkpointer, autovacuum), so
  * the benchmark can tell the database's cost from the app's even when other
- * work shares the machine. Backends that exit take their time with them, so
- * read it while the connections are still open.
+ * work shares the machine. A backend that exited (a pool closing an idle
+ * connection) counts through its postmaster, which reaped it.
  */
 export function postgresCpuMs(port: number): number {
   const all = pids();
@@ -44,6 +51,7 @@ export function postgresCpuMs(port: number): number {
   for (const pid of all) {
     const stat = statOf(pid);
     if (stat && (pid === postmaster || stat[0] === postmaster)) total += stat[1];
+    if (stat && pid === postmaster) total += stat[2];
   }
   return total;
 }
