@@ -40,7 +40,7 @@ const FIXED_LENGTH_MS: Readonly<Record<Exclude<QuotaWindow, 'interval'>, number>
 };
 
 /** The length of a fixed window; the service interval has none (months differ). */
-export function fixedLengthMs(window: QuotaWindow): number | null {
+function fixedLengthMs(window: QuotaWindow): number | null {
   return window === 'interval' ? null : FIXED_LENGTH_MS[window];
 }
 
