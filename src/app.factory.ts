@@ -1,6 +1,8 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express } from 'express';
+import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { ApiKeysService } from './auth/api-keys.service';
@@ -10,7 +12,7 @@ import { ErrorFilter } from './common/http/error.filter';
 import { InputScreenInterceptor } from './common/http/input-screen.interceptor';
 import { jsonBody } from './common/http/json-body';
 import { AppConfig } from './config/app-config';
-import { leanCheckRoutes } from './entitlements/lean-check-routes';
+import { checksBeforeExpress, leanCheckRoutes } from './entitlements/lean-check-routes';
 import { EntitlementsService } from './entitlements/entitlements.service';
 
 /** Large enough for 10 000 events with dimensions; the event count limit is checked on its own. */
@@ -22,7 +24,14 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 export function configureHttp(app: NestExpressApplication): void {
   app.use(...jsonBody(JSON_BODY_LIMIT));
   // After the body parser (a refused body is answered as Nest's routes answer it), before Nest's router.
-  app.use(leanCheckRoutes(app.get(ApiKeysService), app.get(EntitlementsService)));
+  const apiKeys = app.get(ApiKeysService);
+  const entitlements = app.get(EntitlementsService);
+  app.use(leanCheckRoutes(apiKeys, entitlements));
+  // Plain entitlement checks are answered before Express's dispatch; the rest reaches Express as before.
+  const server = app.getHttpServer() as Server;
+  const express = app.getHttpAdapter().getInstance() as Express;
+  server.removeListener('request', express);
+  server.on('request', checksBeforeExpress(apiKeys, entitlements, express));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalInterceptors(new InputScreenInterceptor());
   app.getHttpServer().on('clientError', answerClientError);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Decimal } from '../common/decimal';
+import { Decimal, sumDecimals } from '../common/decimal';
 import { meterItemIds } from '../catalog/meter-item-ids-sql';
 import { availableCreditJoin } from '../credits/available-credit';
 import { preparedQuery } from '../database/prepared-query';
 import { Queryable } from '../database/transaction';
 import { StoredUsage } from '../metering/ingest-participants.service';
-import { BucketRange, bucketRanges, HourUsage } from './quota-window';
+import { BucketGranularity, BucketRange, bucketRanges, HourUsage } from './quota-window';
 import { QuotasRepository } from './quotas.repository';
 
 /** What a quota counts: events (count meters) or the sum of their values (sum meters). */
@@ -20,6 +20,18 @@ export interface UsageWindow {
   measure: Measure;
   start: Date;
   end: Date;
+}
+
+/** A window the entitlement check measures; a rolling one is read hour by hour. */
+export interface CheckWindow extends UsageWindow {
+  rolling: boolean;
+}
+
+/** What a check reads: usage by window id, the hours with usage of each rolling window, credit by creditKey. */
+export interface CheckReading {
+  used: Map<number, Decimal>;
+  hours: Map<number, HourUsage[]>;
+  credits: Map<string, MeterCredit>;
 }
 
 interface RangeRow {
@@ -54,15 +66,17 @@ export interface MeterCredit {
   prepaidUnits: Decimal;
 }
 
+/** An hour with usage of a rolling window, as JSON gives it. */
 interface HourRow {
-  bucket_start: Date;
+  id: number;
+  bucket_start: string;
   used: string;
 }
 
 /**
  * Usage per customer, meter and hour / UTC day of the meters that have a quota.
  * Ingestion adds to it in its own transaction (`record`); checks sum a few
- * rows (`usedIn`), never events.
+ * rows (`usedIn`, `readForCheck`), never events.
  */
 @Injectable()
 export class EntitlementUsageRepository {
@@ -108,9 +122,10 @@ export class EntitlementUsageRepository {
     db: Queryable = this.db,
   ): Promise<Map<number, Decimal>> {
     if (windows.length === 0) return new Map();
+    const ranges = windows.flatMap(rangesOf);
     const rows: RangeRow[] = await db.query(
-      USED_IN('$1', '$2', '$3', '$4', '$5', '$6', '$7'),
-      rangeParameters(windows),
+      USED_IN(RANGE_ARRAYS),
+      RANGE_TYPES.map((_, column) => ranges.map((range) => range[column])),
     );
     return usedById(rows);
   }
@@ -123,48 +138,56 @@ export class EntitlementUsageRepository {
     db: Queryable = this.db,
   ): Promise<Map<string, MeterCredit>> {
     if (wanted.length === 0) return new Map();
+    const pairs = creditPairs(wanted);
     const rows: CreditRow[] = await db.query(
-      CREDIT_FOR('$1', '$2', '$3', '$4'),
-      creditParameters(customerId, wanted, at),
+      CREDIT_FOR('$1', 'unnest($2::text[], $3::uuid[])', '$4'),
+      [
+        customerId,
+        pairs.map(([currency]) => currency),
+        pairs.map(([, meterId]) => meterId),
+        at.toISOString(),
+      ],
     );
     return creditByKey(rows);
   }
 
   /**
-   * usedIn and creditFor of one customer in one round trip, as a prepared
-   * statement: what the entitlement check reads on every call.
+   * What the entitlement check reads on every call, in one round trip: the
+   * usage in each window (summed from the hours of a rolling window, which
+   * also tell when it gives room back) and the credit of each (currency,
+   * meter) of one customer at `at`.
    */
-  async usedAndCreditFor(
+  async readForCheck(
     customerId: string,
-    windows: readonly UsageWindow[],
+    windows: readonly CheckWindow[],
     wanted: readonly CreditWanted[],
     at: Date,
-  ): Promise<{ used: Map<number, Decimal>; credits: Map<string, MeterCredit> }> {
-    if (windows.length === 0) return { used: new Map(), credits: new Map() };
-    const [row] = await preparedQuery<{ used: RangeRow[]; credits: CreditRow[] }>(
+  ): Promise<CheckReading> {
+    if (windows.length === 0) return { used: new Map(), hours: new Map(), credits: new Map() };
+    const ranges = windows.filter((window) => !window.rolling).flatMap(rangesOf);
+    const hourRanges = windows
+      .filter((window) => window.rolling)
+      .map((window) =>
+        rangeOf(window, { granularity: 'hour', from: window.start, to: window.end }),
+      );
+    const pairs = creditPairs(wanted);
+    const statement = checkStatement(ranges.length, hourRanges.length, pairs.length);
+    const [row] = await preparedQuery<{ used: RangeRow[]; hours: HourRow[]; credits: CreditRow[] }>(
       this.db,
-      'entitlements-used-and-credit',
-      USED_AND_CREDIT,
-      [...rangeParameters(windows), ...creditParameters(customerId, wanted, at)],
+      statement.name,
+      statement.text,
+      [customerId, at.toISOString(), ...ranges.flat(), ...hourRanges.flat(), ...pairs.flat()],
     );
-    return { used: usedById(row.used), credits: creditByKey(row.credits) };
-  }
-
-  /** Each hour with usage of a meter in [from, to): what a rolling window slides over. */
-  async hours(
-    customerId: string,
-    meterId: string,
-    measure: Measure,
-    window: { start: Date; end: Date },
-  ): Promise<HourUsage[]> {
-    const rows: HourRow[] = await this.db.query(
-      `SELECT bucket_start, (CASE WHEN $3 = 'events' THEN event_count ELSE value_sum END)::text AS used
-       FROM entitlement_usage_buckets
-       WHERE customer_id = $1 AND meter_id = $2 AND granularity = 'hour'
-         AND bucket_start >= $4 AND bucket_start < $5`,
-      [customerId, meterId, measure, window.start.toISOString(), window.end.toISOString()],
-    );
-    return rows.map((row) => ({ hourStart: row.bucket_start, quantity: new Decimal(row.used) }));
+    const used = usedById(row.used);
+    const hours = new Map<number, HourUsage[]>(hourRanges.map(([id]) => [id, []]));
+    for (const hour of row.hours) {
+      hours
+        .get(hour.id)
+        ?.push({ hourStart: new Date(hour.bucket_start), quantity: new Decimal(hour.used) });
+    }
+    for (const [id, rollingHours] of hours)
+      used.set(id, sumDecimals(rollingHours.map((hour) => hour.quantity)));
+    return { used, hours, credits: creditByKey(row.credits) };
   }
 
   /**
@@ -182,70 +205,107 @@ export class EntitlementUsageRepository {
 }
 
 /**
- * The usage in each range of windows, summed per window id. The arguments
- * name the statement's parameters (range id, customer, meter, measure,
- * granularity, from, to: arrays), so the fragment composes into a statement
- * with other parameters before it.
+ * The columns of a relation of bucket ranges (`r`), and their types: a window
+ * is one to three ranges of hour or day buckets (quota-window.ts, bucketRanges).
  */
-const USED_IN = (
-  id: string,
-  customer: string,
-  meter: string,
-  measure: string,
-  granularity: string,
-  from: string,
-  to: string,
-) => `SELECT r.id, coalesce(sum(CASE WHEN r.measure = 'events' THEN b.event_count ELSE b.value_sum END), 0)::text AS used
-  FROM unnest(${id}::int[], ${customer}::uuid[], ${meter}::uuid[], ${measure}::text[], ${granularity}::text[],
-              ${from}::timestamptz[], ${to}::timestamptz[])
-    AS r (id, customer_id, meter_id, measure, granularity, range_from, range_to)
+const RANGE_COLUMNS = 'id, customer_id, meter_id, measure, granularity, range_from, range_to';
+const RANGE_TYPES = ['int', 'uuid', 'uuid', 'text', 'text', 'timestamptz', 'timestamptz'] as const;
+type RangeTuple = [number, string, string, Measure, BucketGranularity, string, string];
+
+/** The ranges as the arrays $1 to $7 (RANGE_TYPES), one element per range. */
+const RANGE_ARRAYS =
+  'unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])';
+
+/** Each range `r` of the relation `ranges` with its buckets `b` (none: NULLs), and what a bucket counts. */
+const BUCKETS_IN = (ranges: string) => `${ranges} AS r (${RANGE_COLUMNS})
   LEFT JOIN entitlement_usage_buckets b
     ON b.customer_id = r.customer_id AND b.meter_id = r.meter_id AND b.granularity = r.granularity
-   AND b.bucket_start >= r.range_from AND b.bucket_start < r.range_to
-  GROUP BY r.id`;
+   AND b.bucket_start >= r.range_from AND b.bucket_start < r.range_to`;
+const COUNTED = `CASE WHEN r.measure = 'events' THEN b.event_count ELSE b.value_sum END`;
 
-/** The credit of one customer for each (currency, meter) that has any; the arguments name its parameters. */
-const CREDIT_FOR = (customer: string, currencies: string, meters: string, at: string) =>
+/** The usage in each range of the relation `ranges`, summed per id. */
+const USED_IN = (ranges: string) =>
+  `SELECT r.id, coalesce(sum(${COUNTED}), 0)::text AS used FROM ${BUCKETS_IN(ranges)} GROUP BY r.id`;
+
+/** Each bucket with usage in the ranges of the relation `ranges`, with the range's id. */
+const BUCKETS_USED_IN = (ranges: string) =>
+  `SELECT r.id, b.bucket_start, (${COUNTED})::text AS used FROM ${BUCKETS_IN(ranges)} WHERE b.bucket_start IS NOT NULL`;
+
+/** The credit of one customer for each (currency, meter) of the relation `pairs` that has any. */
+const CREDIT_FOR = (customer: string, pairs: string, at: string) =>
   `SELECT c.currency, c.meter_id, a.balance::text AS balance, a.prepaid_units::text AS prepaid_units
-  FROM unnest(${currencies}::text[], ${meters}::uuid[]) AS c (currency, meter_id)
+  FROM ${pairs} AS c (currency, meter_id)
   ${availableCreditJoin(`${customer}::uuid`, 'c.currency', meterItemIds('c.meter_id'), `${at}::timestamptz`, 'a')}
   WHERE a.balance IS NOT NULL OR a.prepaid_units IS NOT NULL`;
 
-const USED_AND_CREDIT = `
-  WITH used AS (${USED_IN('$1', '$2', '$3', '$4', '$5', '$6', '$7')}),
-       credit AS (${CREDIT_FOR('$8', '$9', '$10', '$11')})
-  SELECT (SELECT coalesce(json_agg(u), '[]') FROM used u) AS used,
-         (SELECT coalesce(json_agg(c), '[]') FROM credit c) AS credits`;
+const CREDIT_TYPES = ['text', 'uuid'] as const;
 
-function rangeParameters(windows: readonly UsageWindow[]): unknown[] {
-  const ranges = windows.flatMap((window) =>
-    bucketRanges(window).map((range): [UsageWindow, BucketRange] => [window, range]),
-  );
+/** `(VALUES …)`: `rows` rows of placeholders of these types, numbered on from `first`. */
+function valuesOf(types: readonly string[], rows: number, first: number): string {
+  const row = (n: number) =>
+    `(${types.map((type, column) => `$${first + n * types.length + column}::${type}`).join(', ')})`;
+  return `(VALUES ${Array.from({ length: rows }, (_, n) => row(n)).join(', ')})`;
+}
+
+const checkStatements = new Map<string, { name: string; text: string }>();
+
+/**
+ * The check's statement for `ranges` ranges summed, `hours` ranges read hour
+ * by hour and `credits` (currency, meter) pairs, with $1 the customer and $2
+ * the instant, then the rows' values in that order; one prepared statement
+ * per shape. The rows are VALUES of placeholders rather than unnested
+ * arrays: the plan then knows how many there are and has no array to parse
+ * and unnest (PostgreSQL CPU per execution on the bench's data, both on their
+ * generic plan: 0.115 ms against 0.160 ms).
+ */
+export function checkStatement(
+  ranges: number,
+  hours: number,
+  credits: number,
+): { name: string; text: string } {
+  const name = `entitlements-check-${ranges}-${hours}-${credits}`;
+  const known = checkStatements.get(name);
+  if (known) return known;
+  const hoursFrom = 3 + ranges * RANGE_TYPES.length;
+  const creditsFrom = hoursFrom + hours * RANGE_TYPES.length;
+  const part = (alias: string, rows: number, select: () => string) =>
+    rows === 0
+      ? `'[]'::json AS ${alias}`
+      : `(SELECT coalesce(json_agg(x), '[]') FROM (${select()}) x) AS ${alias}`;
+  const text = `SELECT
+    ${part('used', ranges, () => USED_IN(valuesOf(RANGE_TYPES, ranges, 3)))},
+    ${part('hours', hours, () => BUCKETS_USED_IN(valuesOf(RANGE_TYPES, hours, hoursFrom)))},
+    ${part('credits', credits, () => CREDIT_FOR('$1', valuesOf(CREDIT_TYPES, credits, creditsFrom), '$2'))}`;
+  const statement = { name, text };
+  checkStatements.set(name, statement);
+  return statement;
+}
+
+function rangeOf(window: UsageWindow, range: BucketRange): RangeTuple {
   return [
-    ranges.map(([window]) => window.id),
-    ranges.map(([window]) => window.customerId),
-    ranges.map(([window]) => window.meterId),
-    ranges.map(([window]) => window.measure),
-    ranges.map(([, range]) => range.granularity),
-    ranges.map(([, range]) => range.from.toISOString()),
-    ranges.map(([, range]) => range.to.toISOString()),
+    window.id,
+    window.customerId,
+    window.meterId,
+    window.measure,
+    range.granularity,
+    range.from.toISOString(),
+    range.to.toISOString(),
   ];
 }
 
-function creditParameters(
-  customerId: string,
-  wanted: readonly CreditWanted[],
-  at: Date,
-): unknown[] {
+function rangesOf(window: UsageWindow): RangeTuple[] {
+  return bucketRanges(window).map((range) => rangeOf(window, range));
+}
+
+/** The distinct (currency, meter) pairs wanted. */
+function creditPairs(wanted: readonly CreditWanted[]): Array<[string, string]> {
   const distinct = new Map(
-    wanted.map((entry) => [creditKey(entry.currency, entry.meterId), entry]),
+    wanted.map((entry): [string, [string, string]] => [
+      creditKey(entry.currency, entry.meterId),
+      [entry.currency, entry.meterId],
+    ]),
   );
-  return [
-    customerId,
-    [...distinct.values()].map((entry) => entry.currency),
-    [...distinct.values()].map((entry) => entry.meterId),
-    at.toISOString(),
-  ];
+  return [...distinct.values()];
 }
 
 function usedById(rows: readonly RangeRow[]): Map<number, Decimal> {

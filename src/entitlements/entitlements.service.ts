@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MeterRecord } from '../catalog/meter.repository';
 import { Clock } from '../common/clock';
 import { currentServiceInterval } from '../common/billing-schedule';
-import { Decimal } from '../common/decimal';
+import { ZERO } from '../common/decimal';
 import { NotFoundError } from '../common/errors';
 import { alignToHours } from '../common/hour-alignment';
 import { Interval } from '../common/period';
@@ -12,13 +12,19 @@ import {
 } from '../forecasting/forecast-subjects.repository';
 import { CatalogDirectory } from './catalog-directory.service';
 import {
+  CheckWindow,
   creditKey,
   EntitlementUsageRepository,
   MeterCredit,
-  UsageWindow,
 } from './entitlement-usage.repository';
 import { QuotaConfigService, QuotaOfSubject } from './quota-config.service';
-import { fixedLengthMs, QuotaStanding, rollingResetsAt, standing, windowAt } from './quota-window';
+import {
+  QuotaStanding,
+  rollingLengthMs,
+  rollingResetsAt,
+  standing,
+  windowAt,
+} from './quota-window';
 import { QuotaInForce } from './quotas.repository';
 
 /** One quota of one subscription, measured in the window that counts now. */
@@ -49,9 +55,16 @@ export interface PlacedQuota extends QuotaOfSubject {
 }
 
 /** The service interval of a subscription that contains `at`, on whole hours (as usage is kept). */
-export function serviceIntervalAt(subject: ForecastSubject, at: Date): Interval | null {
+function serviceIntervalAt(subject: ForecastSubject, at: Date): Interval | null {
   const schedule = alignToHours(subject.schedule);
   return schedule && currentServiceInterval(schedule, at);
+}
+
+/** The window of a subscription's quota that counts usage at `at` (the schedule is walked for `interval` quotas only). */
+export function quotaWindowAt(placed: QuotaOfSubject, at: Date): Interval | null {
+  const interval =
+    placed.quota.window === 'interval' ? serviceIntervalAt(placed.subject, at) : null;
+  return windowAt(placed.quota, at, interval);
 }
 
 /**
@@ -102,9 +115,9 @@ export class EntitlementsService {
     quotas: readonly QuotaOfSubject[],
     now: Date,
   ): Promise<MeterEntitlement[]> {
-    const windows: Array<PlacedQuota & UsageWindow> = [];
+    const windows: Array<PlacedQuota & CheckWindow> = [];
     for (const quota of quotas) {
-      const window = windowAt(quota.quota, now, serviceIntervalAt(quota.subject, now));
+      const window = quotaWindowAt(quota, now);
       if (window === null) continue;
       windows.push({
         ...quota,
@@ -113,9 +126,10 @@ export class EntitlementsService {
         id: windows.length,
         customerId,
         meterId: quota.meter.id,
+        rolling: rollingLengthMs(quota.quota) !== null,
       });
     }
-    const { used, credits } = await this.usage.usedAndCreditFor(
+    const { used, hours, credits } = await this.usage.readForCheck(
       customerId,
       windows,
       windows.map(({ subject, meter }) => ({ currency: subject.currency, meterId: meter.id })),
@@ -128,32 +142,24 @@ export class EntitlementsService {
       const answer = standing(
         quota.kind,
         quota.quantity,
-        used.get(placedQuota.id) ?? new Decimal(0),
+        used.get(placedQuota.id) ?? ZERO,
         quota.overage === 'credits' && credit !== null && credit.balance.gt(0),
       );
       const entry = byMeter.get(meter.id) ?? { meter, allowed: true, quotas: [], credit };
+      const length = rollingLengthMs(quota);
       entry.quotas.push({
         ...answer,
         quota,
         meter,
         window: placedQuota.window,
-        resetsAt: await this.resetsAt(customerId, placedQuota, now),
+        resetsAt:
+          length === null
+            ? placedQuota.window.end
+            : rollingResetsAt(hours.get(placedQuota.id) ?? [], length, quota.quantity, now),
       });
       entry.allowed &&= answer.allowed;
       byMeter.set(meter.id, entry);
     }
     return [...byMeter.values()].sort((a, b) => a.meter.key.localeCompare(b.meter.key));
-  }
-
-  private async resetsAt(customerId: string, placed: PlacedQuota, now: Date): Promise<Date> {
-    const length = fixedLengthMs(placed.quota.window);
-    if (placed.quota.alignment === 'calendar' || length === null) return placed.window.end;
-    const hours = await this.usage.hours(
-      customerId,
-      placed.meter.id,
-      placed.measure,
-      placed.window,
-    );
-    return rollingResetsAt(hours, length, placed.quota.quantity, now);
   }
 }

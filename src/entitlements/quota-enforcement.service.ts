@@ -9,11 +9,10 @@ import {
   StoredUsage,
 } from '../metering/ingest-participants.service';
 import { creditKey, EntitlementUsageRepository, UsageWindow } from './entitlement-usage.repository';
-import { PlacedQuota, serviceIntervalAt } from './entitlements.service';
+import { PlacedQuota, quotaWindowAt } from './entitlements.service';
 import { QuotaConfigService } from './quota-config.service';
 import { hitOf, QuotaHitsService } from './quota-hits.service';
 import { QuotaHit } from './quota-hits.repository';
-import { windowAt } from './quota-window';
 import { QuotasRepository } from './quotas.repository';
 
 type Window = PlacedQuota & UsageWindow;
@@ -74,7 +73,7 @@ export class QuotaEnforcement implements IngestParticipant {
     const charges = metered.map(({ event }) =>
       hardOf(event.customerId, event.meterId).flatMap((placed): Charge[] => {
         const at = event.timestamp;
-        const window = windowAt(placed.quota, at, serviceIntervalAt(placed.subject, at));
+        const window = quotaWindowAt(placed, at);
         if (window === null) return [];
         const windowKey = `${placed.quota.subscriptionId}|${placed.quota.window}|${placed.quota.alignment}|${placed.meter.id}|${window.start.toISOString()}`;
         const known = windows.get(windowKey) ?? {

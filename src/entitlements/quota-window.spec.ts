@@ -1,7 +1,14 @@
 import { currentServiceInterval } from '../common/billing-schedule';
 import { Decimal } from '../common/decimal';
 import { alignToHours } from '../common/hour-alignment';
-import { bucketRanges, calendarWindow, rollingResetsAt, standing, windowAt } from './quota-window';
+import {
+  bucketRanges,
+  calendarWindow,
+  rollingLengthMs,
+  rollingResetsAt,
+  standing,
+  windowAt,
+} from './quota-window';
 
 const at = (iso: string) => new Date(iso);
 const iso = (interval: { start: Date; end: Date } | null) =>
@@ -73,6 +80,13 @@ describe('rolling windows', () => {
     expect(
       iso(windowAt({ window: 'week', alignment: 'rolling' }, at('2026-03-15T12:00:00Z'), null)),
     ).toEqual({ start: '2026-03-08T13:00:00.000Z', end: '2026-03-15T13:00:00.000Z' });
+  });
+
+  it('slides by its length only when rolling', () => {
+    expect(rollingLengthMs({ window: 'day', alignment: 'rolling' })).toBe(86_400_000);
+    expect(rollingLengthMs({ window: 'week', alignment: 'rolling' })).toBe(604_800_000);
+    expect(rollingLengthMs({ window: 'day', alignment: 'calendar' })).toBeNull();
+    expect(rollingLengthMs({ window: 'interval', alignment: 'calendar' })).toBeNull();
   });
 
   const hour = (start: string, quantity: number) => ({

@@ -40,8 +40,13 @@ const FIXED_LENGTH_MS: Readonly<Record<Exclude<QuotaWindow, 'interval'>, number>
 };
 
 /** The length of a fixed window; the service interval has none (months differ). */
-export function fixedLengthMs(window: QuotaWindow): number | null {
+function fixedLengthMs(window: QuotaWindow): number | null {
   return window === 'interval' ? null : FIXED_LENGTH_MS[window];
+}
+
+/** The length of a window that slides (a rolling day or week); null for one the calendar fixes. */
+export function rollingLengthMs(spec: WindowSpec): number | null {
+  return spec.alignment === 'rolling' ? fixedLengthMs(spec.window) : null;
 }
 
 /**

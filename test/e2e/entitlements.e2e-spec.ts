@@ -421,6 +421,36 @@ describe('Quotas and entitlement checks', () => {
     });
   });
 
+  it('answers a plain check before Express exactly as Express answers it, refusals included', async () => {
+    const subscribed = await customerWithQuotas([{ window: 'hour', quantity: 100 }]);
+    await send(subscribed, ['12']);
+    const path = `/v1/customers/${subscribed.customer.externalId}/entitlements/${subscribed.priced.meter.key}`;
+    const shown = (response: request.Response) => ({
+      status: response.status,
+      text: response.text,
+      type: response.headers['content-type'],
+      length: response.headers['content-length'],
+      etag: response.headers['etag'],
+      poweredBy: response.headers['x-powered-by'],
+    });
+    // A query sends the same check through Express (its lean routes); without one it is answered before Express.
+    const pairs: Array<[request.Test, request.Test]> = [
+      [t.admin.get(path), t.admin.get(`${path}?via=express`)],
+      [t.http().get(path), t.http().get(`${path}?via=express`)],
+      [
+        t.admin.get('/v1/customers/nobody/entitlements'),
+        t.admin.get('/v1/customers/nobody/entitlements?via=express'),
+      ],
+    ];
+    const statuses: number[] = [];
+    for (const [plain, throughExpress] of pairs) {
+      const answered = shown(await plain);
+      expect(answered).toEqual(shown(await throughExpress));
+      statuses.push(answered.status);
+    }
+    expect(statuses).toEqual([200, 401, 404]);
+  });
+
   it('answers keys with the check or read scope, and only those', async () => {
     const subscribed = await customerWithQuotas([{ window: 'hour', quantity: 5 }]);
     const path = `/v1/customers/${subscribed.customer.externalId}/entitlements`;

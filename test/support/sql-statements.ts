@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { UPSELL_SIGNAL_ALERTS } from '../../src/alerts/upsell-signal-alerts-sql';
 import { ROOT, SourceFile, sourceFiles } from '../../src/architecture/source-files';
+import { checkStatement } from '../../src/entitlements/entitlement-usage.repository';
 import { REVENUE_LEDGER_LINES } from '../../src/invoicing/revenue-ledger-lines-sql';
 
 /**
@@ -54,6 +55,10 @@ const STAND_INS: Record<string, Array<Record<string, string>>> = {
       'customer.column': ', customer_id',
       'customer.value': ', $9::uuid',
     },
+  ],
+  // The entitlement check's statement is built per shape: this one has every part.
+  'src/entitlements/entitlement-usage.repository.ts': [
+    { 'statement.text': checkStatement(2, 1, 2).text },
   ],
   'src/customers/email-preferences.repository.ts': [
     { column: 'id' },

@@ -47,10 +47,16 @@ export class ErrorFilter implements ExceptionFilter {
 
 /** Answers a failure in the contract's error shape (the filter's answer, for routes outside Nest). */
 export function answerError(response: Response, exception: unknown): void {
-  const [status, body] = describe(exception);
-  if (status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  const [status, body] = errorAnswer(exception);
   // A route may have set another type (an HTML page) before it failed; the error is JSON.
   response.status(status).type('application/json').json(body);
+}
+
+/** The status and body that answer a failure (logged when it is the service's own, 5xx). */
+export function errorAnswer(exception: unknown): [number, ErrorBody] {
+  const [status, body] = describe(exception);
+  if (status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  return [status, body];
 }
 
 function describe(exception: unknown): [number, ErrorBody] {

@@ -35,7 +35,10 @@ export class InputScreenInterceptor implements NestInterceptor {
  * or control characters in path parameters, query or body (items of the body
  * array `batchField` excepted, which their route checks one by one).
  */
-export function screenInput(request: RequestWithBodyError, batchField?: string): void {
+export function screenInput(
+  request: Pick<RequestWithBodyError, 'bodyError' | 'params' | 'query' | 'body'>,
+  batchField?: string,
+): void {
   if (request.bodyError) throw request.bodyError;
   const problem =
     findUnplainText(request.params) ??
