@@ -53,6 +53,7 @@ export interface CreditNoteCursor {
 interface NoteRow {
   id: string;
   number: string;
+  customer_id: string;
   customer_external_id: string;
   invoice_id: string;
   invoice_number: string;
@@ -77,11 +78,11 @@ interface NoteLineRow {
 }
 
 const SELECT_NOTES = `
-  SELECT n.id, n.number, c.external_id AS customer_external_id, n.invoice_id, i.number AS invoice_number,
+  SELECT n.id, n.number, n.customer_id, c.external_id AS customer_external_id, n.invoice_id, i.number AS invoice_number,
          n.reason, n.memo, n.currency, n.subtotal, n.tax, n.total, n.credit_lot_id, n.issued_at
   FROM credit_notes n
   ${customerExternalIdJoin('n.customer_id', 'c')}
-  JOIN invoices i ON i.id = n.invoice_id`;
+  JOIN invoices i ON i.customer_id = n.customer_id AND i.id = n.invoice_id`;
 
 // Numbers come from one counter row taken in the issuing transaction, as invoice
 // numbers do: a rolled-back note gives its number back, so issued numbers have no gaps.
@@ -119,7 +120,11 @@ export class CreditNoteRepository {
   }
 
   /** The invoice's lines with what earlier credit notes credited of each. */
-  async creditableLines(db: Queryable, invoiceId: string): Promise<CreditableLine[]> {
+  async creditableLines(
+    db: Queryable,
+    customerId: string,
+    invoiceId: string,
+  ): Promise<CreditableLine[]> {
     const rows: Array<{
       position: number;
       kind: InvoiceLineKind;
@@ -131,9 +136,10 @@ export class CreditNoteRepository {
     }> = await db.query(
       `SELECT l.position, l.kind, l.description, l.service_period_start, l.service_period_end, l.amount,
               COALESCE((SELECT sum(c.amount) FROM credit_note_lines c
-                        WHERE c.invoice_id = l.invoice_id AND c.invoice_line_position = l.position), 0) AS credited
-       FROM invoice_lines l WHERE l.invoice_id = $1 ORDER BY l.position`,
-      [invoiceId],
+                        WHERE c.customer_id = l.customer_id AND c.invoice_id = l.invoice_id
+                          AND c.invoice_line_position = l.position), 0) AS credited
+       FROM invoice_lines l WHERE l.customer_id = $1 AND l.invoice_id = $2 ORDER BY l.position`,
+      [customerId, invoiceId],
     );
     return rows.map((row) => ({
       position: row.position,
@@ -146,10 +152,10 @@ export class CreditNoteRepository {
   }
 
   /** Tax the invoice's earlier credit notes credited. */
-  async taxCredited(db: Queryable, invoiceId: string): Promise<Decimal> {
+  async taxCredited(db: Queryable, customerId: string, invoiceId: string): Promise<Decimal> {
     const [row]: Array<{ tax: string }> = await db.query(
-      'SELECT COALESCE(sum(tax), 0) AS tax FROM credit_notes WHERE invoice_id = $1',
-      [invoiceId],
+      'SELECT COALESCE(sum(tax), 0) AS tax FROM credit_notes WHERE customer_id = $1 AND invoice_id = $2',
+      [customerId, invoiceId],
     );
     return new Decimal(row.tax);
   }
@@ -249,11 +255,12 @@ export class CreditNoteRepository {
       `SELECT cl.credit_note_id, cl.invoice_line_position, b.key AS billable_item_key, cl.description,
               cl.amount, cl.service_period_start, cl.service_period_end
        FROM credit_note_lines cl
-       JOIN invoice_lines l ON l.invoice_id = cl.invoice_id AND l.position = cl.invoice_line_position
+       JOIN invoice_lines l ON l.customer_id = cl.customer_id AND l.invoice_id = cl.invoice_id
+                           AND l.position = cl.invoice_line_position
        ${optionalBillableItemKeyJoin('l.billable_item_id', 'b')}
-       WHERE cl.credit_note_id = ANY($1::uuid[])
+       WHERE cl.customer_id = ANY($1::uuid[]) AND cl.credit_note_id = ANY($2::uuid[])
        ORDER BY cl.credit_note_id, cl.position`,
-      [rows.map((row) => row.id)],
+      [[...new Set(rows.map((row) => row.customer_id))], rows.map((row) => row.id)],
     );
     return rows.map((row) => ({
       id: row.id,

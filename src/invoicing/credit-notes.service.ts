@@ -126,12 +126,14 @@ export class CreditNotesService {
     invoice: LockedInvoice,
     request: CreditNoteRequest,
   ): Promise<CreditNoteView | null> {
-    const creditable = await this.notes.creditableLines(tx, invoice.id);
+    const creditable = await this.notes.creditableLines(tx, invoice.customerId, invoice.id);
     const chosen = request.lines(creditable);
     if ('problems' in chosen) throw new ValidationFailedError(chosen.problems);
     const drafts = chosen.lines;
     if (drafts.length === 0) return null;
-    const taxLeft = invoice.tax.minus(await this.notes.taxCredited(tx, invoice.id));
+    const taxLeft = invoice.tax.minus(
+      await this.notes.taxCredited(tx, invoice.customerId, invoice.id),
+    );
     const totals = creditNoteTotals(
       drafts,
       invoice.taxRate,
