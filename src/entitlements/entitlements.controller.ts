@@ -1,7 +1,13 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresScope, Scope } from '../auth/scopes';
-import { toEntitlementsResponse, toMeterEntitlementsResponse } from './dto/entitlement.response';
+import { ApiJsonResponse } from '../common/http/api-json-response';
+import {
+  entitlementsResponseSchema,
+  meterEntitlementsResponseSchema,
+  toEntitlementsResponse,
+  toMeterEntitlementsResponse,
+} from './dto/entitlement.response';
 import { EntitlementsService } from './entitlements.service';
 
 /** The scopes an entitlement check accepts (also on the lean routes, lean-check-routes.ts). */
@@ -25,6 +31,7 @@ export class EntitlementsController {
     summary:
       'Every quota of the customer: allowed, used, remaining, resetsAt, and the credit that pays for each meter',
   })
+  @ApiJsonResponse(entitlementsResponseSchema, 'The quotas of every meter with one')
   async all(@Param('externalId') externalId: string) {
     return toEntitlementsResponse(await this.entitlements.check(externalId));
   }
@@ -34,6 +41,7 @@ export class EntitlementsController {
   @ApiOperation({
     summary: "The customer's quotas on one meter (none: allowed, nothing limits it)",
   })
+  @ApiJsonResponse(meterEntitlementsResponseSchema, "The meter's quotas")
   async one(@Param('externalId') externalId: string, @Param('meter') meter: string) {
     return toMeterEntitlementsResponse(await this.entitlements.check(externalId, meter));
   }

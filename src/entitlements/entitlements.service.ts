@@ -11,6 +11,7 @@ import {
   ForecastSubjectsRepository,
 } from '../forecasting/forecast-subjects.repository';
 import { CatalogDirectory } from './catalog-directory.service';
+import { creditPaysOverage } from './credit-pays-overage';
 import {
   CheckWindow,
   creditKey,
@@ -143,7 +144,7 @@ export class EntitlementsService {
         quota.kind,
         quota.quantity,
         used.get(placedQuota.id) ?? ZERO,
-        quota.overage === 'credits' && credit !== null && credit.balance.gt(0),
+        quota.overage === 'credits' && creditPaysOverage(credit),
       );
       const entry = byMeter.get(meter.id) ?? { meter, allowed: true, quotas: [], credit };
       const length = rollingLengthMs(quota);

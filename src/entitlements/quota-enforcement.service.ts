@@ -8,6 +8,7 @@ import {
   IngestParticipant,
   StoredUsage,
 } from '../metering/ingest-participants.service';
+import { creditPaysOverage } from './credit-pays-overage';
 import { creditKey, EntitlementUsageRepository, UsageWindow } from './entitlement-usage.repository';
 import { PlacedQuota, quotaWindowAt } from './entitlements.service';
 import { QuotaConfigService } from './quota-config.service';
@@ -124,7 +125,7 @@ export class QuotaEnforcement implements IngestParticipant {
     return rejections;
   }
 
-  /** Ids of the windows whose overage credit pays for, as the customer has credit for the meter. */
+  /** Ids of the windows whose overage credit pays for, as the customer has credit or prepaid block units for the meter. */
   private async creditPaying(
     windows: readonly Window[],
     now: Date,
@@ -147,7 +148,7 @@ export class QuotaEnforcement implements IngestParticipant {
       );
       for (const window of own) {
         const credit = credits.get(creditKey(window.subject.currency, window.meterId));
-        if (credit?.balance.gt(0)) paying.add(window.id);
+        if (creditPaysOverage(credit)) paying.add(window.id);
       }
     }
     return paying;

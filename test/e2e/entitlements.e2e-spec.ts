@@ -451,6 +451,28 @@ describe('Quotas and entitlement checks', () => {
     expect(statuses).toEqual([200, 401, 404]);
   });
 
+  it('documents the answer, with the credit and the prepaid block units, in the OpenAPI document', async () => {
+    const document = (await t.http().get('/docs/openapi.json').expect(200)).body;
+    const answerOf = (path: string) =>
+      document.paths[path].get.responses['200'].content['application/json'].schema;
+    const one = answerOf('/v1/customers/{externalId}/entitlements/{meter}');
+    const all = answerOf('/v1/customers/{externalId}/entitlements');
+    for (const credit of [
+      one.properties.credit,
+      all.properties.entitlements.items.properties.credit,
+    ]) {
+      expect(credit).toMatchObject({
+        nullable: true,
+        properties: {
+          balance: { type: 'string' },
+          prepaidUnits: { type: 'string', pattern: expect.any(String) },
+        },
+        required: ['currency', 'balance', 'prepaidUnits'],
+      });
+    }
+    expect(one.required).toEqual(expect.arrayContaining(['allowed', 'quotas', 'credit']));
+  });
+
   it('answers keys with the check or read scope, and only those', async () => {
     const subscribed = await customerWithQuotas([{ window: 'hour', quantity: 5 }]);
     const path = `/v1/customers/${subscribed.customer.externalId}/entitlements`;

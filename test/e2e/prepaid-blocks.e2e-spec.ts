@@ -180,6 +180,63 @@ describe('prepaid blocks', () => {
     ]);
   });
 
+  it('lets block units pay past a hard quota whose overage credit pays, in the check and with enforce', async () => {
+    t.clock.set('2026-05-04T12:00:00Z');
+    const plan = (await createPlan(t)).key;
+    await publishPlanVersion(t, plan, {
+      rates: [{ billableItem: tokens, rate: { model: 'per_unit', unitAmount: '0.00002' } }],
+      prepaidBlocks: [{ billableItem: tokens, tiers: [{ units: '1000000', price: '10.00' }] }],
+    });
+    const quotas = {
+      quotas: [{ meter, window: 'day', quantity: '100', kind: 'hard', overage: 'credits' }],
+    };
+    await t.admin.put(`/v1/plans/${plan}/versions/1/quotas`, quotas).expect(200);
+    const subscription = await createSubscription(t, { plan });
+    const customer = subscription.customerExternalId;
+    const check = async () =>
+      (await t.admin.get(`/v1/customers/${customer}/entitlements/${meter}`).expect(200)).body;
+    const enforced = (id: string, value: string) =>
+      t.admin
+        .post('/v1/events', {
+          events: [
+            { id, customerExternalId: customer, meter, timestamp: '2026-05-04T11:00:00Z', value },
+          ],
+          enforce: true,
+        })
+        .expect(200);
+
+    // The day's 100 tokens reach the quota; no credit and no block pays past it.
+    await recordUsage(t, [
+      { customerExternalId: customer, meter, timestamp: '2026-05-04T10:00:00Z', value: '100' },
+    ]);
+    expect(await check()).toMatchObject({
+      allowed: false,
+      quotas: [{ overage: 'credits', used: '100', remaining: '0', allowed: false }],
+      credit: null,
+    });
+    const refused = await enforced('evt_block_overage_1', '1');
+    expect(refused.body).toMatchObject({ accepted: 0, rejected: [{ code: 'quota_exceeded' }] });
+
+    const bought = await t.admin
+      .post(`/v1/customers/${customer}/prepaid-blocks`, {
+        subscriptionId: subscription.id,
+        billableItem: tokens,
+        units: '1000000',
+      })
+      .expect(201);
+    expect(bought.body).toMatchObject({ remaining: '1000000', status: 'active' });
+
+    // The block's units pay the overage: allowed past the quantity, the units beside the balance.
+    expect(await check()).toMatchObject({
+      allowed: true,
+      quotas: [{ used: '100', remaining: '0', allowed: true, exceeded: true }],
+      credit: { currency: 'USD', balance: '0.00', prepaidUnits: '1000000' },
+    });
+    const accepted = await enforced('evt_block_overage_2', '500');
+    expect(accepted.body).toMatchObject({ accepted: 1, rejected: [] });
+    expect((await check()).quotas).toMatchObject([{ used: '600', allowed: true }]);
+  });
+
   it('refuses a partial block, an item the plan offers no blocks of, and another customer’s subscription', async () => {
     const plan = (await createPlan(t)).key;
     await publishPlanVersion(t, plan, {

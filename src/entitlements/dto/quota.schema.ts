@@ -24,7 +24,7 @@ export const quotaSchema = z
     alignment: oneOf(QUOTA_ALIGNMENTS).default('calendar'),
     quantity: decimalField({ allowNumber: true, positive: true }),
     kind: oneOf(QUOTA_KINDS).default('hard'),
-    /** A hard quota's usage beyond the quantity: refused, or allowed while credit for the meter remains. */
+    /** A hard quota's usage beyond the quantity: refused, or allowed while credit or prepaid block units for the meter remain. */
     overage: oneOf(QUOTA_OVERAGES).default('refuse'),
   })
   .superRefine((quota, ctx) => {
