@@ -1,7 +1,8 @@
 /**
  * Bulk usage for the billing benchmark, written in SQL as ingestion would have
  * stored it (src/metering/usage-events.repository.ts): events, their ids, and
- * the hourly rollups and unique values aggregated from exactly those events.
+ * the hourly and monthly rollups and unique values aggregated from exactly
+ * those events.
  */
 import { Client } from 'pg';
 import { Interval } from '../src/common/period';
@@ -65,10 +66,11 @@ const INSERT_EVENTS = `
 // The latest event of a group, as ingestion orders it.
 const LATEST = 'ORDER BY timestamp DESC, event_id COLLATE "C" DESC';
 
-const INSERT_ROLLUPS = `
-  INSERT INTO usage_hourly_rollups
-    (customer_id, meter_id, hour_start, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
-  SELECT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions,
+/** A rollup table per `period` (hourly, monthly), from exactly the loaded events. */
+const insertRollups = (table: string, periodColumn: string, period: 'hour' | 'month') => `
+  INSERT INTO ${table}
+    (customer_id, meter_id, ${periodColumn}, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
+  SELECT customer_id, meter_id, date_trunc('${period}', timestamp, 'UTC'), dimensions,
          count(*), coalesce(sum(value), 0), max(value),
          (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
   FROM usage_events
@@ -124,7 +126,8 @@ export async function loadEventsAndRollups(
   );
   log(`event ids ${eventIds} s`);
   const rollups = await timed(async () => {
-    await db.query(INSERT_ROLLUPS);
+    await db.query(insertRollups('usage_hourly_rollups', 'hour_start', 'hour'));
+    await db.query(insertRollups('usage_monthly_rollups', 'month_start', 'month'));
     await db.query(INSERT_UNIQUE_VALUES);
   });
   log(`rollups ${rollups} s`);

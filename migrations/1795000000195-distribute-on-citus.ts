@@ -9,14 +9,20 @@ import { distributionPlan, foreignKeys } from '../src/database/distribution-plan
  * (191 to 194), so it places every table the plan finds ready
  * (src/database/distribution-plan.ts); the others (outbox_messages, and what
  * points to them) stay on the coordinator and a later migration places them.
- * On plain PostgreSQL it does nothing.
+ * Tables created by later migrations (usage_monthly_rollups, 199) are placed
+ * there. On plain PostgreSQL it does nothing.
  */
 export class DistributeOnCitus1795000000195 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     const citus: unknown[] = await db.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'");
     if (citus.length === 0) return;
     for (const step of distributionPlan(await foreignKeys(db))) {
-      if (step.sql !== null) await db.query(step.sql);
+      // A table a later migration creates is placed by that migration.
+      const [{ exists }]: Array<{ exists: boolean }> = await db.query(
+        'SELECT to_regclass($1) IS NOT NULL AS exists',
+        [step.table],
+      );
+      if (step.sql !== null && exists) await db.query(step.sql);
     }
   }
 

@@ -39,6 +39,7 @@ import { DistributeOnCitus1795000000195 } from './1795000000195-distribute-on-ci
 import { AddCreditAvailableAt1795000000196 } from './1795000000196-add-credit-available-at';
 import { ClaimInvoicingKeysInCode1795000000197 } from './1795000000197-claim-invoicing-keys-in-code';
 import { ClaimSubscriptionIds1795000000198 } from './1795000000198-claim-subscription-ids';
+import { AddMonthlyUsageRollups1795000000199 } from './1795000000199-add-monthly-usage-rollups';
 
 /** Every migration, in order. Listed explicitly so that compiled and ts-jest runs load the same set. */
 export const migrations = [
@@ -83,4 +84,5 @@ export const migrations = [
   AddCreditAvailableAt1795000000196,
   ClaimInvoicingKeysInCode1795000000197,
   ClaimSubscriptionIds1795000000198,
+  AddMonthlyUsageRollups1795000000199,
 ];

@@ -27,6 +27,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   usage_events: 'metering',
   usage_event_ids: 'metering',
   usage_hourly_rollups: 'metering',
+  usage_monthly_rollups: 'metering',
   usage_hourly_unique_values: 'metering',
 
   invoices: 'invoicing',

@@ -26,6 +26,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   subscription_plan_changes: BY_CUSTOMER,
   usage_events: BY_CUSTOMER,
   usage_hourly_rollups: BY_CUSTOMER,
+  usage_monthly_rollups: BY_CUSTOMER,
   usage_hourly_unique_values: BY_CUSTOMER,
   /**
    * The contract makes an event id unique across customers (a retry under

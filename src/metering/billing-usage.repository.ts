@@ -5,6 +5,7 @@ import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
 import { DISTINCT_VALUES, latestFirst, meterQuantity, oldestFirst } from './meter-aggregation';
+import { wholeMonthsWithin } from './whole-months';
 
 /** The events of one meter for one customer over whole hours, restricted to a billable item's filter. */
 export interface UsageSelection {
@@ -29,15 +30,34 @@ interface TotalsRow {
   total_value: string;
 }
 
+/**
+ * A selection's rollup rows with `columns`, where `condition` holds: its whole
+ * months from the monthly rollups, the hours before and after them from the
+ * hourly ones (whole-months.ts). Each part is one index range; every part
+ * names the selections' customers ($1) as values: on Citus that, not the join
+ * to the selection, is what keeps it on their nodes.
+ */
+export function rollupRows(columns: string, condition: string): string {
+  const rows = (table: string, period: string, from: string, to: string) => `
+    SELECT ${columns} FROM ${table} r
+    WHERE ${condition} AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
+      AND r.meter_id = s.meter_id AND r.${period} >= ${from} AND r.${period} < ${to}
+      AND r.dimensions @> s.filter`;
+  return [
+    rows('usage_hourly_rollups', 'hour_start', 's.from_hour', 's.months_from'),
+    rows('usage_monthly_rollups', 'month_start', 's.months_from', 's.months_to'),
+    rows('usage_hourly_rollups', 'hour_start', 's.months_to', 's.to_hour'),
+  ].join(' UNION ALL ');
+}
+
 // One statement for every (item, service interval) of an invoice, read from the
-// hourly rollups: its cost follows the number of hours and dimension sets, never
-// the number of events. Each meter aggregates as meter-aggregation.ts defines.
-// Every read names the selections' customers ($1) as values: on Citus that, not
-// the join to the selection, is what keeps it on their nodes.
+// rollups: its cost follows the number of months, edge hours and dimension sets,
+// never the number of events. Each meter aggregates as meter-aggregation.ts defines.
 const TOTALS = `
   WITH selection AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[])
-      WITH ORDINALITY AS s (customer_id, meter_id, from_hour, to_hour, filter, n)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
+                         $6::timestamptz[], $7::jsonb[])
+      WITH ORDINALITY AS s (customer_id, meter_id, from_hour, months_from, months_to, to_hour, filter, n)
   )
   SELECT s.n, coalesce(h.event_count, 0)::text AS event_count, coalesce(h.value_sum, 0)::text AS total_value,
          (${meterQuantity('m.aggregation', {
@@ -50,19 +70,14 @@ const TOTALS = `
   FROM selection s
   ${usageMeterJoin('s.meter_id', 'm')}
   CROSS JOIN LATERAL (
-    SELECT sum(r.event_count) AS event_count, sum(r.value_sum) AS value_sum, max(r.value_max) AS value_max
-    FROM usage_hourly_rollups r
-    WHERE r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id AND r.meter_id = s.meter_id
-      AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
+    SELECT sum(p.event_count) AS event_count, sum(p.value_sum) AS value_sum, max(p.value_max) AS value_max
+    FROM (${rollupRows('r.event_count, r.value_sum, r.value_max', 'true')}) p
   ) h
   -- The latest event and distinct values are read only for the meters that need them.
   LEFT JOIN LATERAL (
-    SELECT r.last_value
-    FROM usage_hourly_rollups r
-    WHERE m.aggregation = 'last' AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
-      AND r.meter_id = s.meter_id
-      AND r.hour_start >= s.from_hour AND r.hour_start < s.to_hour AND r.dimensions @> s.filter
-    ORDER BY ${latestFirst('r.last_timestamp', 'r.last_event_id')}
+    SELECT p.last_value
+    FROM (${rollupRows('r.last_value, r.last_timestamp, r.last_event_id', "m.aggregation = 'last'")}) p
+    ORDER BY ${latestFirst('p.last_timestamp', 'p.last_event_id')}
     LIMIT 1
   ) l ON true
   LEFT JOIN LATERAL (
@@ -81,10 +96,13 @@ export class BillingUsageRepository {
   async totals(db: Queryable, selections: readonly UsageSelection[]): Promise<UsageTotals[]> {
     if (selections.length === 0) return [];
     for (const { interval } of selections) assertWholeHours(interval);
+    const months = selections.map(({ interval }) => wholeMonthsWithin(interval));
     const rows: TotalsRow[] = await db.query(TOTALS, [
       selections.map((s) => s.customerId),
       selections.map((s) => s.meterId),
       selections.map((s) => s.interval.start.toISOString()),
+      months.map((m) => m.start.toISOString()),
+      months.map((m) => m.end.toISOString()),
       selections.map((s) => s.interval.end.toISOString()),
       selections.map((s) => JSON.stringify(s.filter)),
     ]);

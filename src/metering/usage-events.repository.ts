@@ -34,13 +34,35 @@ const REFERENCES = `
          (SELECT coalesce(json_agg(m), '[]') FROM (${metersByKey('$2')}) m) AS meters`;
 
 /**
+ * Adds the fresh events to a rollup table per `period` (UTC): one row per
+ * customer, meter, period and dimension set. Sorted, so rows are locked in key order.
+ */
+export function rollupUpsert(table: string, periodColumn: string, period: 'hour' | 'month'): string {
+  return `INSERT INTO ${table} AS r
+      (customer_id, meter_id, ${periodColumn}, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
+    SELECT customer_id, meter_id, date_trunc('${period}', timestamp, 'UTC'), dimensions,
+           count(*), coalesce(sum(value), 0), max(value),
+           (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
+    FROM fresh
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (customer_id, meter_id, ${periodColumn}, dimensions) DO UPDATE SET
+      event_count = r.event_count + excluded.event_count,
+      value_sum = r.value_sum + excluded.value_sum,
+      value_max = greatest(r.value_max, excluded.value_max),
+      last_value = CASE WHEN ${NEWER} THEN excluded.last_value ELSE r.last_value END,
+      last_timestamp = CASE WHEN ${NEWER} THEN excluded.last_timestamp ELSE r.last_timestamp END,
+      last_event_id = CASE WHEN ${NEWER} THEN excluded.last_event_id ELSE r.last_event_id END`;
+}
+
+/**
  * Stores a batch in one statement: the ids first, ON CONFLICT DO NOTHING (the
  * database is the idempotency arbiter: an id committed or in flight elsewhere
  * is not returned), then exactly the events whose ids were new, and their
- * pre-aggregated hourly rollups. A batch names few customers, meters and
- * dimension sets: each is sent once and events refer to it by its position
- * (1-based), which keeps the parameters a third of their size. The rollups and unique values sort the whole
- * batch before writing, so every id is claimed before any rollup row is locked,
+ * pre-aggregated hourly and monthly rollups. A batch names few customers,
+ * meters and dimension sets: each is sent once and events refer to it by its
+ * position (1-based), which keeps the parameters a third of their size. The
+ * rollups and unique values sort the whole batch before writing, so every id is claimed before any rollup row is locked,
  * and rows are locked in key order: concurrent batches wait for each other
  * instead of deadlocking.
  */
@@ -62,21 +84,9 @@ const INSERT_BATCH = `
     INSERT INTO usage_events (customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, received_at)
     SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, $11 FROM fresh
   ), rollups AS (
-    INSERT INTO usage_hourly_rollups AS r
-      (customer_id, meter_id, hour_start, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
-    SELECT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions,
-           count(*), coalesce(sum(value), 0), max(value),
-           (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
-    FROM fresh
-    GROUP BY 1, 2, 3, 4
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (customer_id, meter_id, hour_start, dimensions) DO UPDATE SET
-      event_count = r.event_count + excluded.event_count,
-      value_sum = r.value_sum + excluded.value_sum,
-      value_max = greatest(r.value_max, excluded.value_max),
-      last_value = CASE WHEN ${NEWER} THEN excluded.last_value ELSE r.last_value END,
-      last_timestamp = CASE WHEN ${NEWER} THEN excluded.last_timestamp ELSE r.last_timestamp END,
-      last_event_id = CASE WHEN ${NEWER} THEN excluded.last_event_id ELSE r.last_event_id END
+    ${rollupUpsert('usage_hourly_rollups', 'hour_start', 'hour')}
+  ), monthly_rollups AS (
+    ${rollupUpsert('usage_monthly_rollups', 'month_start', 'month')}
   ), unique_values AS (
     INSERT INTO usage_hourly_unique_values (customer_id, meter_id, hour_start, dimensions, value)
     SELECT DISTINCT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions, value_text

@@ -46,14 +46,23 @@ describe('POST /v1/events', () => {
     return customer;
   };
 
-  /** Totals of a customer's rollups: what every reader of usage sees. */
+  /**
+   * Totals of a customer's rollups: what every reader of usage sees. The
+   * monthly rows hold the same events as the hourly ones, always.
+   */
   const rollupTotals = async (customerId: string) => {
-    const [row] = await tables.query<{ events: number; value_sum: string | null }>(
-      `SELECT coalesce(sum(event_count), 0)::int AS events, trim_scale(sum(value_sum))::text AS value_sum
-       FROM usage_hourly_rollups WHERE customer_id = $1`,
-      [customerId],
-    );
-    return row;
+    const totals = (table: string) =>
+      tables.query<{ events: number; value_sum: string | null }>(
+        `SELECT coalesce(sum(event_count), 0)::int AS events, trim_scale(sum(value_sum))::text AS value_sum
+         FROM ${table} WHERE customer_id = $1`,
+        [customerId],
+      );
+    const [[hourly], [monthly]] = await Promise.all([
+      totals('usage_hourly_rollups'),
+      totals('usage_monthly_rollups'),
+    ]);
+    expect(monthly).toEqual(hourly);
+    return hourly;
   };
   const storedIds = async (customerId: string) =>
     (
@@ -238,16 +247,19 @@ describe('POST /v1/events', () => {
       (
         await tables.query<{ last_value: string }>(
           `SELECT last_value::text FROM usage_hourly_rollups
+           WHERE customer_id = $1 AND meter_id = (SELECT id FROM meters WHERE key = $2)
+           UNION ALL
+           SELECT last_value::text FROM usage_monthly_rollups
            WHERE customer_id = $1 AND meter_id = (SELECT id FROM meters WHERE key = $2)`,
           [customer.id, seats.key],
         )
       ).map((row) => row.last_value);
-    expect(await lastValue()).toEqual(['5']);
+    expect(await lastValue()).toEqual(['5', '5']);
     await send([
       seat('s_a2', '2026-03-15T10:30:00Z', '6'),
       seat('s_c', '2026-03-15T10:30:00Z', '7'),
     ]);
-    expect(await lastValue()).toEqual(['7']); // same instant as s_b: the greatest id, s_c, is the last
+    expect(await lastValue()).toEqual(['7', '7']); // same instant as s_b: the greatest id, s_c, is the last
   });
 
   it('stores count and unique_count events by what they count', async () => {

@@ -1,0 +1,150 @@
+import { DataSource } from 'typeorm';
+import { Decimal } from '../../src/common/decimal';
+import { Interval } from '../../src/common/period';
+import {
+  BillingUsageRepository,
+  UsageSelection,
+} from '../../src/metering/billing-usage.repository';
+import { recordUsage, UsageEvent } from '../support/billing';
+import { createCustomer, createMeter } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Invoices read whole calendar months from the monthly rollups and the hours
+ * around them from the hourly ones (whole-months.ts). Every aggregation, over
+ * whole months, months with edge hours, an anniversary month and part of a
+ * month, must equal what the raw events give.
+ */
+describe('billing usage across the monthly and hourly rollups', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let usage: BillingUsageRepository;
+  let customerId: string;
+  const meters: Record<string, { id: string; aggregation: string }> = {};
+
+  const AGGREGATIONS = ['sum', 'count', 'max', 'last', 'unique_count'] as const;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-04-20T12:00:00Z' });
+    db = t.app.get(DataSource);
+    usage = t.app.get(BillingUsageRepository);
+    const customer = await createCustomer(t);
+    customerId = (
+      await db.query<Array<{ id: string }>>('SELECT id FROM customers WHERE external_id = $1', [
+        customer.externalId,
+      ])
+    )[0].id;
+    for (const aggregation of AGGREGATIONS) {
+      const meter = await createMeter(t, { aggregation, dimensions: ['model'] });
+      const [{ id }] = await db.query<Array<{ id: string }>>(
+        'SELECT id FROM meters WHERE key = $1',
+        [meter.key],
+      );
+      meters[aggregation] = { id, aggregation };
+      const at = (timestamp: string, value: string, model: string, id?: string): UsageEvent => ({
+        customerExternalId: customer.externalId,
+        meter: meter.key,
+        timestamp,
+        value,
+        dimensions: { model },
+        ...(id ? { id: `${aggregation}_${id}` } : {}),
+      });
+      await recordUsage(t, [
+        at('2026-01-15T09:59:59Z', '1000', 'a'), // the hour before an anniversary start
+        at('2026-01-15T10:00:00Z', '3', 'a'),
+        at('2026-01-31T23:59:59Z', '5', 'b'),
+        at('2026-02-01T00:00:00Z', '7', 'a'),
+        at('2026-02-14T12:30:00Z', '11', 'b'),
+        at('2026-02-28T23:30:00Z', '13', 'a'),
+        at('2026-03-01T00:00:00Z', '17', 'a'),
+        at('2026-03-15T09:00:00Z', '19', 'b'),
+        at('2026-03-15T10:00:00Z', '23', 'a'), // at an anniversary end: outside
+        // two events at one instant: `last` takes the greatest id
+        at('2026-03-31T23:00:00Z', '29', 'a', 'y'),
+        at('2026-03-31T23:00:00Z', '31', 'b', 'z'),
+      ]);
+      // Late: an older event after newer ones, in a month already holding usage.
+      await recordUsage(t, [
+        at('2026-02-10T08:00:00Z', '37', 'a'),
+        at('2026-01-20T00:00:00Z', '41', 'b'),
+      ]);
+    }
+  });
+  afterAll(() => t.close());
+
+  /** The meter's quantity, event count and value total from the raw events. */
+  const fromEvents = async (selection: UsageSelection, aggregation: string) => {
+    const [row] = await db.query<
+      Array<{ n: string; total: string; max: string | null; last: string | null; distinct: string }>
+    >(
+      `SELECT count(*)::text AS n, coalesce(sum(value), 0)::text AS total, max(value)::text AS max,
+              (array_agg(value ORDER BY timestamp DESC, event_id COLLATE "C" DESC))[1]::text AS last,
+              count(DISTINCT value_text)::text AS distinct
+       FROM usage_events
+       WHERE customer_id = $1 AND meter_id = $2 AND timestamp >= $3 AND timestamp < $4
+         AND dimensions @> $5::jsonb`,
+      [
+        selection.customerId,
+        selection.meterId,
+        selection.interval.start,
+        selection.interval.end,
+        JSON.stringify(selection.filter),
+      ],
+    );
+    const quantity = {
+      sum: row.total,
+      count: row.n,
+      max: row.max ?? '0',
+      last: row.last ?? '0',
+      unique_count: row.distinct,
+    }[aggregation] as string;
+    return { quantity, eventCount: row.n, totalValue: row.total };
+  };
+
+  const INTERVALS: Array<[string, Interval]> = [
+    ['a calendar month', interval('2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z')],
+    ['three months', interval('2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z')],
+    ['a month with edge hours', interval('2026-01-15T10:00:00Z', '2026-03-15T10:00:00Z')],
+    ['an anniversary month', interval('2026-01-15T10:00:00Z', '2026-02-15T10:00:00Z')],
+    ['a month but its last hour', interval('2026-02-01T00:00:00Z', '2026-02-28T23:00:00Z')],
+    ['a month and one hour', interval('2026-01-31T23:00:00Z', '2026-03-01T00:00:00Z')],
+  ];
+
+  it.each(INTERVALS)(
+    'equals the raw events over %s, for every aggregation and filter',
+    async (_, span) => {
+      const filters: Array<Record<string, string>> = [{}, { model: 'a' }, { model: 'b' }];
+      const selections = AGGREGATIONS.flatMap((aggregation) =>
+        filters.map((filter) => ({
+          aggregation,
+          selection: { customerId, meterId: meters[aggregation].id, interval: span, filter },
+        })),
+      );
+      const totals = await usage.totals(
+        db,
+        selections.map(({ selection }) => selection),
+      );
+      const expected = await Promise.all(
+        selections.map(({ selection, aggregation }) => fromEvents(selection, aggregation)),
+      );
+      const actual = totals.map((total) => ({
+        quantity: total.quantity.toFixed(),
+        eventCount: total.eventCount.toFixed(),
+        totalValue: total.totalValue.toFixed(),
+      }));
+      expect(actual).toEqual(
+        expected.map((row) => ({
+          quantity: new Decimal(row.quantity).toFixed(),
+          eventCount: row.eventCount,
+          totalValue: new Decimal(row.totalValue).toFixed(),
+        })),
+      );
+      // Something to compare: the events fall inside every interval.
+      expect(actual.some((row) => row.eventCount !== '0')).toBe(true);
+    },
+  );
+});
+
+function interval(start: string, end: string): Interval {
+  return { start: new Date(start), end: new Date(end) };
+}
