@@ -37,7 +37,11 @@ const REFERENCES = `
  * Adds the fresh events to a rollup table per `period` (UTC): one row per
  * customer, meter, period and dimension set. Sorted, so rows are locked in key order.
  */
-export function rollupUpsert(table: string, periodColumn: string, period: 'hour' | 'month'): string {
+export function rollupUpsert(
+  table: string,
+  periodColumn: string,
+  period: 'hour' | 'month',
+): string {
   return `INSERT INTO ${table} AS r
       (customer_id, meter_id, ${periodColumn}, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
     SELECT customer_id, meter_id, date_trunc('${period}', timestamp, 'UTC'), dimensions,
