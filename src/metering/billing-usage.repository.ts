@@ -33,14 +33,15 @@ interface TotalsRow {
 /**
  * A selection's rollup rows with `columns`, where `condition` holds: its whole
  * months from the monthly rollups, the hours before and after them from the
- * hourly ones (whole-months.ts). Each part is one index range; every part
+ * hourly ones (whole-months.ts). Each part is one index range, not even
+ * probed when empty (a calendar month has no edge hours); every part
  * names the selections' customers ($1) as values: on Citus that, not the join
  * to the selection, is what keeps it on their nodes.
  */
 export function rollupRows(columns: string, condition: string): string {
   const rows = (table: string, period: string, from: string, to: string) => `
     SELECT ${columns} FROM ${table} r
-    WHERE ${condition} AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
+    WHERE ${condition} AND ${from} < ${to} AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
       AND r.meter_id = s.meter_id AND r.${period} >= ${from} AND r.${period} < ${to}
       AND r.dimensions @> s.filter`;
   return [
