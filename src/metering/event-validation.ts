@@ -68,7 +68,7 @@ export interface ValidEvent {
   value: Decimal | null;
   /** unique_count meters: the identifier counted. */
   valueText: string | null;
-  dimensions: Record<string, string>;
+  dimensions: Readonly<Record<string, string>>;
 }
 
 export type Checked<T> = { ok: true; event: T } | { ok: false; rejection: EventRejection };
@@ -222,7 +222,7 @@ export function resolveEvent(
   if ('problem' in value)
     return rejected(index, event.id, 'invalid_event', field('value'), value.problem);
 
-  const dimensions = event.dimensions ?? {};
+  const dimensions = event.dimensions ?? NO_DIMENSIONS;
   const undeclared = Object.keys(dimensions).find((key) => !meter.dimensions.includes(key));
   if (undeclared !== undefined) {
     const declared = meter.dimensions.length > 0 ? meter.dimensions.join(', ') : 'none';
@@ -246,6 +246,8 @@ export function resolveEvent(
     );
   }
 
+  // Named fields rather than a spread of `value`: a batch keeps a thousand of
+  // these alive across its statements, and a spread builds a larger object.
   return {
     ok: true,
     event: {
@@ -254,10 +256,14 @@ export function resolveEvent(
       meterId: meter.id,
       timestamp: event.timestamp,
       dimensions,
-      ...value,
+      value: value.value,
+      valueText: value.valueText,
     },
   };
 }
+
+/** One object for every event without dimensions, rather than one each. */
+const NO_DIMENSIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 type ReadValue = { value: Decimal | null; valueText: string | null } | { problem: string };
 
