@@ -17,8 +17,8 @@ function event(id: unknown, overrides: Record<string, unknown> = {}) {
 }
 
 describe('triageBatch', () => {
-  it('keeps the first event of each id and counts the repeats as duplicates', async () => {
-    const triaged = await triageBatch(
+  it('keeps the first event of each id and counts the repeats as duplicates', () => {
+    const triaged = triageBatch(
       [event('a'), event('b'), event('a', { value: '99' }), event('a')],
       TIMES,
     );
@@ -30,8 +30,8 @@ describe('triageBatch', () => {
     expect(triaged.rejected).toEqual([]);
   });
 
-  it('counts a repeat as a duplicate even when the first occurrence is malformed', async () => {
-    const triaged = await triageBatch([event('a', { value: [] }), event('a')], TIMES);
+  it('counts a repeat as a duplicate even when the first occurrence is malformed', () => {
+    const triaged = triageBatch([event('a', { value: [] }), event('a')], TIMES);
     expect(triaged.rejected.map((r) => [r.index, r.id, r.code])).toEqual([
       [0, 'a', 'invalid_event'],
     ]);
@@ -39,8 +39,8 @@ describe('triageBatch', () => {
     expect(triaged.candidates).toEqual([]);
   });
 
-  it('never treats events without a usable id as repeats of each other', async () => {
-    const triaged = await triageBatch([event(undefined), event(undefined), event('')], TIMES);
+  it('never treats events without a usable id as repeats of each other', () => {
+    const triaged = triageBatch([event(undefined), event(undefined), event('')], TIMES);
     expect(triaged.rejected.map((r) => [r.index, r.id, r.field])).toEqual([
       [0, null, 'events[0].id'],
       [1, null, 'events[1].id'],

@@ -1,4 +1,3 @@
-import { forEachInSlices } from '../common/event-loop-slices';
 import { EventRejection, UsageEventInput } from './dto/ingest-events.dto';
 import { AcceptedTimes, eventIdOf, parseEvent } from './event-validation';
 
@@ -20,13 +19,10 @@ export interface TriagedBatch {
  * a given id decides for that id; a later one is a duplicate whatever it
  * carries, exactly as if it had come in a later request.
  */
-export async function triageBatch(
-  rawEvents: readonly unknown[],
-  times: AcceptedTimes,
-): Promise<TriagedBatch> {
+export function triageBatch(rawEvents: readonly unknown[], times: AcceptedTimes): TriagedBatch {
   const seen = new Set<string>();
   const triaged: TriagedBatch = { candidates: [], rejected: [], duplicatesInBatch: 0 };
-  await forEachInSlices(rawEvents, (raw, index) => {
+  rawEvents.forEach((raw, index) => {
     const id = eventIdOf(raw);
     if (id !== null) {
       if (seen.has(id)) {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { PayloadTooLargeError } from '../common/errors';
-import { forEachInSlices } from '../common/event-loop-slices';
 import { parseInput } from '../common/validation';
 import { CustomerIdsRepository } from '../customers/customer-ids.repository';
 import { inTransaction, Queryable } from '../database/transaction';
@@ -48,10 +47,7 @@ export class IngestService {
       candidates,
       rejected: malformed,
       duplicatesInBatch,
-    } = await triageBatch(rawEvents, {
-      now: receivedAt,
-      horizon: this.retention.horizon(receivedAt),
-    });
+    } = triageBatch(rawEvents, { now: receivedAt, horizon: this.retention.horizon(receivedAt) });
 
     const { result, moved } = await inTransaction(this.db, async (tx) => {
       // Customers are read by id, so on Citus the batch reaches their nodes only.
@@ -66,11 +62,11 @@ export class IngestService {
       );
       let valid: IndexedEvent[] = [];
       const rejected: EventRejection[] = [...malformed];
-      await forEachInSlices(candidates, ({ index, event }) => {
+      for (const { index, event } of candidates) {
         const checked = resolveEvent(event, index, references);
         if (checked.ok) valid.push({ index, event: checked.event });
         else rejected.push(checked.rejection);
-      });
+      }
       if (enforce) {
         const refused = await this.refuseOverQuota(tx, valid, receivedAt);
         const indexes = new Set(refused.map((rejection) => rejection.index));

@@ -3,7 +3,6 @@ import { Aggregation } from '../catalog/dto/meter.schema';
 import { metersByKey } from '../catalog/ingest-meter-lookup';
 import { customersWithUsageBounds } from '../customers/ingest-customer-lookup';
 import { Decimal } from '../common/decimal';
-import { forEachInSlices } from '../common/event-loop-slices';
 import { Queryable } from '../database/transaction';
 import { StoredUsage } from './ingest-participants.service';
 import { CustomerReference, MeterReference, References, ValidEvent } from './event-validation';
@@ -159,10 +158,27 @@ export class UsageEventsRepository {
   /** Stores the events whose ids are new, with their rollups; returns what was new, per customer, meter and hour. */
   async insertNew(tx: Queryable, events: ValidEvent[], receivedAt: Date): Promise<StoredUsage[]> {
     if (events.length === 0) return [];
-    const rows: StoredRow[] = await tx.query(
-      INSERT_BATCH,
-      await insertParameters(events, receivedAt),
+    const customers = new Positions();
+    const meters = new Positions();
+    const dimensions = new Positions();
+    const customerPositions = plainArray(events.map((event) => customers.of(event.customerId)));
+    const meterPositions = plainArray(events.map((event) => meters.of(event.meterId)));
+    const dimensionPositions = plainArray(
+      events.map((event) => dimensions.of(JSON.stringify(event.dimensions))),
     );
+    const rows: StoredRow[] = await tx.query(INSERT_BATCH, [
+      events.map((event) => event.id),
+      customers.values,
+      meters.values,
+      dimensions.values,
+      customerPositions,
+      meterPositions,
+      plainArray(events.map((event) => event.timestamp.toISOString())),
+      plainArray(events.map((event) => (event.value === null ? null : event.value.toFixed()))),
+      events.map((event) => event.valueText),
+      dimensionPositions,
+      receivedAt.toISOString(),
+    ]);
     return rows.map((row) => ({
       customerId: row.customer_id,
       meterId: row.meter_id,
@@ -171,42 +187,6 @@ export class UsageEventsRepository {
       valueSum: new Decimal(row.value_sum),
     }));
   }
-}
-
-/** INSERT_BATCH's parameters, built in one pass over the events, a slice at a time. */
-async function insertParameters(events: ValidEvent[], receivedAt: Date): Promise<unknown[]> {
-  const customers = new Positions();
-  const meters = new Positions();
-  const dimensions = new Positions();
-  const ids: string[] = [];
-  const customerPositions: number[] = [];
-  const meterPositions: number[] = [];
-  const timestamps: string[] = [];
-  const values: Array<string | null> = [];
-  const valueTexts: Array<string | null> = [];
-  const dimensionPositions: number[] = [];
-  await forEachInSlices(events, (event) => {
-    ids.push(event.id);
-    customerPositions.push(customers.of(event.customerId));
-    meterPositions.push(meters.of(event.meterId));
-    timestamps.push(event.timestamp.toISOString());
-    values.push(event.value === null ? null : event.value.toFixed());
-    valueTexts.push(event.valueText);
-    dimensionPositions.push(dimensions.of(JSON.stringify(event.dimensions)));
-  });
-  return [
-    ids,
-    customers.values,
-    meters.values,
-    dimensions.values,
-    plainArray(customerPositions),
-    plainArray(meterPositions),
-    plainArray(timestamps),
-    plainArray(values),
-    valueTexts,
-    plainArray(dimensionPositions),
-    receivedAt.toISOString(),
-  ];
 }
 
 /** Distinct values in order of first use; `of` gives a value's 1-based position (SQL arrays start at 1). */
