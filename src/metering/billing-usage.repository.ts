@@ -5,6 +5,7 @@ import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
 import { DISTINCT_VALUES, latestFirst, meterQuantity, oldestFirst } from './meter-aggregation';
+import { rollupRowsWithin } from './rollup-rows-sql';
 import { wholeMonthsWithin } from './whole-months';
 
 /** The events of one meter for one customer over whole hours, restricted to a billable item's filter. */
@@ -31,24 +32,21 @@ interface TotalsRow {
 }
 
 /**
- * A selection's rollup rows with `columns`, where `condition` holds: its whole
- * months from the monthly rollups, the hours before and after them from the
- * hourly ones (whole-months.ts). Each part is one index range, not even
- * probed when empty (a calendar month has no edge hours); every part
- * names the selections' customers ($1) as values: on Citus that, not the join
- * to the selection, is what keeps it on their nodes.
+ * A selection's rollup rows with `columns`, where `condition` holds
+ * (rollup-rows-sql.ts). Every part names the selections' customers ($1) as
+ * values: on Citus that, not the join to the selection, is what keeps it on
+ * their nodes.
  */
-export function rollupRows(columns: string, condition: string): string {
-  const rows = (table: string, period: string, from: string, to: string) => `
-    SELECT ${columns} FROM ${table} r
-    WHERE ${condition} AND ${from} < ${to} AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
-      AND r.meter_id = s.meter_id AND r.${period} >= ${from} AND r.${period} < ${to}
-      AND r.dimensions @> s.filter`;
-  return [
-    rows('usage_hourly_rollups', 'hour_start', 's.from_hour', 's.months_from'),
-    rows('usage_monthly_rollups', 'month_start', 's.months_from', 's.months_to'),
-    rows('usage_hourly_rollups', 'hour_start', 's.months_to', 's.to_hour'),
-  ].join(' UNION ALL ');
+export function selectionRollupRows(columns: string, condition: string): string {
+  return rollupRowsWithin(
+    columns,
+    `${condition} AND r.customer_id = ANY($1::uuid[]) AND r.customer_id = s.customer_id
+      AND r.meter_id = s.meter_id AND r.dimensions @> s.filter`,
+    's.from_hour',
+    's.months_from',
+    's.months_to',
+    's.to_hour',
+  );
 }
 
 // One statement for every (item, service interval) of an invoice, read from the
@@ -72,12 +70,12 @@ const TOTALS = `
   ${usageMeterJoin('s.meter_id', 'm')}
   CROSS JOIN LATERAL (
     SELECT sum(p.event_count) AS event_count, sum(p.value_sum) AS value_sum, max(p.value_max) AS value_max
-    FROM (${rollupRows('r.event_count, r.value_sum, r.value_max', 'true')}) p
+    FROM (${selectionRollupRows('r.event_count, r.value_sum, r.value_max', 'true')}) p
   ) h
   -- The latest event and distinct values are read only for the meters that need them.
   LEFT JOIN LATERAL (
     SELECT p.last_value
-    FROM (${rollupRows('r.last_value, r.last_timestamp, r.last_event_id', "m.aggregation = 'last'")}) p
+    FROM (${selectionRollupRows('r.last_value, r.last_timestamp, r.last_event_id', "m.aggregation = 'last'")}) p
     ORDER BY ${latestFirst('p.last_timestamp', 'p.last_event_id')}
     LIMIT 1
   ) l ON true

@@ -4,6 +4,8 @@ import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { isWholeHour } from '../common/hour-alignment';
 import { DISTINCT_VALUES, meterQuantity, ROLLUP_PARTIALS } from './meter-aggregation';
+import { rollupRowsWithin } from './rollup-rows-sql';
+import { wholeMonthsWithin } from './whole-months';
 
 export interface UsageQuery {
   customerId: string;
@@ -41,14 +43,20 @@ interface UsageRow {
   quantity: string;
 }
 
-// One pass over the hourly rows gives both levels: GROUPING SETS aggregates per
-// (meter, dimension set) and per meter.
+// One pass over the rollup rows (whole months from the monthly rollups, the
+// other hours from the hourly ones) gives both levels: GROUPING SETS aggregates
+// per (meter, dimension set) and per meter.
 const AGGREGATE_USAGE = `
   WITH hourly AS (
     SELECT r.meter_id, r.dimensions, ${ROLLUP_PARTIALS}
-    FROM usage_hourly_rollups r
-    WHERE r.customer_id = $1 AND r.hour_start >= $2 AND r.hour_start < $3
-      AND ($4::uuid[] IS NULL OR r.meter_id = ANY ($4)) AND r.dimensions @> $5::jsonb
+    FROM (${rollupRowsWithin(
+      'r.meter_id, r.dimensions, r.event_count, r.value_sum, r.value_max, r.last_value, r.last_timestamp, r.last_event_id',
+      'r.customer_id = $1 AND ($4::uuid[] IS NULL OR r.meter_id = ANY ($4)) AND r.dimensions @> $5::jsonb',
+      '$2::timestamptz',
+      '$6::timestamptz',
+      '$7::timestamptz',
+      '$3::timestamptz',
+    )}) r
     GROUP BY GROUPING SETS ((r.meter_id, r.dimensions), (r.meter_id))
   ), uniques AS (
     SELECT v.meter_id, v.dimensions, ${DISTINCT_VALUES} AS distinct_values
@@ -72,7 +80,7 @@ const AGGREGATE_USAGE = `
 
 /**
  * A customer's usage over [from, to), per meter and per dimension set, read
- * from the hourly rollups (never the raw events), each meter aggregated its
+ * from the rollups (never the raw events), each meter aggregated its
  * own way (meter-aggregation.ts).
  *
  * Only meters with at least one event in the range appear. The bounds must be
@@ -85,12 +93,15 @@ export async function aggregateUsage(db: Queryable, query: UsageQuery): Promise<
       `usage is kept per hour: [${query.from.toISOString()}, ${query.to.toISOString()}) is not whole hours`,
     );
   }
+  const months = wholeMonthsWithin({ start: query.from, end: query.to });
   const rows: UsageRow[] = await db.query(AGGREGATE_USAGE, [
     query.customerId,
     query.from.toISOString(),
     query.to.toISOString(),
     query.meterIds ?? null,
     JSON.stringify(query.dimensionFilter ?? {}),
+    months.start.toISOString(),
+    months.end.toISOString(),
   ]);
   const meters = new Map<string, MeterUsage>();
   for (const row of rows) {

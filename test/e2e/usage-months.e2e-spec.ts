@@ -5,17 +5,19 @@ import {
   BillingUsageRepository,
   UsageSelection,
 } from '../../src/metering/billing-usage.repository';
+import { aggregateUsage } from '../../src/metering/usage.repository';
 import { recordUsage, UsageEvent } from '../support/billing';
 import { createCustomer, createMeter } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * Invoices read whole calendar months from the monthly rollups and the hours
- * around them from the hourly ones (whole-months.ts). Every aggregation, over
+ * Invoices and the usage reads (usage endpoint, limits, forecasts) take whole
+ * calendar months from the monthly rollups and the hours around them from the
+ * hourly ones (rollup-rows-sql.ts). Every aggregation, over
  * whole months, months with edge hours, an anniversary month and part of a
  * month, must equal what the raw events give.
  */
-describe('billing usage across the monthly and hourly rollups', () => {
+describe('usage across the monthly and hourly rollups', () => {
   let t: TestApp;
   let db: DataSource;
   let usage: BillingUsageRepository;
@@ -141,6 +143,33 @@ describe('billing usage across the monthly and hourly rollups', () => {
       );
       // Something to compare: the events fall inside every interval.
       expect(actual.some((row) => row.eventCount !== '0')).toBe(true);
+    },
+  );
+
+  it.each(INTERVALS)(
+    'reports the raw events over %s per meter and dimension set',
+    async (_, span) => {
+      const reported = await aggregateUsage(db, { customerId, from: span.start, to: span.end });
+      for (const aggregation of AGGREGATIONS) {
+        const meterId = meters[aggregation].id;
+        const selection = (filter: Record<string, string>) => ({
+          customerId,
+          meterId,
+          interval: span,
+          filter,
+        });
+        const whole = await fromEvents(selection({}), aggregation);
+        const usage = reported.find((meter) => meter.meterId === meterId);
+        expect(usage?.quantity.toFixed() ?? '0').toEqual(new Decimal(whole.quantity).toFixed());
+        for (const model of ['a', 'b']) {
+          const expected = await fromEvents(selection({ model }), aggregation);
+          const set = usage?.byDimensions.find((entry) => entry.dimensions.model === model);
+          expect([model, set?.quantity.toFixed() ?? '0']).toEqual([
+            model,
+            expected.eventCount === '0' ? '0' : new Decimal(expected.quantity).toFixed(),
+          ]);
+        }
+      }
     },
   );
 });
