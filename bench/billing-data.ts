@@ -1,10 +1,11 @@
 /**
  * Bulk usage for the billing benchmark, written in SQL as ingestion would have
  * stored it (src/metering/usage-events.repository.ts): events, their ids, and
- * the hourly and monthly rollups and unique values aggregated from exactly
- * those events.
+ * the hourly and monthly rollups (the month sealed but for its last hour) and
+ * unique values aggregated from exactly those events.
  */
 import { Client } from 'pg';
+import { HOUR_MS } from '../src/common/hour-alignment';
 import { Interval } from '../src/common/period';
 
 export interface LoadTimings {
@@ -66,14 +67,20 @@ const INSERT_EVENTS = `
 // The latest event of a group, as ingestion orders it.
 const LATEST = 'ORDER BY timestamp DESC, event_id COLLATE "C" DESC';
 
-/** A rollup table per `period` (hourly, monthly), from exactly the loaded events. */
-const insertRollups = (table: string, periodColumn: string, period: 'hour' | 'month') => `
+/** A rollup table per `period` (hourly, monthly), from exactly the loaded events where `where` holds. */
+const insertRollups = (
+  table: string,
+  periodColumn: string,
+  period: 'hour' | 'month',
+  where: string,
+) => `
   INSERT INTO ${table}
     (customer_id, meter_id, ${periodColumn}, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
   SELECT customer_id, meter_id, date_trunc('${period}', timestamp, 'UTC'), dimensions,
          count(*), coalesce(sum(value), 0), max(value),
          (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
   FROM usage_events
+  WHERE ${where}
   GROUP BY 1, 2, 3, 4`;
 
 const INSERT_UNIQUE_VALUES = `
@@ -126,8 +133,20 @@ export async function loadEventsAndRollups(
   );
   log(`event ids ${eventIds} s`);
   const rollups = await timed(async () => {
-    await db.query(insertRollups('usage_hourly_rollups', 'hour_start', 'hour'));
-    await db.query(insertRollups('usage_monthly_rollups', 'month_start', 'month'));
+    await db.query(insertRollups('usage_hourly_rollups', 'hour_start', 'hour', 'true'));
+    // Sealed as the job leaves it half an hour before the month ends, when the
+    // upcoming invoice is timed: every hour but the last, the month not yet whole.
+    await db.query(`UPDATE usage_rollup_seal SET sealed_before = $1`, [
+      new Date(month.end.getTime() - HOUR_MS).toISOString(),
+    ]);
+    await db.query(
+      insertRollups(
+        'usage_monthly_rollups',
+        'month_start',
+        'month',
+        'timestamp < (SELECT sealed_before FROM usage_rollup_seal)',
+      ),
+    );
     await db.query(INSERT_UNIQUE_VALUES);
   });
   log(`rollups ${rollups} s`);

@@ -48,7 +48,12 @@ export interface ProcessesRun {
    */
   cpuMsPerInvoice: { app: number; postgres: number; total: number };
   /** Per replica: invoices it created, its CPU, and RSS and heap peaks sampled every 25 ms during its run. */
-  replicas: Array<{ invoices: number; runCpuMs: number; runPeakRssMb: number; runPeakHeapUsedMb: number }>;
+  replicas: Array<{
+    invoices: number;
+    runCpuMs: number;
+    runPeakRssMb: number;
+    runPeakHeapUsedMb: number;
+  }>;
 }
 
 /** What one child process measured for one event count. */
@@ -478,7 +483,7 @@ const NOTES = [
   'Each size runs in its own child process on its own fresh embedded PostgreSQL (fsync=off, synchronous_commit=off), so no run can reuse another one’s invoices and maxRssMb is that process’s own high-water.',
   'Billing run: BillingRunService.run() on the real AppModule (the code behind POST /v1/billing-runs, without the HTTP hop), one hour after the billed month ends, in 1 and then 2 replica processes (BENCH_PROCESSES) given the same run at once, each count on its own copy (CREATE DATABASE … TEMPLATE) of the loaded database; seconds is from the start signal until the last replica answers, replicas started and connected before it.',
   'Catalog through the API: 3 meters with dimensions; graduated, per-unit with a minimum spend and per-unit with a maximum rates; a seat licence fee; a monthly credit grant that rolls over; a 150.00 monthly commitment (true-up); prepaid token blocks on offer (every invoice reads the block lots). Customers, monthly subscriptions and licences by SQL.',
-  'Events by SQL: one INSERT … SELECT generate_series into the billed month’s partition (70% llm_tokens sum by model/region, 20% api_calls count by endpoint, 10% active_users unique_count by region; uniformly random customer and second), then usage_event_ids, usage_hourly_rollups (GROUP BY with ingestion’s aggregates) and usage_hourly_unique_values from them; the two event indexes are dropped during the load and rebuilt after it (same definitions), then ANALYZE.',
+  'Events by SQL: one INSERT … SELECT generate_series into the billed month’s partition (70% llm_tokens sum by model/region, 20% api_calls count by endpoint, 10% active_users unique_count by region; uniformly random customer and second), then usage_event_ids, usage_hourly_rollups (GROUP BY with ingestion’s aggregates), usage_monthly_rollups of every hour but the month’s last (sealed as the job would have left it when the upcoming invoice is timed; the run’s own seal folds the last hour) and usage_hourly_unique_values from them; the two event indexes are dropped during the load and rebuilt after it (same definitions), then ANALYZE.',
   'Upcoming invoice: sequential GET /v1/subscriptions/{id}/upcoming-invoice over HTTP on 127.0.0.1 for random subscriptions, with the clock 30 minutes before the billed month ends (the whole month’s usage in the open period), after 10 warm-up calls.',
   '2 cores shared with other engineers’ test runs: wall times are noisy; see loadAverage.',
 ];

@@ -28,6 +28,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   usage_event_ids: 'metering',
   usage_hourly_rollups: 'metering',
   usage_monthly_rollups: 'metering',
+  usage_rollup_seal: 'metering',
   usage_hourly_unique_values: 'metering',
 
   invoices: 'invoicing',

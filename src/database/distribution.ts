@@ -66,6 +66,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   usage_page_requests: BY_CUSTOMER,
   crm_deal_outcomes: BY_CUSTOMER,
 
+  // One row: how far the monthly rollups hold the hourly ones (rollup-seal.repository.ts).
+  usage_rollup_seal: REFERENCE,
   meters: REFERENCE,
   billable_items: REFERENCE,
   plans: REFERENCE,

@@ -5,6 +5,7 @@ import { ManualClock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { ShutdownService } from '../common/shutdown.service';
 import { AppConfig } from '../config/app-config';
+import { RollupSealRepository } from '../metering/rollup-seal.repository';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { BillingRunService } from './billing-run.service';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
@@ -37,6 +38,7 @@ function billingRunAt(now: Date, env: NodeJS.ProcessEnv = {}) {
     store.revenue as unknown as RevenueRecorder,
     store.crm as unknown as CrmOutbox,
     shutdown,
+    store.rollupSeal as unknown as RollupSealRepository,
   );
   return { store, clock, shutdown, service };
 }
@@ -60,6 +62,8 @@ describe('BillingRunService', () => {
       subscriptionsSkipped: 0,
       failures: [],
     });
+    // The months billed are folded into the monthly rollups first.
+    expect(store.seals).toEqual([{ before: new Date(APR.getTime() + HOUR / 2), claimsBefore: 0 }]);
     expect(store.summary()).toEqual(['a 2026-01 finalized', 'a 2026-02 finalized']);
     expect(store.state.revenue).toEqual(['inv-0001', 'inv-0002']);
     expect(store.state.crm).toEqual(['inv-0001', 'inv-0002']);

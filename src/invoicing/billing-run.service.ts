@@ -7,6 +7,7 @@ import { ShutdownService } from '../common/shutdown.service';
 import { AppConfig } from '../config/app-config';
 import { CrmOutbox } from '../crm/crm-outbox.service';
 import { inTransaction } from '../database/transaction';
+import { RollupSealRepository } from '../metering/rollup-seal.repository';
 import { BillableSubscription } from './billable-subscription';
 import { chunksOf } from './billing-chunks';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
@@ -60,6 +61,7 @@ export class BillingRunService {
     private readonly revenue: RevenueRecorder,
     private readonly crm: CrmOutbox,
     private readonly shutdown: ShutdownService,
+    private readonly rollupSeal: RollupSealRepository,
   ) {}
 
   async run(asOf?: Date): Promise<BillingRunResult> {
@@ -73,6 +75,8 @@ export class BillingRunService {
       );
     }
     const billedUntil = new Date(until.getTime() - this.config.billingGracePeriodMs);
+    // The months being billed read from the monthly rollups once their hours are folded.
+    await this.rollupSeal.sealBefore(now);
     const result: BillingRunResult = {
       asOf: until,
       billedUntil,

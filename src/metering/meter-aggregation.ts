@@ -33,6 +33,25 @@ export function isLater(
 }
 
 /**
+ * The `ON CONFLICT … DO UPDATE` that adds a group of events (`excluded`) to
+ * the rollup row `r` of its period: counts and sums add up, the maximum and
+ * the latest event are kept.
+ */
+export function addToRollup(periodColumn: string): string {
+  const newer = isLater(
+    { timestamp: 'excluded.last_timestamp', eventId: 'excluded.last_event_id' },
+    { timestamp: 'r.last_timestamp', eventId: 'r.last_event_id' },
+  );
+  return `ON CONFLICT (customer_id, meter_id, ${periodColumn}, dimensions) DO UPDATE SET
+      event_count = r.event_count + excluded.event_count,
+      value_sum = r.value_sum + excluded.value_sum,
+      value_max = greatest(r.value_max, excluded.value_max),
+      last_value = CASE WHEN ${newer} THEN excluded.last_value ELSE r.last_value END,
+      last_timestamp = CASE WHEN ${newer} THEN excluded.last_timestamp ELSE r.last_timestamp END,
+      last_event_id = CASE WHEN ${newer} THEN excluded.last_event_id ELSE r.last_event_id END`;
+}
+
+/**
  * The select list that merges hourly rollup rows (`usage_hourly_rollups`,
  * aliased `r`) into one partial per group: event_count, value_sum, value_max,
  * last_value. Use with a GROUP BY.

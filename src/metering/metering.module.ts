@@ -8,6 +8,7 @@ import { EventRetentionService } from './event-retention.service';
 import { EventsController } from './events.controller';
 import { IngestParticipants } from './ingest-participants.service';
 import { IngestService } from './ingest.service';
+import { RollupSealRepository } from './rollup-seal.repository';
 import { UsageEventsRepository } from './usage-events.repository';
 import { UsageController } from './usage.controller';
 import { UsageMoved } from './usage-moved.service';
@@ -23,12 +24,15 @@ import { UsageService } from './usage.service';
     EventRetentionService,
     IngestParticipants,
     IngestService,
+    RollupSealRepository,
     UsageEventsRepository,
     UsageService,
     UsageMoved,
   ],
-  // Usage read by other modules: invoices' totals and forecasts' daily series.
+  // Usage read by other modules: invoices' totals and forecasts' daily series;
+  // the monthly rollups' seal, moved by its job and before a billing run.
   exports: [
+    RollupSealRepository,
     BillingUsageRepository,
     DailyUsageRepository,
     IngestParticipants,

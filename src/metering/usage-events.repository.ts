@@ -6,7 +6,8 @@ import { Decimal } from '../common/decimal';
 import { Queryable } from '../database/transaction';
 import { StoredUsage } from './ingest-participants.service';
 import { CustomerReference, MeterReference, References, ValidEvent } from './event-validation';
-import { isLater, latestFirst } from './meter-aggregation';
+import { addToRollup, latestFirst } from './meter-aggregation';
+import { SEALED_BEFORE, SEALING_SHARED } from './rollup-seal.repository';
 
 interface CustomerRow {
   id: string;
@@ -24,23 +25,24 @@ interface MeterRow {
 // The latest event of a group, as `last` orders them (meter-aggregation.ts), so a
 // late event never replaces a newer "last" value.
 const LATEST = `ORDER BY ${latestFirst('timestamp', 'event_id')}`;
-const NEWER = isLater(
-  { timestamp: 'excluded.last_timestamp', eventId: 'excluded.last_event_id' },
-  { timestamp: 'r.last_timestamp', eventId: 'r.last_event_id' },
-);
 
+// The customers and meters, and the shared seal lock that keeps the monthly
+// rollups' fold (rollup-seal.repository.ts) from running until the batch commits.
 const REFERENCES = `
   SELECT (SELECT coalesce(json_agg(c), '[]') FROM (${customersWithUsageBounds('$1')}) c) AS customers,
-         (SELECT coalesce(json_agg(m), '[]') FROM (${metersByKey('$2')}) m) AS meters`;
+         (SELECT coalesce(json_agg(m), '[]') FROM (${metersByKey('$2')}) m) AS meters,
+         ${SEALING_SHARED} AS sealing_held`;
 
 /**
- * Adds the fresh events to a rollup table per `period` (UTC): one row per
- * customer, meter, period and dimension set. Sorted, so rows are locked in key order.
+ * Adds the fresh events where `where` holds to a rollup table per `period`
+ * (UTC): one row per customer, meter, period and dimension set. Sorted, so
+ * rows are locked in key order.
  */
 export function rollupUpsert(
   table: string,
   periodColumn: string,
   period: 'hour' | 'month',
+  where: string,
 ): string {
   return `INSERT INTO ${table} AS r
       (customer_id, meter_id, ${periodColumn}, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
@@ -48,22 +50,21 @@ export function rollupUpsert(
            count(*), coalesce(sum(value), 0), max(value),
            (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
     FROM fresh
+    WHERE ${where}
     GROUP BY 1, 2, 3, 4
     ORDER BY 1, 2, 3, 4
-    ON CONFLICT (customer_id, meter_id, ${periodColumn}, dimensions) DO UPDATE SET
-      event_count = r.event_count + excluded.event_count,
-      value_sum = r.value_sum + excluded.value_sum,
-      value_max = greatest(r.value_max, excluded.value_max),
-      last_value = CASE WHEN ${NEWER} THEN excluded.last_value ELSE r.last_value END,
-      last_timestamp = CASE WHEN ${NEWER} THEN excluded.last_timestamp ELSE r.last_timestamp END,
-      last_event_id = CASE WHEN ${NEWER} THEN excluded.last_event_id ELSE r.last_event_id END`;
+    ${addToRollup(periodColumn)}`;
 }
+
+// Events of hours already folded into the monthly rollups: ingestion adds them there itself.
+export const IN_SEALED_HOURS = `timestamp < ${SEALED_BEFORE}`;
 
 /**
  * Stores a batch in one statement: the ids first, ON CONFLICT DO NOTHING (the
  * database is the idempotency arbiter: an id committed or in flight elsewhere
  * is not returned), then exactly the events whose ids were new, and their
- * pre-aggregated hourly and monthly rollups. A batch names few customers,
+ * pre-aggregated hourly rollups, and the monthly rollups of the late events
+ * of hours already sealed (rollup-seal.repository.ts). A batch names few customers,
  * meters and dimension sets: each is sent once and events refer to it by its
  * position (1-based), which keeps the parameters a third of their size. The
  * rollups and unique values sort the whole batch before writing, so every id is claimed before any rollup row is locked,
@@ -88,9 +89,9 @@ const INSERT_BATCH = `
     INSERT INTO usage_events (customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, received_at)
     SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, $11 FROM fresh
   ), rollups AS (
-    ${rollupUpsert('usage_hourly_rollups', 'hour_start', 'hour')}
+    ${rollupUpsert('usage_hourly_rollups', 'hour_start', 'hour', 'true')}
   ), monthly_rollups AS (
-    ${rollupUpsert('usage_monthly_rollups', 'month_start', 'month')}
+    ${rollupUpsert('usage_monthly_rollups', 'month_start', 'month', IN_SEALED_HOURS)}
   ), unique_values AS (
     INSERT INTO usage_hourly_unique_values (customer_id, meter_id, hour_start, dimensions, value)
     SELECT DISTINCT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions, value_text

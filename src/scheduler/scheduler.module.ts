@@ -14,6 +14,7 @@ import { CrmOutcomesJob } from './crm-outcomes.job';
 import { JobLock } from './job-lock.service';
 import { OutboxJob } from './outbox.job';
 import { EventRetentionJob } from './event-retention.job';
+import { RollupSealJob } from './rollup-seal.job';
 import { UsagePageRateLimitsJob } from './usage-page-rate-limits.job';
 
 /**
@@ -43,6 +44,7 @@ export class SchedulerModule {
         CreditGrantsJob,
         OutboxJob,
         EventRetentionJob,
+        RollupSealJob,
         CrmOutcomesJob,
         UsagePageRateLimitsJob,
       ],

@@ -98,6 +98,15 @@ export class InMemoryBilling {
   readonly batchesAfter: Array<string | null> = [];
   /** Subscription ids of each committed transaction that claimed, in order. */
   readonly rounds: string[][] = [];
+  /** When the run asked for the monthly rollups to be sealed, and how many claims came before. */
+  readonly seals: Array<{ before: Date; claimsBefore: number }> = [];
+
+  readonly rollupSeal = {
+    sealBefore: async (now: Date): Promise<Date> => {
+      this.seals.push({ before: now, claimsBefore: this.rounds.length });
+      return now;
+    },
+  };
 
   readonly db = {
     transaction: async <T>(work: (tx: object) => Promise<T>): Promise<T> => {
