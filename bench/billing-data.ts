@@ -7,6 +7,7 @@
 import { Client } from 'pg';
 import { HOUR_MS } from '../src/common/hour-alignment';
 import { Interval } from '../src/common/period';
+import { IN_SEALED_HOURS, rollupInsert } from '../src/metering/usage-events.repository';
 
 export interface LoadTimings {
   events: number;
@@ -64,25 +65,6 @@ const INSERT_EVENTS = `
          $5::timestamptz
   FROM raw JOIN customer_numbers c USING (k) CROSS JOIN meter_ids m`;
 
-// The latest event of a group, as ingestion orders it.
-const LATEST = 'ORDER BY timestamp DESC, event_id COLLATE "C" DESC';
-
-/** A rollup table per `period` (hourly, monthly), from exactly the loaded events where `where` holds. */
-const insertRollups = (
-  table: string,
-  periodColumn: string,
-  period: 'hour' | 'month',
-  where: string,
-) => `
-  INSERT INTO ${table}
-    (customer_id, meter_id, ${periodColumn}, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
-  SELECT customer_id, meter_id, date_trunc('${period}', timestamp, 'UTC'), dimensions,
-         count(*), coalesce(sum(value), 0), max(value),
-         (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
-  FROM usage_events
-  WHERE ${where}
-  GROUP BY 1, 2, 3, 4`;
-
 const INSERT_UNIQUE_VALUES = `
   INSERT INTO usage_hourly_unique_values (customer_id, meter_id, hour_start, dimensions, value)
   SELECT DISTINCT customer_id, meter_id, date_trunc('hour', timestamp, 'UTC'), dimensions, value_text
@@ -133,18 +115,21 @@ export async function loadEventsAndRollups(
   );
   log(`event ids ${eventIds} s`);
   const rollups = await timed(async () => {
-    await db.query(insertRollups('usage_hourly_rollups', 'hour_start', 'hour', 'true'));
+    await db.query(
+      rollupInsert('usage_hourly_rollups', 'hour_start', 'hour', 'usage_events', 'true'),
+    );
     // Sealed as the job leaves it half an hour before the month ends, when the
     // upcoming invoice is timed: every hour but the last, the month not yet whole.
     await db.query(`UPDATE usage_rollup_seal SET sealed_before = $1`, [
       new Date(month.end.getTime() - HOUR_MS).toISOString(),
     ]);
     await db.query(
-      insertRollups(
+      rollupInsert(
         'usage_monthly_rollups',
         'month_start',
         'month',
-        'timestamp < (SELECT sealed_before FROM usage_rollup_seal)',
+        'usage_events',
+        IN_SEALED_HOURS,
       ),
     );
     await db.query(INSERT_UNIQUE_VALUES);

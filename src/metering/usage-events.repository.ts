@@ -34,14 +34,15 @@ const REFERENCES = `
          ${SEALING_SHARED} AS sealing_held`;
 
 /**
- * Adds the fresh events where `where` holds to a rollup table per `period`
- * (UTC): one row per customer, meter, period and dimension set. Sorted, so
- * rows are locked in key order.
+ * Inserts the events of `source` where `where` holds into a rollup table per
+ * `period` (UTC), aggregated as ingestion does: one row per customer, meter,
+ * period and dimension set. Also what the billing benchmark loads with.
  */
-export function rollupUpsert(
+export function rollupInsert(
   table: string,
   periodColumn: string,
   period: 'hour' | 'month',
+  source: string,
   where: string,
 ): string {
   return `INSERT INTO ${table} AS r
@@ -49,9 +50,19 @@ export function rollupUpsert(
     SELECT customer_id, meter_id, date_trunc('${period}', timestamp, 'UTC'), dimensions,
            count(*), coalesce(sum(value), 0), max(value),
            (array_agg(value ${LATEST}))[1], max(timestamp), (array_agg(event_id ${LATEST}))[1]
-    FROM fresh
+    FROM ${source}
     WHERE ${where}
-    GROUP BY 1, 2, 3, 4
+    GROUP BY 1, 2, 3, 4`;
+}
+
+/** Adds a batch's fresh events to a rollup table, rows locked in key order. */
+export function rollupUpsert(
+  table: string,
+  periodColumn: string,
+  period: 'hour' | 'month',
+  where: string,
+): string {
+  return `${rollupInsert(table, periodColumn, period, 'fresh', where)}
     ORDER BY 1, 2, 3, 4
     ${addToRollup(periodColumn)}`;
 }
