@@ -4,8 +4,9 @@ import { SEALED_MONTHS_END } from './rollup-seal.repository';
  * Rollup rows (aliased `r`, with `columns`) where `where` holds, over the
  * interval [from, to) split at its whole calendar months [monthsFrom,
  * monthsTo) (whole-months.ts): those months from the monthly rollups, one row
- * per meter and dimension set, as far as they are sealed (rollup-seal.repository.ts),
- * the hours before and after them from the hourly ones. Each part is one index range, not even probed when empty (a
+ * per meter and dimension set, as far as they are sealed
+ * (rollup-seal.repository.ts); the hours before and after them from the
+ * hourly ones. Each part is one index range, not even probed when empty (a
  * calendar month has no edge hours). Both tables have the same columns but
  * their period: `where` must not name it. Arguments are SQL expressions.
  */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HOUR_MS, startOfHour } from '../common/hour-alignment';
 import { inTransaction } from '../database/transaction';
-import { addToRollup, latestFirst } from './meter-aggregation';
+import { addToRollup, latestFirst, ROLLUP_PARTIALS } from './meter-aggregation';
 
 /**
  * The monthly rollups hold, for each month, the hourly rows of its hours
@@ -25,17 +25,15 @@ export const SEALED_BEFORE = '(SELECT seal.sealed_before FROM usage_rollup_seal 
 /** The first month the monthly rollups do not hold whole: readers take months before it. */
 export const SEALED_MONTHS_END = `(SELECT date_trunc('month', seal.sealed_before, 'UTC') FROM usage_rollup_seal seal)`;
 
-// The hours [$1, $2) of every customer, folded into their months.
+// The hours [$1, $2) of every customer, merged into their months as readers merge them.
 const FOLD = `
   INSERT INTO usage_monthly_rollups AS r
     (customer_id, meter_id, month_start, dimensions, event_count, value_sum, value_max, last_value, last_timestamp, last_event_id)
-  SELECT h.customer_id, h.meter_id, date_trunc('month', h.hour_start, 'UTC'), h.dimensions,
-         sum(h.event_count), sum(h.value_sum), max(h.value_max),
-         (array_agg(h.last_value ORDER BY ${latestFirst('h.last_timestamp', 'h.last_event_id')}))[1],
-         max(h.last_timestamp),
-         (array_agg(h.last_event_id ORDER BY ${latestFirst('h.last_timestamp', 'h.last_event_id')}))[1]
-  FROM usage_hourly_rollups h
-  WHERE h.hour_start >= $1 AND h.hour_start < $2
+  SELECT r.customer_id, r.meter_id, date_trunc('month', r.hour_start, 'UTC'), r.dimensions, ${ROLLUP_PARTIALS},
+         max(r.last_timestamp),
+         (array_agg(r.last_event_id ORDER BY ${latestFirst('r.last_timestamp', 'r.last_event_id')}))[1]
+  FROM usage_hourly_rollups r
+  WHERE r.hour_start >= $1 AND r.hour_start < $2
   GROUP BY 1, 2, 3, 4
   ORDER BY 1, 2, 3, 4
   ${addToRollup('month_start')}`;

@@ -75,12 +75,12 @@ export const IN_SEALED_HOURS = `timestamp < ${SEALED_BEFORE}`;
  * database is the idempotency arbiter: an id committed or in flight elsewhere
  * is not returned), then exactly the events whose ids were new, and their
  * pre-aggregated hourly rollups, and the monthly rollups of the late events
- * of hours already sealed (rollup-seal.repository.ts). A batch names few customers,
- * meters and dimension sets: each is sent once and events refer to it by its
- * position (1-based), which keeps the parameters a third of their size. The
- * rollups and unique values sort the whole batch before writing, so every id is claimed before any rollup row is locked,
- * and rows are locked in key order: concurrent batches wait for each other
- * instead of deadlocking.
+ * of hours already sealed (rollup-seal.repository.ts). A batch names few
+ * customers, meters and dimension sets: each is sent once and events refer to
+ * it by its position (1-based), which keeps the parameters a third of their
+ * size. The rollups and unique values sort the whole batch before writing, so
+ * every id is claimed before any rollup row is locked, and rows are locked in
+ * key order: concurrent batches wait for each other instead of deadlocking.
  */
 const INSERT_BATCH = `
   WITH batch AS (
