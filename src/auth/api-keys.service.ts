@@ -34,8 +34,6 @@ export class ApiKeysService {
   private readonly bootstrapHash: Buffer | null;
   /** Hex SHA-256 of a presented key → the principal it was verified as. */
   private readonly trusted: ExpiringCache<string, Principal>;
-  /** Counts revocations, so a read that raced one is not trusted. */
-  private revocations = 0;
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -64,7 +62,6 @@ export class ApiKeysService {
   async revoke(id: string): Promise<void> {
     const found = isUuid(id) && (await this.keys.revoke(id, this.clock.now()));
     if (!found) throw new NotFoundError('API key', id);
-    this.revocations += 1;
     this.trusted.deleteWhere((principal) => principal.keyId === id);
   }
 
@@ -76,13 +73,10 @@ export class ApiKeysService {
     }
     // Keyed by the hash, never the key: the cache holds no secret.
     const cacheKey = hash.toString('hex');
-    const trusted = this.trusted.get(cacheKey);
-    if (trusted) return trusted;
-    const revocationsBefore = this.revocations;
-    const record = await this.keys.findActiveByHash(hash);
-    if (!record || !timingSafeEqual(record.keyHash, hash)) return null;
-    const principal: Principal = { keyId: record.id, name: record.name, scope: record.scope };
-    if (this.revocations === revocationsBefore) this.trusted.set(cacheKey, principal);
-    return principal;
+    return this.trusted.getOrLoad(cacheKey, async () => {
+      const record = await this.keys.findActiveByHash(hash);
+      if (!record || !timingSafeEqual(record.keyHash, hash)) return null;
+      return { keyId: record.id, name: record.name, scope: record.scope };
+    });
   }
 }

@@ -224,23 +224,29 @@ export class SubscriptionRepository {
   }
 
   /**
-   * The first instant after `after` at which the customer's subscriptions
-   * change by themselves (one starts or ends, a scheduled plan change takes
-   * effect), or null: what was read about them stays true until then.
+   * For each of these customers, the first instant after `after` at which its
+   * subscriptions change by themselves (one starts or ends, a scheduled plan
+   * change takes effect): what was read about them stays true until then. A
+   * customer without one is absent.
    */
-  async nextChangeOfCustomer(customerId: string, after: Date): Promise<Date | null> {
-    const rows: Array<{ at: Date | null }> = await this.db.query(
-      `SELECT min(at) AS at FROM (
-         SELECT s.start_date AS at FROM subscriptions s WHERE s.customer_id = $1 AND s.start_date > $2
+  async nextChangesOfCustomers(
+    customerIds: readonly string[],
+    after: Date,
+  ): Promise<Map<string, Date>> {
+    const rows: Array<{ customer_id: string; at: Date }> = await this.db.query(
+      `SELECT customer_id, min(at) AS at FROM (
+         SELECT s.customer_id, s.start_date AS at FROM subscriptions s
+         WHERE s.customer_id = ANY ($1::uuid[]) AND s.start_date > $2
          UNION ALL
-         SELECT s.end_date FROM subscriptions s WHERE s.customer_id = $1 AND s.end_date > $2
+         SELECT s.customer_id, s.end_date FROM subscriptions s
+         WHERE s.customer_id = ANY ($1::uuid[]) AND s.end_date > $2
          UNION ALL
-         SELECT c.effective_at FROM subscription_plan_changes c JOIN subscriptions s ON s.id = c.subscription_id
-         WHERE s.customer_id = $1 AND c.effective_at > $2
-       ) changes`,
-      [customerId, after.toISOString()],
+         SELECT s.customer_id, c.effective_at FROM subscription_plan_changes c JOIN subscriptions s ON s.id = c.subscription_id
+         WHERE s.customer_id = ANY ($1::uuid[]) AND c.effective_at > $2
+       ) changes GROUP BY customer_id`,
+      [customerIds, after.toISOString()],
     );
-    return rows[0]?.at ?? null;
+    return new Map(rows.map((row) => [row.customer_id, row.at]));
   }
 
   async findById(id: string): Promise<SubscriptionRecord | null> {

@@ -9,6 +9,15 @@ import { migrations } from '../../migrations';
 // `numeric` and stay strings, to be read into Decimal by the repositories.
 types.setTypeParser(types.builtins.INT8, (text) => Number(text));
 
+/**
+ * The connection pool of each process. A connection idle for a minute is
+ * closed (pg's default is 10 s): a replica that paused for a few seconds
+ * would otherwise open all its connections again at once, each a new
+ * PostgreSQL backend with cold caches and no prepared statements, and its
+ * first checks after the pause waited hundreds of milliseconds for them.
+ */
+const POOL = { max: 20, idleTimeoutMillis: 60_000 };
+
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
@@ -18,7 +27,7 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     entities: [],
   };
   if (config.kind === 'postgres') {
-    return { ...common, url: config.url, extra: { max: 20 } };
+    return { ...common, url: config.url, extra: POOL };
   }
   mkdirSync(config.dataDir, { recursive: true });
   return { ...common, driver: pgliteDriver(config.dataDir) };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MeterRecord } from '../catalog/meter.repository';
+import { BatchedLoads } from '../common/batched-loads';
 import { CustomerListeners } from '../common/customer-listeners.service';
 import { ExpiringCache } from '../common/expiring-cache';
 import { AppConfig } from '../config/app-config';
@@ -36,6 +37,12 @@ interface Entry {
   until: number;
 }
 
+/** A customer's entry to read, for a check at `now`. */
+interface EntryRead {
+  externalId: string;
+  now: Date;
+}
+
 /** Customers whose quota configuration is remembered at most. */
 const CACHED_CUSTOMERS = 10_000;
 
@@ -44,8 +51,8 @@ export function measureOf(meter: MeterRecord): Measure {
 }
 
 /**
- * The quotas in force for a customer's active subscriptions (four reads),
- * remembered for QUOTA_CONFIG_TRUST_MS so a check reads only usage and credit.
+ * The quotas in force for a customer's active subscriptions (four statements
+ * for all the customers a turn of the event loop misses), remembered for QUOTA_CONFIG_TRUST_MS so a check reads only usage and credit.
  * An entry is forgotten at once when this process changes the customer's
  * subscriptions or quotas (CustomerListeners), never used past the instant its
  * subscriptions change by themselves (a start, an end, a scheduled plan
@@ -55,8 +62,10 @@ export function measureOf(meter: MeterRecord): Measure {
 @Injectable()
 export class QuotaConfigService {
   private readonly cache: ExpiringCache<string, Entry>;
-  /** Counts invalidations, so a read that raced one is not remembered. */
-  private generation = 0;
+  /** Misses of one turn of the event loop, read together. */
+  private readonly reads = new BatchedLoads((requests: readonly EntryRead[]) =>
+    this.readAll(requests),
+  );
 
   constructor(
     private readonly db: DataSource,
@@ -74,25 +83,46 @@ export class QuotaConfigService {
 
   /** The customer's quota configuration at `now`, or null for an unknown customer. */
   async forCustomer(externalId: string, now: Date): Promise<QuotaConfig | null> {
-    const cached = this.cache.get(externalId);
     const at = now.getTime();
-    if (cached && cached.from <= at && at < cached.until) return cached.config;
-    const generation = this.generation;
-    const customer = await this.customers.findByExternalId(externalId);
-    if (!customer) return null;
-    const [subjects, nextChange] = await Promise.all([
-      this.subjects.active([customer.id], now),
-      this.subscriptions.nextChangeOfCustomer(customer.id, now),
+    const entry = await this.cache.getOrLoad(
+      externalId,
+      () => this.reads.load({ externalId, now }),
+      ({ from, until }) => from <= at && at < until,
+    );
+    return entry?.config ?? null;
+  }
+
+  /**
+   * The entries of the customers whose reads were asked together, read at the
+   * earliest of their instants (an entry holds from then until the next
+   * change), in four statements.
+   */
+  private async readAll(requests: readonly EntryRead[]): Promise<Array<Entry | null>> {
+    const now = new Date(Math.min(...requests.map((request) => request.now.getTime())));
+    const found = await this.customers.findByExternalIds(
+      requests.map((request) => request.externalId),
+    );
+    const customerIds = [...found.values()].map((customer) => customer.id);
+    if (customerIds.length === 0) return requests.map(() => null);
+    const [subjects, nextChanges] = await Promise.all([
+      this.subjects.active(customerIds, now),
+      this.subscriptions.nextChangesOfCustomers(customerIds, now),
     ]);
-    const config = { customerId: customer.id, quotas: await this.place(subjects, null) };
-    if (generation === this.generation) {
-      this.cache.set(externalId, {
-        config,
-        from: at,
-        until: nextChange?.getTime() ?? Number.POSITIVE_INFINITY,
-      });
+    const quotasByCustomer = new Map<string, QuotaOfSubject[]>();
+    for (const quota of await this.place(subjects, null)) {
+      const quotas = quotasByCustomer.get(quota.subject.customerId);
+      if (quotas) quotas.push(quota);
+      else quotasByCustomer.set(quota.subject.customerId, [quota]);
     }
-    return config;
+    return requests.map(({ externalId }) => {
+      const customer = found.get(externalId);
+      if (!customer) return null;
+      return {
+        config: { customerId: customer.id, quotas: quotasByCustomer.get(customer.id) ?? [] },
+        from: now.getTime(),
+        until: nextChanges.get(customer.id)?.getTime() ?? Number.POSITIVE_INFINITY,
+      };
+    });
   }
 
   /** The quotas in force for these subscriptions (of one meter when given), with their meters. */
@@ -115,7 +145,6 @@ export class QuotaConfigService {
   }
 
   private forget(customerIds: readonly string[] | null): void {
-    this.generation += 1;
     if (customerIds === null) return this.cache.clear();
     const changed = new Set(customerIds);
     this.cache.deleteWhere((entry) => changed.has(entry.config.customerId));
