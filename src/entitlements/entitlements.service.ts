@@ -17,6 +17,7 @@ import {
   creditKey,
   EntitlementUsageRepository,
   MeterCredit,
+  UsageWindow,
 } from './entitlement-usage.repository';
 import { QuotaConfigService, QuotaOfSubject } from './quota-config.service';
 import {
@@ -49,6 +50,9 @@ export interface CustomerEntitlements {
   checkedAt: Date;
   meters: MeterEntitlement[];
 }
+
+/** A quota a customer has reached, in the window that counts now. */
+export type ReachedQuota = Pick<QuotaAnswer, 'quota' | 'window' | 'used'>;
 
 /** A quota placed in its window, before its usage is read. */
 export interface PlacedQuota extends QuotaOfSubject {
@@ -104,10 +108,40 @@ export class EntitlementsService {
     return { customerExternalId: externalId, checkedAt: now, meters };
   }
 
-  /** The customer's quotas at `now`, read afresh (for jobs, which a stale answer would mislead). */
-  async evaluate(customerId: string, now: Date): Promise<MeterEntitlement[]> {
-    const subjects = await this.subjects.active([customerId], now);
-    return this.measure(customerId, await this.config.place(subjects, null), now);
+  /**
+   * The quotas these customers have reached at `now` (used ≥ quantity), by
+   * customer, read afresh (for jobs, which a stale answer would mislead) in
+   * three statements for all of them: subscriptions, quotas, usage.
+   */
+  async reached(customerIds: readonly string[], now: Date): Promise<Map<string, ReachedQuota[]>> {
+    const subjects = await this.subjects.active(customerIds, now);
+    const windows: Array<UsageWindow & { placed: QuotaOfSubject; window: Interval }> = [];
+    for (const placed of await this.config.place(subjects, null)) {
+      const window = quotaWindowAt(placed, now);
+      if (window === null) continue;
+      const { subject, meter, measure } = placed;
+      const id = windows.length;
+      windows.push({
+        id,
+        customerId: subject.customerId,
+        meterId: meter.id,
+        measure,
+        ...window,
+        placed,
+        window,
+      });
+    }
+    const used = await this.usage.usedIn(windows);
+    const reached = new Map<string, ReachedQuota[]>();
+    for (const { id, customerId, placed, window } of windows) {
+      const { quota } = placed;
+      const answer = standing(quota.kind, quota.quantity, used.get(id) ?? ZERO, false);
+      if (!answer.exceeded) continue;
+      const ofCustomer = reached.get(customerId) ?? [];
+      ofCustomer.push({ quota, window, used: answer.used });
+      reached.set(customerId, ofCustomer);
+    }
+    return reached;
   }
 
   /** These quotas placed in their windows at `now`, measured, grouped by meter. */
