@@ -2,7 +2,9 @@
  * The check load of bench:entitlements, in its own process so it shares no
  * event loop with the ingestion load: sends GET …/entitlements/{meter} paced
  * to a rate (open loop, at most `concurrency` in flight) over keep-alive
- * sockets, and answers its parent with the latencies, send to full response.
+ * sockets, and answers its parent with the latencies, send to full response:
+ * those of the first `rampUpSeconds` (new sockets, a replica's caches and
+ * pool filling after a pause) apart from the steady state's.
  */
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,10 +15,14 @@ export interface CheckLoad {
   key: string;
   checksPerSecond: number;
   concurrency: number;
+  /** Sent before the steady state and reported apart. */
+  rampUpSeconds: number;
   seconds: number;
 }
 
 export interface CheckLoadResult {
+  rampUpLatenciesMs: number[];
+  /** Of the steady state, as elapsedMs and skippedAtConcurrencyLimit. */
   latenciesMs: number[];
   elapsedMs: number;
   skippedAtConcurrencyLimit: number;
@@ -29,16 +35,17 @@ const TICK_MS = 5;
 async function run(load: CheckLoad): Promise<CheckLoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: load.concurrency });
   const url = new URL(load.baseUrl);
+  const rampUpLatenciesMs: number[] = [];
   const latenciesMs: number[] = [];
   const failures: string[] = [];
   let skipped = 0;
   let inFlight = 0;
-  const check = (customer: string) =>
+  const check = (customer: string, latencies: number[]) =>
     new Promise<void>((done) => {
       const sent = process.hrtime.bigint();
       const finish = (failure?: string) => {
         if (failure) failures.push(failure);
-        else latenciesMs.push(Number(process.hrtime.bigint() - sent) / 1e6);
+        else latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
         inFlight -= 1;
         done();
       };
@@ -66,24 +73,27 @@ async function run(load: CheckLoad): Promise<CheckLoadResult> {
 
   const pending: Array<Promise<void>> = [];
   const started = Date.now();
-  const total = load.checksPerSecond * load.seconds;
+  const rampUp = load.checksPerSecond * load.rampUpSeconds;
+  const total = rampUp + load.checksPerSecond * load.seconds;
   for (let sent = 0; sent < total;) {
     const due = Math.min(total, Math.floor(((Date.now() - started) * load.checksPerSecond) / 1000));
     for (; sent < due; sent++) {
       if (inFlight >= load.concurrency) {
-        skipped += 1;
+        if (sent >= rampUp) skipped += 1;
         continue;
       }
       inFlight += 1;
-      pending.push(check(load.customers[Math.floor(Math.random() * load.customers.length)]));
+      const customer = load.customers[Math.floor(Math.random() * load.customers.length)];
+      pending.push(check(customer, sent < rampUp ? rampUpLatenciesMs : latenciesMs));
     }
     await sleep(TICK_MS);
   }
   await Promise.all(pending);
   agent.destroy();
   return {
+    rampUpLatenciesMs,
     latenciesMs,
-    elapsedMs: Date.now() - started,
+    elapsedMs: Date.now() - started - load.rampUpSeconds * 1000,
     skippedAtConcurrencyLimit: skipped,
     failures: failures.slice(0, 5),
   };

@@ -13,9 +13,13 @@ export interface Replica {
 }
 
 /** A replica of the service in a child process, started by `server` (a build's dist/bench/entitlements-server.js). */
-export async function startReplica(server: string, databaseUrl: string): Promise<Replica> {
+export async function startReplica(
+  server: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<Replica> {
   const child: ChildProcess = fork(server, [], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
   });
   const baseUrl = await new Promise<string>((resolveUrl, reject) => {
     child.once('message', (message) => resolveUrl((message as { baseUrl: string }).baseUrl));
