@@ -51,9 +51,8 @@ export class ExpiringCache<K, V> {
    * and never remembered; it drops what was remembered). An entry `usable`
    * rejects is read again. Past its refresh time (REFRESH_FROM–REFRESH_UNTIL of
    * its life) an entry still answers while one read in the background
-   * replaces it; if that read
-   * fails, the entry answers until it expires and the next caller's read
-   * reports the error.
+   * replaces it; if that read fails, the entry answers until it expires and
+   * the next caller's read reports the error.
    */
   async getOrLoad(
     key: K,

@@ -17,7 +17,6 @@ import {
   creditKey,
   EntitlementUsageRepository,
   MeterCredit,
-  UsageWindow,
 } from './entitlement-usage.repository';
 import { QuotaConfigService, QuotaOfSubject } from './quota-config.service';
 import {
@@ -72,6 +71,28 @@ export function quotaWindowAt(placed: QuotaOfSubject, at: Date): Interval | null
   return windowAt(placed.quota, at, interval);
 }
 
+/** These quotas placed in their windows at `now` (a quota without one left out), each with an id for the usage read. */
+function placeInWindows(
+  quotas: readonly QuotaOfSubject[],
+  now: Date,
+): Array<PlacedQuota & CheckWindow> {
+  const windows: Array<PlacedQuota & CheckWindow> = [];
+  for (const quota of quotas) {
+    const window = quotaWindowAt(quota, now);
+    if (window === null) continue;
+    windows.push({
+      ...quota,
+      window,
+      ...window,
+      id: windows.length,
+      customerId: quota.subject.customerId,
+      meterId: quota.meter.id,
+      rolling: rollingLengthMs(quota.quota) !== null,
+    });
+  }
+  return windows;
+}
+
 /**
  * "May this customer use more right now?": every quota of the customer's
  * active subscriptions (their configuration kept by QuotaConfigService),
@@ -115,26 +136,10 @@ export class EntitlementsService {
    */
   async reached(customerIds: readonly string[], now: Date): Promise<Map<string, ReachedQuota[]>> {
     const subjects = await this.subjects.active(customerIds, now);
-    const windows: Array<UsageWindow & { placed: QuotaOfSubject; window: Interval }> = [];
-    for (const placed of await this.config.place(subjects, null)) {
-      const window = quotaWindowAt(placed, now);
-      if (window === null) continue;
-      const { subject, meter, measure } = placed;
-      const id = windows.length;
-      windows.push({
-        id,
-        customerId: subject.customerId,
-        meterId: meter.id,
-        measure,
-        ...window,
-        placed,
-        window,
-      });
-    }
+    const windows = placeInWindows(await this.config.place(subjects, null), now);
     const used = await this.usage.usedIn(windows);
     const reached = new Map<string, ReachedQuota[]>();
-    for (const { id, customerId, placed, window } of windows) {
-      const { quota } = placed;
+    for (const { id, customerId, quota, window } of windows) {
       const answer = standing(quota.kind, quota.quantity, used.get(id) ?? ZERO, false);
       if (!answer.exceeded) continue;
       const ofCustomer = reached.get(customerId) ?? [];
@@ -150,20 +155,7 @@ export class EntitlementsService {
     quotas: readonly QuotaOfSubject[],
     now: Date,
   ): Promise<MeterEntitlement[]> {
-    const windows: Array<PlacedQuota & CheckWindow> = [];
-    for (const quota of quotas) {
-      const window = quotaWindowAt(quota, now);
-      if (window === null) continue;
-      windows.push({
-        ...quota,
-        window,
-        ...window,
-        id: windows.length,
-        customerId,
-        meterId: quota.meter.id,
-        rolling: rollingLengthMs(quota.quota) !== null,
-      });
-    }
+    const windows = placeInWindows(quotas, now);
     const { used, hours, credits } = await this.usage.readForCheck(
       customerId,
       windows,

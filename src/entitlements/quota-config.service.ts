@@ -52,7 +52,8 @@ export function measureOf(meter: MeterRecord): Measure {
 
 /**
  * The quotas in force for a customer's active subscriptions (four statements
- * for all the customers a turn of the event loop misses), remembered for QUOTA_CONFIG_TRUST_MS so a check reads only usage and credit.
+ * for all the customers missed together), remembered for
+ * QUOTA_CONFIG_TRUST_MS so a check reads only usage and credit.
  * An entry is forgotten at once when this process changes the customer's
  * subscriptions or quotas (CustomerListeners), never used past the instant its
  * subscriptions change by themselves (a start, an end, a scheduled plan
@@ -62,7 +63,7 @@ export function measureOf(meter: MeterRecord): Measure {
 @Injectable()
 export class QuotaConfigService {
   private readonly cache: ExpiringCache<string, Entry>;
-  /** Misses of one turn of the event loop, read together. */
+  /** Misses of one turn of the event loop, or of while reads are under way, read together. */
   private readonly reads = new BatchedLoads((requests: readonly EntryRead[]) =>
     this.readAll(requests),
   );
