@@ -69,7 +69,7 @@ export interface GateFacts {
   subject: ForecastSubject;
   /** Whether the alert (rule, level, meter) already fired in the open interval. */
   fired(ruleId: string, level: string, meterId: string | null): boolean;
-  /** The open interval's usage so far by meter id (read once per subscription, on first ask). */
+  /** The open interval's usage so far by meter id (read for the whole pass, on the first ask). */
   usage(): Promise<ReadonlyMap<string, Decimal>>;
   /** Whether the subscription reached any quota in a window that started within `ms` before now. */
   quotaReachedWithin(ms: number): Promise<boolean>;

@@ -141,7 +141,9 @@ function evaluatorWith(rules: AlertRule[], quantity: Decimal, gateOpen = true) {
     notifications: {
       enqueueEmail: async (_tx: unknown, email: EmailMessage) => void emails.push(email),
     },
-    gate: { mayFire: async () => gateOpen },
+    gate: {
+      whichMayFire: async (subjects: ForecastSubject[]) => (gateOpen ? subjects : []),
+    },
     sources: { recentInvoiceTotals: () => alerts.recentInvoiceTotals() },
     crm: { enqueueAlert: async (_tx: unknown, alert: FiredAlert) => void crm.push(alert) },
   };

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { CoalescedPasses } from '../common/coalesced-passes';
 import { ShutdownService } from '../common/shutdown.service';
 import { Decimal } from '../common/decimal';
 import { CrmOutbox } from '../crm/crm-outbox.service';
@@ -28,6 +29,14 @@ const kindsEvaluated = (when: 'onIngest' | 'scheduled'): AlertRuleType[] =>
     .map((kind) => kind.type);
 
 const ON_INGEST = kindsEvaluated('onIngest');
+
+/**
+ * On-ingest passes start at least this far apart: a pass reads its customers
+ * together (IngestGate), so under steady ingestion the customers of this
+ * interval's batches cost one pass, not one each, and an alert is stored
+ * within about this much of the batch that crossed its level.
+ */
+const PASS_INTERVAL_MS = 250;
 const SCHEDULED = kindsEvaluated('scheduled');
 
 /**
@@ -41,9 +50,13 @@ const SCHEDULED = kindsEvaluated('scheduled');
 @Injectable()
 export class AlertsEvaluator {
   private readonly logger = new Logger(AlertsEvaluator.name);
-  /** Customers waiting for evaluation; a set, so a burst of batches coalesces into one pass each. */
-  private readonly pending = new Set<string>();
-  private draining: Promise<void> | null = null;
+  private readonly passes = new CoalescedPasses({
+    intervalMs: PASS_INTERVAL_MS,
+    pass: (customerIds) => this.evaluateCustomers(customerIds, this.clock.now()),
+    failed: (error) => this.logger.error(`alert evaluation failed: ${String(error)}`),
+    // Held, so a replica shutting down evaluates what it took in before its database closes.
+    hold: (drain) => this.shutdown.hold(drain),
+  });
 
   constructor(
     private readonly db: DataSource,
@@ -62,39 +75,21 @@ export class AlertsEvaluator {
 
   /** Called after an ingest commits: returns at once, evaluation follows off the request path. */
   enqueue(customerIds: Iterable<string>): void {
-    for (const id of customerIds) this.pending.add(id);
-    // Held, so a replica shutting down evaluates what it took in before its database closes.
-    if (!this.draining) this.draining = this.shutdown.hold(() => this.drainQueue());
+    this.passes.enqueue(customerIds);
   }
 
-  /** Resolves once every customer enqueued so far has been evaluated (tests, shutdown). */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  private async drainQueue(): Promise<void> {
-    // Let the ingest response go out first; batches arriving meanwhile join this pass.
-    await new Promise((resolve) => setImmediate(resolve));
-    try {
-      while (this.pending.size > 0) {
-        const customerIds = [...this.pending];
-        this.pending.clear();
-        await this.evaluateCustomers(customerIds, this.clock.now()).catch((error: unknown) =>
-          this.logger.error(`alert evaluation failed: ${String(error)}`),
-        );
-      }
-    } finally {
-      this.draining = null;
-    }
+  /** Resolves once every customer enqueued so far has been evaluated (tests, shutdown), with no pause. */
+  flush(): Promise<void> {
+    return this.passes.flush();
   }
 
   /** The on-ingest rules for these customers' open intervals. */
   async evaluateCustomers(customerIds: readonly string[], now: Date): Promise<number> {
     const rules = await this.rules.list({ enabledOnly: true, types: ON_INGEST });
     if (rules.length === 0) return 0;
+    const subjects = await this.subjects.active(customerIds, now);
     let fired = 0;
-    for (const subject of await this.subjects.active(customerIds, now)) {
-      if (!(await this.gate.mayFire(subject, rules, now))) continue;
+    for (const subject of await this.gate.whichMayFire(subjects, rules, now)) {
       fired += await this.evaluateSubject(subject, rules, now);
     }
     return fired;
@@ -121,7 +116,10 @@ export class AlertsEvaluator {
     // The forecast prices every firing's details; it is only needed when something may fire.
     const forecast = await this.forecasts.forecast(subject, now);
     if (!forecast) return 0;
-    const fired = await this.alerts.firedKeys(subject, forecast.interval.start, now);
+    const fired = await this.alerts.firedKeys(
+      { ...subject, intervalStart: forecast.interval.start },
+      now,
+    );
     const firings: Firing[] = [];
     for (const rule of applicable) {
       firings.push(...(await kindOf(rule.type).firings(rule, forecast, now, this.sources)));

@@ -62,6 +62,13 @@ const ARMED_FROM = (subscription: string, intervalStart: string, at: string) =>
 
 const toText = (value: Decimal | null) => (value === null ? null : value.toFixed());
 
+/** A subscription's service interval, by its start, whose fired alerts are asked for. */
+export interface FiredKeysQuery {
+  customerId: string;
+  subscriptionId: string;
+  intervalStart: Date;
+}
+
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly db: DataSource) {}
@@ -71,19 +78,33 @@ export class AlertsRepository {
    * under the plan in force at `at`: a plan changed mid-interval re-arms every
    * level against its own limits.
    */
-  async firedKeys(
-    subject: { customerId: string; subscriptionId: string },
-    intervalStart: Date,
-    at: Date,
-  ): Promise<Set<string>> {
-    const rows: Array<{ rule_id: string; level: string; meter_id: string | null }> =
+  async firedKeys(subject: FiredKeysQuery, at: Date): Promise<Set<string>> {
+    const [keys] = await this.firedKeysOf([subject], at);
+    return keys;
+  }
+
+  /** firedKeys of each subscription's interval, in the order asked, in one statement. */
+  async firedKeysOf(queries: readonly FiredKeysQuery[], at: Date): Promise<Array<Set<string>>> {
+    if (queries.length === 0) return [];
+    const rows: Array<{ n: number; rule_id: string; level: string; meter_id: string | null }> =
       await this.db.query(
-        `SELECT rule_id, level, meter_id FROM alerts
-         WHERE customer_id = $4 AND subscription_id = $1 AND interval_start = $2
-           AND armed_from = ${ARMED_FROM('$1', '$2', '$3')}`,
-        [subject.subscriptionId, intervalStart.toISOString(), at.toISOString(), subject.customerId],
+        `SELECT s.n::int AS n, a.rule_id, a.level, a.meter_id
+         FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
+           WITH ORDINALITY AS s (customer_id, subscription_id, interval_start, n)
+         JOIN alerts a
+           ON a.customer_id = ANY($1::uuid[]) AND a.customer_id = s.customer_id
+          AND a.subscription_id = s.subscription_id AND a.interval_start = s.interval_start
+          AND a.armed_from = ${ARMED_FROM('s.subscription_id', 's.interval_start', '$4')}`,
+        [
+          queries.map((query) => query.customerId),
+          queries.map((query) => query.subscriptionId),
+          queries.map((query) => query.intervalStart.toISOString()),
+          at.toISOString(),
+        ],
       );
-    return new Set(rows.map((row) => alertKey(row.rule_id, row.level, row.meter_id)));
+    const keys = queries.map(() => new Set<string>());
+    for (const row of rows) keys[row.n - 1].add(alertKey(row.rule_id, row.level, row.meter_id));
+    return keys;
   }
 
   /** Stores the alert unless its key is taken; answers its id only when this call stored it. */

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { CoalescedPasses } from '../common/coalesced-passes';
 import { Decimal, ZERO } from '../common/decimal';
 import { Interval } from '../common/period';
 import { Queryable } from '../database/transaction';
@@ -58,14 +59,12 @@ const PASS_INTERVAL_MS = 1_000;
 @Injectable()
 export class QuotaHitsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(QuotaHitsService.name);
-  private readonly pending = new Set<string>();
   private readonly listeners: Array<(customerIds: readonly string[]) => void> = [];
-  private draining: Promise<void> | null = null;
-  private lastPassAt = Number.NEGATIVE_INFINITY;
-  /** Ends the pause before the next pass, while one is under way. */
-  private wake: (() => void) | null = null;
-  /** flush() calls under way: passes follow each other with no pause. */
-  private hurried = 0;
+  private readonly passes = new CoalescedPasses({
+    intervalMs: PASS_INTERVAL_MS,
+    pass: (customerIds) => this.recordReached(customerIds, this.clock.now()),
+    failed: (error) => this.logger.error(`recording quota hits failed: ${String(error)}`),
+  });
 
   constructor(
     private readonly entitlements: EntitlementsService,
@@ -83,21 +82,12 @@ export class QuotaHitsService implements BeforeApplicationShutdown {
   }
 
   enqueue(customerIds: Iterable<string>): void {
-    for (const id of customerIds) this.pending.add(id);
-    if (!this.draining) this.draining = this.drainQueue();
+    this.passes.enqueue(customerIds);
   }
 
   /** Resolves once every customer queued so far has been looked at (tests, shutdown), with no pause. */
-  async flush(): Promise<void> {
-    this.hurried += 1;
-    try {
-      while (this.draining) {
-        this.wake?.();
-        await this.draining;
-      }
-    } finally {
-      this.hurried -= 1;
-    }
+  flush(): Promise<void> {
+    return this.passes.flush();
   }
 
   /** Before the database closes: the pass under way, and one for the customers still queued. */
@@ -122,35 +112,5 @@ export class QuotaHitsService implements BeforeApplicationShutdown {
   /** Usage that enforcement refused, in the ingest transaction: the window was full. */
   recordRefused(tx: Queryable, hits: readonly QuotaHit[]): Promise<void> {
     return this.hits.record(hits, tx);
-  }
-
-  private async drainQueue(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    try {
-      while (this.pending.size > 0) {
-        await this.pause(this.lastPassAt + PASS_INTERVAL_MS - performance.now());
-        this.lastPassAt = performance.now();
-        const customerIds = [...this.pending];
-        this.pending.clear();
-        await this.recordReached(customerIds, this.clock.now()).catch((error: unknown) =>
-          this.logger.error(`recording quota hits failed: ${String(error)}`),
-        );
-      }
-    } finally {
-      this.draining = null;
-    }
-  }
-
-  /** Waits `ms` (none when ≤ 0), or less if flush() asks for the pass now. */
-  private pause(ms: number): Promise<void> {
-    if (ms <= 0 || this.hurried > 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wake?.(), ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
   }
 }

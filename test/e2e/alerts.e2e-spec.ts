@@ -14,6 +14,7 @@ import {
   publishPlanVersion,
   SubscribedCustomer,
 } from '../support/factories';
+import { statementsDuring } from '../support/statements';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface AlertBody {
@@ -202,6 +203,33 @@ describe('alerts', () => {
       );
       expect(april.map((alert) => alert.level)).toEqual(['80', '100']);
       t.clock.set('2026-03-15T12:00:00Z');
+    });
+
+    it('judges a pass’s customers together: each fires its own levels, in as many statements as one', async () => {
+      const many: SubscribedCustomer[] = [];
+      for (let k = 0; k < 5; k++) many.push(await createSubscribedCustomer(t));
+      // One batch: the first two cross 80 %, the others stay below it.
+      await send(
+        many.map((c, k) => ({
+          customer: c.customer.externalId,
+          meter: c.priced.meter.key,
+          at: '2026-03-15T10:00:00Z',
+          value: k < 2 ? '850' : '100',
+        })),
+      );
+      for (const [k, c] of many.entries()) {
+        const levels = (await alertsOf(c.customer.externalId, 'usage_threshold')).map(
+          (alert) => alert.level,
+        );
+        expect(levels).toEqual(k < 2 ? ['80'] : []);
+      }
+      // Nothing more may fire: the gate reads five customers in the statements it reads one in.
+      const ids = await Promise.all(many.map((c) => customerId(c.customer.externalId)));
+      const pass = (customers: string[]) =>
+        statementsDuring(() => evaluator.evaluateCustomers(customers, t.clock.now()));
+      const forOne = await pass(ids.slice(0, 1));
+      expect(forOne.some((sql) => /JOIN alerts a\b/.test(sql))).toBe(true);
+      expect(await pass(ids)).toEqual(forOne);
     });
   });
 

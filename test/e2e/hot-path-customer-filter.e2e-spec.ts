@@ -1,5 +1,4 @@
 import { loadModule } from 'libpg-query';
-import { Client } from 'pg';
 import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator.service';
 import { HOT_PATH_GAPS } from '../../src/database/distribution';
 import { SUBSCRIPTIONS_TO_BILL } from '../../src/invoicing/billing-subscriptions.repository';
@@ -7,6 +6,7 @@ import { DRAFTS_ENDED_BY } from '../../src/invoicing/invoice.repository';
 import { recordUsage, runBilling } from '../support/billing';
 import { unfilteredTables } from '../support/customer-filter';
 import { createSubscribedCustomer } from '../support/factories';
+import { statementsDuring } from '../support/statements';
 import { startTestApp } from '../support/test-app';
 
 /**
@@ -25,21 +25,8 @@ const RUN_SCANS = new Set([SUBSCRIPTIONS_TO_BILL, DRAFTS_ENDED_BY]);
  * one and on a listed one that is gone.
  */
 describe('hot-path statements filter by customer', () => {
-  const recorded: string[] = [];
-  let recording = false;
-  const originalQuery = Client.prototype.query;
-
   beforeAll(async () => {
     await loadModule();
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      const text = typeof first === 'string' ? first : first?.text;
-      if (recording && text) recorded.push(text);
-      return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
-  });
-  afterAll(() => {
-    Client.prototype.query = originalQuery;
   });
 
   it('tells a filtered statement from one that is not', () => {
@@ -101,14 +88,7 @@ describe('hot-path statements filter by customer', () => {
       const found = new Set<string>();
       const scans = new Set<string>();
       const during = async (path: string, work: () => Promise<unknown>) => {
-        recorded.length = 0;
-        recording = true;
-        try {
-          await work();
-        } finally {
-          recording = false;
-        }
-        for (const sql of recorded) {
+        for (const sql of await statementsDuring(work)) {
           if (RUN_SCANS.has(sql)) scans.add(sql);
           else for (const table of unfilteredTables(sql)) found.add(`${path}: ${table}`);
         }
