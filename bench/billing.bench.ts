@@ -311,7 +311,9 @@ interface WorkerResult {
 /** `count` replicas on `url`, started and ready before any bills, then given the same run at once. */
 async function runReplicas(url: string, runAt: Date, count: number): Promise<ProcessesRun> {
   const workers = Array.from({ length: count }, () =>
-    fork(__filename, ['--worker', url, runAt.toISOString()], { execArgv: ['--expose-gc'] }),
+    fork(__filename, ['--worker', url, runAt.toISOString()], {
+      execArgv: [...process.execArgv, '--expose-gc'],
+    }),
   );
   await Promise.all(
     workers.map(
@@ -445,7 +447,9 @@ async function runSize(events: number): Promise<RunResult> {
 /** Runs one size in a fresh child process, so its RSS high-water is its own. */
 function runChild(events: number): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(__filename, ['--child', String(events)], { execArgv: ['--expose-gc'] });
+    const child = fork(__filename, ['--child', String(events)], {
+      execArgv: [...process.execArgv, '--expose-gc'],
+    });
     let result: RunResult | null = null;
     child.on('message', (message) => (result = message as RunResult));
     child.on('error', reject);
