@@ -29,6 +29,7 @@ const kindsEvaluated = (when: 'onIngest' | 'scheduled'): AlertRuleType[] =>
     .map((kind) => kind.type);
 
 const ON_INGEST = kindsEvaluated('onIngest');
+const SCHEDULED = kindsEvaluated('scheduled');
 
 /**
  * On-ingest passes start at least this far apart: a pass reads its customers
@@ -37,7 +38,6 @@ const ON_INGEST = kindsEvaluated('onIngest');
  * within about this much of the batch that crossed its level.
  */
 const PASS_INTERVAL_MS = 250;
-const SCHEDULED = kindsEvaluated('scheduled');
 
 /**
  * Queues, schedules and runs the alert rules: the kinds evaluated on ingest
