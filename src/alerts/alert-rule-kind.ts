@@ -5,7 +5,7 @@ import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { SubscriptionForecast } from '../forecasting/forecasts.service';
 import { PricedVersion } from '../forecasting/plan-pricer.service';
 import { Interval } from '../common/period';
-import { QuotaHit } from '../entitlements/quota-hits.repository';
+import { HitsOwner, QuotaHit } from '../entitlements/quota-hits.repository';
 import { QuotaInForce, StoredQuota } from '../entitlements/quotas.repository';
 import { MeterRef, RuleBasis } from './alert-rule';
 import { Firing } from './firing';
@@ -39,7 +39,7 @@ export interface RuleSources {
   /** A customer's usage per meter and UTC day, from `from` up to `to` (exclusive). */
   dailyTotals(customerId: string, from: Date, to: Date): Promise<DailyTotals>;
   /** The customer's real-time credit balance in `currency`. */
-  creditBalance(customerExternalId: string, currency: string): Promise<Decimal>;
+  creditBalance(customerId: string, currency: string): Promise<Decimal>;
   /** What one service interval of `version` costs at these quantities (by meter key). */
   priceOn(
     forecast: SubscriptionForecast,
@@ -51,7 +51,7 @@ export interface RuleSources {
   /** The quotas in force for a subscription (of one meter when given), with their meters. */
   quotasInForce(subject: ForecastSubject, meterId: string | null): Promise<PlacedQuotaRef[]>;
   /** The subscription's hits of one quota in windows starting in `range`, oldest first. */
-  quotaHits(subscriptionId: string, quota: QuotaRef, range: Interval): Promise<QuotaHit[]>;
+  quotaHits(subscription: HitsOwner, quota: QuotaRef, range: Interval): Promise<QuotaHit[]>;
   /** The quotas of each plan version. */
   planVersionQuotas(versionIds: readonly string[]): Promise<Map<string, StoredQuota[]>>;
 }

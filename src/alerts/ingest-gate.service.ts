@@ -60,8 +60,7 @@ export class IngestGate {
         subject,
         fired: (ruleId, level, meterId) => fired[n].has(alertKey(ruleId, level, meterId)),
         usage: async () => (await (usage ??= this.usageSoFar(judged)))[n],
-        quotaReachedWithin: (ms) =>
-          this.quotaHits.anySince(subject.subscriptionId, new Date(now.getTime() - ms)),
+        quotaReachedWithin: (ms) => this.quotaHits.anySince(subject, new Date(now.getTime() - ms)),
       };
       for (const rule of applicable) {
         if (await kindOf(rule.type).mayFire(rule, facts)) {

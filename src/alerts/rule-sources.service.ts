@@ -7,7 +7,7 @@ import { AlertInvoiceTotalsRepository } from '../invoicing/alert-invoice-totals.
 import { CreditBalanceService } from '../invoicing/credit-balance.service';
 import { Interval } from '../common/period';
 import { QuotaConfigService } from '../entitlements/quota-config.service';
-import { QuotaHit, QuotaHitsRepository } from '../entitlements/quota-hits.repository';
+import { HitsOwner, QuotaHit, QuotaHitsRepository } from '../entitlements/quota-hits.repository';
 import { QuotasRepository, StoredQuota } from '../entitlements/quotas.repository';
 import { ForecastSubject } from '../forecasting/forecast-subjects.repository';
 import { PlacedQuotaRef, QuotaRef, RuleSources } from './alert-rule-kind';
@@ -33,8 +33,8 @@ export class AlertRuleSources implements RuleSources {
     return this.daily.dailyTotals(customerId, from, to);
   }
 
-  async creditBalance(customerExternalId: string, currency: string): Promise<Decimal> {
-    return (await this.credit.balance(customerExternalId, currency)).balance;
+  async creditBalance(customerId: string, currency: string): Promise<Decimal> {
+    return (await this.credit.balanceById(customerId, currency)).balance;
   }
 
   priceOn(
@@ -53,8 +53,8 @@ export class AlertRuleSources implements RuleSources {
     return this.quotaConfig.place([subject], meterId);
   }
 
-  quotaHits(subscriptionId: string, quota: QuotaRef, range: Interval): Promise<QuotaHit[]> {
-    return this.hits.ofQuota(subscriptionId, quota, range);
+  quotaHits(subscription: HitsOwner, quota: QuotaRef, range: Interval): Promise<QuotaHit[]> {
+    return this.hits.ofQuota(subscription, quota, range);
   }
 
   planVersionQuotas(versionIds: readonly string[]): Promise<Map<string, StoredQuota[]>> {

@@ -119,7 +119,7 @@ const LEDGER_SELECT = `
                                                      'amount', c.amount::text, 'createdAt', c.created_at)
                                    ORDER BY c.created_at, c.invoice_id)
                    FROM credit_consumptions c
-                   WHERE c.lot_id = l.id), '[]') AS consumptions
+                   WHERE c.customer_id = l.customer_id AND c.lot_id = l.id), '[]') AS consumptions
   FROM credit_lots l
   ${creditGrantPositionJoin('l.plan_credit_grant_id', 'g')}`;
 

@@ -83,6 +83,12 @@ function mergeSameWindow(hits: readonly QuotaHit[]): QuotaHit[] {
  * the first sighting sets when, later ones raise the peak and add refusals,
  * so recording a hit twice changes nothing.
  */
+/** A subscription whose hits are read, with its customer (the table's distribution column). */
+export interface HitsOwner {
+  customerId: string;
+  subscriptionId: string;
+}
+
 @Injectable()
 export class QuotaHitsRepository {
   constructor(private readonly db: DataSource) {}
@@ -124,32 +130,34 @@ export class QuotaHitsRepository {
 
   /** The subscription's hits of one quota in windows starting in [from, to), oldest first. */
   async ofQuota(
-    subscriptionId: string,
+    subscription: HitsOwner,
     quota: { meterId: string; window: QuotaWindow; alignment: QuotaAlignment },
     range: Interval,
   ): Promise<QuotaHit[]> {
     const rows: HitRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM entitlement_quota_hits
-       WHERE subscription_id = $1 AND meter_id = $2 AND quota_window = $3 AND alignment = $4
-         AND window_start >= $5 AND window_start < $6
+       WHERE customer_id = $7 AND subscription_id = $1 AND meter_id = $2 AND quota_window = $3
+         AND alignment = $4 AND window_start >= $5 AND window_start < $6
        ORDER BY window_start`,
       [
-        subscriptionId,
+        subscription.subscriptionId,
         quota.meterId,
         quota.window,
         quota.alignment,
         range.start.toISOString(),
         range.end.toISOString(),
+        subscription.customerId,
       ],
     );
     return rows.map(toHit);
   }
 
   /** Whether the subscription reached any quota since `since`: the cheap test before quota pressure's. */
-  async anySince(subscriptionId: string, since: Date): Promise<boolean> {
+  async anySince(subscription: HitsOwner, since: Date): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
-      `SELECT 1 FROM entitlement_quota_hits WHERE subscription_id = $1 AND window_start >= $2 LIMIT 1`,
-      [subscriptionId, since.toISOString()],
+      `SELECT 1 FROM entitlement_quota_hits
+       WHERE customer_id = $3 AND subscription_id = $1 AND window_start >= $2 LIMIT 1`,
+      [subscription.subscriptionId, since.toISOString(), subscription.customerId],
     );
     return rows.length > 0;
   }

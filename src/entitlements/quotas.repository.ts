@@ -107,16 +107,23 @@ export class QuotasRepository {
    * alignment; the others add to them. One statement for every subscription.
    */
   async inForce(
-    subscriptions: ReadonlyArray<{ subscriptionId: string; planVersionId: string }>,
+    subscriptions: ReadonlyArray<{
+      customerId: string;
+      subscriptionId: string;
+      planVersionId: string;
+    }>,
     db: Queryable = this.db,
   ): Promise<QuotaInForce[]> {
     if (subscriptions.length === 0) return [];
     const rows: QuotaRow[] = await db.query(
       `WITH subject AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s (subscription_id, plan_version_id)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[])
+           AS s (subscription_id, plan_version_id, customer_id)
        ), own AS (
          SELECT q.subscription_id AS owner_id, 'subscription' AS source, ${COLUMNS}, q.position
-         FROM entitlement_subscription_quotas q JOIN subject USING (subscription_id)
+         FROM entitlement_subscription_quotas q
+         JOIN subject ON q.customer_id = subject.customer_id AND q.subscription_id = subject.subscription_id
+         WHERE q.customer_id = ANY($3::uuid[])
        )
        SELECT * FROM own
        UNION ALL
@@ -129,6 +136,7 @@ export class QuotasRepository {
       [
         subscriptions.map((subscription) => subscription.subscriptionId),
         subscriptions.map((subscription) => subscription.planVersionId),
+        subscriptions.map((subscription) => subscription.customerId),
       ],
     );
     return rows.map((row) => ({

@@ -5,7 +5,7 @@ import { Decimal, sumDecimals } from '../common/decimal';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { CreditLedgerRepository } from '../credits/credit-ledger.repository';
 import { PrepaidBlockLot, PrepaidBlockRepository } from '../credits/prepaid-block.repository';
-import { CustomerRepository } from '../customers/customer.repository';
+import { CustomerRecord, CustomerRepository } from '../customers/customer.repository';
 import { BillingSubscriptionsRepository } from './billing-subscriptions.repository';
 import { BlockDraw } from './block-drawdown';
 import { BlockPurses } from './block-purses';
@@ -46,6 +46,20 @@ export class CreditBalanceService {
   async balance(externalId: string, currency?: string): Promise<CreditBalanceWithBlocks> {
     const customer = await this.customers.findByExternalId(externalId);
     if (!customer) throw new NotFoundError('customer', externalId);
+    return this.balanceOf(customer, currency);
+  }
+
+  /** `balance` for a caller that holds the customer's id: read by id, it stays on the customer's node on Citus. */
+  async balanceById(customerId: string, currency?: string): Promise<CreditBalanceWithBlocks> {
+    const customer = await this.customers.findById(customerId);
+    if (!customer) throw new NotFoundError('customer', customerId);
+    return this.balanceOf(customer, currency);
+  }
+
+  private async balanceOf(
+    customer: CustomerRecord,
+    currency: string | undefined,
+  ): Promise<CreditBalanceWithBlocks> {
     const now = this.clock.now();
     const contexts: BillingContext[] = [];
     for (const subscription of await this.subscriptions.listCurrent(customer.id, now)) {
@@ -56,7 +70,7 @@ export class CreditBalanceService {
     if (!balanceCurrency) {
       throw ValidationFailedError.field(
         'currency',
-        `is required: customer '${externalId}' has no subscription and no currency`,
+        `is required: customer '${customer.externalId}' has no subscription and no currency`,
       );
     }
     const billed = contexts.filter((context) => context.plan.currency === balanceCurrency);

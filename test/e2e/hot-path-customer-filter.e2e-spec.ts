@@ -1,5 +1,6 @@
 import { loadModule } from 'libpg-query';
 import { AlertsEvaluator } from '../../src/alerts/alerts-evaluator.service';
+import { QuotaHitsService } from '../../src/entitlements/quota-hits.service';
 import { HOT_PATH_GAPS } from '../../src/database/distribution';
 import { SUBSCRIPTIONS_TO_BILL } from '../../src/invoicing/billing-subscriptions.repository';
 import { DRAFTS_ENDED_BY } from '../../src/invoicing/invoice.repository';
@@ -93,7 +94,15 @@ describe('hot-path statements filter by customer', () => {
           else for (const table of unfilteredTables(sql)) found.add(`${path}: ${table}`);
         }
       };
-      // Alert evaluation follows every ingest off the request path: it belongs to ingestion's cost.
+      // Every kind of rule evaluated on ingest, so each one's reads are checked.
+      for (const rule of [
+        { type: 'spend_threshold', amount: '10.00' },
+        { type: 'credit_balance_low', percent: '20' },
+        { type: 'quota_pressure', hits: 3, windows: 168 },
+      ]) {
+        expect((await t.admin.post('/v1/alert-rules', rule)).status).toBe(201);
+      }
+      // Alert evaluation and quota hits follow every ingest off the request path: they belong to ingestion's cost.
       await during('ingest', async () => {
         await recordUsage(t, [
           {
@@ -103,6 +112,7 @@ describe('hot-path statements filter by customer', () => {
             value: '1000',
           },
         ]);
+        await t.app.get(QuotaHitsService).flush();
         await t.app.get(AlertsEvaluator).flush();
       });
       await during('upcoming invoice', () =>

@@ -77,7 +77,7 @@ export const creditBalanceLow: AlertRuleKind<CreditBalanceLowRule, typeof input>
   async firings(rule, forecast, now, sources) {
     const { pricing, subject } = forecast;
     if (pricing === null) return [];
-    const balance = await sources.creditBalance(subject.customerExternalId, forecast.currency);
+    const balance = await sources.creditBalance(subject.customerId, forecast.currency);
     const grantedThisInterval = sumDecimals(
       pricing.version.creditGrants.map((grant) => grant.amount),
     );

@@ -146,7 +146,7 @@ export const quotaPressure: AlertRuleKind<QuotaPressureRule, typeof input> = {
       const { quota } = placed;
       if (!isPressureWindow(quota.window)) continue;
       const set = windowSetAt(quota.window, rule.windows, now);
-      const hits = await sources.quotaHits(subject.subscriptionId, quota, set);
+      const hits = await sources.quotaHits(subject, quota, set);
       if (!isUnderPressure(hits.length, rule.hits)) continue;
       const pressure = pressureOf(
         hits.map((hit) => ({
