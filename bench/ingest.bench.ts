@@ -193,11 +193,14 @@ function copyText(value: string | null): string {
     : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
 }
 
+/** The catalog's customer ids by external id. */
+function customerIdsOf(catalog: Catalog): Map<string, string> {
+  return new Map(catalog.customers.map((customer) => [customer.externalId, customer.id]));
+}
+
 /** The rows as COPY's text format expects them, one chunk per batch, in the columns of usage_events. */
 function copyChunks(catalog: Catalog, batches: BenchEvent[][]): string[] {
-  const customerIds = new Map(
-    catalog.customers.map((customer) => [customer.externalId, customer.id]),
-  );
+  const customerIds = customerIdsOf(catalog);
   const received = new Date().toISOString();
   const lines = (batch: BenchEvent[]) =>
     batch
@@ -268,10 +271,11 @@ function copyAll(
 }
 
 /** The events as validation hands them to storage. */
-function validEvents(catalog: Catalog, batch: BenchEvent[]): ValidEvent[] {
-  const customerIds = new Map(
-    catalog.customers.map((customer) => [customer.externalId, customer.id]),
-  );
+function validEvents(
+  catalog: Catalog,
+  customerIds: ReadonlyMap<string, string>,
+  batch: BenchEvent[],
+): ValidEvent[] {
   return batch.map((event) => ({
     id: event.id,
     customerId: customerIds.get(event.customerExternalId) ?? '',
@@ -294,7 +298,8 @@ function statementAll(
   batches: BenchEvent[][],
 ): Promise<Measurement> {
   const repository = new UsageEventsRepository();
-  const prepared = batches.map((batch) => validEvents(catalog, batch));
+  const customerIds = customerIdsOf(catalog);
+  const prepared = batches.map((batch) => validEvents(catalog, customerIds, batch));
   let next = 0;
   return withConnections(url, (clients) =>
     measured(Number(new URL(url).port), batches.length * BATCH_SIZE, () =>

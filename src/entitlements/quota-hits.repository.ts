@@ -78,17 +78,17 @@ function mergeSameWindow(hits: readonly QuotaHit[]): QuotaHit[] {
   return [...merged.values()];
 }
 
-/**
- * One row per subscription, quota and window in which the quota was reached:
- * the first sighting sets when, later ones raise the peak and add refusals,
- * so recording a hit twice changes nothing.
- */
 /** A subscription whose hits are read, with its customer (the table's distribution column). */
 export interface HitsOwner {
   customerId: string;
   subscriptionId: string;
 }
 
+/**
+ * One row per subscription, quota and window in which the quota was reached:
+ * the first sighting sets when, later ones raise the peak and add refusals,
+ * so recording a hit twice changes nothing.
+ */
 @Injectable()
 export class QuotaHitsRepository {
   constructor(private readonly db: DataSource) {}
